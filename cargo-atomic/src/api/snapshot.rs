@@ -1,0 +1,175 @@
+//! The committed snapshot file: a header, the crate's features, one item per line, a trailer.
+//!
+//! ```text
+//! # cargo-atomic API snapshot: ...
+//! schema 1
+//! package core
+//! lib core
+//! checked-features default
+//!
+//! feature default = []
+//! pub mod core
+//! pub fn core::execute_operation(interface: &str, operation: &str) -> Result<(), core::Error>
+//! end 2 items
+//! ```
+//!
+//! The trailer makes a truncated file an error instead of a smaller API.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use anyhow::{bail, Context};
+
+use super::{parse_item, Decl, FeatureSelection, Snapshot, SCHEMA};
+
+/// The snapshot's file name inside each package directory.
+pub const FILE_NAME: &str = "atomic-api.txt";
+
+const HEADER: &str = "\
+# cargo-atomic API snapshot: one public item per line, so a diff of this file reviews the API change.
+# Written by `cargo atomic snapshot`, checked by `cargo atomic check`. Do not edit by hand.
+";
+
+/// The file's full text. Deterministic: equal snapshots give byte-identical text.
+pub fn render(snapshot: &Snapshot) -> String {
+    let mut out = String::from(HEADER);
+    out.push_str(&format!("schema {SCHEMA}\n"));
+    out.push_str(&format!("package {}\n", snapshot.package));
+    out.push_str(&format!("lib {}\n", snapshot.lib));
+    out.push_str(&format!(
+        "checked-features {}\n\n",
+        snapshot.checked_features.render()
+    ));
+    for line in snapshot.lines() {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str(&format!("end {} items\n", snapshot.items.len()));
+    debug_assert_eq!(
+        parse(&out, "rendered snapshot")
+            .map_err(|e| e.to_string())
+            .as_ref(),
+        Ok(snapshot),
+        "a snapshot must read back as the model it was written from"
+    );
+    out
+}
+
+/// Parses a snapshot file's text; `origin` names it in errors (a path, or `REV:path`).
+pub fn parse(text: &str, origin: &str) -> anyhow::Result<Snapshot> {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.starts_with("# "));
+    let mut header = |key: &str| -> anyhow::Result<String> {
+        match lines.next() {
+            Some((n, line)) => match line.strip_prefix(key).and_then(|r| r.strip_prefix(' ')) {
+                Some(value) => Ok(value.to_string()),
+                None => bail!("{origin}:{}: expected `{key} ...`, found `{line}`", n + 1),
+            },
+            None => bail!("{origin}: the file ends before its `{key}` line"),
+        }
+    };
+    let schema = header("schema").context("this is not a cargo-atomic snapshot")?;
+    let schema: u32 = schema
+        .parse()
+        .with_context(|| format!("{origin}: schema `{schema}` is not a number"))?;
+    if schema > SCHEMA {
+        bail!(
+            "{origin} was written with snapshot schema {schema}, newer than this cargo-atomic reads \
+             (schema {SCHEMA}); upgrade cargo-atomic"
+        );
+    }
+    if schema < SCHEMA {
+        bail!("{origin} uses snapshot schema {schema}, which this cargo-atomic no longer reads");
+    }
+    let package = header("package")?;
+    let lib = header("lib")?;
+    let checked_features = parse_selection(&header("checked-features")?)
+        .with_context(|| format!("{origin}: unreadable `checked-features` line"))?;
+
+    let mut snapshot = Snapshot {
+        package,
+        lib,
+        checked_features,
+        features: BTreeMap::new(),
+        items: Vec::new(),
+    };
+    let mut types: HashSet<String> = HashSet::new();
+    let mut ended = None;
+    for (n, line) in lines {
+        if line.is_empty() {
+            continue;
+        }
+        let at = || format!("{origin}:{}", n + 1);
+        if ended.is_some() {
+            bail!("{}: content after the `end` line", at());
+        }
+        if let Some(count) = line
+            .strip_prefix("end ")
+            .and_then(|r| r.strip_suffix(" items"))
+        {
+            ended = Some(
+                count
+                    .parse::<usize>()
+                    .with_context(|| format!("{}: malformed `end` line", at()))?,
+            );
+        } else if let Some(feature) = line.strip_prefix("feature ") {
+            let (name, values) =
+                parse_feature(feature).with_context(|| format!("{}: malformed feature", at()))?;
+            snapshot.features.insert(name, values);
+        } else {
+            let is_type = |p: &str| types.contains(p);
+            let item = parse_item(line, &is_type)
+                .map_err(|e| anyhow::anyhow!("{}: {e}: `{line}`", at()))?;
+            if matches!(item.decl, Decl::Struct(_) | Decl::Enum(_) | Decl::Union(_)) {
+                types.insert(item.path.clone());
+            }
+            snapshot.items.push(item);
+        }
+    }
+    match ended {
+        None => bail!("{origin} is truncated: its `end` line is missing"),
+        Some(count) if count != snapshot.items.len() => bail!(
+            "{origin} is corrupt: its `end` line counts {count} items, the file has {}",
+            snapshot.items.len()
+        ),
+        Some(_) => Ok(snapshot),
+    }
+}
+
+/// Reads and parses a snapshot file.
+pub fn read(path: &Path) -> anyhow::Result<Snapshot> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read snapshot {}", path.display()))?;
+    parse(&text, &path.display().to_string())
+}
+
+fn parse_selection(s: &str) -> anyhow::Result<FeatureSelection> {
+    let list = |rest: &str| {
+        rest.split(", ")
+            .filter(|f| !f.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    Ok(match s {
+        "all" => FeatureSelection::All,
+        "default" => FeatureSelection::Default(Vec::new()),
+        "none" => FeatureSelection::NoDefault(Vec::new()),
+        _ => {
+            if let Some(rest) = s.strip_prefix("default, ") {
+                FeatureSelection::Default(list(rest))
+            } else if let Some(rest) = s.strip_prefix("no-default, ") {
+                FeatureSelection::NoDefault(list(rest))
+            } else {
+                bail!("unknown feature selection `{s}`")
+            }
+        }
+    })
+}
+
+fn parse_feature(s: &str) -> anyhow::Result<(String, Vec<String>)> {
+    let (name, list) = s.split_once(" = ").context("expected `name = [...]`")?;
+    let values: Vec<String> = serde_json::from_str(list).context("expected a list of strings")?;
+    Ok((name.to_string(), values))
+}

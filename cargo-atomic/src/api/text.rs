@@ -1,0 +1,184 @@
+//! Scanning rendered declarations: top-level splitting and the crates a type mentions.
+
+use std::collections::BTreeSet;
+
+/// Byte offset of the first occurrence of `pat` at bracket depth 0, at or after `from`.
+///
+/// Brackets are `()`, `[]`, `{}` and `<>`; the `>` of `->` is not a bracket; string literals
+/// (ABIs, const expressions) are skipped.
+pub fn find_top_level(s: &str, pat: &str, from: usize) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut depth: i32 = 0;
+    let mut in_str = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if in_str {
+            if c == b'\\' {
+                i += 2;
+                continue;
+            }
+            if c == b'"' {
+                in_str = false;
+            }
+            i += 1;
+            continue;
+        }
+        if depth == 0 && i >= from && s[i..].starts_with(pat) {
+            return Some(i);
+        }
+        match c {
+            b'"' => in_str = true,
+            b'(' | b'[' | b'{' | b'<' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            b'>' if i == 0 || bytes[i - 1] != b'-' => depth -= 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Splits at every top-level `sep`; an empty input gives no parts.
+pub fn split_top_level<'a>(s: &'a str, sep: &str) -> Vec<&'a str> {
+    let mut parts = Vec::new();
+    if s.trim().is_empty() {
+        return parts;
+    }
+    let mut start = 0;
+    while let Some(i) = find_top_level(s, sep, start) {
+        parts.push(s[start..i].trim());
+        start = i + sep.len();
+    }
+    parts.push(s[start..].trim());
+    parts
+}
+
+/// Byte offset of the bracket closing the one opened at `open` (which must be a bracket).
+pub fn matching_close(s: &str, open: usize) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut depth = 0i32;
+    let mut in_str = false;
+    let mut i = open;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if in_str {
+            if c == b'\\' {
+                i += 2;
+                continue;
+            }
+            if c == b'"' {
+                in_str = false;
+            }
+        } else {
+            match c {
+                b'"' => in_str = true,
+                b'(' | b'[' | b'{' | b'<' => depth += 1,
+                b')' | b']' | b'}' => depth -= 1,
+                b'>' if i == 0 || bytes[i - 1] != b'-' => depth -= 1,
+                _ => {}
+            }
+            if depth == 0 {
+                return Some(i);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The first segment of every path in a rendered type or declaration: the crates it mentions
+/// (`Result<(), core::Error>` → `{core}`). `std` is included when present; generic parameters and
+/// prelude names are not paths and are not reported.
+pub fn mentioned_crates(text: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        let starts_ident = (c.is_ascii_alphabetic() || c == b'_')
+            && (i == 0
+                || !(bytes[i - 1].is_ascii_alphanumeric()
+                    || bytes[i - 1] == b'_'
+                    || bytes[i - 1] == b':'
+                    || bytes[i - 1] == b'\''));
+        if starts_ident {
+            let mut j = i;
+            while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_') {
+                j += 1;
+            }
+            if text[j..].starts_with("::") {
+                found.insert(text[i..j].to_string());
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
+/// Replaces the word `Self` (not `Self` inside another identifier) with `with`.
+pub fn replace_self(text: &str, with: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < text.len() {
+        let is_word = text[i..].starts_with("Self")
+            && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'))
+            && bytes
+                .get(i + 4)
+                .is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'_'));
+        if is_word {
+            out.push_str(with);
+            i += 4;
+        } else {
+            let c = text[i..].chars().next().expect("in bounds");
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_outside_brackets_only() {
+        assert_eq!(
+            split_top_level("a: Result<(), E>, b: fn(u8, u8) -> u8, c: [u8; 4]", ", "),
+            vec!["a: Result<(), E>", "b: fn(u8, u8) -> u8", "c: [u8; 4]"]
+        );
+        assert_eq!(split_top_level("", ", "), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn arrow_is_not_a_bracket() {
+        let s = "f: impl Fn(u8) -> Vec<u8>, g: u8";
+        assert_eq!(split_top_level(s, ", ").len(), 2);
+        assert_eq!(
+            find_top_level("fn x() -> u8 where T: A", " where ", 0),
+            Some(12)
+        );
+    }
+
+    #[test]
+    fn replaces_self_as_a_word() {
+        assert_eq!(replace_self("Option<Self>", "a::B<T>"), "Option<a::B<T>>");
+        assert_eq!(replace_self("SelfRef", "X"), "SelfRef");
+    }
+
+    #[test]
+    fn finds_crates_in_paths() {
+        let crates = mentioned_crates(
+            "Result<(), core::Error> where T: interface::Handler<'a, std::fmt::Error>",
+        );
+        assert_eq!(
+            crates.into_iter().collect::<Vec<_>>(),
+            vec!["core", "interface", "std"]
+        );
+        assert!(mentioned_crates("<T as Trait>::Item").is_empty());
+    }
+}

@@ -1,0 +1,177 @@
+//! Command-line interface: argument parsing (clap derive), dispatch, exit codes.
+//!
+//! Each command module calls the library's stages and prints what they return; decisions about
+//! APIs, versions and releases are made in the stages, never here.
+
+mod api;
+mod snapshot;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::rustdoc::DocOptions;
+use crate::shell::{ColorChoice, Shell};
+use crate::workspace::{FeatureFlags, Selection, Workspace};
+
+/// Exit codes, as documented in the README.
+pub mod exit {
+    /// Success: everything consistent.
+    pub const OK: i32 = 0;
+    /// A check found a problem (stale snapshot, missing bump, incomplete train, failed publish).
+    pub const PROBLEMS: i32 = 1;
+    /// Usage or environment error (bad flags, workspace does not build, unsupported format).
+    pub const ERROR: i32 = 2;
+}
+
+#[derive(Parser, Debug)]
+#[command(name = "cargo", bin_name = "cargo", disable_version_flag = true)]
+enum CargoCli {
+    /// Release a workspace as one unit: API snapshots, SemVer checks across crates, atomic publish.
+    #[command(name = "atomic", version)]
+    Atomic(AtomicCli),
+}
+
+#[derive(Args, Debug)]
+struct AtomicCli {
+    #[command(subcommand)]
+    command: Command,
+    #[command(flatten)]
+    global: GlobalArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Write the committed API snapshot of each selected crate (`--check`: fail if one is stale).
+    Snapshot(snapshot::SnapshotArgs),
+    /// Print a crate's public API, one item per line.
+    Api(api::ApiArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct GlobalArgs {
+    /// Path to Cargo.toml.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+    /// Coloring.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// No output but errors and data.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Show Cargo's and rustdoc's output.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+/// Cargo's package selection flags.
+#[derive(Args, Debug, Clone, Default)]
+pub struct SelectionArgs {
+    /// Package(s) to work on.
+    #[arg(short, long, value_name = "SPEC")]
+    pub package: Vec<String>,
+    /// All publishable members.
+    #[arg(long)]
+    pub workspace: bool,
+    /// Exclude package(s) from `--workspace`.
+    #[arg(long, value_name = "SPEC")]
+    pub exclude: Vec<String>,
+}
+
+impl SelectionArgs {
+    pub fn selection(&self) -> Selection {
+        Selection {
+            packages: self.package.clone(),
+            workspace: self.workspace,
+            exclude: self.exclude.clone(),
+        }
+    }
+}
+
+/// Cargo's feature and target flags: which API is documented.
+#[derive(Args, Debug, Clone, Default)]
+pub struct BuildArgs {
+    /// Features to document (`pkg/feat` for one package), overriding `[package.metadata.atomic]`.
+    #[arg(short = 'F', long, value_name = "FEATURES")]
+    pub features: Vec<String>,
+    /// Document all features.
+    #[arg(long)]
+    pub all_features: bool,
+    /// Do not document the `default` feature.
+    #[arg(long)]
+    pub no_default_features: bool,
+    /// Document for this target triple.
+    #[arg(long, value_name = "TRIPLE")]
+    pub target: Option<String>,
+}
+
+impl BuildArgs {
+    pub fn doc_options(&self, shell: &Shell) -> DocOptions {
+        DocOptions {
+            target: self.target.clone(),
+            features: FeatureFlags {
+                features: self.features.clone(),
+                all_features: self.all_features,
+                no_default_features: self.no_default_features,
+            },
+            verbose: shell.verbose,
+            color: Some(shell.color().cargo_value().to_string()),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum MessageFormat {
+    #[default]
+    Human,
+    Json,
+}
+
+/// Runs `cargo atomic` with the process arguments; returns the exit code.
+pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
+    let mut args: Vec<OsString> = args.into_iter().collect();
+    // Cargo runs `cargo-atomic atomic <args>`; allow `cargo-atomic <args>` too.
+    if args.get(1).is_none_or(|a| a != "atomic") {
+        args.insert(1.min(args.len()), "atomic".into());
+    }
+    let CargoCli::Atomic(cli) = match CargoCli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                exit::ERROR
+            } else {
+                exit::OK
+            };
+        }
+    };
+    let mut shell = Shell::new(cli.global.color, cli.global.quiet, cli.global.verbose);
+    let result = match &cli.command {
+        Command::Snapshot(args) => snapshot::run(&cli.global, args, &mut shell),
+        Command::Api(args) => api::run(&cli.global, args, &mut shell),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            shell.error(format_error(&e));
+            exit::ERROR
+        }
+    }
+}
+
+/// An error and its causes, Cargo style.
+fn format_error(e: &anyhow::Error) -> String {
+    let mut out = e.to_string();
+    for cause in e.chain().skip(1) {
+        out.push_str(&format!(
+            "\n\nCaused by:\n  {}",
+            cause.to_string().replace('\n', "\n  ")
+        ));
+    }
+    out
+}
+
+pub(crate) fn load_workspace(global: &GlobalArgs) -> anyhow::Result<Workspace> {
+    Workspace::load(global.manifest_path.as_deref())
+}

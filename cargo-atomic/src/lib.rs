@@ -1,0 +1,12 @@
+//! cargo-atomic: release a Cargo workspace as one unit.
+//!
+//! The library is a pipeline of stages with plain data between them (see `ARCHITECTURE.md`):
+//! [`workspace`] → [`rustdoc`] → [`api`] → later stages. The `cargo-atomic` binary parses
+//! arguments, calls [`cli::run`], and exits with the code it returns.
+
+pub mod api;
+pub mod cli;
+pub mod fsutil;
+pub mod rustdoc;
+pub mod shell;
+pub mod workspace;

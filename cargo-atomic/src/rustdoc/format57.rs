@@ -1,0 +1,1554 @@
+//! rustdoc JSON format 57 → [`CrateApi`]. Everything that knows this format's types lives here;
+//! a new format gets a sibling module and one line in `super::ADAPTERS`.
+//!
+//! Steps: walk the public module tree from the crate root (following `pub use`, globs included,
+//! and joining re-exports of sibling workspace crates by definition path), pick each item's
+//! canonical path, then emit one model item per (item, import path), plus trait impls once.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use anyhow::Context;
+use rustdoc_types as rt;
+
+use super::NormalizeInput;
+use crate::api::{
+    impl_anchor, replace_self, Attrs, CrateApi, Decl, Field, Function, GenericParam,
+    GenericParamKind, Generics, Impl, Item, Location, Param, Predicate, ProcMacroKind, Snapshot,
+    Struct, StructKind, Trait, Union, Variant, VariantKind,
+};
+
+pub(super) const FORMAT: u32 = rt::FORMAT_VERSION;
+
+pub(super) fn normalize(json: &[u8], input: &NormalizeInput) -> anyhow::Result<CrateApi> {
+    let krate: rt::Crate = serde_json::from_slice(json).context("cannot parse rustdoc JSON")?;
+    Ok(Normalizer::new(&krate, input).run())
+}
+
+/// Crates whose items are rendered with `std` paths (`core::fmt::Debug` → `std::fmt::Debug`).
+const STD_FAMILY: [&str; 3] = ["std", "core", "alloc"];
+/// Sysroot crates kept under their own name.
+const SYSROOT_OTHERS: [&str; 2] = ["proc_macro", "test"];
+
+/// Auto traits whose impls are API; rustdoc also synthesizes unstable ones (`Freeze`, ...).
+const STABLE_AUTO_TRAITS: [&str; 5] = [
+    "Send",
+    "Sync",
+    "Unpin",
+    "std::panic::UnwindSafe",
+    "std::panic::RefUnwindSafe",
+];
+/// Compiler-internal traits that derives implement; not API.
+const INTERNAL_TRAITS: [&str; 4] = [
+    "std::marker::StructuralPartialEq",
+    "std::marker::Freeze",
+    "std::marker::UnsafeUnpin",
+    "std::marker::ConstParamTy_",
+];
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+enum Ns {
+    Type,
+    Value,
+    Macro,
+}
+
+/// Where a module entry leads.
+#[derive(Clone, Debug)]
+enum Target {
+    Local(rt::Id),
+    /// An item of a sibling workspace crate, by definition path.
+    Sibling {
+        krate: u32,
+        def_path: String,
+        glob: bool,
+    },
+    /// Something outside the workspace (`std`, a crates.io dependency), kept as a re-export line.
+    External {
+        target: String,
+    },
+}
+
+#[derive(Clone, Debug)]
+struct Entry {
+    name: String,
+    ns: Option<Ns>,
+    target: Target,
+    hidden: bool,
+    /// The `use` item that introduced the entry, for its source location.
+    via: Option<rt::Id>,
+}
+
+#[derive(Clone, Debug)]
+struct PublicPath {
+    path: String,
+    hidden: bool,
+}
+
+struct Normalizer<'a> {
+    krate: &'a rt::Crate,
+    input: &'a NormalizeInput<'a>,
+    std_crates: HashSet<u32>,
+    sibling_crates: HashMap<u32, &'a CrateApi>,
+    paths: BTreeMap<rt::Id, Vec<PublicPath>>,
+    canonical: HashMap<rt::Id, String>,
+    variant_parent: HashMap<rt::Id, rt::Id>,
+    items: Vec<Item>,
+    locations: HashMap<String, Location>,
+}
+
+impl<'a> Normalizer<'a> {
+    fn new(krate: &'a rt::Crate, input: &'a NormalizeInput<'a>) -> Self {
+        let mut std_crates = HashSet::new();
+        let mut sibling_crates = HashMap::new();
+        for (id, ext) in &krate.external_crates {
+            let in_sysroot = ext.path.components().any(|c| c.as_os_str() == "rustlib");
+            let sysroot_name = STD_FAMILY.contains(&ext.name.as_str())
+                || SYSROOT_OTHERS.contains(&ext.name.as_str());
+            if in_sysroot && sysroot_name {
+                std_crates.insert(*id);
+            } else if let Some(api) = input.siblings.get(&ext.name) {
+                sibling_crates.insert(*id, api);
+            }
+        }
+        let mut variant_parent = HashMap::new();
+        for (id, item) in &krate.index {
+            if let rt::ItemEnum::Enum(e) = &item.inner {
+                for v in &e.variants {
+                    variant_parent.insert(*v, *id);
+                }
+            }
+        }
+        Normalizer {
+            krate,
+            input,
+            std_crates,
+            sibling_crates,
+            paths: BTreeMap::new(),
+            canonical: HashMap::new(),
+            variant_parent,
+            items: Vec::new(),
+            locations: HashMap::new(),
+        }
+    }
+
+    fn run(mut self) -> CrateApi {
+        let root = self.krate.root;
+        let root_name = self.input.lib.to_string();
+        self.paths.entry(root).or_default().push(PublicPath {
+            path: root_name.clone(),
+            hidden: false,
+        });
+        let mut stack = vec![root];
+        self.walk(root, &root_name, &mut stack);
+
+        for (id, paths) in &self.paths {
+            let best = paths
+                .iter()
+                .min_by(|a, b| {
+                    (a.hidden, a.path.matches("::").count(), &a.path).cmp(&(
+                        b.hidden,
+                        b.path.matches("::").count(),
+                        &b.path,
+                    ))
+                })
+                .expect("every recorded item has a path");
+            self.canonical.insert(*id, best.path.clone());
+        }
+
+        let all: Vec<(rt::Id, PublicPath)> = self
+            .paths
+            .iter()
+            .flat_map(|(id, ps)| ps.iter().map(move |p| (*id, p.clone())))
+            .collect();
+        for (id, p) in all {
+            self.emit(id, &p.path, p.hidden);
+        }
+        self.emit_trait_impls();
+
+        let mut canonical = HashMap::new();
+        for (id, path) in &self.canonical {
+            if let Some(summary) = self.krate.paths.get(id) {
+                canonical.insert(summary.path.join("::"), path.clone());
+            }
+        }
+        let features = self
+            .input
+            .features
+            .iter()
+            .map(|(k, v)| {
+                let mut v = v.clone();
+                v.sort();
+                (k.clone(), v)
+            })
+            .collect();
+        let mut snapshot = Snapshot {
+            package: self.input.package.to_string(),
+            lib: self.input.lib.to_string(),
+            checked_features: self.input.checked.clone(),
+            features,
+            items: self.items,
+        };
+        snapshot.normalize();
+        CrateApi {
+            snapshot,
+            locations: self.locations,
+            canonical,
+        }
+    }
+
+    // ---- the public module tree -------------------------------------------------------------
+
+    fn walk(&mut self, module: rt::Id, path: &str, stack: &mut Vec<rt::Id>) {
+        let entries = self.entries(module, &mut Vec::new());
+        let defined: HashSet<String> = entries
+            .iter()
+            .filter(|e| !matches!(e.target, Target::Sibling { glob: true, .. }))
+            .map(|e| e.name.clone())
+            .collect();
+        for entry in entries {
+            let entry_path = format!("{path}::{}", entry.name);
+            match entry.target {
+                Target::Local(id) => {
+                    let item = &self.krate.index[&id];
+                    let hidden = entry.hidden || is_hidden(item);
+                    self.paths.entry(id).or_default().push(PublicPath {
+                        path: entry_path.clone(),
+                        hidden,
+                    });
+                    if matches!(item.inner, rt::ItemEnum::Module(_))
+                        && !hidden
+                        && !stack.contains(&id)
+                    {
+                        stack.push(id);
+                        self.walk(id, &entry_path, stack);
+                        stack.pop();
+                    }
+                }
+                Target::Sibling {
+                    krate,
+                    def_path,
+                    glob,
+                } => {
+                    let api = self.sibling_crates[&krate];
+                    let (new_path, skip): (&str, Box<dyn Fn(&str) -> bool>) = if glob {
+                        (path, Box::new(|name: &str| defined.contains(name)))
+                    } else {
+                        (&entry_path, Box::new(|_: &str| false))
+                    };
+                    for mut item in api.reexport(&def_path, new_path, glob, &*skip) {
+                        if entry.hidden {
+                            item.attrs.doc_hidden = true;
+                        }
+                        if let Some(via) = entry.via {
+                            self.record_location(&item, via);
+                        }
+                        self.items.push(item);
+                    }
+                }
+                Target::External { target } => {
+                    let path = if entry.name == "*" {
+                        format!("{path}::*")
+                    } else {
+                        entry_path
+                    };
+                    let item = Item {
+                        path,
+                        attrs: Attrs {
+                            doc_hidden: entry.hidden,
+                            ..Attrs::default()
+                        },
+                        decl: Decl::ReExport { target },
+                    };
+                    if let Some(via) = entry.via {
+                        self.record_location(&item, via);
+                    }
+                    self.items.push(item);
+                }
+            }
+        }
+    }
+
+    /// A module's public entries: its own items and `pub use`s, then glob imports for names not
+    /// defined explicitly (as Rust resolves them).
+    fn entries(&self, module: rt::Id, visiting: &mut Vec<rt::Id>) -> Vec<Entry> {
+        let Some(rt::ItemEnum::Module(m)) = self.krate.index.get(&module).map(|i| &i.inner) else {
+            return Vec::new();
+        };
+        visiting.push(module);
+        let mut entries = Vec::new();
+        let mut globs = Vec::new();
+        for id in &m.items {
+            let Some(item) = self.krate.index.get(id) else {
+                continue;
+            };
+            if !matches!(item.visibility, rt::Visibility::Public) {
+                continue;
+            }
+            match &item.inner {
+                rt::ItemEnum::Use(u) if u.is_glob => globs.push((item, u)),
+                rt::ItemEnum::Use(u) => {
+                    let target = self.use_target(u);
+                    let ns = match &target {
+                        Target::Local(t) => self.krate.index.get(t).and_then(namespace),
+                        _ => None,
+                    };
+                    entries.push(Entry {
+                        name: u.name.clone(),
+                        ns,
+                        target,
+                        hidden: is_hidden(item),
+                        via: Some(*id),
+                    });
+                }
+                rt::ItemEnum::ExternCrate { name, .. } => entries.push(Entry {
+                    name: item.name.clone().unwrap_or_else(|| name.clone()),
+                    ns: Some(Ns::Type),
+                    target: Target::External {
+                        target: name.clone(),
+                    },
+                    hidden: is_hidden(item),
+                    via: Some(*id),
+                }),
+                rt::ItemEnum::Impl(_) | rt::ItemEnum::Primitive(_) => {}
+                _ => {
+                    if let Some(name) = &item.name {
+                        entries.push(Entry {
+                            name: name.clone(),
+                            ns: namespace(item),
+                            target: Target::Local(*id),
+                            hidden: false,
+                            via: None,
+                        });
+                    }
+                }
+            }
+        }
+        let explicit: HashSet<(String, Option<Ns>)> =
+            entries.iter().map(|e| (e.name.clone(), e.ns)).collect();
+        let explicit_names: HashSet<String> = entries.iter().map(|e| e.name.clone()).collect();
+        for (item, u) in globs {
+            let hidden = is_hidden(item);
+            match self.use_target(u) {
+                Target::Local(target) => {
+                    let inner = self.krate.index.get(&target).map(|i| &i.inner);
+                    let imported: Vec<Entry> = match inner {
+                        Some(rt::ItemEnum::Module(_)) if !visiting.contains(&target) => {
+                            self.entries(target, visiting)
+                        }
+                        Some(rt::ItemEnum::Enum(e)) => e
+                            .variants
+                            .iter()
+                            .filter_map(|v| self.krate.index.get(v))
+                            .filter_map(|v| {
+                                Some(Entry {
+                                    name: v.name.clone()?,
+                                    ns: Some(Ns::Value),
+                                    target: Target::Local(v.id),
+                                    hidden: false,
+                                    via: None,
+                                })
+                            })
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    for mut e in imported {
+                        let shadowed = match e.ns {
+                            Some(ns) => explicit.contains(&(e.name.clone(), Some(ns))),
+                            None => explicit_names.contains(&e.name),
+                        };
+                        if !shadowed {
+                            e.hidden |= hidden;
+                            e.via = e.via.or(Some(item.id));
+                            entries.push(e);
+                        }
+                    }
+                }
+                Target::Sibling {
+                    krate, def_path, ..
+                } => entries.push(Entry {
+                    name: "*".to_string(),
+                    ns: None,
+                    target: Target::Sibling {
+                        krate,
+                        def_path,
+                        glob: true,
+                    },
+                    hidden,
+                    via: Some(item.id),
+                }),
+                Target::External { target } => entries.push(Entry {
+                    name: "*".to_string(),
+                    ns: None,
+                    target: Target::External {
+                        target: format!("{target}::*"),
+                    },
+                    hidden,
+                    via: Some(item.id),
+                }),
+            }
+        }
+        visiting.pop();
+        entries
+    }
+
+    fn use_target(&self, u: &rt::Use) -> Target {
+        let Some(id) = u.id else {
+            return Target::External {
+                target: u.source.clone(),
+            };
+        };
+        if self.krate.index.get(&id).is_some_and(|i| i.crate_id == 0) {
+            return Target::Local(id);
+        }
+        match self.krate.paths.get(&id) {
+            Some(summary) if self.sibling_crates.contains_key(&summary.crate_id) => {
+                Target::Sibling {
+                    krate: summary.crate_id,
+                    def_path: summary.path.join("::"),
+                    glob: false,
+                }
+            }
+            Some(summary) if summary.crate_id == 0 => Target::External {
+                target: summary.path.join("::"),
+            },
+            Some(summary) => Target::External {
+                target: self.external_path(summary),
+            },
+            None => Target::External {
+                target: u.source.clone(),
+            },
+        }
+    }
+
+    // ---- emitting items ---------------------------------------------------------------------
+
+    fn emit(&mut self, id: rt::Id, path: &str, path_hidden: bool) {
+        let item = &self.krate.index[&id];
+        let mut attrs = attrs_of(item);
+        attrs.doc_hidden |= path_hidden;
+        let r = Renderer {
+            n: self,
+            self_trait: None,
+        };
+        let decl = match &item.inner {
+            rt::ItemEnum::Module(_) => Decl::Module,
+            rt::ItemEnum::Function(f) => Decl::Function(r.function(f, &[])),
+            rt::ItemEnum::Struct(s) => Decl::Struct(Struct {
+                generics: r.generics(&s.generics, &[]),
+                kind: r.struct_kind(&s.kind),
+            }),
+            rt::ItemEnum::Union(u) => {
+                let fields = u.fields.iter().filter_map(|f| r.field(f)).collect();
+                Decl::Union(Union {
+                    generics: r.generics(&u.generics, &[]),
+                    fields,
+                    has_private: u.has_stripped_fields,
+                })
+            }
+            rt::ItemEnum::Enum(e) => Decl::Enum(r.generics(&e.generics, &[])),
+            rt::ItemEnum::Variant(_) => match self.variant_parent.get(&id) {
+                Some(parent) => Decl::Variant(r.variant(*parent, id)),
+                None => return,
+            },
+            rt::ItemEnum::Trait(t) => Decl::Trait(Trait {
+                is_unsafe: t.is_unsafe,
+                is_auto: t.is_auto,
+                generics: r.generics(&t.generics, &[]),
+                supertraits: sorted(t.bounds.iter().map(|b| r.bound(b)).collect()),
+                sealed: self.is_sealed(id, &mut Vec::new()),
+                dyn_compatible: t.is_dyn_compatible,
+            }),
+            rt::ItemEnum::TypeAlias(a) => Decl::TypeAlias {
+                generics: r.generics(&a.generics, &[]),
+                ty: r.ty(&a.type_),
+            },
+            rt::ItemEnum::Constant { type_, .. } => Decl::Const { ty: r.ty(type_) },
+            rt::ItemEnum::Static(s) => Decl::Static {
+                ty: r.ty(&s.type_),
+                mutable: s.is_mutable,
+            },
+            rt::ItemEnum::Macro(_) => Decl::MacroRules,
+            rt::ItemEnum::ProcMacro(pm) => Decl::ProcMacro {
+                kind: match pm.kind {
+                    rt::MacroKind::Bang => ProcMacroKind::Bang,
+                    rt::MacroKind::Attr => ProcMacroKind::Attribute,
+                    rt::MacroKind::Derive => ProcMacroKind::Derive,
+                },
+                helpers: sorted(pm.helpers.clone()),
+            },
+            _ => return,
+        };
+        let hidden = attrs.doc_hidden;
+        let new = Item {
+            path: path.to_string(),
+            attrs,
+            decl,
+        };
+        self.record_location(&new, id);
+        self.items.push(new);
+        if hidden {
+            return;
+        }
+        match &item.inner {
+            rt::ItemEnum::Struct(rt::Struct { impls, .. })
+            | rt::ItemEnum::Union(rt::Union { impls, .. }) => self.emit_inherent(impls, path),
+            rt::ItemEnum::Enum(e) => {
+                for v in &e.variants {
+                    let Some(variant) = self.krate.index.get(v) else {
+                        continue;
+                    };
+                    let Some(name) = &variant.name else { continue };
+                    let r = Renderer {
+                        n: self,
+                        self_trait: None,
+                    };
+                    let decl = Decl::Variant(r.variant(id, *v));
+                    let new = Item {
+                        path: format!("{path}::{name}"),
+                        attrs: attrs_of(variant),
+                        decl,
+                    };
+                    self.record_location(&new, *v);
+                    self.items.push(new);
+                }
+                self.emit_inherent(&e.impls, path);
+            }
+            rt::ItemEnum::Trait(t) => {
+                for child in &t.items {
+                    let Some(ti) = self.krate.index.get(child) else {
+                        continue;
+                    };
+                    let Some(name) = &ti.name else { continue };
+                    let r = Renderer {
+                        n: self,
+                        self_trait: Some(id),
+                    };
+                    let decl = match &ti.inner {
+                        rt::ItemEnum::Function(f) => Decl::TraitFunction {
+                            function: r.function(f, &[]),
+                            provided: f.has_body,
+                        },
+                        rt::ItemEnum::AssocType {
+                            generics,
+                            bounds,
+                            type_,
+                        } => Decl::TraitType {
+                            generics: r.generics(generics, &[]),
+                            bounds: sorted(bounds.iter().map(|b| r.bound(b)).collect()),
+                            default: type_.as_ref().map(|t| r.ty(t)),
+                        },
+                        rt::ItemEnum::AssocConst { type_, value } => Decl::TraitConst {
+                            ty: r.ty(type_),
+                            provided: value.is_some(),
+                        },
+                        _ => continue,
+                    };
+                    let new = Item {
+                        path: format!("{path}::{name}"),
+                        attrs: attrs_of(ti),
+                        decl,
+                    };
+                    self.record_location(&new, *child);
+                    self.items.push(new);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Associated functions and consts of the inherent impls of a type, under `path`.
+    fn emit_inherent(&mut self, impls: &[rt::Id], path: &str) {
+        for impl_id in impls {
+            let Some(rt::ItemEnum::Impl(imp)) = self.krate.index.get(impl_id).map(|i| &i.inner)
+            else {
+                continue;
+            };
+            if imp.trait_.is_some() || imp.is_synthetic || imp.blanket_impl.is_some() {
+                continue;
+            }
+            let r = Renderer {
+                n: self,
+                self_trait: None,
+            };
+            let impl_args = match &imp.for_ {
+                rt::Type::ResolvedPath(p) => {
+                    p.args.as_deref().map(|a| r.args(a)).unwrap_or_default()
+                }
+                _ => String::new(),
+            };
+            // `Self` in an inherent impl is the self type: `-> Self` and `-> Config` are one API.
+            let self_ty = r.ty(&imp.for_);
+            let mut new_items = Vec::new();
+            for child in &imp.items {
+                let Some(ci) = self.krate.index.get(child) else {
+                    continue;
+                };
+                if !matches!(ci.visibility, rt::Visibility::Public) {
+                    continue;
+                }
+                let Some(name) = &ci.name else { continue };
+                let decl = match &ci.inner {
+                    rt::ItemEnum::Function(f) => {
+                        let mut function = r.function(f, &[&imp.generics]);
+                        for p in function.params.iter_mut().filter(|p| !p.is_receiver()) {
+                            p.ty = replace_self(&p.ty, &self_ty);
+                        }
+                        function.output = function.output.map(|o| replace_self(&o, &self_ty));
+                        for pred in &mut function.generics.predicates {
+                            pred.subject = replace_self(&pred.subject, &self_ty);
+                            pred.bounds = pred
+                                .bounds
+                                .iter()
+                                .map(|b| replace_self(b, &self_ty))
+                                .collect();
+                        }
+                        Decl::Method {
+                            impl_args: impl_args.clone(),
+                            function,
+                        }
+                    }
+                    rt::ItemEnum::AssocConst { type_, .. } => Decl::AssocConst {
+                        impl_args: impl_args.clone(),
+                        ty: replace_self(&r.ty(type_), &self_ty),
+                    },
+                    _ => continue,
+                };
+                new_items.push((
+                    Item {
+                        path: format!("{path}::{name}"),
+                        attrs: attrs_of(ci),
+                        decl,
+                    },
+                    *child,
+                ));
+            }
+            for (item, id) in new_items {
+                self.record_location(&item, id);
+                self.items.push(item);
+            }
+        }
+    }
+
+    /// Trait impls whose trait and self type users can name: once each, anchored at the self
+    /// type's canonical path (or the trait's).
+    fn emit_trait_impls(&mut self) {
+        let mut ids: Vec<&rt::Id> = self.krate.index.keys().collect();
+        ids.sort();
+        for id in ids {
+            let item = &self.krate.index[id];
+            let rt::ItemEnum::Impl(imp) = &item.inner else {
+                continue;
+            };
+            let Some(trait_path) = &imp.trait_ else {
+                continue;
+            };
+            if item.crate_id != 0
+                || imp.blanket_impl.is_some()
+                || imp.is_negative
+                || is_hidden(item)
+            {
+                continue;
+            }
+            let r = Renderer {
+                n: self,
+                self_trait: None,
+            };
+            let trait_name = r.resolve(trait_path.id, &trait_path.path);
+            if imp.is_synthetic && !STABLE_AUTO_TRAITS.contains(&trait_name.as_str()) {
+                continue;
+            }
+            if INTERNAL_TRAITS.contains(&trait_name.as_str()) {
+                continue;
+            }
+            let trait_local = self.is_local(trait_path.id);
+            if trait_local && !self.is_public(trait_path.id) {
+                continue;
+            }
+            match self_type_head(&imp.for_) {
+                Some(head) if self.is_local(head) => {
+                    if !self.is_public(head) {
+                        continue;
+                    }
+                }
+                _ if !trait_local => continue,
+                _ => {}
+            }
+            let trait_ = format!(
+                "{trait_name}{}",
+                trait_path
+                    .args
+                    .as_deref()
+                    .map(|a| r.args(a))
+                    .unwrap_or_default()
+            );
+            let self_ty = r.ty(&imp.for_);
+            let mut assoc_types: Vec<(String, String)> = imp
+                .items
+                .iter()
+                .filter_map(|i| self.krate.index.get(i))
+                .filter_map(|i| match &i.inner {
+                    rt::ItemEnum::AssocType { type_: Some(t), .. } => {
+                        Some((i.name.clone()?, r.ty(t)))
+                    }
+                    _ => None,
+                })
+                .collect();
+            assoc_types.sort();
+            let auto = STABLE_AUTO_TRAITS.contains(&trait_name.as_str());
+            let decl = Impl {
+                is_unsafe: imp.is_unsafe && !auto,
+                generics: r.generics(&imp.generics, &[]),
+                trait_: trait_.clone(),
+                self_ty: self_ty.clone(),
+                assoc_types,
+            };
+            let new = Item {
+                path: impl_anchor(&trait_, &self_ty),
+                attrs: Attrs::default(),
+                decl: Decl::Impl(decl),
+            };
+            self.record_location(&new, *id);
+            self.items.push(new);
+        }
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    fn is_local(&self, id: rt::Id) -> bool {
+        self.krate.index.get(&id).is_some_and(|i| i.crate_id == 0)
+            || self.krate.paths.get(&id).is_some_and(|s| s.crate_id == 0)
+    }
+
+    /// A local item users can name: reachable at a public path that is not hidden.
+    fn is_public(&self, id: rt::Id) -> bool {
+        self.paths
+            .get(&id)
+            .is_some_and(|ps| ps.iter().any(|p| !p.hidden))
+    }
+
+    /// A trait that cannot be implemented outside its crate: a supertrait, or a type in a required
+    /// method's signature, cannot be named by users.
+    fn is_sealed(&self, id: rt::Id, seen: &mut Vec<rt::Id>) -> bool {
+        if seen.contains(&id) {
+            return false;
+        }
+        seen.push(id);
+        let Some(rt::ItemEnum::Trait(t)) = self.krate.index.get(&id).map(|i| &i.inner) else {
+            return false;
+        };
+        for bound in &t.bounds {
+            if let rt::GenericBound::TraitBound { trait_, .. } = bound {
+                if self.is_local(trait_.id)
+                    && (!self.is_public(trait_.id) || self.is_sealed(trait_.id, seen))
+                {
+                    return true;
+                }
+            }
+        }
+        for child in &t.items {
+            if let Some(rt::ItemEnum::Function(f)) = self.krate.index.get(child).map(|i| &i.inner) {
+                if f.has_body {
+                    continue;
+                }
+                let mut ids = Vec::new();
+                for (_, ty) in &f.sig.inputs {
+                    type_ids(ty, &mut ids);
+                }
+                if ids
+                    .iter()
+                    .any(|i| self.is_local(*i) && !self.is_public(*i) && *i != id)
+                {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    fn external_path(&self, summary: &rt::ItemSummary) -> String {
+        if self.std_crates.contains(&summary.crate_id) {
+            std_path(&summary.path)
+        } else if let Some(api) = self.sibling_crates.get(&summary.crate_id) {
+            api.public_path(&summary.path.join("::"))
+        } else {
+            summary.path.join("::")
+        }
+    }
+
+    fn record_location(&mut self, item: &Item, id: rt::Id) {
+        let key = item.key();
+        if self.locations.contains_key(&key) {
+            return;
+        }
+        let Some(span) = self.krate.index.get(&id).and_then(|i| i.span.as_ref()) else {
+            return;
+        };
+        let file = match span.filename.strip_prefix(self.input.root) {
+            Ok(rel) => rel.to_path_buf(),
+            Err(_) => span.filename.clone(),
+        };
+        self.locations.insert(
+            key,
+            Location {
+                file: file.to_string_lossy().replace('\\', "/"),
+                line: span.begin.0,
+            },
+        );
+    }
+}
+
+/// Renders rustdoc types into canonical strings.
+struct Renderer<'n, 'a> {
+    n: &'n Normalizer<'a>,
+    /// The trait whose items are being rendered: `<Self as ThisTrait>::X` is written `Self::X`.
+    self_trait: Option<rt::Id>,
+}
+
+impl Renderer<'_, '_> {
+    /// The canonical path of the item `id`; `written` (as in the source) when rustdoc knows no
+    /// path for it.
+    fn resolve(&self, id: rt::Id, written: &str) -> String {
+        if let Some(c) = self.n.canonical.get(&id) {
+            return c.clone();
+        }
+        match self.n.krate.paths.get(&id) {
+            Some(summary) if summary.crate_id == 0 => summary.path.join("::"),
+            Some(summary) => self.n.external_path(summary),
+            None => written.trim_start_matches("$crate::").to_string(),
+        }
+    }
+
+    fn path(&self, p: &rt::Path) -> String {
+        let args = p.args.as_deref().map(|a| self.args(a)).unwrap_or_default();
+        format!("{}{args}", self.resolve(p.id, &p.path))
+    }
+
+    fn args(&self, a: &rt::GenericArgs) -> String {
+        match a {
+            rt::GenericArgs::AngleBracketed { args, constraints } => {
+                let mut parts: Vec<String> = args
+                    .iter()
+                    .map(|arg| match arg {
+                        rt::GenericArg::Lifetime(l) => l.clone(),
+                        rt::GenericArg::Type(t) => self.ty(t),
+                        rt::GenericArg::Const(c) => c.expr.clone(),
+                        rt::GenericArg::Infer => "_".to_string(),
+                    })
+                    .collect();
+                for c in constraints {
+                    let args = c.args.as_deref().map(|a| self.args(a)).unwrap_or_default();
+                    parts.push(match &c.binding {
+                        rt::AssocItemConstraintKind::Equality(term) => {
+                            format!("{}{args} = {}", c.name, self.term(term))
+                        }
+                        rt::AssocItemConstraintKind::Constraint(bounds) => {
+                            format!("{}{args}: {}", c.name, self.bounds(bounds))
+                        }
+                    });
+                }
+                if parts.is_empty() {
+                    String::new()
+                } else {
+                    format!("<{}>", parts.join(", "))
+                }
+            }
+            rt::GenericArgs::Parenthesized { inputs, output } => {
+                let inputs: Vec<String> = inputs.iter().map(|t| self.ty(t)).collect();
+                match output {
+                    Some(o) => format!("({}) -> {}", inputs.join(", "), self.ty(o)),
+                    None => format!("({})", inputs.join(", ")),
+                }
+            }
+            rt::GenericArgs::ReturnTypeNotation => "(..)".to_string(),
+        }
+    }
+
+    fn term(&self, t: &rt::Term) -> String {
+        match t {
+            rt::Term::Type(t) => self.ty(t),
+            rt::Term::Constant(c) => c.expr.clone(),
+        }
+    }
+
+    fn ty(&self, t: &rt::Type) -> String {
+        match t {
+            rt::Type::ResolvedPath(p) => self.path(p),
+            rt::Type::DynTrait(d) => self.dyn_trait(d),
+            rt::Type::Generic(g) => g.clone(),
+            rt::Type::Primitive(p) => p.clone(),
+            rt::Type::FunctionPointer(fp) => {
+                let mut out = String::new();
+                if !fp.generic_params.is_empty() {
+                    out.push_str(&format!("for<{}> ", self.param_names(&fp.generic_params)));
+                }
+                out.push_str(&header_prefix(&fp.header));
+                let inputs: Vec<String> = fp.sig.inputs.iter().map(|(_, t)| self.ty(t)).collect();
+                let mut inputs = inputs.join(", ");
+                if fp.sig.is_c_variadic {
+                    inputs.push_str(if inputs.is_empty() { "..." } else { ", ..." });
+                }
+                out.push_str(&format!("fn({inputs})"));
+                if let Some(o) = &fp.sig.output {
+                    out.push_str(&format!(" -> {}", self.ty(o)));
+                }
+                out
+            }
+            rt::Type::Tuple(ts) => match ts.as_slice() {
+                [one] => format!("({},)", self.ty(one)),
+                _ => format!(
+                    "({})",
+                    ts.iter().map(|t| self.ty(t)).collect::<Vec<_>>().join(", ")
+                ),
+            },
+            rt::Type::Slice(t) => format!("[{}]", self.ty(t)),
+            rt::Type::Array { type_, len } => format!("[{}; {len}]", self.ty(type_)),
+            rt::Type::Pat { type_, .. } => self.ty(type_),
+            rt::Type::ImplTrait(bounds) => format!("impl {}", self.bounds(bounds)),
+            rt::Type::Infer => "_".to_string(),
+            rt::Type::RawPointer { is_mutable, type_ } => {
+                format!(
+                    "*{} {}",
+                    if *is_mutable { "mut" } else { "const" },
+                    self.pointee(type_)
+                )
+            }
+            rt::Type::BorrowedRef {
+                lifetime,
+                is_mutable,
+                type_,
+            } => {
+                let mut out = String::from("&");
+                if let Some(l) = lifetime {
+                    out.push_str(l);
+                    out.push(' ');
+                }
+                if *is_mutable {
+                    out.push_str("mut ");
+                }
+                out.push_str(&self.pointee(type_));
+                out
+            }
+            rt::Type::QualifiedPath {
+                name,
+                args,
+                self_type,
+                trait_,
+            } => {
+                let args = args.as_deref().map(|a| self.args(a)).unwrap_or_default();
+                let self_ty = self.ty(self_type);
+                match trait_ {
+                    Some(tr) if self_ty == "Self" && Some(tr.id) == self.self_trait => {
+                        format!("Self::{name}{args}")
+                    }
+                    Some(tr) => format!("<{self_ty} as {}>::{name}{args}", self.path(tr)),
+                    None => format!("{self_ty}::{name}{args}"),
+                }
+            }
+        }
+    }
+
+    /// A type behind `&` or `*`: `dyn A + B` needs parentheses there.
+    fn pointee(&self, t: &rt::Type) -> String {
+        let s = self.ty(t);
+        let multi = match t {
+            rt::Type::DynTrait(d) => d.traits.len() + usize::from(d.lifetime.is_some()) > 1,
+            rt::Type::ImplTrait(b) => b.len() > 1,
+            _ => false,
+        };
+        if multi {
+            format!("({s})")
+        } else {
+            s
+        }
+    }
+
+    fn dyn_trait(&self, d: &rt::DynTrait) -> String {
+        let mut parts: Vec<String> = d
+            .traits
+            .iter()
+            .map(|pt| {
+                let path = self.path(&pt.trait_);
+                if pt.generic_params.is_empty() {
+                    path
+                } else {
+                    format!("for<{}> {path}", self.param_names(&pt.generic_params))
+                }
+            })
+            .collect();
+        parts.sort();
+        if let Some(l) = &d.lifetime {
+            parts.push(l.clone());
+        }
+        format!("dyn {}", parts.join(" + "))
+    }
+
+    fn bound(&self, b: &rt::GenericBound) -> String {
+        match b {
+            rt::GenericBound::TraitBound {
+                trait_,
+                generic_params,
+                modifier,
+            } => {
+                let mut out = String::new();
+                if !generic_params.is_empty() {
+                    out.push_str(&format!("for<{}> ", self.param_names(generic_params)));
+                }
+                match modifier {
+                    rt::TraitBoundModifier::None => {}
+                    rt::TraitBoundModifier::Maybe => out.push('?'),
+                    rt::TraitBoundModifier::MaybeConst => out.push_str("~const "),
+                }
+                out.push_str(&self.path(trait_));
+                out
+            }
+            rt::GenericBound::Outlives(l) => l.clone(),
+            rt::GenericBound::Use(args) => {
+                let args: Vec<&str> = args
+                    .iter()
+                    .map(|a| match a {
+                        rt::PreciseCapturingArg::Lifetime(l)
+                        | rt::PreciseCapturingArg::Param(l) => l.as_str(),
+                    })
+                    .collect();
+                format!("use<{}>", args.join(", "))
+            }
+        }
+    }
+
+    /// Bounds joined with ` + `, sorted (their order carries no meaning).
+    fn bounds(&self, bounds: &[rt::GenericBound]) -> String {
+        sorted(bounds.iter().map(|b| self.bound(b)).collect()).join(" + ")
+    }
+
+    fn param_names(&self, params: &[rt::GenericParamDef]) -> String {
+        params
+            .iter()
+            .map(|p| p.name.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Generic parameters in order (synthetic `impl Trait` ones left out: they show in the
+    /// parameter's type) and all bounds, inline or in `where`, merged per subject. `outer` are
+    /// the generics of an enclosing impl whose bounds also constrain the item.
+    fn generics(&self, g: &rt::Generics, outer: &[&rt::Generics]) -> Generics {
+        let mut preds: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut params = Vec::new();
+        for (own, generics) in std::iter::once((true, g)).chain(outer.iter().map(|o| (false, *o))) {
+            for p in &generics.params {
+                let kind = match &p.kind {
+                    rt::GenericParamDefKind::Lifetime { outlives } => {
+                        if !outlives.is_empty() {
+                            preds
+                                .entry(p.name.clone())
+                                .or_default()
+                                .extend(outlives.iter().cloned());
+                        }
+                        GenericParamKind::Lifetime
+                    }
+                    rt::GenericParamDefKind::Type {
+                        bounds,
+                        default,
+                        is_synthetic,
+                    } => {
+                        if *is_synthetic {
+                            continue;
+                        }
+                        if !bounds.is_empty() {
+                            preds
+                                .entry(p.name.clone())
+                                .or_default()
+                                .extend(bounds.iter().map(|b| self.bound(b)));
+                        }
+                        GenericParamKind::Type {
+                            default: default.as_ref().map(|d| self.ty(d)),
+                        }
+                    }
+                    rt::GenericParamDefKind::Const { type_, default } => GenericParamKind::Const {
+                        ty: self.ty(type_),
+                        default: default.clone(),
+                    },
+                };
+                if own {
+                    params.push(GenericParam {
+                        name: p.name.clone(),
+                        kind,
+                    });
+                }
+            }
+            for wp in &generics.where_predicates {
+                match wp {
+                    rt::WherePredicate::BoundPredicate {
+                        type_,
+                        bounds,
+                        generic_params,
+                    } => {
+                        let mut subject = self.ty(type_);
+                        if !generic_params.is_empty() {
+                            subject =
+                                format!("for<{}> {subject}", self.param_names(generic_params));
+                        }
+                        preds
+                            .entry(subject)
+                            .or_default()
+                            .extend(bounds.iter().map(|b| self.bound(b)));
+                    }
+                    rt::WherePredicate::LifetimePredicate { lifetime, outlives } => {
+                        preds
+                            .entry(lifetime.clone())
+                            .or_default()
+                            .extend(outlives.iter().cloned());
+                    }
+                    rt::WherePredicate::EqPredicate { lhs, rhs } => {
+                        preds
+                            .entry(self.ty(lhs))
+                            .or_default()
+                            .insert(format!("= {}", self.term(rhs)));
+                    }
+                }
+            }
+        }
+        let predicates = preds
+            .into_iter()
+            .filter(|(_, b)| !b.is_empty())
+            .map(|(subject, bounds)| Predicate {
+                subject,
+                bounds: bounds.into_iter().collect(),
+            })
+            .collect();
+        Generics { params, predicates }
+    }
+
+    fn function(&self, f: &rt::Function, outer: &[&rt::Generics]) -> Function {
+        Function {
+            is_const: f.header.is_const,
+            is_async: f.header.is_async,
+            is_unsafe: f.header.is_unsafe,
+            abi: abi(&f.header.abi),
+            generics: self.generics(&f.generics, outer),
+            params: f
+                .sig
+                .inputs
+                .iter()
+                .map(|(name, t)| Param {
+                    name: name.clone(),
+                    ty: self.ty(t),
+                })
+                .collect(),
+            variadic: f.sig.is_c_variadic,
+            output: f
+                .sig
+                .output
+                .as_ref()
+                .map(|t| self.ty(t))
+                .filter(|t| t != "()"),
+        }
+    }
+
+    fn field(&self, id: &rt::Id) -> Option<Field> {
+        let item = self.n.krate.index.get(id)?;
+        let rt::ItemEnum::StructField(t) = &item.inner else {
+            return None;
+        };
+        Some(Field {
+            name: item.name.clone()?,
+            ty: self.ty(t),
+            attrs: attrs_of(item),
+        })
+    }
+
+    fn struct_kind(&self, k: &rt::StructKind) -> StructKind {
+        match k {
+            rt::StructKind::Unit => StructKind::Unit,
+            rt::StructKind::Tuple(fields) => StructKind::Tuple {
+                fields: fields
+                    .iter()
+                    .map(|f| f.as_ref().and_then(|id| self.field(id)))
+                    .collect(),
+            },
+            rt::StructKind::Plain {
+                fields,
+                has_stripped_fields,
+            } => StructKind::Plain {
+                fields: fields.iter().filter_map(|f| self.field(f)).collect(),
+                has_private: *has_stripped_fields,
+            },
+        }
+    }
+
+    /// The variant `id` of enum `parent`, with its discriminant when it is observable.
+    fn variant(&self, parent: rt::Id, id: rt::Id) -> Variant {
+        let (kind, discriminant) = match self.n.krate.index.get(&id).map(|i| &i.inner) {
+            Some(rt::ItemEnum::Variant(v)) => {
+                (self.variant_kind(&v.kind), self.discriminant(parent, id))
+            }
+            _ => (VariantKind::Plain, None),
+        };
+        Variant { kind, discriminant }
+    }
+
+    fn variant_kind(&self, k: &rt::VariantKind) -> VariantKind {
+        match k {
+            rt::VariantKind::Plain => VariantKind::Plain,
+            rt::VariantKind::Tuple(fields) => VariantKind::Tuple {
+                fields: fields
+                    .iter()
+                    .map(|f| f.as_ref().and_then(|id| self.field(id)))
+                    .collect(),
+            },
+            rt::VariantKind::Struct {
+                fields,
+                has_stripped_fields,
+            } => VariantKind::Struct {
+                fields: fields.iter().filter_map(|f| self.field(f)).collect(),
+                has_hidden: *has_stripped_fields,
+            },
+        }
+    }
+
+    /// Discriminants are shown for enums that make them part of the API: a primitive `repr`, or
+    /// explicit discriminants. Implicit ones are computed (previous + 1).
+    fn discriminant(&self, parent: rt::Id, id: rt::Id) -> Option<String> {
+        let enum_item = self.n.krate.index.get(&parent)?;
+        let rt::ItemEnum::Enum(e) = &enum_item.inner else {
+            return None;
+        };
+        let variants: Vec<&rt::Variant> = e
+            .variants
+            .iter()
+            .filter_map(|v| match self.n.krate.index.get(v).map(|i| &i.inner) {
+                Some(rt::ItemEnum::Variant(var)) => Some(var),
+                _ => None,
+            })
+            .collect();
+        let has_int_repr = attrs_of(enum_item)
+            .repr
+            .iter()
+            .any(|r| r.starts_with('i') || r.starts_with('u'));
+        let any_explicit = variants.iter().any(|v| v.discriminant.is_some());
+        if !has_int_repr && !any_explicit {
+            return None;
+        }
+        let mut next: Option<i128> = Some(0);
+        for v in &e.variants {
+            let Some(rt::ItemEnum::Variant(var)) = self.n.krate.index.get(v).map(|i| &i.inner)
+            else {
+                continue;
+            };
+            let value = match &var.discriminant {
+                Some(d) => d.value.parse::<i128>().ok(),
+                None => next,
+            };
+            if *v == id {
+                return value.map(|v| v.to_string());
+            }
+            next = value.and_then(|v| v.checked_add(1));
+        }
+        None
+    }
+}
+
+fn header_prefix(h: &rt::FunctionHeader) -> String {
+    let mut out = String::new();
+    if h.is_const {
+        out.push_str("const ");
+    }
+    if h.is_async {
+        out.push_str("async ");
+    }
+    if h.is_unsafe {
+        out.push_str("unsafe ");
+    }
+    if let Some(abi) = abi(&h.abi) {
+        out.push_str(&format!("extern {abi:?} "));
+    }
+    out
+}
+
+fn abi(a: &rt::Abi) -> Option<String> {
+    let (name, unwind) = match a {
+        rt::Abi::Rust => return None,
+        rt::Abi::C { unwind } => ("C", *unwind),
+        rt::Abi::Cdecl { unwind } => ("cdecl", *unwind),
+        rt::Abi::Stdcall { unwind } => ("stdcall", *unwind),
+        rt::Abi::Fastcall { unwind } => ("fastcall", *unwind),
+        rt::Abi::Aapcs { unwind } => ("aapcs", *unwind),
+        rt::Abi::Win64 { unwind } => ("win64", *unwind),
+        rt::Abi::SysV64 { unwind } => ("sysv64", *unwind),
+        rt::Abi::System { unwind } => ("system", *unwind),
+        rt::Abi::Other(s) => return Some(s.clone()),
+    };
+    Some(if unwind {
+        format!("{name}-unwind")
+    } else {
+        name.to_string()
+    })
+}
+
+fn is_hidden(item: &rt::Item) -> bool {
+    item.attrs.iter().any(|a| match a {
+        rt::Attribute::Other(s) => s.starts_with("#[doc(") && s.contains("hidden"),
+        _ => false,
+    })
+}
+
+fn attrs_of(item: &rt::Item) -> Attrs {
+    let mut attrs = Attrs {
+        deprecated: item.deprecation.is_some(),
+        doc_hidden: is_hidden(item),
+        ..Attrs::default()
+    };
+    for a in &item.attrs {
+        match a {
+            rt::Attribute::NonExhaustive => attrs.non_exhaustive = true,
+            rt::Attribute::MustUse { .. } => attrs.must_use = true,
+            rt::Attribute::Repr(r) => {
+                match r.kind {
+                    rt::ReprKind::Rust => {}
+                    rt::ReprKind::C => attrs.repr.push("C".to_string()),
+                    rt::ReprKind::Transparent => attrs.repr.push("transparent".to_string()),
+                    rt::ReprKind::Simd => attrs.repr.push("simd".to_string()),
+                }
+                if let Some(int) = &r.int {
+                    attrs.repr.push(int.clone());
+                }
+                if let Some(n) = r.packed {
+                    attrs.repr.push(format!("packed({n})"));
+                }
+                if let Some(n) = r.align {
+                    attrs.repr.push(format!("align({n})"));
+                }
+            }
+            _ => {}
+        }
+    }
+    attrs
+}
+
+fn namespace(item: &rt::Item) -> Option<Ns> {
+    Some(match &item.inner {
+        rt::ItemEnum::Module(_)
+        | rt::ItemEnum::Struct(_)
+        | rt::ItemEnum::Union(_)
+        | rt::ItemEnum::Enum(_)
+        | rt::ItemEnum::Trait(_)
+        | rt::ItemEnum::TraitAlias(_)
+        | rt::ItemEnum::TypeAlias(_)
+        | rt::ItemEnum::ExternType
+        | rt::ItemEnum::ExternCrate { .. } => Ns::Type,
+        rt::ItemEnum::Function(_)
+        | rt::ItemEnum::Constant { .. }
+        | rt::ItemEnum::Static(_)
+        | rt::ItemEnum::Variant(_) => Ns::Value,
+        rt::ItemEnum::Macro(_) | rt::ItemEnum::ProcMacro(_) => Ns::Macro,
+        _ => return None,
+    })
+}
+
+/// The id of the nominal type an impl is for (`&Foo<T>` → `Foo`), if it is one.
+fn self_type_head(t: &rt::Type) -> Option<rt::Id> {
+    match t {
+        rt::Type::ResolvedPath(p) => Some(p.id),
+        rt::Type::BorrowedRef { type_, .. } | rt::Type::RawPointer { type_, .. } => {
+            self_type_head(type_)
+        }
+        rt::Type::DynTrait(d) => d.traits.first().map(|pt| pt.trait_.id),
+        _ => None,
+    }
+}
+
+/// Every item id a type mentions.
+fn type_ids(t: &rt::Type, out: &mut Vec<rt::Id>) {
+    let args = |a: &Option<Box<rt::GenericArgs>>, out: &mut Vec<rt::Id>| {
+        if let Some(a) = a.as_deref() {
+            match a {
+                rt::GenericArgs::AngleBracketed { args, .. } => {
+                    for arg in args {
+                        if let rt::GenericArg::Type(t) = arg {
+                            type_ids(t, out);
+                        }
+                    }
+                }
+                rt::GenericArgs::Parenthesized { inputs, output } => {
+                    inputs.iter().chain(output).for_each(|t| type_ids(t, out));
+                }
+                rt::GenericArgs::ReturnTypeNotation => {}
+            }
+        }
+    };
+    match t {
+        rt::Type::ResolvedPath(p) => {
+            out.push(p.id);
+            args(&p.args, out);
+        }
+        rt::Type::DynTrait(d) => d.traits.iter().for_each(|pt| {
+            out.push(pt.trait_.id);
+            args(&pt.trait_.args, out);
+        }),
+        rt::Type::FunctionPointer(fp) => {
+            fp.sig.inputs.iter().for_each(|(_, t)| type_ids(t, out));
+            if let Some(o) = &fp.sig.output {
+                type_ids(o, out);
+            }
+        }
+        rt::Type::Tuple(ts) => ts.iter().for_each(|t| type_ids(t, out)),
+        rt::Type::Slice(t)
+        | rt::Type::Array { type_: t, .. }
+        | rt::Type::Pat { type_: t, .. }
+        | rt::Type::RawPointer { type_: t, .. }
+        | rt::Type::BorrowedRef { type_: t, .. } => type_ids(t, out),
+        rt::Type::QualifiedPath {
+            self_type, trait_, ..
+        } => {
+            type_ids(self_type, out);
+            if let Some(tr) = trait_ {
+                out.push(tr.id);
+            }
+        }
+        rt::Type::ImplTrait(bounds) => bounds.iter().for_each(|b| {
+            if let rt::GenericBound::TraitBound { trait_, .. } = b {
+                out.push(trait_.id);
+            }
+        }),
+        rt::Type::Generic(_) | rt::Type::Primitive(_) | rt::Type::Infer => {}
+    }
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// The path users write for a standard library item, from its definition path: prelude items by
+/// name (`Option`, `Clone`), others under `std` with private modules dropped
+/// (`core::fmt::builders::DebugList` → `std::fmt::DebugList`), so snapshots survive the standard
+/// library moving things around between toolchains.
+pub(crate) fn std_path(def: &[String]) -> String {
+    let krate = def.first().map(String::as_str).unwrap_or("std");
+    if SYSROOT_OTHERS.contains(&krate) || def.len() < 2 {
+        return def.join("::");
+    }
+    let name = def.last().expect("checked above").as_str();
+    let modules: Vec<&str> = def[1..def.len() - 1].iter().map(String::as_str).collect();
+    let first = modules.first().copied().unwrap_or("");
+    const PRELUDE: [(&str, &[&str]); 12] = [
+        ("option", &["Option"]),
+        ("result", &["Result"]),
+        ("vec", &["Vec"]),
+        ("string", &["String", "ToString"]),
+        ("boxed", &["Box"]),
+        ("clone", &["Clone"]),
+        ("marker", &["Copy", "Send", "Sized", "Sync", "Unpin"]),
+        ("ops", &["Drop", "Fn", "FnMut", "FnOnce"]),
+        ("borrow", &["ToOwned"]),
+        ("cmp", &["PartialEq", "PartialOrd", "Eq", "Ord"]),
+        (
+            "convert",
+            &["AsRef", "AsMut", "Into", "From", "TryFrom", "TryInto"],
+        ),
+        (
+            "iter",
+            &[
+                "Iterator",
+                "Extend",
+                "IntoIterator",
+                "DoubleEndedIterator",
+                "ExactSizeIterator",
+                "FromIterator",
+            ],
+        ),
+    ];
+    if PRELUDE
+        .iter()
+        .any(|(m, names)| *m == first && names.contains(&name))
+        || (first == "default" && name == "Default")
+    {
+        return name.to_string();
+    }
+    let public_modules: Vec<&str> = match first {
+        "" => Vec::new(),
+        "os" | "arch" | "core_arch" | "simd" | "intrinsics" | "prelude" | "primitive" => {
+            modules.clone()
+        }
+        "collections" => {
+            const TOP: [&str; 8] = [
+                "HashMap",
+                "HashSet",
+                "BTreeMap",
+                "BTreeSet",
+                "VecDeque",
+                "BinaryHeap",
+                "LinkedList",
+                "TryReserveError",
+            ];
+            let sub = match (modules.get(1).copied(), modules.get(2).copied()) {
+                _ if TOP.contains(&name) => None,
+                (Some("hash"), Some("map")) => Some("hash_map"),
+                (Some("hash"), Some("set")) => Some("hash_set"),
+                (Some("btree"), Some("map")) => Some("btree_map"),
+                (Some("btree"), Some("set")) => Some("btree_set"),
+                (Some(other), _) => Some(other),
+                (None, _) => None,
+            };
+            std::iter::once("collections").chain(sub).collect()
+        }
+        "sync" => match modules.get(1).copied() {
+            Some(sub @ ("atomic" | "mpsc")) => vec!["sync", sub],
+            Some("mpmc") => vec!["sync", "mpsc"],
+            _ => vec!["sync"],
+        },
+        "str" if modules.get(1) == Some(&"pattern") => vec!["str", "pattern"],
+        _ => vec![first],
+    };
+    let mut out = String::from("std");
+    for m in public_modules {
+        out.push_str("::");
+        out.push_str(m);
+    }
+    out.push_str("::");
+    out.push_str(name);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::std_path;
+
+    fn p(s: &str) -> String {
+        std_path(&s.split("::").map(str::to_string).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn std_paths_are_the_public_ones() {
+        assert_eq!(p("core::option::Option"), "Option");
+        assert_eq!(p("core::fmt::Result"), "std::fmt::Result");
+        assert_eq!(p("core::result::Result"), "Result");
+        assert_eq!(
+            p("std::collections::hash::map::HashMap"),
+            "std::collections::HashMap"
+        );
+        assert_eq!(
+            p("std::collections::hash::map::Entry"),
+            "std::collections::hash_map::Entry"
+        );
+        assert_eq!(p("std::io::error::Error"), "std::io::Error");
+        assert_eq!(p("core::iter::traits::iterator::Iterator"), "Iterator");
+        assert_eq!(
+            p("core::sync::atomic::AtomicUsize"),
+            "std::sync::atomic::AtomicUsize"
+        );
+        assert_eq!(p("std::sync::poison::mutex::Mutex"), "std::sync::Mutex");
+        assert_eq!(p("core::time::Duration"), "std::time::Duration");
+        assert_eq!(
+            p("std::os::unix::fs::OpenOptionsExt"),
+            "std::os::unix::fs::OpenOptionsExt"
+        );
+        assert_eq!(p("proc_macro::TokenStream"), "proc_macro::TokenStream");
+        assert_eq!(
+            p("core::panic::unwind_safe::UnwindSafe"),
+            "std::panic::UnwindSafe"
+        );
+        assert_eq!(p("core::marker::Send"), "Send");
+    }
+}

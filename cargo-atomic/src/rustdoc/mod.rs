@@ -1,0 +1,356 @@
+//! Running rustdoc for workspace members and turning its JSON into [`CrateApi`]s.
+//!
+//! One `cargo doc` invocation documents every member that needs it (Cargo parallelizes), in a
+//! directory of its own under the target dir so the user's builds and HTML docs stay fresh.
+//! `RUSTC_BOOTSTRAP` is set for that child process only, and only for the members' crate names.
+//! The JSON's `format_version` is checked before parsing; all format-specific code is in the
+//! adapter modules listed in [`ADAPTERS`].
+//!
+//! This module must not decide what is compatible with what: it produces models, nothing more.
+
+mod format57;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context};
+use rayon::prelude::*;
+
+use crate::api::{CrateApi, FeatureSelection};
+use crate::workspace::{DepKind, FeatureFlags, Member, Workspace};
+
+/// Everything an adapter needs besides the JSON.
+pub struct NormalizeInput<'a> {
+    pub package: &'a str,
+    pub lib: &'a str,
+    pub features: &'a BTreeMap<String, Vec<String>>,
+    pub checked: FeatureSelection,
+    /// Already normalized workspace crates, by lib name: re-exports of their items are joined
+    /// by definition path, and their items are named by their public paths.
+    pub siblings: &'a HashMap<String, CrateApi>,
+    /// Workspace root: source locations are made relative to it.
+    pub root: &'a Path,
+}
+
+type Adapter = fn(&[u8], &NormalizeInput) -> anyhow::Result<CrateApi>;
+
+/// The rustdoc JSON formats this build reads, and the adapter for each.
+const ADAPTERS: &[(u32, Adapter)] = &[(format57::FORMAT, format57::normalize)];
+
+pub fn supported_formats() -> Vec<u32> {
+    ADAPTERS.iter().map(|(v, _)| *v).collect()
+}
+
+/// The `format_version` of a rustdoc JSON document, read without parsing the rest (it is the
+/// last key rustdoc writes; the whole text is searched if it is not near the end).
+pub fn format_version(json: &[u8]) -> Option<u32> {
+    const KEY: &[u8] = b"\"format_version\"";
+    let tail_start = json.len().saturating_sub(256);
+    let at = find_last(&json[tail_start..], KEY)
+        .map(|i| i + tail_start)
+        .or_else(|| find_last(json, KEY))?;
+    let rest = &json[at + KEY.len()..];
+    let rest = rest
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace() || **b == b':')
+        .copied();
+    let digits: String = rest
+        .take_while(u8::is_ascii_digit)
+        .map(char::from)
+        .collect();
+    digits.parse().ok()
+}
+
+fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// Normalizes one crate's rustdoc JSON with the adapter for its format.
+pub fn normalize(json: &[u8], origin: &Path, input: &NormalizeInput) -> anyhow::Result<CrateApi> {
+    let Some(version) = format_version(json) else {
+        bail!(
+            "{} is not rustdoc JSON: it has no `format_version`",
+            origin.display()
+        );
+    };
+    let Some((_, adapter)) = ADAPTERS.iter().find(|(v, _)| *v == version) else {
+        let supported: Vec<String> = supported_formats().iter().map(u32::to_string).collect();
+        bail!(
+            "rustdoc JSON format {version} ({}) is not supported: this cargo-atomic reads format {}. \
+             Use a toolchain whose rustdoc emits a supported format, or a cargo-atomic release that reads \
+             format {version}",
+            origin.display(),
+            supported.join(", ")
+        );
+    };
+    adapter(json, input).with_context(|| format!("cannot read {}", origin.display()))
+}
+
+/// How rustdoc is run.
+#[derive(Clone, Debug, Default)]
+pub struct DocOptions {
+    pub target: Option<String>,
+    pub features: FeatureFlags,
+    /// Pass Cargo's output through (`-v`).
+    pub verbose: bool,
+    /// `--color` value for Cargo.
+    pub color: Option<String>,
+}
+
+/// The APIs of `selected` members (and of the members they depend on, which re-exports and
+/// type paths need), by package name.
+pub fn build_apis(
+    ws: &Workspace,
+    selected: &[&Member],
+    opts: &DocOptions,
+) -> anyhow::Result<BTreeMap<String, CrateApi>> {
+    let names: Vec<String> = selected
+        .iter()
+        .filter(|m| m.lib.is_some())
+        .map(|m| m.name.clone())
+        .collect();
+    let needed: BTreeSet<String> = ws
+        .with_normal_deps(&names)
+        .into_iter()
+        .filter(|n| ws.member(n).is_some_and(|m| m.lib.is_some()))
+        .collect();
+    let jobs: Vec<DocJob> = needed
+        .iter()
+        .map(|n| {
+            let member = ws.member(n).expect("member names come from the workspace");
+            DocJob {
+                member,
+                selection: member.feature_selection(&opts.features),
+            }
+        })
+        .collect();
+    let json_paths = document(ws, &jobs, opts)?;
+
+    // Normalize level by level: a crate after the members it depends on, crates of one level in
+    // parallel.
+    let mut level: BTreeMap<String, usize> = BTreeMap::new();
+    for name in ws.topo_order(&needed) {
+        let deps = ws.member_deps(&name, &[DepKind::Normal]);
+        let l = deps
+            .iter()
+            .filter_map(|d| level.get(d))
+            .map(|l| l + 1)
+            .max()
+            .unwrap_or(0);
+        level.insert(name, l);
+    }
+    let max_level = level.values().copied().max().unwrap_or(0);
+    let mut by_lib: HashMap<String, CrateApi> = HashMap::new();
+    let mut by_package: BTreeMap<String, CrateApi> = BTreeMap::new();
+    for l in 0..=max_level {
+        let batch: Vec<&DocJob> = jobs
+            .iter()
+            .filter(|j| level.get(&j.member.name) == Some(&l))
+            .collect();
+        let results: Vec<anyhow::Result<(String, String, CrateApi)>> = batch
+            .par_iter()
+            .map(|job| {
+                let m = job.member;
+                let lib = &m
+                    .lib
+                    .as_ref()
+                    .expect("only members with a library are documented")
+                    .name;
+                let path = &json_paths[&m.name];
+                let json = std::fs::read(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                let input = NormalizeInput {
+                    package: &m.name,
+                    lib,
+                    features: &m.features,
+                    checked: job.selection.clone(),
+                    siblings: &by_lib,
+                    root: &ws.root,
+                };
+                Ok((m.name.clone(), lib.clone(), normalize(&json, path, &input)?))
+            })
+            .collect();
+        for r in results {
+            let (package, lib, api) = r?;
+            by_lib.insert(lib, api.clone());
+            by_package.insert(package, api);
+        }
+    }
+    Ok(by_package)
+}
+
+/// One member to document, with its features.
+pub struct DocJob<'a> {
+    pub member: &'a Member,
+    pub selection: FeatureSelection,
+}
+
+/// Runs rustdoc for `jobs`; returns each package's JSON file.
+///
+/// Members are documented together in one `cargo doc` call, except where that would change their
+/// features: `--all-features` / `--no-default-features` apply to a whole call, and Cargo unifies
+/// the features a member is documented with and those its dependents ask for. Such members get
+/// a call of their own.
+pub fn document(
+    ws: &Workspace,
+    jobs: &[DocJob],
+    opts: &DocOptions,
+) -> anyhow::Result<HashMap<String, PathBuf>> {
+    let target_dir = ws.target_dir.join("atomic");
+    let doc_dir = match &opts.target {
+        Some(t) => target_dir.join(t).join("doc"),
+        None => target_dir.join("doc"),
+    };
+    let mut groups: BTreeMap<(u8, Option<String>), Vec<&DocJob>> = BTreeMap::new();
+    for job in jobs {
+        let mode = match job.selection {
+            FeatureSelection::Default(_) => 0,
+            FeatureSelection::NoDefault(_) => 1,
+            FeatureSelection::All => 2,
+        };
+        let alone = needs_own_call(job, jobs).then(|| job.member.name.clone());
+        groups.entry((mode, alone)).or_default().push(job);
+    }
+    let mut out = HashMap::new();
+    for ((mode, _), group) in groups {
+        let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        cmd.current_dir(&ws.root)
+            .args(["doc", "--no-deps", "--lib", "--manifest-path"])
+            .arg(ws.root.join("Cargo.toml"))
+            .arg("--target-dir")
+            .arg(&target_dir)
+            .env("RUSTC_BOOTSTRAP", ws.lib_names().join(","))
+            .env(
+                "RUSTDOCFLAGS",
+                "-Z unstable-options --output-format json --document-hidden-items",
+            )
+            .env_remove("CARGO_ENCODED_RUSTDOCFLAGS");
+        if let Some(color) = &opts.color {
+            cmd.args(["--color", color]);
+        }
+        if let Some(t) = &opts.target {
+            cmd.args(["--target", t]);
+        }
+        match mode {
+            1 => {
+                cmd.arg("--no-default-features");
+            }
+            2 => {
+                cmd.arg("--all-features");
+            }
+            _ => {}
+        }
+        let mut features = Vec::new();
+        for job in &group {
+            cmd.args(["-p", &job.member.name]);
+            if let FeatureSelection::Default(list) | FeatureSelection::NoDefault(list) =
+                &job.selection
+            {
+                features.extend(list.iter().map(|f| format!("{}/{f}", job.member.name)));
+            }
+        }
+        if !features.is_empty() {
+            cmd.args(["--features", &features.join(",")]);
+        }
+        let output = cmd
+            .output()
+            .context("cannot run `cargo doc`; is Cargo installed?")?;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if opts.verbose {
+            eprint!("{stderr}");
+        }
+        if !output.status.success() {
+            let names: Vec<&str> = group.iter().map(|j| j.member.name.as_str()).collect();
+            bail!(
+                "rustdoc failed for {}; the compiler said:\n{}",
+                names.join(", "),
+                compiler_messages(&stderr).trim_end()
+            );
+        }
+        for job in group {
+            let lib = &job
+                .member
+                .lib
+                .as_ref()
+                .expect("only members with a library are documented")
+                .name;
+            let path = doc_dir.join(format!("{lib}.json"));
+            if !path.is_file() {
+                bail!(
+                    "rustdoc ran for {} but wrote no {}",
+                    job.member.name,
+                    path.display()
+                );
+            }
+            out.insert(job.member.name.clone(), path);
+        }
+    }
+    Ok(out)
+}
+
+/// Cargo's output without its progress lines, which say nothing about the failure.
+fn compiler_messages(stderr: &str) -> String {
+    const PROGRESS: [&str; 8] = [
+        "Compiling ",
+        "Checking ",
+        "Documenting ",
+        "Finished ",
+        "Blocking ",
+        "Updating ",
+        "Locking ",
+        "Downloaded ",
+    ];
+    stderr
+        .lines()
+        .filter(|l| {
+            let t = l.trim_start();
+            !PROGRESS.iter().any(|p| t.starts_with(p))
+                && !t.starts_with("Adding ")
+                && !t.starts_with("Downloading ")
+        })
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// Whether documenting `job` together with the other jobs could enable features it was not
+/// asked to be documented with (a dependent in the same call requesting them).
+fn needs_own_call(job: &DocJob, jobs: &[DocJob]) -> bool {
+    let member = job.member;
+    let enabled = member.enabled_features(&job.selection);
+    let default_on = matches!(
+        job.selection,
+        FeatureSelection::Default(_) | FeatureSelection::All
+    );
+    for other in jobs.iter().filter(|o| o.member.name != member.name) {
+        let other_enabled = other.member.enabled_features(&other.selection);
+        for dep in other
+            .member
+            .deps
+            .iter()
+            .filter(|d| d.member.as_deref() == Some(member.name.as_str()))
+        {
+            if dep.kind == DepKind::Dev {
+                continue;
+            }
+            if dep.default_features && !default_on {
+                return true;
+            }
+            if dep.features.iter().any(|f| !enabled.contains(f)) {
+                return true;
+            }
+            let alias = dep.rename.as_deref().unwrap_or(&dep.name);
+            for feature in &other_enabled {
+                for value in other.member.features.get(feature).into_iter().flatten() {
+                    let requested = value
+                        .strip_prefix(&format!("{alias}/"))
+                        .or_else(|| value.strip_prefix(&format!("{alias}?/")));
+                    if requested.is_some_and(|f| !enabled.contains(f)) {
+                        return true;
+                    }
+                }
+            }
+        }
+    }
+    false
+}

@@ -1,0 +1,508 @@
+//! The workspace as Cargo sees it: members, their libraries, features, dependencies, the graph
+//! between members, and the `[package.metadata.atomic]` / `[workspace.metadata.atomic]` settings.
+//!
+//! Built from `cargo metadata --no-deps` (no network, no resolution). This module runs no other
+//! tool and knows nothing about APIs.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use serde::Deserialize;
+
+use crate::api::FeatureSelection;
+
+#[derive(Clone, Debug)]
+pub struct Workspace {
+    pub root: PathBuf,
+    pub target_dir: PathBuf,
+    /// Members sorted by name.
+    pub members: Vec<Member>,
+    /// The package whose manifest was given (or found from the current directory), if any.
+    pub current: Option<String>,
+    pub default_members: Vec<String>,
+    pub config: WorkspaceConfig,
+}
+
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub name: String,
+    pub version: semver::Version,
+    pub manifest_path: PathBuf,
+    pub dir: PathBuf,
+    pub publish: Publish,
+    pub lib: Option<Lib>,
+    pub features: BTreeMap<String, Vec<String>>,
+    pub deps: Vec<Dependency>,
+    pub config: PackageConfig,
+    pub description: Option<String>,
+    pub license: Option<String>,
+    pub license_file: Option<PathBuf>,
+    pub repository: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Publish {
+    Anywhere,
+    Nowhere,
+    Registries(Vec<String>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Lib {
+    /// Crate name as used in paths (`-` replaced by `_`).
+    pub name: String,
+    pub proc_macro: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DepKind {
+    Normal,
+    Build,
+    Dev,
+}
+
+#[derive(Clone, Debug)]
+pub struct Dependency {
+    /// Package name.
+    pub name: String,
+    /// `rename = ...` / `package = ...` alias, as used in code.
+    pub rename: Option<String>,
+    pub kind: DepKind,
+    pub optional: bool,
+    /// `cfg(...)` or a target triple for target-specific dependencies.
+    pub target: Option<String>,
+    pub req: semver::VersionReq,
+    pub features: Vec<String>,
+    pub default_features: bool,
+    pub registry: Option<String>,
+    /// The workspace member this dependency points at (by path), if any.
+    pub member: Option<String>,
+}
+
+/// `[package.metadata.atomic]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct PackageConfig {
+    /// Features to document besides the defaults.
+    pub features: Option<Vec<String>>,
+    pub all_features: Option<bool>,
+    pub default_features: Option<bool>,
+}
+
+/// `[workspace.metadata.atomic]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct WorkspaceConfig {
+    /// Release tag format; `{crate}` and `{version}` are replaced.
+    pub tag_format: Option<String>,
+}
+
+/// Cargo's package selection flags.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    pub packages: Vec<String>,
+    pub workspace: bool,
+    pub exclude: Vec<String>,
+}
+
+/// Cargo's feature flags, as given on the command line.
+#[derive(Clone, Debug, Default)]
+pub struct FeatureFlags {
+    pub features: Vec<String>,
+    pub all_features: bool,
+    pub no_default_features: bool,
+}
+
+impl FeatureFlags {
+    pub fn is_empty(&self) -> bool {
+        self.features.is_empty() && !self.all_features && !self.no_default_features
+    }
+}
+
+impl Workspace {
+    /// Loads the workspace of `manifest_path` (or of the current directory).
+    pub fn load(manifest_path: Option<&Path>) -> anyhow::Result<Workspace> {
+        let manifest = match manifest_path {
+            Some(p) => {
+                if !p.exists() {
+                    bail!("manifest path `{}` does not exist", p.display());
+                }
+                std::path::absolute(p).with_context(|| format!("cannot resolve {}", p.display()))?
+            }
+            None => find_manifest(
+                &std::env::current_dir().context("cannot read the current directory")?,
+            )?,
+        };
+        let metadata = cargo_metadata::MetadataCommand::new()
+            .manifest_path(&manifest)
+            .no_deps()
+            .exec()
+            .map_err(|e| match e {
+                cargo_metadata::Error::CargoMetadata { stderr } => {
+                    anyhow::anyhow!(
+                        "cannot read the workspace at {}:\n{}",
+                        manifest.display(),
+                        stderr.trim_end()
+                    )
+                }
+                other => anyhow::Error::new(other).context(format!(
+                    "cannot run `cargo metadata` for {}",
+                    manifest.display()
+                )),
+            })?;
+        Self::from_metadata(metadata, &manifest)
+    }
+
+    fn from_metadata(
+        metadata: cargo_metadata::Metadata,
+        manifest: &Path,
+    ) -> anyhow::Result<Workspace> {
+        let root = metadata.workspace_root.clone().into_std_path_buf();
+        let config = parse_config::<WorkspaceConfig>(
+            &metadata.workspace_metadata,
+            "workspace.metadata.atomic",
+        )
+        .with_context(|| format!("in {}", root.join("Cargo.toml").display()))?;
+        let packages = metadata.workspace_packages();
+        let dirs: BTreeMap<PathBuf, String> = packages
+            .iter()
+            .map(|p| {
+                (
+                    p.manifest_path
+                        .parent()
+                        .unwrap()
+                        .as_std_path()
+                        .to_path_buf(),
+                    p.name.to_string(),
+                )
+            })
+            .collect();
+        let mut members = Vec::new();
+        for p in &packages {
+            let config = parse_config::<PackageConfig>(&p.metadata, "package.metadata.atomic")
+                .with_context(|| format!("in {}", p.manifest_path))?;
+            let lib = p
+                .targets
+                .iter()
+                .find(|t| t.is_lib() || t.is_proc_macro())
+                .map(|t| Lib {
+                    name: t.name.replace('-', "_"),
+                    proc_macro: t.is_proc_macro(),
+                });
+            let deps = p
+                .dependencies
+                .iter()
+                .map(|d| Dependency {
+                    name: d.name.clone(),
+                    rename: d.rename.clone(),
+                    kind: match d.kind {
+                        cargo_metadata::DependencyKind::Development => DepKind::Dev,
+                        cargo_metadata::DependencyKind::Build => DepKind::Build,
+                        _ => DepKind::Normal,
+                    },
+                    optional: d.optional,
+                    target: d.target.as_ref().map(|t| t.to_string()),
+                    req: d.req.clone(),
+                    features: d.features.clone(),
+                    default_features: d.uses_default_features,
+                    registry: d.registry.clone(),
+                    member: d
+                        .path
+                        .as_ref()
+                        .and_then(|path| dirs.get(path.as_std_path()).cloned()),
+                })
+                .collect();
+            members.push(Member {
+                name: p.name.to_string(),
+                version: p.version.clone(),
+                manifest_path: p.manifest_path.clone().into_std_path_buf(),
+                dir: p
+                    .manifest_path
+                    .parent()
+                    .unwrap()
+                    .as_std_path()
+                    .to_path_buf(),
+                publish: match &p.publish {
+                    None => Publish::Anywhere,
+                    Some(list) if list.is_empty() => Publish::Nowhere,
+                    Some(list) => Publish::Registries(list.clone()),
+                },
+                lib,
+                features: p.features.clone(),
+                deps,
+                config,
+                description: p.description.clone(),
+                license: p.license.clone(),
+                license_file: p.license_file.clone().map(|f| f.into_std_path_buf()),
+                repository: p.repository.clone(),
+            });
+        }
+        members.sort_by(|a, b| a.name.cmp(&b.name));
+        let current = members
+            .iter()
+            .find(|m| m.manifest_path == manifest)
+            .map(|m| m.name.clone());
+        let default_members = if metadata.workspace_default_members.is_available() {
+            metadata
+                .workspace_default_members
+                .iter()
+                .filter_map(|id| {
+                    packages
+                        .iter()
+                        .find(|p| &p.id == id)
+                        .map(|p| p.name.to_string())
+                })
+                .collect()
+        } else {
+            members.iter().map(|m| m.name.clone()).collect()
+        };
+        Ok(Workspace {
+            root,
+            target_dir: metadata.target_directory.into_std_path_buf(),
+            members,
+            current,
+            default_members,
+            config,
+        })
+    }
+
+    pub fn member(&self, name: &str) -> Option<&Member> {
+        self.members.iter().find(|m| m.name == name)
+    }
+
+    /// Members chosen by Cargo's selection flags. Without flags: the current package if the
+    /// manifest is a package, else the default members. Packages named explicitly or the current
+    /// package are selected even when `publish = false`; otherwise such packages are skipped.
+    pub fn select(&self, selection: &Selection) -> anyhow::Result<Vec<&Member>> {
+        for name in selection.packages.iter().chain(&selection.exclude) {
+            if self.member(name).is_none() {
+                let names: Vec<&str> = self.members.iter().map(|m| m.name.as_str()).collect();
+                bail!(
+                    "package `{name}` is not a member of the workspace (members: {})",
+                    names.join(", ")
+                );
+            }
+        }
+        let chosen: Vec<&Member> = if !selection.packages.is_empty() {
+            self.members
+                .iter()
+                .filter(|m| selection.packages.contains(&m.name))
+                .collect()
+        } else if selection.workspace {
+            self.members
+                .iter()
+                .filter(|m| m.publish != Publish::Nowhere)
+                .collect()
+        } else if let Some(current) = &self.current {
+            self.members.iter().filter(|m| &m.name == current).collect()
+        } else {
+            self.members
+                .iter()
+                .filter(|m| m.publish != Publish::Nowhere && self.default_members.contains(&m.name))
+                .collect()
+        };
+        Ok(chosen
+            .into_iter()
+            .filter(|m| !selection.exclude.contains(&m.name))
+            .collect())
+    }
+
+    /// Member dependencies of `name` of the given kinds (names, sorted, without duplicates).
+    pub fn member_deps(&self, name: &str, kinds: &[DepKind]) -> BTreeSet<String> {
+        self.member(name)
+            .map(|m| {
+                m.deps
+                    .iter()
+                    .filter(|d| kinds.contains(&d.kind))
+                    .filter_map(|d| d.member.clone())
+                    .filter(|d| d != name)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// `names` plus every member they depend on through normal dependencies, transitively.
+    pub fn with_normal_deps(&self, names: &[String]) -> BTreeSet<String> {
+        let mut all: BTreeSet<String> = BTreeSet::new();
+        let mut todo: Vec<String> = names.to_vec();
+        while let Some(name) = todo.pop() {
+            if all.insert(name.clone()) {
+                todo.extend(self.member_deps(&name, &[DepKind::Normal]));
+            }
+        }
+        all
+    }
+
+    /// `names` in dependency order (dependencies first) over normal and build dependencies;
+    /// dev-dependency cycles are ignored, as Cargo does. Ties break by name.
+    pub fn topo_order(&self, names: &BTreeSet<String>) -> Vec<String> {
+        let mut order = Vec::new();
+        let mut done = BTreeSet::new();
+        let mut remaining: BTreeSet<String> = names.clone();
+        while !remaining.is_empty() {
+            let ready: Vec<String> = remaining
+                .iter()
+                .filter(|n| {
+                    self.member_deps(n, &[DepKind::Normal, DepKind::Build])
+                        .iter()
+                        .all(|d| done.contains(d) || !names.contains(d))
+                })
+                .cloned()
+                .collect();
+            // A cycle through normal/build dependencies cannot build; take the rest by name.
+            let ready = if ready.is_empty() {
+                remaining.iter().cloned().collect()
+            } else {
+                ready
+            };
+            for n in ready {
+                remaining.remove(&n);
+                done.insert(n.clone());
+                order.push(n);
+            }
+        }
+        order
+    }
+
+    /// Path of a file relative to the workspace root, with `/` separators, for messages.
+    pub fn relative(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        rel.to_string_lossy().replace('\\', "/")
+    }
+
+    /// Lib names of every member, sorted: the crates the tool's rustdoc runs may use unstable
+    /// options for (kept stable across selections so Cargo's caches stay warm).
+    pub fn lib_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .members
+            .iter()
+            .filter_map(|m| m.lib.as_ref().map(|l| l.name.clone()))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+}
+
+impl Member {
+    pub fn is_publishable(&self) -> bool {
+        self.publish != Publish::Nowhere
+    }
+
+    pub fn snapshot_path(&self) -> PathBuf {
+        self.dir.join(crate::api::snapshot::FILE_NAME)
+    }
+
+    /// The features this member's API is documented with: command-line flags when given,
+    /// else `[package.metadata.atomic]`, else the defaults.
+    pub fn feature_selection(&self, flags: &FeatureFlags) -> FeatureSelection {
+        let own_flag_features: Vec<String> = flags
+            .features
+            .iter()
+            .flat_map(|f| f.split([',', ' ']))
+            .filter(|f| !f.is_empty())
+            .filter_map(|f| match f.split_once('/') {
+                Some((pkg, feat)) if pkg == self.name => Some(feat.to_string()),
+                Some(_) => None,
+                None if self.features.contains_key(f) => Some(f.to_string()),
+                None => None,
+            })
+            .collect();
+        if !flags.is_empty()
+            && (flags.all_features || flags.no_default_features || !own_flag_features.is_empty())
+        {
+            return selection(
+                flags.all_features,
+                !flags.no_default_features,
+                own_flag_features,
+            );
+        }
+        let c = &self.config;
+        selection(
+            c.all_features.unwrap_or(false),
+            c.default_features.unwrap_or(true),
+            c.features.clone().unwrap_or_default(),
+        )
+    }
+
+    /// Features enabled by `selection`, directly or through other features.
+    pub fn enabled_features(&self, selection: &FeatureSelection) -> BTreeSet<String> {
+        let mut todo: Vec<String> = match selection {
+            FeatureSelection::All => return self.features.keys().cloned().collect(),
+            FeatureSelection::Default(extra) => {
+                let mut v = extra.clone();
+                if self.features.contains_key("default") {
+                    v.push("default".to_string());
+                }
+                v
+            }
+            FeatureSelection::NoDefault(list) => list.clone(),
+        };
+        let mut enabled = BTreeSet::new();
+        while let Some(f) = todo.pop() {
+            if enabled.insert(f.clone()) {
+                if let Some(enables) = self.features.get(&f) {
+                    todo.extend(
+                        enables
+                            .iter()
+                            .filter(|e| self.features.contains_key(*e))
+                            .cloned(),
+                    );
+                }
+            }
+        }
+        enabled
+    }
+
+    /// Features of this member that `selection` leaves unchecked.
+    pub fn unchecked_features(&self, selection: &FeatureSelection) -> Vec<String> {
+        let enabled = self.enabled_features(selection);
+        self.features
+            .keys()
+            .filter(|f| *f != "default" && !enabled.contains(*f))
+            .cloned()
+            .collect()
+    }
+}
+
+fn selection(all: bool, default: bool, mut features: Vec<String>) -> FeatureSelection {
+    features.sort();
+    features.dedup();
+    if all {
+        FeatureSelection::All
+    } else if default {
+        FeatureSelection::Default(features)
+    } else {
+        FeatureSelection::NoDefault(features)
+    }
+}
+
+fn parse_config<T: Default + for<'de> Deserialize<'de>>(
+    metadata: &serde_json::Value,
+    key: &str,
+) -> anyhow::Result<T> {
+    match metadata.get("atomic") {
+        None | Some(serde_json::Value::Null) => Ok(T::default()),
+        Some(value) => {
+            serde_json::from_value(value.clone()).with_context(|| format!("invalid `[{key}]`"))
+        }
+    }
+}
+
+/// The nearest `Cargo.toml` at or above `dir`, as Cargo finds it.
+fn find_manifest(dir: &Path) -> anyhow::Result<PathBuf> {
+    let mut current = Some(dir);
+    while let Some(d) = current {
+        let candidate = d.join("Cargo.toml");
+        if candidate.is_file() {
+            return Ok(candidate);
+        }
+        current = d.parent();
+    }
+    bail!(
+        "could not find `Cargo.toml` in `{}` or any parent directory",
+        dir.display()
+    )
+}
