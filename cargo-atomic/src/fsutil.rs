@@ -8,9 +8,7 @@ use anyhow::{bail, Context};
 /// Replaces `path` with `contents` atomically: readers see the old file or the new one, never a
 /// part. Refuses read-only files rather than silently replacing them.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
-    Transaction::default()
-        .with(path, contents.to_vec())
-        .commit()
+    Transaction::default().with(path, contents.to_vec()).commit()
 }
 
 /// A set of file writes applied all together or not at all.
@@ -64,23 +62,14 @@ impl Transaction {
 
 /// Writes `contents` to a temp file beside `path`, with `path`'s permissions; returns it and the
 /// previous contents of `path` (for restoring).
-fn stage(
-    path: &Path,
-    contents: &[u8],
-) -> anyhow::Result<(tempfile::NamedTempFile, Option<Vec<u8>>)> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+fn stage(path: &Path, contents: &[u8]) -> anyhow::Result<(tempfile::NamedTempFile, Option<Vec<u8>>)> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let previous = match std::fs::metadata(path) {
         Ok(meta) => {
             if meta.permissions().readonly() {
                 bail!("{} is read-only; nothing was written", path.display());
             }
-            Some((
-                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?,
-                meta.permissions(),
-            ))
+            Some((std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?, meta.permissions()))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(e).with_context(|| format!("cannot access {}", path.display())),
@@ -115,20 +104,13 @@ mod tests {
         perms.set_readonly(true);
         std::fs::set_permissions(&b, perms).unwrap();
 
-        let err = Transaction::default()
-            .with(&a, b"a = 2\n".to_vec())
-            .with(&b, b"b = 2\n".to_vec())
-            .commit()
-            .unwrap_err();
+        let err =
+            Transaction::default().with(&a, b"a = 2\n".to_vec()).with(&b, b"b = 2\n".to_vec()).commit().unwrap_err();
         assert!(err.to_string().contains("read-only"), "{err}");
         assert_eq!(std::fs::read_to_string(&a).unwrap(), "a = 1\n");
         assert_eq!(std::fs::read_to_string(&b).unwrap(), "b = 1\n");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(
-            leftovers.len(),
-            2,
-            "temporary files must not be left behind"
-        );
+        assert_eq!(leftovers.len(), 2, "temporary files must not be left behind");
     }
 
     #[test]

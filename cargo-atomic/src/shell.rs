@@ -77,10 +77,7 @@ impl Shell {
 
     pub fn warn(&mut self, message: impl std::fmt::Display) {
         if !self.quiet {
-            let _ = writeln!(
-                self.err,
-                "{YELLOW}warning{YELLOW:#}{BOLD}:{BOLD:#} {message}"
-            );
+            let _ = writeln!(self.err, "{YELLOW}warning{YELLOW:#}{BOLD}:{BOLD:#} {message}");
         }
     }
 

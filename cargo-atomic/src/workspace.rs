@@ -131,53 +131,29 @@ impl Workspace {
                 }
                 std::path::absolute(p).with_context(|| format!("cannot resolve {}", p.display()))?
             }
-            None => find_manifest(
-                &std::env::current_dir().context("cannot read the current directory")?,
-            )?,
+            None => find_manifest(&std::env::current_dir().context("cannot read the current directory")?)?,
         };
-        let metadata = cargo_metadata::MetadataCommand::new()
-            .manifest_path(&manifest)
-            .no_deps()
-            .exec()
-            .map_err(|e| match e {
+        let metadata =
+            cargo_metadata::MetadataCommand::new().manifest_path(&manifest).no_deps().exec().map_err(|e| match e {
                 cargo_metadata::Error::CargoMetadata { stderr } => {
-                    anyhow::anyhow!(
-                        "cannot read the workspace at {}:\n{}",
-                        manifest.display(),
-                        stderr.trim_end()
-                    )
+                    let message = stderr.trim_end().trim_start_matches("error: ").to_string();
+                    anyhow::anyhow!(message).context(format!("cannot read the workspace at {}", manifest.display()))
                 }
-                other => anyhow::Error::new(other).context(format!(
-                    "cannot run `cargo metadata` for {}",
-                    manifest.display()
-                )),
+                other => {
+                    anyhow::Error::new(other).context(format!("cannot run `cargo metadata` for {}", manifest.display()))
+                }
             })?;
         Self::from_metadata(metadata, &manifest)
     }
 
-    fn from_metadata(
-        metadata: cargo_metadata::Metadata,
-        manifest: &Path,
-    ) -> anyhow::Result<Workspace> {
+    fn from_metadata(metadata: cargo_metadata::Metadata, manifest: &Path) -> anyhow::Result<Workspace> {
         let root = metadata.workspace_root.clone().into_std_path_buf();
-        let config = parse_config::<WorkspaceConfig>(
-            &metadata.workspace_metadata,
-            "workspace.metadata.atomic",
-        )
-        .with_context(|| format!("in {}", root.join("Cargo.toml").display()))?;
+        let config = parse_config::<WorkspaceConfig>(&metadata.workspace_metadata, "workspace.metadata.atomic")
+            .with_context(|| format!("in {}", root.join("Cargo.toml").display()))?;
         let packages = metadata.workspace_packages();
         let dirs: BTreeMap<PathBuf, String> = packages
             .iter()
-            .map(|p| {
-                (
-                    p.manifest_path
-                        .parent()
-                        .unwrap()
-                        .as_std_path()
-                        .to_path_buf(),
-                    p.name.to_string(),
-                )
-            })
+            .map(|p| (p.manifest_path.parent().unwrap().as_std_path().to_path_buf(), p.name.to_string()))
             .collect();
         let mut members = Vec::new();
         for p in &packages {
@@ -187,10 +163,7 @@ impl Workspace {
                 .targets
                 .iter()
                 .find(|t| t.is_lib() || t.is_proc_macro())
-                .map(|t| Lib {
-                    name: t.name.replace('-', "_"),
-                    proc_macro: t.is_proc_macro(),
-                });
+                .map(|t| Lib { name: t.name.replace('-', "_"), proc_macro: t.is_proc_macro() });
             let deps = p
                 .dependencies
                 .iter()
@@ -208,22 +181,14 @@ impl Workspace {
                     features: d.features.clone(),
                     default_features: d.uses_default_features,
                     registry: d.registry.clone(),
-                    member: d
-                        .path
-                        .as_ref()
-                        .and_then(|path| dirs.get(path.as_std_path()).cloned()),
+                    member: d.path.as_ref().and_then(|path| dirs.get(path.as_std_path()).cloned()),
                 })
                 .collect();
             members.push(Member {
                 name: p.name.to_string(),
                 version: p.version.clone(),
                 manifest_path: p.manifest_path.clone().into_std_path_buf(),
-                dir: p
-                    .manifest_path
-                    .parent()
-                    .unwrap()
-                    .as_std_path()
-                    .to_path_buf(),
+                dir: p.manifest_path.parent().unwrap().as_std_path().to_path_buf(),
                 publish: match &p.publish {
                     None => Publish::Anywhere,
                     Some(list) if list.is_empty() => Publish::Nowhere,
@@ -240,20 +205,12 @@ impl Workspace {
             });
         }
         members.sort_by(|a, b| a.name.cmp(&b.name));
-        let current = members
-            .iter()
-            .find(|m| m.manifest_path == manifest)
-            .map(|m| m.name.clone());
+        let current = members.iter().find(|m| m.manifest_path == manifest).map(|m| m.name.clone());
         let default_members = if metadata.workspace_default_members.is_available() {
             metadata
                 .workspace_default_members
                 .iter()
-                .filter_map(|id| {
-                    packages
-                        .iter()
-                        .find(|p| &p.id == id)
-                        .map(|p| p.name.to_string())
-                })
+                .filter_map(|id| packages.iter().find(|p| &p.id == id).map(|p| p.name.to_string()))
                 .collect()
         } else {
             members.iter().map(|m| m.name.clone()).collect()
@@ -279,22 +236,13 @@ impl Workspace {
         for name in selection.packages.iter().chain(&selection.exclude) {
             if self.member(name).is_none() {
                 let names: Vec<&str> = self.members.iter().map(|m| m.name.as_str()).collect();
-                bail!(
-                    "package `{name}` is not a member of the workspace (members: {})",
-                    names.join(", ")
-                );
+                bail!("package `{name}` is not a member of the workspace (members: {})", names.join(", "));
             }
         }
         let chosen: Vec<&Member> = if !selection.packages.is_empty() {
-            self.members
-                .iter()
-                .filter(|m| selection.packages.contains(&m.name))
-                .collect()
+            self.members.iter().filter(|m| selection.packages.contains(&m.name)).collect()
         } else if selection.workspace {
-            self.members
-                .iter()
-                .filter(|m| m.publish != Publish::Nowhere)
-                .collect()
+            self.members.iter().filter(|m| m.publish != Publish::Nowhere).collect()
         } else if let Some(current) = &self.current {
             self.members.iter().filter(|m| &m.name == current).collect()
         } else {
@@ -303,10 +251,7 @@ impl Workspace {
                 .filter(|m| m.publish != Publish::Nowhere && self.default_members.contains(&m.name))
                 .collect()
         };
-        Ok(chosen
-            .into_iter()
-            .filter(|m| !selection.exclude.contains(&m.name))
-            .collect())
+        Ok(chosen.into_iter().filter(|m| !selection.exclude.contains(&m.name)).collect())
     }
 
     /// Member dependencies of `name` of the given kinds (names, sorted, without duplicates).
@@ -352,11 +297,7 @@ impl Workspace {
                 .cloned()
                 .collect();
             // A cycle through normal/build dependencies cannot build; take the rest by name.
-            let ready = if ready.is_empty() {
-                remaining.iter().cloned().collect()
-            } else {
-                ready
-            };
+            let ready = if ready.is_empty() { remaining.iter().cloned().collect() } else { ready };
             for n in ready {
                 remaining.remove(&n);
                 done.insert(n.clone());
@@ -375,11 +316,8 @@ impl Workspace {
     /// Lib names of every member, sorted: the crates the tool's rustdoc runs may use unstable
     /// options for (kept stable across selections so Cargo's caches stay warm).
     pub fn lib_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self
-            .members
-            .iter()
-            .filter_map(|m| m.lib.as_ref().map(|l| l.name.clone()))
-            .collect();
+        let mut names: Vec<String> =
+            self.members.iter().filter_map(|m| m.lib.as_ref().map(|l| l.name.clone())).collect();
         names.sort();
         names.dedup();
         names
@@ -410,14 +348,8 @@ impl Member {
                 None => None,
             })
             .collect();
-        if !flags.is_empty()
-            && (flags.all_features || flags.no_default_features || !own_flag_features.is_empty())
-        {
-            return selection(
-                flags.all_features,
-                !flags.no_default_features,
-                own_flag_features,
-            );
+        if !flags.is_empty() && (flags.all_features || flags.no_default_features || !own_flag_features.is_empty()) {
+            return selection(flags.all_features, !flags.no_default_features, own_flag_features);
         }
         let c = &self.config;
         selection(
@@ -444,12 +376,7 @@ impl Member {
         while let Some(f) = todo.pop() {
             if enabled.insert(f.clone()) {
                 if let Some(enables) = self.features.get(&f) {
-                    todo.extend(
-                        enables
-                            .iter()
-                            .filter(|e| self.features.contains_key(*e))
-                            .cloned(),
-                    );
+                    todo.extend(enables.iter().filter(|e| self.features.contains_key(*e)).cloned());
                 }
             }
         }
@@ -459,11 +386,7 @@ impl Member {
     /// Features of this member that `selection` leaves unchecked.
     pub fn unchecked_features(&self, selection: &FeatureSelection) -> Vec<String> {
         let enabled = self.enabled_features(selection);
-        self.features
-            .keys()
-            .filter(|f| *f != "default" && !enabled.contains(*f))
-            .cloned()
-            .collect()
+        self.features.keys().filter(|f| *f != "default" && !enabled.contains(*f)).cloned().collect()
     }
 }
 
@@ -479,15 +402,10 @@ fn selection(all: bool, default: bool, mut features: Vec<String>) -> FeatureSele
     }
 }
 
-fn parse_config<T: Default + for<'de> Deserialize<'de>>(
-    metadata: &serde_json::Value,
-    key: &str,
-) -> anyhow::Result<T> {
+fn parse_config<T: Default + for<'de> Deserialize<'de>>(metadata: &serde_json::Value, key: &str) -> anyhow::Result<T> {
     match metadata.get("atomic") {
         None | Some(serde_json::Value::Null) => Ok(T::default()),
-        Some(value) => {
-            serde_json::from_value(value.clone()).with_context(|| format!("invalid `[{key}]`"))
-        }
+        Some(value) => serde_json::from_value(value.clone()).with_context(|| format!("invalid `[{key}]`")),
     }
 }
 
@@ -501,8 +419,5 @@ fn find_manifest(dir: &Path) -> anyhow::Result<PathBuf> {
         }
         current = d.parent();
     }
-    bail!(
-        "could not find `Cargo.toml` in `{}` or any parent directory",
-        dir.display()
-    )
+    bail!("could not find `Cargo.toml` in `{}` or any parent directory", dir.display())
 }

@@ -203,11 +203,7 @@ impl Generics {
 
     /// Bounds on a subject (`T`, `'a`, `<T as Trait>::Item`), empty when there are none.
     pub fn bounds_of(&self, subject: &str) -> &[String] {
-        self.predicates
-            .iter()
-            .find(|p| p.subject == subject)
-            .map(|p| p.bounds.as_slice())
-            .unwrap_or(&[])
+        self.predicates.iter().find(|p| p.subject == subject).map(|p| p.bounds.as_slice()).unwrap_or(&[])
     }
 }
 
@@ -306,13 +302,8 @@ pub struct Variant {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum VariantKind {
     Plain,
-    Tuple {
-        fields: Vec<Option<Field>>,
-    },
-    Struct {
-        fields: Vec<Field>,
-        has_hidden: bool,
-    },
+    Tuple { fields: Vec<Option<Field>> },
+    Struct { fields: Vec<Field>, has_hidden: bool },
 }
 
 impl VariantKind {
@@ -363,11 +354,7 @@ impl Item {
     /// an enum is reported as a change of kind rather than a removal and an addition.
     pub fn key(&self) -> String {
         match &self.decl {
-            Decl::Impl(imp) => format!(
-                "impl {} for {}",
-                strip_generic_args(&imp.trait_),
-                imp.self_ty
-            ),
+            Decl::Impl(imp) => format!("impl {} for {}", strip_generic_args(&imp.trait_), imp.self_ty),
             _ => format!("{}:{}", self.decl.namespace(), self.path),
         }
     }
@@ -453,10 +440,7 @@ impl Decl {
             Decl::Struct(_) | Decl::Union(_) | Decl::Enum(_) | Decl::Trait(_) => 1,
             Decl::TypeAlias { .. } | Decl::TraitType { .. } => 2,
             Decl::Variant(_) => 3,
-            Decl::Const { .. }
-            | Decl::Static { .. }
-            | Decl::AssocConst { .. }
-            | Decl::TraitConst { .. } => 4,
+            Decl::Const { .. } | Decl::Static { .. } | Decl::AssocConst { .. } | Decl::TraitConst { .. } => 4,
             Decl::Function(_) | Decl::Method { .. } | Decl::TraitFunction { .. } => 5,
             Decl::MacroRules | Decl::ProcMacro { .. } => 6,
             Decl::ReExport { .. } => 7,
@@ -467,9 +451,9 @@ impl Decl {
     /// Generics of the declaration, when it has any.
     pub fn generics(&self) -> Option<&Generics> {
         match self {
-            Decl::Function(f)
-            | Decl::Method { function: f, .. }
-            | Decl::TraitFunction { function: f, .. } => Some(&f.generics),
+            Decl::Function(f) | Decl::Method { function: f, .. } | Decl::TraitFunction { function: f, .. } => {
+                Some(&f.generics)
+            }
             Decl::Struct(s) => Some(&s.generics),
             Decl::Union(u) => Some(&u.generics),
             Decl::Enum(g) => Some(g),
@@ -490,11 +474,8 @@ pub fn strip_generic_args(path: &str) -> &str {
 impl Snapshot {
     /// Items sorted and deduplicated, as every snapshot must hold them.
     pub fn normalize(&mut self) {
-        let mut keyed: Vec<((String, u8, String), Item)> = self
-            .items
-            .drain(..)
-            .map(|item| (item.sort_key(), item))
-            .collect();
+        let mut keyed: Vec<((String, u8, String), Item)> =
+            self.items.drain(..).map(|item| (item.sort_key(), item)).collect();
         keyed.sort_by(|a, b| a.0.cmp(&b.0));
         keyed.dedup_by(|a, b| a.0 == b.0);
         self.items = keyed.into_iter().map(|(_, item)| item).collect();
@@ -528,23 +509,14 @@ pub struct Location {
 impl CrateApi {
     /// The public path of the item defined at `def_path`, as its crate names it.
     pub fn public_path(&self, def_path: &str) -> String {
-        self.canonical
-            .get(def_path)
-            .cloned()
-            .unwrap_or_else(|| def_path.to_string())
+        self.canonical.get(def_path).cloned().unwrap_or_else(|| def_path.to_string())
     }
 
     /// The items a dependent crate exports when it writes `pub use <def_path>` (as `new_path`) or,
     /// with `glob`, `pub use <def_path>::*` (into the module `new_path`), re-rooted at the
     /// dependent's path. Trait impls of the re-exported items come along unchanged. `skip` tells
     /// which first-level names a glob must not bring in (names the module defines itself).
-    pub fn reexport(
-        &self,
-        def_path: &str,
-        new_path: &str,
-        glob: bool,
-        skip: &dyn Fn(&str) -> bool,
-    ) -> Vec<Item> {
+    pub fn reexport(&self, def_path: &str, new_path: &str, glob: bool, skip: &dyn Fn(&str) -> bool) -> Vec<Item> {
         let root = self.public_path(def_path);
         let prefix = format!("{root}::");
         let mut out = Vec::new();
@@ -576,10 +548,7 @@ impl CrateApi {
                 (false, true) => new_path.to_string(),
                 (false, false) => format!("{new_path}::{rest}"),
             };
-            out.push(Item {
-                path,
-                ..item.clone()
-            });
+            out.push(Item { path, ..item.clone() });
         }
         out
     }

@@ -7,8 +7,8 @@
 use super::render::{DYN_COMPATIBLE, NOT_DYN_COMPATIBLE, PROVIDED, REQUIRED, SEALED};
 use super::text::{find_top_level, matching_close, split_top_level};
 use super::{
-    Attrs, Decl, Field, Function, GenericParam, GenericParamKind, Generics, Impl, Item, Param,
-    Predicate, ProcMacroKind, Struct, StructKind, Trait, Union, Variant, VariantKind,
+    Attrs, Decl, Field, Function, GenericParam, GenericParamKind, Generics, Impl, Item, Param, Predicate,
+    ProcMacroKind, Struct, StructKind, Trait, Union, Variant, VariantKind,
 };
 
 type Result<T> = std::result::Result<T, String>;
@@ -21,20 +21,11 @@ pub fn parse_item(line: &str, is_type: &dyn Fn(&str) -> bool) -> Result<Item> {
         Some(i) => (&rest[..i], Some(&rest[i + 4..])),
         None => (rest, None),
     };
-    if let Some(imp) = body
-        .strip_prefix("unsafe impl")
-        .or_else(|| body.strip_prefix("impl"))
-    {
+    if let Some(imp) = body.strip_prefix("unsafe impl").or_else(|| body.strip_prefix("impl")) {
         let imp = parse_impl(imp, body.starts_with("unsafe"))?;
-        return Ok(Item {
-            path: impl_anchor(&imp.trait_, &imp.self_ty),
-            attrs,
-            decl: Decl::Impl(imp),
-        });
+        return Ok(Item { path: impl_anchor(&imp.trait_, &imp.self_ty), attrs, decl: Decl::Impl(imp) });
     }
-    let body = body
-        .strip_prefix("pub ")
-        .ok_or("expected `pub` or `impl`")?;
+    let body = body.strip_prefix("pub ").ok_or("expected `pub` or `impl`")?;
     let provided = match note {
         Some(n) if n == &PROVIDED[4..] => Some(true),
         Some(n) if n == &REQUIRED[4..] => Some(false),
@@ -48,13 +39,9 @@ pub fn parse_item(line: &str, is_type: &dyn Fn(&str) -> bool) -> Result<Item> {
         let path = segments.path();
         match provided {
             Some(provided) => (path, Decl::TraitFunction { function, provided }),
-            None if segments.is_assoc(is_type) => (
-                path,
-                Decl::Method {
-                    impl_args: segments.impl_args().to_string(),
-                    function,
-                },
-            ),
+            None if segments.is_assoc(is_type) => {
+                (path, Decl::Method { impl_args: segments.impl_args().to_string(), function })
+            }
             None => (path, Decl::Function(function)),
         }
     } else if let Some(rest) = body.strip_prefix("const ") {
@@ -64,13 +51,9 @@ pub fn parse_item(line: &str, is_type: &dyn Fn(&str) -> bool) -> Result<Item> {
         let path = segments.path();
         match provided {
             Some(provided) => (path, Decl::TraitConst { ty, provided }),
-            None if segments.is_assoc(is_type) => (
-                path,
-                Decl::AssocConst {
-                    impl_args: segments.impl_args().to_string(),
-                    ty,
-                },
-            ),
+            None if segments.is_assoc(is_type) => {
+                (path, Decl::AssocConst { impl_args: segments.impl_args().to_string(), ty })
+            }
             None => (path, Decl::Const { ty }),
         }
     } else if let Some(rest) = body.strip_prefix("static ") {
@@ -79,27 +62,14 @@ pub fn parse_item(line: &str, is_type: &dyn Fn(&str) -> bool) -> Result<Item> {
             None => (false, rest),
         };
         let (path, ty) = rest.split_once(": ").ok_or("static without a type")?;
-        (
-            path.to_string(),
-            Decl::Static {
-                ty: ty.to_string(),
-                mutable,
-            },
-        )
+        (path.to_string(), Decl::Static { ty: ty.to_string(), mutable })
     } else if let Some(rest) = body.strip_prefix("struct ") {
         parse_struct(rest)?
     } else if let Some(rest) = body.strip_prefix("union ") {
         let (path, generics, rest) = parse_path_params(rest)?;
         let (generics, rest) = parse_where_before_body(generics, rest)?;
         let (fields, has_private) = parse_named_fields(rest, true)?;
-        (
-            path,
-            Decl::Union(Union {
-                generics,
-                fields,
-                has_private,
-            }),
-        )
+        (path, Decl::Union(Union { generics, fields, has_private }))
     } else if let Some(rest) = body.strip_prefix("enum ") {
         let (path, generics, rest) = parse_path_params(rest)?;
         let generics = parse_trailing_where(generics, rest)?;
@@ -113,13 +83,7 @@ pub fn parse_item(line: &str, is_type: &dyn Fn(&str) -> bool) -> Result<Item> {
                 let (path, generics, rest) = parse_path_params(rest)?;
                 let rest = rest.strip_prefix(" = ").ok_or("type alias without `=`")?;
                 let (ty, generics) = split_where(generics, rest)?;
-                (
-                    path,
-                    Decl::TypeAlias {
-                        generics,
-                        ty: ty.to_string(),
-                    },
-                )
+                (path, Decl::TypeAlias { generics, ty: ty.to_string() })
             }
         }
     } else if let Some(rest) = body.strip_prefix("macro_rules! ") {
@@ -127,25 +91,15 @@ pub fn parse_item(line: &str, is_type: &dyn Fn(&str) -> bool) -> Result<Item> {
     } else if let Some((kind, rest)) = strip_proc_macro_keyword(body) {
         let (path, helpers) = match rest.find("(attributes(") {
             Some(i) => {
-                let list = rest[i + "(attributes(".len()..]
-                    .strip_suffix("))")
-                    .ok_or("unclosed `attributes(`")?;
-                (
-                    rest[..i].to_string(),
-                    list.split(", ").map(str::to_string).collect(),
-                )
+                let list = rest[i + "(attributes(".len()..].strip_suffix("))").ok_or("unclosed `attributes(`")?;
+                (rest[..i].to_string(), list.split(", ").map(str::to_string).collect())
             }
             None => (rest.to_string(), Vec::new()),
         };
         (path, Decl::ProcMacro { kind, helpers })
     } else if let Some(rest) = body.strip_prefix("use ") {
         let (path, target) = rest.split_once(" = ").ok_or("re-export without `=`")?;
-        (
-            path.to_string(),
-            Decl::ReExport {
-                target: target.to_string(),
-            },
-        )
+        (path.to_string(), Decl::ReExport { target: target.to_string() })
     } else {
         parse_variant(body)?
     };
@@ -158,11 +112,7 @@ pub fn parse_item(line: &str, is_type: &dyn Fn(&str) -> bool) -> Result<Item> {
 /// Where a trait impl sorts: under its self type's path, or under the trait's path when the self
 /// type is not a path (`impl Tr for u32`, `impl<T> Tr for T`).
 pub fn impl_anchor(trait_: &str, self_ty: &str) -> String {
-    let head = super::strip_generic_args(
-        self_ty
-            .trim_start_matches(['&', '*'])
-            .trim_start_matches("mut "),
-    );
+    let head = super::strip_generic_args(self_ty.trim_start_matches(['&', '*']).trim_start_matches("mut "));
     if head.contains("::") && !head.starts_with('<') && !head.contains(' ') {
         head.to_string()
     } else {
@@ -185,15 +135,10 @@ fn parse_attrs(mut line: &str) -> Result<(Attrs, &str)> {
                     .strip_prefix("repr(")
                     .and_then(|r| r.strip_suffix(')'))
                     .ok_or_else(|| format!("unknown attribute `#[{inner}]`"))?;
-                attrs.repr = split_top_level(list, ", ")
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect();
+                attrs.repr = split_top_level(list, ", ").into_iter().map(str::to_string).collect();
             }
         }
-        line = line[close + 1..]
-            .strip_prefix(' ')
-            .ok_or("attribute not followed by a space")?;
+        line = line[close + 1..].strip_prefix(' ').ok_or("attribute not followed by a space")?;
     }
     Ok((attrs, line))
 }
@@ -228,9 +173,7 @@ impl PathSegments {
         let mut segments = Vec::new();
         let mut rest = s;
         loop {
-            let end = rest
-                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '#'))
-                .unwrap_or(rest.len());
+            let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '#')).unwrap_or(rest.len());
             if end == 0 {
                 return Err(format!("expected a path at `{rest}`"));
             }
@@ -257,10 +200,7 @@ impl PathSegments {
     }
 
     fn parent(&self) -> String {
-        let names: Vec<&str> = self.segments[..self.segments.len() - 1]
-            .iter()
-            .map(|(n, _)| n.as_str())
-            .collect();
+        let names: Vec<&str> = self.segments[..self.segments.len() - 1].iter().map(|(n, _)| n.as_str()).collect();
         names.join("::")
     }
 
@@ -332,10 +272,7 @@ fn parse_function(body: &str) -> Result<(PathSegments, Function)> {
 }
 
 fn parse_param(p: &str) -> Result<Param> {
-    let receiver = |ty: &str| Param {
-        name: "self".to_string(),
-        ty: ty.to_string(),
-    };
+    let receiver = |ty: &str| Param { name: "self".to_string(), ty: ty.to_string() };
     match p {
         "self" => return Ok(receiver("Self")),
         "&self" => return Ok(receiver("&Self")),
@@ -350,12 +287,8 @@ fn parse_param(p: &str) -> Result<Param> {
             return Ok(receiver(&format!("&'{lifetime} Self")));
         }
     }
-    let colon =
-        find_top_level(p, ": ", 0).ok_or_else(|| format!("parameter `{p}` without a type"))?;
-    Ok(Param {
-        name: p[..colon].to_string(),
-        ty: p[colon + 2..].to_string(),
-    })
+    let colon = find_top_level(p, ": ", 0).ok_or_else(|| format!("parameter `{p}` without a type"))?;
+    Ok(Param { name: p[..colon].to_string(), ty: p[colon + 2..].to_string() })
 }
 
 /// `<'a, T = u8, const N: usize>` → generic parameters (no predicates).
@@ -364,38 +297,23 @@ fn parse_params(args: &str) -> Result<Generics> {
     if args.is_empty() {
         return Ok(generics);
     }
-    let inner = args
-        .strip_prefix('<')
-        .and_then(|a| a.strip_suffix('>'))
-        .ok_or("malformed generics")?;
+    let inner = args.strip_prefix('<').and_then(|a| a.strip_suffix('>')).ok_or("malformed generics")?;
     for p in split_top_level(inner, ", ") {
         let param = if p.starts_with('\'') {
-            GenericParam {
-                name: p.to_string(),
-                kind: GenericParamKind::Lifetime,
-            }
+            GenericParam { name: p.to_string(), kind: GenericParamKind::Lifetime }
         } else if let Some(c) = p.strip_prefix("const ") {
             let (name, rest) = c.split_once(": ").ok_or("const parameter without a type")?;
             let (ty, default) = match find_top_level(rest, " = ", 0) {
                 Some(i) => (&rest[..i], Some(rest[i + 3..].to_string())),
                 None => (rest, None),
             };
-            GenericParam {
-                name: name.to_string(),
-                kind: GenericParamKind::Const {
-                    ty: ty.to_string(),
-                    default,
-                },
-            }
+            GenericParam { name: name.to_string(), kind: GenericParamKind::Const { ty: ty.to_string(), default } }
         } else {
             let (name, default) = match p.split_once(" = ") {
                 Some((n, d)) => (n, Some(d.to_string())),
                 None => (p, None),
             };
-            GenericParam {
-                name: name.to_string(),
-                kind: GenericParamKind::Type { default },
-            }
+            GenericParam { name: name.to_string(), kind: GenericParamKind::Type { default } }
         };
         generics.params.push(param);
     }
@@ -407,19 +325,10 @@ fn parse_predicates(s: &str) -> Result<Vec<Predicate>> {
         .into_iter()
         .map(|p| {
             if let Some(i) = find_top_level(p, ": ", 0) {
-                let bounds = split_top_level(&p[i + 2..], " + ")
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect();
-                Ok(Predicate {
-                    subject: p[..i].to_string(),
-                    bounds,
-                })
+                let bounds = split_top_level(&p[i + 2..], " + ").into_iter().map(str::to_string).collect();
+                Ok(Predicate { subject: p[..i].to_string(), bounds })
             } else if let Some(i) = find_top_level(p, " = ", 0) {
-                Ok(Predicate {
-                    subject: p[..i].to_string(),
-                    bounds: vec![p[i + 1..].to_string()],
-                })
+                Ok(Predicate { subject: p[..i].to_string(), bounds: vec![p[i + 1..].to_string()] })
             } else {
                 Err(format!("malformed where predicate `{p}`"))
             }
@@ -430,10 +339,7 @@ fn parse_predicates(s: &str) -> Result<Vec<Predicate>> {
 /// A path with optional generic parameters: `core::Config<T>` + the rest of the line.
 fn parse_path_params(s: &str) -> Result<(String, Generics, &str)> {
     let (segments, rest) = PathSegments::parse_prefix(s)?;
-    if segments.segments[..segments.segments.len() - 1]
-        .iter()
-        .any(|(_, a)| !a.is_empty())
-    {
+    if segments.segments[..segments.segments.len() - 1].iter().any(|(_, a)| !a.is_empty()) {
         return Err(format!("unexpected generic arguments in `{s}`"));
     }
     Ok((segments.path(), parse_params(segments.own_args())?, rest))
@@ -476,33 +382,21 @@ fn parse_struct(rest: &str) -> Result<(String, Decl)> {
         if r.starts_with('(') {
             let close = matching_close(r, 0).ok_or("unclosed tuple fields")?;
             let fields = parse_tuple_fields(&r[1..close], true)?;
-            (
-                parse_trailing_where(generics, &r[close + 1..])?,
-                StructKind::Tuple { fields },
-            )
+            (parse_trailing_where(generics, &r[close + 1..])?, StructKind::Tuple { fields })
         } else {
             (parse_trailing_where(generics, r)?, StructKind::Unit)
         }
     } else {
         let (generics, body) = parse_where_before_body(generics, rest)?;
         let (fields, has_private) = parse_named_fields(body, true)?;
-        (
-            generics,
-            StructKind::Plain {
-                fields,
-                has_private,
-            },
-        )
+        (generics, StructKind::Plain { fields, has_private })
     };
     Ok((path, Decl::Struct(Struct { generics, kind })))
 }
 
 /// `{ pub a: T, .. }` → fields and whether `..` ends the list.
 fn parse_named_fields(body: &str, public: bool) -> Result<(Vec<Field>, bool)> {
-    let inner = body
-        .strip_prefix('{')
-        .and_then(|b| b.strip_suffix('}'))
-        .ok_or("malformed `{ }` fields")?;
+    let inner = body.strip_prefix('{').and_then(|b| b.strip_suffix('}')).ok_or("malformed `{ }` fields")?;
     let mut fields = Vec::new();
     let mut rest = false;
     for part in split_top_level(inner, ", ") {
@@ -511,17 +405,9 @@ fn parse_named_fields(body: &str, public: bool) -> Result<(Vec<Field>, bool)> {
             continue;
         }
         let (attrs, f) = parse_attrs(part)?;
-        let f = if public {
-            f.strip_prefix("pub ").ok_or("public field without `pub`")?
-        } else {
-            f
-        };
+        let f = if public { f.strip_prefix("pub ").ok_or("public field without `pub`")? } else { f };
         let colon = find_top_level(f, ": ", 0).ok_or("field without a type")?;
-        fields.push(Field {
-            name: f[..colon].to_string(),
-            ty: f[colon + 2..].to_string(),
-            attrs,
-        });
+        fields.push(Field { name: f[..colon].to_string(), ty: f[colon + 2..].to_string(), attrs });
     }
     Ok((fields, rest))
 }
@@ -535,16 +421,8 @@ fn parse_tuple_fields(inner: &str, public: bool) -> Result<Vec<Option<Field>>> {
                 return Ok(None);
             }
             let (attrs, f) = parse_attrs(part)?;
-            let ty = if public {
-                f.strip_prefix("pub ").ok_or("public field without `pub`")?
-            } else {
-                f
-            };
-            Ok(Some(Field {
-                name: i.to_string(),
-                ty: ty.to_string(),
-                attrs,
-            }))
+            let ty = if public { f.strip_prefix("pub ").ok_or("public field without `pub`")? } else { f };
+            Ok(Some(Field { name: i.to_string(), ty: ty.to_string(), attrs }))
         })
         .collect()
 }
@@ -558,19 +436,14 @@ fn parse_variant(body: &str) -> Result<(String, Decl)> {
     let kind = if rest.is_empty() {
         VariantKind::Plain
     } else if rest.starts_with('(') && rest.ends_with(')') {
-        VariantKind::Tuple {
-            fields: parse_tuple_fields(&rest[1..rest.len() - 1], false)?,
-        }
+        VariantKind::Tuple { fields: parse_tuple_fields(&rest[1..rest.len() - 1], false)? }
     } else if let Some(body) = rest.strip_prefix(' ') {
         let (fields, has_hidden) = parse_named_fields(body, false)?;
         VariantKind::Struct { fields, has_hidden }
     } else {
         return Err(format!("cannot read item `{body}`"));
     };
-    Ok((
-        segments.path(),
-        Decl::Variant(Variant { kind, discriminant }),
-    ))
+    Ok((segments.path(), Decl::Variant(Variant { kind, discriminant })))
 }
 
 fn strip_trait_keyword(body: &str) -> Option<(bool, bool, &str)> {
@@ -585,19 +458,11 @@ fn strip_trait_keyword(body: &str) -> Option<(bool, bool, &str)> {
     rest.strip_prefix("trait ").map(|r| (is_unsafe, is_auto, r))
 }
 
-fn parse_trait(
-    rest: &str,
-    is_unsafe: bool,
-    is_auto: bool,
-    note: Option<&str>,
-) -> Result<(String, Decl)> {
+fn parse_trait(rest: &str, is_unsafe: bool, is_auto: bool, note: Option<&str>) -> Result<(String, Decl)> {
     let (path, generics, rest) = parse_path_params(rest)?;
     let (supers, generics) = split_where(generics, rest)?;
     let supertraits = match supers.strip_prefix(": ") {
-        Some(s) => split_top_level(s, " + ")
-            .into_iter()
-            .map(str::to_string)
-            .collect(),
+        Some(s) => split_top_level(s, " + ").into_iter().map(str::to_string).collect(),
         None if supers.is_empty() => Vec::new(),
         None => return Err(format!("unexpected `{supers}` in trait")),
     };
@@ -610,17 +475,7 @@ fn parse_trait(
         return Err("trait notes do not say whether it is dyn-compatible".to_string());
     };
     let sealed = notes.contains(&SEALED);
-    Ok((
-        path,
-        Decl::Trait(Trait {
-            is_unsafe,
-            is_auto,
-            generics,
-            supertraits,
-            sealed,
-            dyn_compatible,
-        }),
-    ))
+    Ok((path, Decl::Trait(Trait { is_unsafe, is_auto, generics, supertraits, sealed, dyn_compatible })))
 }
 
 fn parse_trait_type(rest: &str) -> Result<(String, Decl)> {
@@ -631,20 +486,10 @@ fn parse_trait_type(rest: &str) -> Result<(String, Decl)> {
     };
     let (bounds, generics) = split_where(generics, rest)?;
     let bounds = match bounds.strip_prefix(": ") {
-        Some(b) => split_top_level(b, " + ")
-            .into_iter()
-            .map(str::to_string)
-            .collect(),
+        Some(b) => split_top_level(b, " + ").into_iter().map(str::to_string).collect(),
         None => Vec::new(),
     };
-    Ok((
-        path,
-        Decl::TraitType {
-            generics,
-            bounds,
-            default,
-        },
-    ))
+    Ok((path, Decl::TraitType { generics, bounds, default }))
 }
 
 fn last_top_level(s: &str, pat: &str) -> Option<usize> {
@@ -674,25 +519,15 @@ fn parse_impl(rest: &str, is_unsafe: bool) -> Result<Impl> {
     } else {
         (Generics::default(), rest)
     };
-    let rest = rest
-        .strip_prefix(' ')
-        .ok_or("expected a space after `impl`")?;
+    let rest = rest.strip_prefix(' ').ok_or("expected a space after `impl`")?;
     let for_at = find_top_level(rest, " for ", 0).ok_or("impl without `for`")?;
     let trait_ = rest[..for_at].to_string();
     let mut rest = &rest[for_at + 5..];
     let mut assoc_types = Vec::new();
     if let Some(i) = last_top_level(rest, " { ") {
-        let body = rest[i + 3..]
-            .strip_suffix(" }")
-            .ok_or("unclosed impl body")?;
-        for part in body
-            .split_terminator(';')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
-            let def = part
-                .strip_prefix("type ")
-                .ok_or("impl body item is not `type`")?;
+        let body = rest[i + 3..].strip_suffix(" }").ok_or("unclosed impl body")?;
+        for part in body.split_terminator(';').map(str::trim).filter(|p| !p.is_empty()) {
+            let def = part.strip_prefix("type ").ok_or("impl body item is not `type`")?;
             let (name, ty) = def.split_once(" = ").ok_or("associated type without `=`")?;
             assoc_types.push((name.to_string(), ty.to_string()));
         }
@@ -705,11 +540,5 @@ fn parse_impl(rest: &str, is_unsafe: bool) -> Result<Impl> {
         }
         None => rest,
     };
-    Ok(Impl {
-        is_unsafe,
-        generics,
-        trait_,
-        self_ty: self_ty.to_string(),
-        assoc_types,
-    })
+    Ok(Impl { is_unsafe, generics, trait_, self_ty: self_ty.to_string(), assoc_types })
 }

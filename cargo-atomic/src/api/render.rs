@@ -20,18 +20,14 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::{
-    Attrs, Decl, Field, Function, GenericParamKind, Generics, Impl, Item, ProcMacroKind, Struct,
-    StructKind, Trait, Union, Variant, VariantKind,
+    Attrs, Decl, Field, Function, GenericParamKind, Generics, Impl, Item, ProcMacroKind, Struct, StructKind, Trait,
+    Union, Variant, VariantKind,
 };
 
-pub(super) fn feature_lines(
-    features: &BTreeMap<String, Vec<String>>,
-) -> impl Iterator<Item = String> + '_ {
+pub(super) fn feature_lines(features: &BTreeMap<String, Vec<String>>) -> impl Iterator<Item = String> + '_ {
     features.iter().map(|(name, enables)| {
-        let list: Vec<String> = enables
-            .iter()
-            .map(|e| serde_json::to_string(e).expect("a string serializes"))
-            .collect();
+        let list: Vec<String> =
+            enables.iter().map(|e| serde_json::to_string(e).expect("a string serializes")).collect();
         format!("feature {name} = [{}]", list.join(", "))
     })
 }
@@ -46,10 +42,7 @@ pub(super) fn item(item: &Item) -> String {
             function(&mut out, path, f);
             Ok(())
         }
-        Decl::Method {
-            impl_args,
-            function: f,
-        } => {
+        Decl::Method { impl_args, function: f } => {
             out.push_str("pub ");
             function(&mut out, &assoc_path(path, impl_args), f);
             Ok(())
@@ -74,20 +67,13 @@ pub(super) fn item(item: &Item) -> String {
             trait_decl(&mut out, path, t);
             Ok(())
         }
-        Decl::TraitFunction {
-            function: f,
-            provided,
-        } => {
+        Decl::TraitFunction { function: f, provided } => {
             out.push_str("pub ");
             function(&mut out, path, f);
             out.push_str(provided_note(*provided));
             Ok(())
         }
-        Decl::TraitType {
-            generics,
-            bounds,
-            default,
-        } => {
+        Decl::TraitType { generics, bounds, default } => {
             write!(out, "pub type {path}{}", params(generics)).unwrap();
             if !bounds.is_empty() {
                 write!(out, ": {}", bounds.join(" + ")).unwrap();
@@ -107,20 +93,11 @@ pub(super) fn item(item: &Item) -> String {
             Ok(())
         }
         Decl::TypeAlias { generics, ty } => {
-            write!(
-                out,
-                "pub type {path}{} = {ty}{}",
-                params(generics),
-                where_clause(generics)
-            )
+            write!(out, "pub type {path}{} = {ty}{}", params(generics), where_clause(generics))
         }
         Decl::Const { ty } => write!(out, "pub const {path}: {ty}"),
         Decl::Static { ty, mutable } => {
-            write!(
-                out,
-                "pub static {}{path}: {ty}",
-                if *mutable { "mut " } else { "" }
-            )
+            write!(out, "pub static {}{path}: {ty}", if *mutable { "mut " } else { "" })
         }
         Decl::MacroRules => write!(out, "pub macro_rules! {path}"),
         Decl::ProcMacro { kind, helpers } => {
@@ -250,10 +227,7 @@ pub(super) fn params(g: &Generics) -> String {
             GenericParamKind::Type { default: None } => p.name.clone(),
             GenericParamKind::Type { default: Some(d) } => format!("{} = {d}", p.name),
             GenericParamKind::Const { ty, default: None } => format!("const {}: {ty}", p.name),
-            GenericParamKind::Const {
-                ty,
-                default: Some(d),
-            } => format!("const {}: {ty} = {d}", p.name),
+            GenericParamKind::Const { ty, default: Some(d) } => format!("const {}: {ty} = {d}", p.name),
         })
         .collect();
     format!("<{}>", parts.join(", "))
@@ -322,32 +296,17 @@ fn structure(out: &mut String, path: &str, s: &Struct) {
     write!(out, "pub struct {path}{}", params(g)).unwrap();
     match &s.kind {
         StructKind::Unit => write!(out, "{};", where_clause(g)).unwrap(),
-        StructKind::Tuple { fields } => {
-            write!(out, "{}{};", tuple_fields(fields, true), where_clause(g)).unwrap()
+        StructKind::Tuple { fields } => write!(out, "{}{};", tuple_fields(fields, true), where_clause(g)).unwrap(),
+        StructKind::Plain { fields, has_private } => {
+            write!(out, "{} {}", where_clause(g), named_fields(fields, *has_private, true)).unwrap()
         }
-        StructKind::Plain {
-            fields,
-            has_private,
-        } => write!(
-            out,
-            "{} {}",
-            where_clause(g),
-            named_fields(fields, *has_private, true)
-        )
-        .unwrap(),
     }
 }
 
 fn union(out: &mut String, path: &str, u: &Union) {
     let g = &u.generics;
-    write!(
-        out,
-        "pub union {path}{}{} {}",
-        params(g),
-        where_clause(g),
-        named_fields(&u.fields, u.has_private, true)
-    )
-    .unwrap();
+    write!(out, "pub union {path}{}{} {}", params(g), where_clause(g), named_fields(&u.fields, u.has_private, true))
+        .unwrap();
 }
 
 fn variant(out: &mut String, path: &str, v: &Variant) {
@@ -385,11 +344,7 @@ fn trait_decl(out: &mut String, path: &str, t: &Trait) {
     if t.sealed {
         notes.push(SEALED);
     }
-    notes.push(if t.dyn_compatible {
-        DYN_COMPATIBLE
-    } else {
-        NOT_DYN_COMPATIBLE
-    });
+    notes.push(if t.dyn_compatible { DYN_COMPATIBLE } else { NOT_DYN_COMPATIBLE });
     write!(out, " // {}", notes.join(", ")).unwrap();
 }
 
@@ -397,21 +352,9 @@ fn impl_decl(out: &mut String, i: &Impl) {
     if i.is_unsafe {
         out.push_str("unsafe ");
     }
-    write!(
-        out,
-        "impl{} {} for {}{}",
-        params(&i.generics),
-        i.trait_,
-        i.self_ty,
-        where_clause(&i.generics)
-    )
-    .unwrap();
+    write!(out, "impl{} {} for {}{}", params(&i.generics), i.trait_, i.self_ty, where_clause(&i.generics)).unwrap();
     if !i.assoc_types.is_empty() {
-        let parts: Vec<String> = i
-            .assoc_types
-            .iter()
-            .map(|(n, t)| format!("type {n} = {t};"))
-            .collect();
+        let parts: Vec<String> = i.assoc_types.iter().map(|(n, t)| format!("type {n} = {t};")).collect();
         write!(out, " {{ {} }}", parts.join(" ")).unwrap();
     }
 }

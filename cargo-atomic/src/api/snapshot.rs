@@ -36,19 +36,14 @@ pub fn render(snapshot: &Snapshot) -> String {
     out.push_str(&format!("schema {SCHEMA}\n"));
     out.push_str(&format!("package {}\n", snapshot.package));
     out.push_str(&format!("lib {}\n", snapshot.lib));
-    out.push_str(&format!(
-        "checked-features {}\n\n",
-        snapshot.checked_features.render()
-    ));
+    out.push_str(&format!("checked-features {}\n\n", snapshot.checked_features.render()));
     for line in snapshot.lines() {
         out.push_str(&line);
         out.push('\n');
     }
     out.push_str(&format!("end {} items\n", snapshot.items.len()));
     debug_assert_eq!(
-        parse(&out, "rendered snapshot")
-            .map_err(|e| e.to_string())
-            .as_ref(),
+        parse(&out, "rendered snapshot").map_err(|e| e.to_string()).as_ref(),
         Ok(snapshot),
         "a snapshot must read back as the model it was written from"
     );
@@ -57,10 +52,7 @@ pub fn render(snapshot: &Snapshot) -> String {
 
 /// Parses a snapshot file's text; `origin` names it in errors (a path, or `REV:path`).
 pub fn parse(text: &str, origin: &str) -> anyhow::Result<Snapshot> {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.starts_with("# "));
+    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.starts_with("# "));
     let mut header = |key: &str| -> anyhow::Result<String> {
         match lines.next() {
             Some((n, line)) => match line.strip_prefix(key).and_then(|r| r.strip_prefix(' ')) {
@@ -71,9 +63,7 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<Snapshot> {
         }
     };
     let schema = header("schema").context("this is not a cargo-atomic snapshot")?;
-    let schema: u32 = schema
-        .parse()
-        .with_context(|| format!("{origin}: schema `{schema}` is not a number"))?;
+    let schema: u32 = schema.parse().with_context(|| format!("{origin}: schema `{schema}` is not a number"))?;
     if schema > SCHEMA {
         bail!(
             "{origin} was written with snapshot schema {schema}, newer than this cargo-atomic reads \
@@ -88,13 +78,7 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<Snapshot> {
     let checked_features = parse_selection(&header("checked-features")?)
         .with_context(|| format!("{origin}: unreadable `checked-features` line"))?;
 
-    let mut snapshot = Snapshot {
-        package,
-        lib,
-        checked_features,
-        features: BTreeMap::new(),
-        items: Vec::new(),
-    };
+    let mut snapshot = Snapshot { package, lib, checked_features, features: BTreeMap::new(), items: Vec::new() };
     let mut types: HashSet<String> = HashSet::new();
     let mut ended = None;
     for (n, line) in lines {
@@ -105,23 +89,14 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<Snapshot> {
         if ended.is_some() {
             bail!("{}: content after the `end` line", at());
         }
-        if let Some(count) = line
-            .strip_prefix("end ")
-            .and_then(|r| r.strip_suffix(" items"))
-        {
-            ended = Some(
-                count
-                    .parse::<usize>()
-                    .with_context(|| format!("{}: malformed `end` line", at()))?,
-            );
+        if let Some(count) = line.strip_prefix("end ").and_then(|r| r.strip_suffix(" items")) {
+            ended = Some(count.parse::<usize>().with_context(|| format!("{}: malformed `end` line", at()))?);
         } else if let Some(feature) = line.strip_prefix("feature ") {
-            let (name, values) =
-                parse_feature(feature).with_context(|| format!("{}: malformed feature", at()))?;
+            let (name, values) = parse_feature(feature).with_context(|| format!("{}: malformed feature", at()))?;
             snapshot.features.insert(name, values);
         } else {
             let is_type = |p: &str| types.contains(p);
-            let item = parse_item(line, &is_type)
-                .map_err(|e| anyhow::anyhow!("{}: {e}: `{line}`", at()))?;
+            let item = parse_item(line, &is_type).map_err(|e| anyhow::anyhow!("{}: {e}: `{line}`", at()))?;
             if matches!(item.decl, Decl::Struct(_) | Decl::Enum(_) | Decl::Union(_)) {
                 types.insert(item.path.clone());
             }
@@ -130,28 +105,21 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<Snapshot> {
     }
     match ended {
         None => bail!("{origin} is truncated: its `end` line is missing"),
-        Some(count) if count != snapshot.items.len() => bail!(
-            "{origin} is corrupt: its `end` line counts {count} items, the file has {}",
-            snapshot.items.len()
-        ),
+        Some(count) if count != snapshot.items.len() => {
+            bail!("{origin} is corrupt: its `end` line counts {count} items, the file has {}", snapshot.items.len())
+        }
         Some(_) => Ok(snapshot),
     }
 }
 
 /// Reads and parses a snapshot file.
 pub fn read(path: &Path) -> anyhow::Result<Snapshot> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read snapshot {}", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read snapshot {}", path.display()))?;
     parse(&text, &path.display().to_string())
 }
 
 fn parse_selection(s: &str) -> anyhow::Result<FeatureSelection> {
-    let list = |rest: &str| {
-        rest.split(", ")
-            .filter(|f| !f.is_empty())
-            .map(str::to_string)
-            .collect()
-    };
+    let list = |rest: &str| rest.split(", ").filter(|f| !f.is_empty()).map(str::to_string).collect();
     Ok(match s {
         "all" => FeatureSelection::All,
         "default" => FeatureSelection::Default(Vec::new()),

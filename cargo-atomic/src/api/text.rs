@@ -126,9 +126,7 @@ pub fn replace_self(text: &str, with: &str) -> String {
     while i < text.len() {
         let is_word = text[i..].starts_with("Self")
             && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'))
-            && bytes
-                .get(i + 4)
-                .is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'_'));
+            && bytes.get(i + 4).is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'_'));
         if is_word {
             out.push_str(with);
             i += 4;
@@ -158,10 +156,7 @@ mod tests {
     fn arrow_is_not_a_bracket() {
         let s = "f: impl Fn(u8) -> Vec<u8>, g: u8";
         assert_eq!(split_top_level(s, ", ").len(), 2);
-        assert_eq!(
-            find_top_level("fn x() -> u8 where T: A", " where ", 0),
-            Some(12)
-        );
+        assert_eq!(find_top_level("fn x() -> u8 where T: A", " where ", 0), Some(12));
     }
 
     #[test]
@@ -172,13 +167,8 @@ mod tests {
 
     #[test]
     fn finds_crates_in_paths() {
-        let crates = mentioned_crates(
-            "Result<(), core::Error> where T: interface::Handler<'a, std::fmt::Error>",
-        );
-        assert_eq!(
-            crates.into_iter().collect::<Vec<_>>(),
-            vec!["core", "interface", "std"]
-        );
+        let crates = mentioned_crates("Result<(), core::Error> where T: interface::Handler<'a, std::fmt::Error>");
+        assert_eq!(crates.into_iter().collect::<Vec<_>>(), vec!["core", "interface", "std"]);
         assert!(mentioned_crates("<T as Trait>::Item").is_empty());
     }
 }

@@ -28,8 +28,7 @@ pub fn run(global: &GlobalArgs, args: &ApiArgs, shell: &mut Shell) -> anyhow::Re
     let apis = crate::rustdoc::build_apis(&ws, &libs, &args.build.doc_options(shell))?;
     match args.message_format {
         MessageFormat::Json => {
-            let snapshots: Vec<&crate::api::Snapshot> =
-                libs.iter().map(|m| &apis[&m.name].snapshot).collect();
+            let snapshots: Vec<&crate::api::Snapshot> = libs.iter().map(|m| &apis[&m.name].snapshot).collect();
             shell.print(serde_json::to_string_pretty(&snapshots)?);
         }
         MessageFormat::Human => {

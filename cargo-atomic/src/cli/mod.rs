@@ -81,11 +81,7 @@ pub struct SelectionArgs {
 
 impl SelectionArgs {
     pub fn selection(&self) -> Selection {
-        Selection {
-            packages: self.package.clone(),
-            workspace: self.workspace,
-            exclude: self.exclude.clone(),
-        }
+        Selection { packages: self.package.clone(), workspace: self.workspace, exclude: self.exclude.clone() }
     }
 }
 
@@ -139,11 +135,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() {
-                exit::ERROR
-            } else {
-                exit::OK
-            };
+            return if e.use_stderr() { exit::ERROR } else { exit::OK };
         }
     };
     let mut shell = Shell::new(cli.global.color, cli.global.quiet, cli.global.verbose);
@@ -164,10 +156,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
 fn format_error(e: &anyhow::Error) -> String {
     let mut out = e.to_string();
     for cause in e.chain().skip(1) {
-        out.push_str(&format!(
-            "\n\nCaused by:\n  {}",
-            cause.to_string().replace('\n', "\n  ")
-        ));
+        out.push_str(&format!("\n\nCaused by:\n  {}", cause.to_string().replace('\n', "\n  ")));
     }
     out
 }

@@ -48,11 +48,7 @@ pub fn run(global: &GlobalArgs, args: &SnapshotArgs, shell: &mut Shell) -> anyho
             stale.push((member.name.clone(), shown, existing.is_none()));
         } else {
             crate::fsutil::write_atomic(&path, text.as_bytes())?;
-            let verb = if existing.is_some() {
-                "Updated"
-            } else {
-                "Created"
-            };
+            let verb = if existing.is_some() { "Updated" } else { "Created" };
             shell.status(verb, format!("{shown} ({items} items)"));
         }
         let unchecked = member.unchecked_features(&api.snapshot.checked_features);
@@ -64,11 +60,7 @@ pub fn run(global: &GlobalArgs, args: &SnapshotArgs, shell: &mut Shell) -> anyho
         return Ok(exit::OK);
     }
     for (name, path, missing) in &stale {
-        let what = if *missing {
-            "is missing"
-        } else {
-            "is out of date"
-        };
+        let what = if *missing { "is missing" } else { "is out of date" };
         shell.error(format!("the API snapshot of `{name}` {what}: {path}"));
     }
     shell.note("run `cargo atomic snapshot` to write the snapshots, then commit them");
@@ -81,10 +73,7 @@ pub(super) fn with_libraries<'a>(selected: &[&'a Member], shell: &mut Shell) -> 
         .iter()
         .filter(|m| {
             if m.lib.is_none() {
-                shell.note(format!(
-                    "`{}` has no library target: it has no API to snapshot",
-                    m.name
-                ));
+                shell.note(format!("`{}` has no library target: it has no API to snapshot", m.name));
             }
             m.lib.is_some()
         })
@@ -93,11 +82,7 @@ pub(super) fn with_libraries<'a>(selected: &[&'a Member], shell: &mut Shell) -> 
 }
 
 pub(super) fn names(members: &[&Member]) -> String {
-    members
-        .iter()
-        .map(|m| m.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+    members.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ")
 }
 
 pub(super) fn unchecked_note(name: &str, unchecked: &[String]) -> String {

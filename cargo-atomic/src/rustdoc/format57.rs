@@ -12,9 +12,8 @@ use rustdoc_types as rt;
 
 use super::NormalizeInput;
 use crate::api::{
-    impl_anchor, replace_self, Attrs, CrateApi, Decl, Field, Function, GenericParam,
-    GenericParamKind, Generics, Impl, Item, Location, Param, Predicate, ProcMacroKind, Snapshot,
-    Struct, StructKind, Trait, Union, Variant, VariantKind,
+    impl_anchor, replace_self, Attrs, CrateApi, Decl, Field, Function, GenericParam, GenericParamKind, Generics, Impl,
+    Item, Location, Param, Predicate, ProcMacroKind, Snapshot, Struct, StructKind, Trait, Union, Variant, VariantKind,
 };
 
 pub(super) const FORMAT: u32 = rt::FORMAT_VERSION;
@@ -30,13 +29,7 @@ const STD_FAMILY: [&str; 3] = ["std", "core", "alloc"];
 const SYSROOT_OTHERS: [&str; 2] = ["proc_macro", "test"];
 
 /// Auto traits whose impls are API; rustdoc also synthesizes unstable ones (`Freeze`, ...).
-const STABLE_AUTO_TRAITS: [&str; 5] = [
-    "Send",
-    "Sync",
-    "Unpin",
-    "std::panic::UnwindSafe",
-    "std::panic::RefUnwindSafe",
-];
+const STABLE_AUTO_TRAITS: [&str; 5] = ["Send", "Sync", "Unpin", "std::panic::UnwindSafe", "std::panic::RefUnwindSafe"];
 /// Compiler-internal traits that derives implement; not API.
 const INTERNAL_TRAITS: [&str; 4] = [
     "std::marker::StructuralPartialEq",
@@ -102,8 +95,7 @@ impl<'a> Normalizer<'a> {
         let mut sibling_crates = HashMap::new();
         for (id, ext) in &krate.external_crates {
             let in_sysroot = ext.path.components().any(|c| c.as_os_str() == "rustlib");
-            let sysroot_name = STD_FAMILY.contains(&ext.name.as_str())
-                || SYSROOT_OTHERS.contains(&ext.name.as_str());
+            let sysroot_name = STD_FAMILY.contains(&ext.name.as_str()) || SYSROOT_OTHERS.contains(&ext.name.as_str());
             if in_sysroot && sysroot_name {
                 std_crates.insert(*id);
             } else if let Some(api) = input.siblings.get(&ext.name) {
@@ -134,32 +126,24 @@ impl<'a> Normalizer<'a> {
     fn run(mut self) -> CrateApi {
         let root = self.krate.root;
         let root_name = self.input.lib.to_string();
-        self.paths.entry(root).or_default().push(PublicPath {
-            path: root_name.clone(),
-            hidden: false,
-        });
+        self.paths.entry(root).or_default().push(PublicPath { path: root_name.clone(), hidden: false });
         let mut stack = vec![root];
         self.walk(root, &root_name, &mut stack);
 
+        // Canonical path: visible before hidden, the item's own name before a `use ... as`
+        // rename, then the shortest, then the first in order.
         for (id, paths) in &self.paths {
-            let best = paths
-                .iter()
-                .min_by(|a, b| {
-                    (a.hidden, a.path.matches("::").count(), &a.path).cmp(&(
-                        b.hidden,
-                        b.path.matches("::").count(),
-                        &b.path,
-                    ))
-                })
-                .expect("every recorded item has a path");
+            let own_name = self.krate.index.get(id).and_then(|i| i.name.as_deref());
+            let rank = |p: &PublicPath| {
+                let renamed = own_name.is_some_and(|n| !p.path.ends_with(&format!("::{n}")));
+                (p.hidden, renamed, p.path.matches("::").count(), p.path.clone())
+            };
+            let best = paths.iter().min_by_key(|p| rank(p)).expect("every recorded item has a path");
             self.canonical.insert(*id, best.path.clone());
         }
 
-        let all: Vec<(rt::Id, PublicPath)> = self
-            .paths
-            .iter()
-            .flat_map(|(id, ps)| ps.iter().map(move |p| (*id, p.clone())))
-            .collect();
+        let all: Vec<(rt::Id, PublicPath)> =
+            self.paths.iter().flat_map(|(id, ps)| ps.iter().map(move |p| (*id, p.clone()))).collect();
         for (id, p) in all {
             self.emit(id, &p.path, p.hidden);
         }
@@ -189,11 +173,7 @@ impl<'a> Normalizer<'a> {
             items: self.items,
         };
         snapshot.normalize();
-        CrateApi {
-            snapshot,
-            locations: self.locations,
-            canonical,
-        }
+        CrateApi { snapshot, locations: self.locations, canonical }
     }
 
     // ---- the public module tree -------------------------------------------------------------
@@ -211,31 +191,18 @@ impl<'a> Normalizer<'a> {
                 Target::Local(id) => {
                     let item = &self.krate.index[&id];
                     let hidden = entry.hidden || is_hidden(item);
-                    self.paths.entry(id).or_default().push(PublicPath {
-                        path: entry_path.clone(),
-                        hidden,
-                    });
-                    if matches!(item.inner, rt::ItemEnum::Module(_))
-                        && !hidden
-                        && !stack.contains(&id)
-                    {
+                    self.paths.entry(id).or_default().push(PublicPath { path: entry_path.clone(), hidden });
+                    if matches!(item.inner, rt::ItemEnum::Module(_)) && !hidden && !stack.contains(&id) {
                         stack.push(id);
                         self.walk(id, &entry_path, stack);
                         stack.pop();
                     }
                 }
-                Target::Sibling {
-                    krate,
-                    def_path,
-                    glob,
-                } => {
+                Target::Sibling { krate, def_path, glob } => {
                     let api = self.sibling_crates[&krate];
-                    let (new_path, skip): (&str, Box<dyn Fn(&str) -> bool>) = if glob {
-                        (path, Box::new(|name: &str| defined.contains(name)))
-                    } else {
-                        (&entry_path, Box::new(|_: &str| false))
-                    };
-                    for mut item in api.reexport(&def_path, new_path, glob, &*skip) {
+                    let new_path = if glob { path } else { entry_path.as_str() };
+                    let skip = |name: &str| glob && defined.contains(name);
+                    for mut item in api.reexport(&def_path, new_path, glob, &skip) {
                         if entry.hidden {
                             item.attrs.doc_hidden = true;
                         }
@@ -246,17 +213,10 @@ impl<'a> Normalizer<'a> {
                     }
                 }
                 Target::External { target } => {
-                    let path = if entry.name == "*" {
-                        format!("{path}::*")
-                    } else {
-                        entry_path
-                    };
+                    let path = if entry.name == "*" { format!("{path}::*") } else { entry_path };
                     let item = Item {
                         path,
-                        attrs: Attrs {
-                            doc_hidden: entry.hidden,
-                            ..Attrs::default()
-                        },
+                        attrs: Attrs { doc_hidden: entry.hidden, ..Attrs::default() },
                         decl: Decl::ReExport { target },
                     };
                     if let Some(via) = entry.via {
@@ -292,20 +252,12 @@ impl<'a> Normalizer<'a> {
                         Target::Local(t) => self.krate.index.get(t).and_then(namespace),
                         _ => None,
                     };
-                    entries.push(Entry {
-                        name: u.name.clone(),
-                        ns,
-                        target,
-                        hidden: is_hidden(item),
-                        via: Some(*id),
-                    });
+                    entries.push(Entry { name: u.name.clone(), ns, target, hidden: is_hidden(item), via: Some(*id) });
                 }
                 rt::ItemEnum::ExternCrate { name, .. } => entries.push(Entry {
                     name: item.name.clone().unwrap_or_else(|| name.clone()),
                     ns: Some(Ns::Type),
-                    target: Target::External {
-                        target: name.clone(),
-                    },
+                    target: Target::External { target: name.clone() },
                     hidden: is_hidden(item),
                     via: Some(*id),
                 }),
@@ -323,8 +275,7 @@ impl<'a> Normalizer<'a> {
                 }
             }
         }
-        let explicit: HashSet<(String, Option<Ns>)> =
-            entries.iter().map(|e| (e.name.clone(), e.ns)).collect();
+        let explicit: HashSet<(String, Option<Ns>)> = entries.iter().map(|e| (e.name.clone(), e.ns)).collect();
         let explicit_names: HashSet<String> = entries.iter().map(|e| e.name.clone()).collect();
         for (item, u) in globs {
             let hidden = is_hidden(item);
@@ -332,9 +283,7 @@ impl<'a> Normalizer<'a> {
                 Target::Local(target) => {
                     let inner = self.krate.index.get(&target).map(|i| &i.inner);
                     let imported: Vec<Entry> = match inner {
-                        Some(rt::ItemEnum::Module(_)) if !visiting.contains(&target) => {
-                            self.entries(target, visiting)
-                        }
+                        Some(rt::ItemEnum::Module(_)) if !visiting.contains(&target) => self.entries(target, visiting),
                         Some(rt::ItemEnum::Enum(e)) => e
                             .variants
                             .iter()
@@ -363,25 +312,17 @@ impl<'a> Normalizer<'a> {
                         }
                     }
                 }
-                Target::Sibling {
-                    krate, def_path, ..
-                } => entries.push(Entry {
+                Target::Sibling { krate, def_path, .. } => entries.push(Entry {
                     name: "*".to_string(),
                     ns: None,
-                    target: Target::Sibling {
-                        krate,
-                        def_path,
-                        glob: true,
-                    },
+                    target: Target::Sibling { krate, def_path, glob: true },
                     hidden,
                     via: Some(item.id),
                 }),
                 Target::External { target } => entries.push(Entry {
                     name: "*".to_string(),
                     ns: None,
-                    target: Target::External {
-                        target: format!("{target}::*"),
-                    },
+                    target: Target::External { target: format!("{target}::*") },
                     hidden,
                     via: Some(item.id),
                 }),
@@ -393,30 +334,18 @@ impl<'a> Normalizer<'a> {
 
     fn use_target(&self, u: &rt::Use) -> Target {
         let Some(id) = u.id else {
-            return Target::External {
-                target: u.source.clone(),
-            };
+            return Target::External { target: u.source.clone() };
         };
         if self.krate.index.get(&id).is_some_and(|i| i.crate_id == 0) {
             return Target::Local(id);
         }
         match self.krate.paths.get(&id) {
             Some(summary) if self.sibling_crates.contains_key(&summary.crate_id) => {
-                Target::Sibling {
-                    krate: summary.crate_id,
-                    def_path: summary.path.join("::"),
-                    glob: false,
-                }
+                Target::Sibling { krate: summary.crate_id, def_path: summary.path.join("::"), glob: false }
             }
-            Some(summary) if summary.crate_id == 0 => Target::External {
-                target: summary.path.join("::"),
-            },
-            Some(summary) => Target::External {
-                target: self.external_path(summary),
-            },
-            None => Target::External {
-                target: u.source.clone(),
-            },
+            Some(summary) if summary.crate_id == 0 => Target::External { target: summary.path.join("::") },
+            Some(summary) => Target::External { target: self.external_path(summary) },
+            None => Target::External { target: u.source.clone() },
         }
     }
 
@@ -426,17 +355,13 @@ impl<'a> Normalizer<'a> {
         let item = &self.krate.index[&id];
         let mut attrs = attrs_of(item);
         attrs.doc_hidden |= path_hidden;
-        let r = Renderer {
-            n: self,
-            self_trait: None,
-        };
+        let r = Renderer { n: self, self_trait: None };
         let decl = match &item.inner {
             rt::ItemEnum::Module(_) => Decl::Module,
             rt::ItemEnum::Function(f) => Decl::Function(r.function(f, &[])),
-            rt::ItemEnum::Struct(s) => Decl::Struct(Struct {
-                generics: r.generics(&s.generics, &[]),
-                kind: r.struct_kind(&s.kind),
-            }),
+            rt::ItemEnum::Struct(s) => {
+                Decl::Struct(Struct { generics: r.generics(&s.generics, &[]), kind: r.struct_kind(&s.kind) })
+            }
             rt::ItemEnum::Union(u) => {
                 let fields = u.fields.iter().filter_map(|f| r.field(f)).collect();
                 Decl::Union(Union {
@@ -458,15 +383,11 @@ impl<'a> Normalizer<'a> {
                 sealed: self.is_sealed(id, &mut Vec::new()),
                 dyn_compatible: t.is_dyn_compatible,
             }),
-            rt::ItemEnum::TypeAlias(a) => Decl::TypeAlias {
-                generics: r.generics(&a.generics, &[]),
-                ty: r.ty(&a.type_),
-            },
+            rt::ItemEnum::TypeAlias(a) => {
+                Decl::TypeAlias { generics: r.generics(&a.generics, &[]), ty: r.ty(&a.type_) }
+            }
             rt::ItemEnum::Constant { type_, .. } => Decl::Const { ty: r.ty(type_) },
-            rt::ItemEnum::Static(s) => Decl::Static {
-                ty: r.ty(&s.type_),
-                mutable: s.is_mutable,
-            },
+            rt::ItemEnum::Static(s) => Decl::Static { ty: r.ty(&s.type_), mutable: s.is_mutable },
             rt::ItemEnum::Macro(_) => Decl::MacroRules,
             rt::ItemEnum::ProcMacro(pm) => Decl::ProcMacro {
                 kind: match pm.kind {
@@ -479,35 +400,25 @@ impl<'a> Normalizer<'a> {
             _ => return,
         };
         let hidden = attrs.doc_hidden;
-        let new = Item {
-            path: path.to_string(),
-            attrs,
-            decl,
-        };
+        let new = Item { path: path.to_string(), attrs, decl };
         self.record_location(&new, id);
         self.items.push(new);
         if hidden {
             return;
         }
         match &item.inner {
-            rt::ItemEnum::Struct(rt::Struct { impls, .. })
-            | rt::ItemEnum::Union(rt::Union { impls, .. }) => self.emit_inherent(impls, path),
+            rt::ItemEnum::Struct(rt::Struct { impls, .. }) | rt::ItemEnum::Union(rt::Union { impls, .. }) => {
+                self.emit_inherent(impls, path)
+            }
             rt::ItemEnum::Enum(e) => {
                 for v in &e.variants {
                     let Some(variant) = self.krate.index.get(v) else {
                         continue;
                     };
                     let Some(name) = &variant.name else { continue };
-                    let r = Renderer {
-                        n: self,
-                        self_trait: None,
-                    };
+                    let r = Renderer { n: self, self_trait: None };
                     let decl = Decl::Variant(r.variant(id, *v));
-                    let new = Item {
-                        path: format!("{path}::{name}"),
-                        attrs: attrs_of(variant),
-                        decl,
-                    };
+                    let new = Item { path: format!("{path}::{name}"), attrs: attrs_of(variant), decl };
                     self.record_location(&new, *v);
                     self.items.push(new);
                 }
@@ -519,35 +430,22 @@ impl<'a> Normalizer<'a> {
                         continue;
                     };
                     let Some(name) = &ti.name else { continue };
-                    let r = Renderer {
-                        n: self,
-                        self_trait: Some(id),
-                    };
+                    let r = Renderer { n: self, self_trait: Some(id) };
                     let decl = match &ti.inner {
-                        rt::ItemEnum::Function(f) => Decl::TraitFunction {
-                            function: r.function(f, &[]),
-                            provided: f.has_body,
-                        },
-                        rt::ItemEnum::AssocType {
-                            generics,
-                            bounds,
-                            type_,
-                        } => Decl::TraitType {
+                        rt::ItemEnum::Function(f) => {
+                            Decl::TraitFunction { function: r.function(f, &[]), provided: f.has_body }
+                        }
+                        rt::ItemEnum::AssocType { generics, bounds, type_ } => Decl::TraitType {
                             generics: r.generics(generics, &[]),
                             bounds: sorted(bounds.iter().map(|b| r.bound(b)).collect()),
                             default: type_.as_ref().map(|t| r.ty(t)),
                         },
-                        rt::ItemEnum::AssocConst { type_, value } => Decl::TraitConst {
-                            ty: r.ty(type_),
-                            provided: value.is_some(),
-                        },
+                        rt::ItemEnum::AssocConst { type_, value } => {
+                            Decl::TraitConst { ty: r.ty(type_), provided: value.is_some() }
+                        }
                         _ => continue,
                     };
-                    let new = Item {
-                        path: format!("{path}::{name}"),
-                        attrs: attrs_of(ti),
-                        decl,
-                    };
+                    let new = Item { path: format!("{path}::{name}"), attrs: attrs_of(ti), decl };
                     self.record_location(&new, *child);
                     self.items.push(new);
                 }
@@ -559,21 +457,15 @@ impl<'a> Normalizer<'a> {
     /// Associated functions and consts of the inherent impls of a type, under `path`.
     fn emit_inherent(&mut self, impls: &[rt::Id], path: &str) {
         for impl_id in impls {
-            let Some(rt::ItemEnum::Impl(imp)) = self.krate.index.get(impl_id).map(|i| &i.inner)
-            else {
+            let Some(rt::ItemEnum::Impl(imp)) = self.krate.index.get(impl_id).map(|i| &i.inner) else {
                 continue;
             };
             if imp.trait_.is_some() || imp.is_synthetic || imp.blanket_impl.is_some() {
                 continue;
             }
-            let r = Renderer {
-                n: self,
-                self_trait: None,
-            };
+            let r = Renderer { n: self, self_trait: None };
             let impl_args = match &imp.for_ {
-                rt::Type::ResolvedPath(p) => {
-                    p.args.as_deref().map(|a| r.args(a)).unwrap_or_default()
-                }
+                rt::Type::ResolvedPath(p) => p.args.as_deref().map(|a| r.args(a)).unwrap_or_default(),
                 _ => String::new(),
             };
             // `Self` in an inherent impl is the self type: `-> Self` and `-> Config` are one API.
@@ -596,31 +488,16 @@ impl<'a> Normalizer<'a> {
                         function.output = function.output.map(|o| replace_self(&o, &self_ty));
                         for pred in &mut function.generics.predicates {
                             pred.subject = replace_self(&pred.subject, &self_ty);
-                            pred.bounds = pred
-                                .bounds
-                                .iter()
-                                .map(|b| replace_self(b, &self_ty))
-                                .collect();
+                            pred.bounds = pred.bounds.iter().map(|b| replace_self(b, &self_ty)).collect();
                         }
-                        Decl::Method {
-                            impl_args: impl_args.clone(),
-                            function,
-                        }
+                        Decl::Method { impl_args: impl_args.clone(), function }
                     }
-                    rt::ItemEnum::AssocConst { type_, .. } => Decl::AssocConst {
-                        impl_args: impl_args.clone(),
-                        ty: replace_self(&r.ty(type_), &self_ty),
-                    },
+                    rt::ItemEnum::AssocConst { type_, .. } => {
+                        Decl::AssocConst { impl_args: impl_args.clone(), ty: replace_self(&r.ty(type_), &self_ty) }
+                    }
                     _ => continue,
                 };
-                new_items.push((
-                    Item {
-                        path: format!("{path}::{name}"),
-                        attrs: attrs_of(ci),
-                        decl,
-                    },
-                    *child,
-                ));
+                new_items.push((Item { path: format!("{path}::{name}"), attrs: attrs_of(ci), decl }, *child));
             }
             for (item, id) in new_items {
                 self.record_location(&item, id);
@@ -642,17 +519,10 @@ impl<'a> Normalizer<'a> {
             let Some(trait_path) = &imp.trait_ else {
                 continue;
             };
-            if item.crate_id != 0
-                || imp.blanket_impl.is_some()
-                || imp.is_negative
-                || is_hidden(item)
-            {
+            if item.crate_id != 0 || imp.blanket_impl.is_some() || imp.is_negative || is_hidden(item) {
                 continue;
             }
-            let r = Renderer {
-                n: self,
-                self_trait: None,
-            };
+            let r = Renderer { n: self, self_trait: None };
             let trait_name = r.resolve(trait_path.id, &trait_path.path);
             if imp.is_synthetic && !STABLE_AUTO_TRAITS.contains(&trait_name.as_str()) {
                 continue;
@@ -665,31 +535,19 @@ impl<'a> Normalizer<'a> {
                 continue;
             }
             match self_type_head(&imp.for_) {
-                Some(head) if self.is_local(head) => {
-                    if !self.is_public(head) {
-                        continue;
-                    }
-                }
+                Some(head) if self.is_local(head) && !self.is_public(head) => continue,
+                Some(head) if self.is_local(head) => {}
                 _ if !trait_local => continue,
                 _ => {}
             }
-            let trait_ = format!(
-                "{trait_name}{}",
-                trait_path
-                    .args
-                    .as_deref()
-                    .map(|a| r.args(a))
-                    .unwrap_or_default()
-            );
+            let trait_ = format!("{trait_name}{}", trait_path.args.as_deref().map(|a| r.args(a)).unwrap_or_default());
             let self_ty = r.ty(&imp.for_);
             let mut assoc_types: Vec<(String, String)> = imp
                 .items
                 .iter()
                 .filter_map(|i| self.krate.index.get(i))
                 .filter_map(|i| match &i.inner {
-                    rt::ItemEnum::AssocType { type_: Some(t), .. } => {
-                        Some((i.name.clone()?, r.ty(t)))
-                    }
+                    rt::ItemEnum::AssocType { type_: Some(t), .. } => Some((i.name.clone()?, r.ty(t))),
                     _ => None,
                 })
                 .collect();
@@ -702,11 +560,7 @@ impl<'a> Normalizer<'a> {
                 self_ty: self_ty.clone(),
                 assoc_types,
             };
-            let new = Item {
-                path: impl_anchor(&trait_, &self_ty),
-                attrs: Attrs::default(),
-                decl: Decl::Impl(decl),
-            };
+            let new = Item { path: impl_anchor(&trait_, &self_ty), attrs: Attrs::default(), decl: Decl::Impl(decl) };
             self.record_location(&new, *id);
             self.items.push(new);
         }
@@ -721,9 +575,7 @@ impl<'a> Normalizer<'a> {
 
     /// A local item users can name: reachable at a public path that is not hidden.
     fn is_public(&self, id: rt::Id) -> bool {
-        self.paths
-            .get(&id)
-            .is_some_and(|ps| ps.iter().any(|p| !p.hidden))
+        self.paths.get(&id).is_some_and(|ps| ps.iter().any(|p| !p.hidden))
     }
 
     /// A trait that cannot be implemented outside its crate: a supertrait, or a type in a required
@@ -738,9 +590,7 @@ impl<'a> Normalizer<'a> {
         };
         for bound in &t.bounds {
             if let rt::GenericBound::TraitBound { trait_, .. } = bound {
-                if self.is_local(trait_.id)
-                    && (!self.is_public(trait_.id) || self.is_sealed(trait_.id, seen))
-                {
+                if self.is_local(trait_.id) && (!self.is_public(trait_.id) || self.is_sealed(trait_.id, seen)) {
                     return true;
                 }
             }
@@ -754,10 +604,7 @@ impl<'a> Normalizer<'a> {
                 for (_, ty) in &f.sig.inputs {
                     type_ids(ty, &mut ids);
                 }
-                if ids
-                    .iter()
-                    .any(|i| self.is_local(*i) && !self.is_public(*i) && *i != id)
-                {
+                if ids.iter().any(|i| self.is_local(*i) && !self.is_public(*i) && *i != id) {
                     return true;
                 }
             }
@@ -787,13 +634,7 @@ impl<'a> Normalizer<'a> {
             Ok(rel) => rel.to_path_buf(),
             Err(_) => span.filename.clone(),
         };
-        self.locations.insert(
-            key,
-            Location {
-                file: file.to_string_lossy().replace('\\', "/"),
-                line: span.begin.0,
-            },
-        );
+        self.locations.insert(key, Location { file: file.to_string_lossy().replace('\\', "/"), line: span.begin.0 });
     }
 }
 
@@ -895,10 +736,7 @@ impl Renderer<'_, '_> {
             }
             rt::Type::Tuple(ts) => match ts.as_slice() {
                 [one] => format!("({},)", self.ty(one)),
-                _ => format!(
-                    "({})",
-                    ts.iter().map(|t| self.ty(t)).collect::<Vec<_>>().join(", ")
-                ),
+                _ => format!("({})", ts.iter().map(|t| self.ty(t)).collect::<Vec<_>>().join(", ")),
             },
             rt::Type::Slice(t) => format!("[{}]", self.ty(t)),
             rt::Type::Array { type_, len } => format!("[{}; {len}]", self.ty(type_)),
@@ -906,17 +744,9 @@ impl Renderer<'_, '_> {
             rt::Type::ImplTrait(bounds) => format!("impl {}", self.bounds(bounds)),
             rt::Type::Infer => "_".to_string(),
             rt::Type::RawPointer { is_mutable, type_ } => {
-                format!(
-                    "*{} {}",
-                    if *is_mutable { "mut" } else { "const" },
-                    self.pointee(type_)
-                )
+                format!("*{} {}", if *is_mutable { "mut" } else { "const" }, self.pointee(type_))
             }
-            rt::Type::BorrowedRef {
-                lifetime,
-                is_mutable,
-                type_,
-            } => {
+            rt::Type::BorrowedRef { lifetime, is_mutable, type_ } => {
                 let mut out = String::from("&");
                 if let Some(l) = lifetime {
                     out.push_str(l);
@@ -928,12 +758,7 @@ impl Renderer<'_, '_> {
                 out.push_str(&self.pointee(type_));
                 out
             }
-            rt::Type::QualifiedPath {
-                name,
-                args,
-                self_type,
-                trait_,
-            } => {
+            rt::Type::QualifiedPath { name, args, self_type, trait_ } => {
                 let args = args.as_deref().map(|a| self.args(a)).unwrap_or_default();
                 let self_ty = self.ty(self_type);
                 match trait_ {
@@ -984,11 +809,7 @@ impl Renderer<'_, '_> {
 
     fn bound(&self, b: &rt::GenericBound) -> String {
         match b {
-            rt::GenericBound::TraitBound {
-                trait_,
-                generic_params,
-                modifier,
-            } => {
+            rt::GenericBound::TraitBound { trait_, generic_params, modifier } => {
                 let mut out = String::new();
                 if !generic_params.is_empty() {
                     out.push_str(&format!("for<{}> ", self.param_names(generic_params)));
@@ -1006,8 +827,7 @@ impl Renderer<'_, '_> {
                 let args: Vec<&str> = args
                     .iter()
                     .map(|a| match a {
-                        rt::PreciseCapturingArg::Lifetime(l)
-                        | rt::PreciseCapturingArg::Param(l) => l.as_str(),
+                        rt::PreciseCapturingArg::Lifetime(l) | rt::PreciseCapturingArg::Param(l) => l.as_str(),
                     })
                     .collect();
                 format!("use<{}>", args.join(", "))
@@ -1021,11 +841,7 @@ impl Renderer<'_, '_> {
     }
 
     fn param_names(&self, params: &[rt::GenericParamDef]) -> String {
-        params
-            .iter()
-            .map(|p| p.name.clone())
-            .collect::<Vec<_>>()
-            .join(", ")
+        params.iter().map(|p| p.name.clone()).collect::<Vec<_>>().join(", ")
     }
 
     /// Generic parameters in order (synthetic `impl Trait` ones left out: they show in the
@@ -1039,71 +855,41 @@ impl Renderer<'_, '_> {
                 let kind = match &p.kind {
                     rt::GenericParamDefKind::Lifetime { outlives } => {
                         if !outlives.is_empty() {
-                            preds
-                                .entry(p.name.clone())
-                                .or_default()
-                                .extend(outlives.iter().cloned());
+                            preds.entry(p.name.clone()).or_default().extend(outlives.iter().cloned());
                         }
                         GenericParamKind::Lifetime
                     }
-                    rt::GenericParamDefKind::Type {
-                        bounds,
-                        default,
-                        is_synthetic,
-                    } => {
+                    rt::GenericParamDefKind::Type { bounds, default, is_synthetic } => {
                         if *is_synthetic {
                             continue;
                         }
                         if !bounds.is_empty() {
-                            preds
-                                .entry(p.name.clone())
-                                .or_default()
-                                .extend(bounds.iter().map(|b| self.bound(b)));
+                            preds.entry(p.name.clone()).or_default().extend(bounds.iter().map(|b| self.bound(b)));
                         }
-                        GenericParamKind::Type {
-                            default: default.as_ref().map(|d| self.ty(d)),
-                        }
+                        GenericParamKind::Type { default: default.as_ref().map(|d| self.ty(d)) }
                     }
-                    rt::GenericParamDefKind::Const { type_, default } => GenericParamKind::Const {
-                        ty: self.ty(type_),
-                        default: default.clone(),
-                    },
+                    rt::GenericParamDefKind::Const { type_, default } => {
+                        GenericParamKind::Const { ty: self.ty(type_), default: default.clone() }
+                    }
                 };
                 if own {
-                    params.push(GenericParam {
-                        name: p.name.clone(),
-                        kind,
-                    });
+                    params.push(GenericParam { name: p.name.clone(), kind });
                 }
             }
             for wp in &generics.where_predicates {
                 match wp {
-                    rt::WherePredicate::BoundPredicate {
-                        type_,
-                        bounds,
-                        generic_params,
-                    } => {
+                    rt::WherePredicate::BoundPredicate { type_, bounds, generic_params } => {
                         let mut subject = self.ty(type_);
                         if !generic_params.is_empty() {
-                            subject =
-                                format!("for<{}> {subject}", self.param_names(generic_params));
+                            subject = format!("for<{}> {subject}", self.param_names(generic_params));
                         }
-                        preds
-                            .entry(subject)
-                            .or_default()
-                            .extend(bounds.iter().map(|b| self.bound(b)));
+                        preds.entry(subject).or_default().extend(bounds.iter().map(|b| self.bound(b)));
                     }
                     rt::WherePredicate::LifetimePredicate { lifetime, outlives } => {
-                        preds
-                            .entry(lifetime.clone())
-                            .or_default()
-                            .extend(outlives.iter().cloned());
+                        preds.entry(lifetime.clone()).or_default().extend(outlives.iter().cloned());
                     }
                     rt::WherePredicate::EqPredicate { lhs, rhs } => {
-                        preds
-                            .entry(self.ty(lhs))
-                            .or_default()
-                            .insert(format!("= {}", self.term(rhs)));
+                        preds.entry(self.ty(lhs)).or_default().insert(format!("= {}", self.term(rhs)));
                     }
                 }
             }
@@ -1111,10 +897,7 @@ impl Renderer<'_, '_> {
         let predicates = preds
             .into_iter()
             .filter(|(_, b)| !b.is_empty())
-            .map(|(subject, bounds)| Predicate {
-                subject,
-                bounds: bounds.into_iter().collect(),
-            })
+            .map(|(subject, bounds)| Predicate { subject, bounds: bounds.into_iter().collect() })
             .collect();
         Generics { params, predicates }
     }
@@ -1126,22 +909,9 @@ impl Renderer<'_, '_> {
             is_unsafe: f.header.is_unsafe,
             abi: abi(&f.header.abi),
             generics: self.generics(&f.generics, outer),
-            params: f
-                .sig
-                .inputs
-                .iter()
-                .map(|(name, t)| Param {
-                    name: name.clone(),
-                    ty: self.ty(t),
-                })
-                .collect(),
+            params: f.sig.inputs.iter().map(|(name, t)| Param { name: name.clone(), ty: self.ty(t) }).collect(),
             variadic: f.sig.is_c_variadic,
-            output: f
-                .sig
-                .output
-                .as_ref()
-                .map(|t| self.ty(t))
-                .filter(|t| t != "()"),
+            output: f.sig.output.as_ref().map(|t| self.ty(t)).filter(|t| t != "()"),
         }
     }
 
@@ -1150,26 +920,16 @@ impl Renderer<'_, '_> {
         let rt::ItemEnum::StructField(t) = &item.inner else {
             return None;
         };
-        Some(Field {
-            name: item.name.clone()?,
-            ty: self.ty(t),
-            attrs: attrs_of(item),
-        })
+        Some(Field { name: item.name.clone()?, ty: self.ty(t), attrs: attrs_of(item) })
     }
 
     fn struct_kind(&self, k: &rt::StructKind) -> StructKind {
         match k {
             rt::StructKind::Unit => StructKind::Unit,
-            rt::StructKind::Tuple(fields) => StructKind::Tuple {
-                fields: fields
-                    .iter()
-                    .map(|f| f.as_ref().and_then(|id| self.field(id)))
-                    .collect(),
-            },
-            rt::StructKind::Plain {
-                fields,
-                has_stripped_fields,
-            } => StructKind::Plain {
+            rt::StructKind::Tuple(fields) => {
+                StructKind::Tuple { fields: fields.iter().map(|f| f.as_ref().and_then(|id| self.field(id))).collect() }
+            }
+            rt::StructKind::Plain { fields, has_stripped_fields } => StructKind::Plain {
                 fields: fields.iter().filter_map(|f| self.field(f)).collect(),
                 has_private: *has_stripped_fields,
             },
@@ -1179,9 +939,7 @@ impl Renderer<'_, '_> {
     /// The variant `id` of enum `parent`, with its discriminant when it is observable.
     fn variant(&self, parent: rt::Id, id: rt::Id) -> Variant {
         let (kind, discriminant) = match self.n.krate.index.get(&id).map(|i| &i.inner) {
-            Some(rt::ItemEnum::Variant(v)) => {
-                (self.variant_kind(&v.kind), self.discriminant(parent, id))
-            }
+            Some(rt::ItemEnum::Variant(v)) => (self.variant_kind(&v.kind), self.discriminant(parent, id)),
             _ => (VariantKind::Plain, None),
         };
         Variant { kind, discriminant }
@@ -1190,16 +948,10 @@ impl Renderer<'_, '_> {
     fn variant_kind(&self, k: &rt::VariantKind) -> VariantKind {
         match k {
             rt::VariantKind::Plain => VariantKind::Plain,
-            rt::VariantKind::Tuple(fields) => VariantKind::Tuple {
-                fields: fields
-                    .iter()
-                    .map(|f| f.as_ref().and_then(|id| self.field(id)))
-                    .collect(),
-            },
-            rt::VariantKind::Struct {
-                fields,
-                has_stripped_fields,
-            } => VariantKind::Struct {
+            rt::VariantKind::Tuple(fields) => {
+                VariantKind::Tuple { fields: fields.iter().map(|f| f.as_ref().and_then(|id| self.field(id))).collect() }
+            }
+            rt::VariantKind::Struct { fields, has_stripped_fields } => VariantKind::Struct {
                 fields: fields.iter().filter_map(|f| self.field(f)).collect(),
                 has_hidden: *has_stripped_fields,
             },
@@ -1221,18 +973,14 @@ impl Renderer<'_, '_> {
                 _ => None,
             })
             .collect();
-        let has_int_repr = attrs_of(enum_item)
-            .repr
-            .iter()
-            .any(|r| r.starts_with('i') || r.starts_with('u'));
+        let has_int_repr = attrs_of(enum_item).repr.iter().any(|r| r.starts_with('i') || r.starts_with('u'));
         let any_explicit = variants.iter().any(|v| v.discriminant.is_some());
         if !has_int_repr && !any_explicit {
             return None;
         }
         let mut next: Option<i128> = Some(0);
         for v in &e.variants {
-            let Some(rt::ItemEnum::Variant(var)) = self.n.krate.index.get(v).map(|i| &i.inner)
-            else {
+            let Some(rt::ItemEnum::Variant(var)) = self.n.krate.index.get(v).map(|i| &i.inner) else {
                 continue;
             };
             let value = match &var.discriminant {
@@ -1278,11 +1026,7 @@ fn abi(a: &rt::Abi) -> Option<String> {
         rt::Abi::System { unwind } => ("system", *unwind),
         rt::Abi::Other(s) => return Some(s.clone()),
     };
-    Some(if unwind {
-        format!("{name}-unwind")
-    } else {
-        name.to_string()
-    })
+    Some(if unwind { format!("{name}-unwind") } else { name.to_string() })
 }
 
 fn is_hidden(item: &rt::Item) -> bool {
@@ -1293,11 +1037,7 @@ fn is_hidden(item: &rt::Item) -> bool {
 }
 
 fn attrs_of(item: &rt::Item) -> Attrs {
-    let mut attrs = Attrs {
-        deprecated: item.deprecation.is_some(),
-        doc_hidden: is_hidden(item),
-        ..Attrs::default()
-    };
+    let mut attrs = Attrs { deprecated: item.deprecation.is_some(), doc_hidden: is_hidden(item), ..Attrs::default() };
     for a in &item.attrs {
         match a {
             rt::Attribute::NonExhaustive => attrs.non_exhaustive = true,
@@ -1349,9 +1089,7 @@ fn namespace(item: &rt::Item) -> Option<Ns> {
 fn self_type_head(t: &rt::Type) -> Option<rt::Id> {
     match t {
         rt::Type::ResolvedPath(p) => Some(p.id),
-        rt::Type::BorrowedRef { type_, .. } | rt::Type::RawPointer { type_, .. } => {
-            self_type_head(type_)
-        }
+        rt::Type::BorrowedRef { type_, .. } | rt::Type::RawPointer { type_, .. } => self_type_head(type_),
         rt::Type::DynTrait(d) => d.traits.first().map(|pt| pt.trait_.id),
         _ => None,
     }
@@ -1397,9 +1135,7 @@ fn type_ids(t: &rt::Type, out: &mut Vec<rt::Id>) {
         | rt::Type::Pat { type_: t, .. }
         | rt::Type::RawPointer { type_: t, .. }
         | rt::Type::BorrowedRef { type_: t, .. } => type_ids(t, out),
-        rt::Type::QualifiedPath {
-            self_type, trait_, ..
-        } => {
+        rt::Type::QualifiedPath { self_type, trait_, .. } => {
             type_ids(self_type, out);
             if let Some(tr) = trait_ {
                 out.push(tr.id);
@@ -1443,34 +1179,17 @@ pub(crate) fn std_path(def: &[String]) -> String {
         ("ops", &["Drop", "Fn", "FnMut", "FnOnce"]),
         ("borrow", &["ToOwned"]),
         ("cmp", &["PartialEq", "PartialOrd", "Eq", "Ord"]),
-        (
-            "convert",
-            &["AsRef", "AsMut", "Into", "From", "TryFrom", "TryInto"],
-        ),
-        (
-            "iter",
-            &[
-                "Iterator",
-                "Extend",
-                "IntoIterator",
-                "DoubleEndedIterator",
-                "ExactSizeIterator",
-                "FromIterator",
-            ],
-        ),
+        ("convert", &["AsRef", "AsMut", "Into", "From", "TryFrom", "TryInto"]),
+        ("iter", &["Iterator", "Extend", "IntoIterator", "DoubleEndedIterator", "ExactSizeIterator", "FromIterator"]),
     ];
-    if PRELUDE
-        .iter()
-        .any(|(m, names)| *m == first && names.contains(&name))
+    if PRELUDE.iter().any(|(m, names)| *m == first && names.contains(&name))
         || (first == "default" && name == "Default")
     {
         return name.to_string();
     }
     let public_modules: Vec<&str> = match first {
         "" => Vec::new(),
-        "os" | "arch" | "core_arch" | "simd" | "intrinsics" | "prelude" | "primitive" => {
-            modules.clone()
-        }
+        "os" | "arch" | "core_arch" | "simd" | "intrinsics" | "prelude" | "primitive" => modules.clone(),
         "collections" => {
             const TOP: [&str; 8] = [
                 "HashMap",
@@ -1524,31 +1243,16 @@ mod tests {
         assert_eq!(p("core::option::Option"), "Option");
         assert_eq!(p("core::fmt::Result"), "std::fmt::Result");
         assert_eq!(p("core::result::Result"), "Result");
-        assert_eq!(
-            p("std::collections::hash::map::HashMap"),
-            "std::collections::HashMap"
-        );
-        assert_eq!(
-            p("std::collections::hash::map::Entry"),
-            "std::collections::hash_map::Entry"
-        );
+        assert_eq!(p("std::collections::hash::map::HashMap"), "std::collections::HashMap");
+        assert_eq!(p("std::collections::hash::map::Entry"), "std::collections::hash_map::Entry");
         assert_eq!(p("std::io::error::Error"), "std::io::Error");
         assert_eq!(p("core::iter::traits::iterator::Iterator"), "Iterator");
-        assert_eq!(
-            p("core::sync::atomic::AtomicUsize"),
-            "std::sync::atomic::AtomicUsize"
-        );
+        assert_eq!(p("core::sync::atomic::AtomicUsize"), "std::sync::atomic::AtomicUsize");
         assert_eq!(p("std::sync::poison::mutex::Mutex"), "std::sync::Mutex");
         assert_eq!(p("core::time::Duration"), "std::time::Duration");
-        assert_eq!(
-            p("std::os::unix::fs::OpenOptionsExt"),
-            "std::os::unix::fs::OpenOptionsExt"
-        );
+        assert_eq!(p("std::os::unix::fs::OpenOptionsExt"), "std::os::unix::fs::OpenOptionsExt");
         assert_eq!(p("proc_macro::TokenStream"), "proc_macro::TokenStream");
-        assert_eq!(
-            p("core::panic::unwind_safe::UnwindSafe"),
-            "std::panic::UnwindSafe"
-        );
+        assert_eq!(p("core::panic::unwind_safe::UnwindSafe"), "std::panic::UnwindSafe");
         assert_eq!(p("core::marker::Send"), "Send");
     }
 }

@@ -47,18 +47,10 @@ pub fn supported_formats() -> Vec<u32> {
 pub fn format_version(json: &[u8]) -> Option<u32> {
     const KEY: &[u8] = b"\"format_version\"";
     let tail_start = json.len().saturating_sub(256);
-    let at = find_last(&json[tail_start..], KEY)
-        .map(|i| i + tail_start)
-        .or_else(|| find_last(json, KEY))?;
+    let at = find_last(&json[tail_start..], KEY).map(|i| i + tail_start).or_else(|| find_last(json, KEY))?;
     let rest = &json[at + KEY.len()..];
-    let rest = rest
-        .iter()
-        .skip_while(|b| b.is_ascii_whitespace() || **b == b':')
-        .copied();
-    let digits: String = rest
-        .take_while(u8::is_ascii_digit)
-        .map(char::from)
-        .collect();
+    let rest = rest.iter().skip_while(|b| b.is_ascii_whitespace() || **b == b':').copied();
+    let digits: String = rest.take_while(u8::is_ascii_digit).map(char::from).collect();
     digits.parse().ok()
 }
 
@@ -69,10 +61,7 @@ fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// Normalizes one crate's rustdoc JSON with the adapter for its format.
 pub fn normalize(json: &[u8], origin: &Path, input: &NormalizeInput) -> anyhow::Result<CrateApi> {
     let Some(version) = format_version(json) else {
-        bail!(
-            "{} is not rustdoc JSON: it has no `format_version`",
-            origin.display()
-        );
+        bail!("{} is not rustdoc JSON: it has no `format_version`", origin.display());
     };
     let Some((_, adapter)) = ADAPTERS.iter().find(|(v, _)| *v == version) else {
         let supported: Vec<String> = supported_formats().iter().map(u32::to_string).collect();
@@ -105,24 +94,14 @@ pub fn build_apis(
     selected: &[&Member],
     opts: &DocOptions,
 ) -> anyhow::Result<BTreeMap<String, CrateApi>> {
-    let names: Vec<String> = selected
-        .iter()
-        .filter(|m| m.lib.is_some())
-        .map(|m| m.name.clone())
-        .collect();
-    let needed: BTreeSet<String> = ws
-        .with_normal_deps(&names)
-        .into_iter()
-        .filter(|n| ws.member(n).is_some_and(|m| m.lib.is_some()))
-        .collect();
+    let names: Vec<String> = selected.iter().filter(|m| m.lib.is_some()).map(|m| m.name.clone()).collect();
+    let needed: BTreeSet<String> =
+        ws.with_normal_deps(&names).into_iter().filter(|n| ws.member(n).is_some_and(|m| m.lib.is_some())).collect();
     let jobs: Vec<DocJob> = needed
         .iter()
         .map(|n| {
             let member = ws.member(n).expect("member names come from the workspace");
-            DocJob {
-                member,
-                selection: member.feature_selection(&opts.features),
-            }
+            DocJob { member, selection: member.feature_selection(&opts.features) }
         })
         .collect();
     let json_paths = document(ws, &jobs, opts)?;
@@ -132,34 +111,21 @@ pub fn build_apis(
     let mut level: BTreeMap<String, usize> = BTreeMap::new();
     for name in ws.topo_order(&needed) {
         let deps = ws.member_deps(&name, &[DepKind::Normal]);
-        let l = deps
-            .iter()
-            .filter_map(|d| level.get(d))
-            .map(|l| l + 1)
-            .max()
-            .unwrap_or(0);
+        let l = deps.iter().filter_map(|d| level.get(d)).map(|l| l + 1).max().unwrap_or(0);
         level.insert(name, l);
     }
     let max_level = level.values().copied().max().unwrap_or(0);
     let mut by_lib: HashMap<String, CrateApi> = HashMap::new();
     let mut by_package: BTreeMap<String, CrateApi> = BTreeMap::new();
     for l in 0..=max_level {
-        let batch: Vec<&DocJob> = jobs
-            .iter()
-            .filter(|j| level.get(&j.member.name) == Some(&l))
-            .collect();
+        let batch: Vec<&DocJob> = jobs.iter().filter(|j| level.get(&j.member.name) == Some(&l)).collect();
         let results: Vec<anyhow::Result<(String, String, CrateApi)>> = batch
             .par_iter()
             .map(|job| {
                 let m = job.member;
-                let lib = &m
-                    .lib
-                    .as_ref()
-                    .expect("only members with a library are documented")
-                    .name;
+                let lib = &m.lib.as_ref().expect("only members with a library are documented").name;
                 let path = &json_paths[&m.name];
-                let json = std::fs::read(path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
+                let json = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
                 let input = NormalizeInput {
                     package: &m.name,
                     lib,
@@ -192,11 +158,7 @@ pub struct DocJob<'a> {
 /// features: `--all-features` / `--no-default-features` apply to a whole call, and Cargo unifies
 /// the features a member is documented with and those its dependents ask for. Such members get
 /// a call of their own.
-pub fn document(
-    ws: &Workspace,
-    jobs: &[DocJob],
-    opts: &DocOptions,
-) -> anyhow::Result<HashMap<String, PathBuf>> {
+pub fn document(ws: &Workspace, jobs: &[DocJob], opts: &DocOptions) -> anyhow::Result<HashMap<String, PathBuf>> {
     let target_dir = ws.target_dir.join("atomic");
     let doc_dir = match &opts.target {
         Some(t) => target_dir.join(t).join("doc"),
@@ -221,10 +183,7 @@ pub fn document(
             .arg("--target-dir")
             .arg(&target_dir)
             .env("RUSTC_BOOTSTRAP", ws.lib_names().join(","))
-            .env(
-                "RUSTDOCFLAGS",
-                "-Z unstable-options --output-format json --document-hidden-items",
-            )
+            .env("RUSTDOCFLAGS", "-Z unstable-options --output-format json --document-hidden-items")
             .env_remove("CARGO_ENCODED_RUSTDOCFLAGS");
         if let Some(color) = &opts.color {
             cmd.args(["--color", color]);
@@ -244,18 +203,14 @@ pub fn document(
         let mut features = Vec::new();
         for job in &group {
             cmd.args(["-p", &job.member.name]);
-            if let FeatureSelection::Default(list) | FeatureSelection::NoDefault(list) =
-                &job.selection
-            {
+            if let FeatureSelection::Default(list) | FeatureSelection::NoDefault(list) = &job.selection {
                 features.extend(list.iter().map(|f| format!("{}/{f}", job.member.name)));
             }
         }
         if !features.is_empty() {
             cmd.args(["--features", &features.join(",")]);
         }
-        let output = cmd
-            .output()
-            .context("cannot run `cargo doc`; is Cargo installed?")?;
+        let output = cmd.output().context("cannot run `cargo doc`; is Cargo installed?")?;
         let stderr = String::from_utf8_lossy(&output.stderr);
         if opts.verbose {
             eprint!("{stderr}");
@@ -269,19 +224,10 @@ pub fn document(
             );
         }
         for job in group {
-            let lib = &job
-                .member
-                .lib
-                .as_ref()
-                .expect("only members with a library are documented")
-                .name;
+            let lib = &job.member.lib.as_ref().expect("only members with a library are documented").name;
             let path = doc_dir.join(format!("{lib}.json"));
             if !path.is_file() {
-                bail!(
-                    "rustdoc ran for {} but wrote no {}",
-                    job.member.name,
-                    path.display()
-                );
+                bail!("rustdoc ran for {} but wrote no {}", job.member.name, path.display());
             }
             out.insert(job.member.name.clone(), path);
         }
@@ -291,23 +237,13 @@ pub fn document(
 
 /// Cargo's output without its progress lines, which say nothing about the failure.
 fn compiler_messages(stderr: &str) -> String {
-    const PROGRESS: [&str; 8] = [
-        "Compiling ",
-        "Checking ",
-        "Documenting ",
-        "Finished ",
-        "Blocking ",
-        "Updating ",
-        "Locking ",
-        "Downloaded ",
-    ];
+    const PROGRESS: [&str; 8] =
+        ["Compiling ", "Checking ", "Documenting ", "Finished ", "Blocking ", "Updating ", "Locking ", "Downloaded "];
     stderr
         .lines()
         .filter(|l| {
             let t = l.trim_start();
-            !PROGRESS.iter().any(|p| t.starts_with(p))
-                && !t.starts_with("Adding ")
-                && !t.starts_with("Downloading ")
+            !PROGRESS.iter().any(|p| t.starts_with(p)) && !t.starts_with("Adding ") && !t.starts_with("Downloading ")
         })
         .map(|l| format!("{l}\n"))
         .collect()
@@ -318,18 +254,10 @@ fn compiler_messages(stderr: &str) -> String {
 fn needs_own_call(job: &DocJob, jobs: &[DocJob]) -> bool {
     let member = job.member;
     let enabled = member.enabled_features(&job.selection);
-    let default_on = matches!(
-        job.selection,
-        FeatureSelection::Default(_) | FeatureSelection::All
-    );
+    let default_on = matches!(job.selection, FeatureSelection::Default(_) | FeatureSelection::All);
     for other in jobs.iter().filter(|o| o.member.name != member.name) {
         let other_enabled = other.member.enabled_features(&other.selection);
-        for dep in other
-            .member
-            .deps
-            .iter()
-            .filter(|d| d.member.as_deref() == Some(member.name.as_str()))
-        {
+        for dep in other.member.deps.iter().filter(|d| d.member.as_deref() == Some(member.name.as_str())) {
             if dep.kind == DepKind::Dev {
                 continue;
             }
@@ -342,9 +270,8 @@ fn needs_own_call(job: &DocJob, jobs: &[DocJob]) -> bool {
             let alias = dep.rename.as_deref().unwrap_or(&dep.name);
             for feature in &other_enabled {
                 for value in other.member.features.get(feature).into_iter().flatten() {
-                    let requested = value
-                        .strip_prefix(&format!("{alias}/"))
-                        .or_else(|| value.strip_prefix(&format!("{alias}?/")));
+                    let requested =
+                        value.strip_prefix(&format!("{alias}/")).or_else(|| value.strip_prefix(&format!("{alias}?/")));
                     if requested.is_some_and(|f| !enabled.contains(f)) {
                         return true;
                     }

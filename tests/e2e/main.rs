@@ -1,0 +1,8 @@
+//! End-to-end tests: the real `cargo-atomic` binary on fixture workspaces, with real cargo and
+//! rustdoc. Expected outputs are inline (`SNAPSHOTS=overwrite cargo test` rewrites them; review
+//! the diff before committing).
+
+mod snapshot;
+mod snapshot_kinds;
+#[allow(dead_code)] // shared by test modules; not every helper is used by every one
+mod support;

@@ -1,0 +1,191 @@
+//! Test support: fixture workspaces in temporary directories and runs of the real binary.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures");
+
+/// A workspace on disk: a temporary one (deleted when dropped) or a shared one under Cargo's
+/// test scratch directory (kept, so its `target/` stays warm between runs).
+pub struct Project {
+    dir: Dir,
+}
+
+enum Dir {
+    Temp(tempfile::TempDir),
+    Kept(PathBuf),
+}
+
+/// The outcome of one `cargo atomic` run.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    pub fn assert_code(&self, code: i32) -> &Self {
+        assert_eq!(self.code, code, "unexpected exit code\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        self
+    }
+}
+
+impl Project {
+    /// An empty project; add files with [`Project::file`].
+    pub fn new() -> Project {
+        Project { dir: Dir::Temp(tempfile::Builder::new().prefix("atomic-e2e-").tempdir().unwrap()) }
+    }
+
+    /// A fresh copy of `tests/fixtures/<name>` at a fixed place under `CARGO_TARGET_TMPDIR`,
+    /// keeping the `target/` of earlier runs.
+    pub fn shared_fixture(name: &str) -> Project {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixtures").join(name);
+        if dir.exists() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.file_name().is_some_and(|n| n == "target") {
+                    continue;
+                }
+                if path.is_dir() {
+                    std::fs::remove_dir_all(&path).unwrap();
+                } else {
+                    std::fs::remove_file(&path).unwrap();
+                }
+            }
+        }
+        copy_dir(&Path::new(FIXTURES).join(name), &dir);
+        Project { dir: Dir::Kept(dir) }
+    }
+
+    /// A copy of `tests/fixtures/<name>` (its `target/` left out).
+    pub fn fixture(name: &str) -> Project {
+        let project = Project::new();
+        copy_dir(&Path::new(FIXTURES).join(name), project.root());
+        project
+    }
+
+    pub fn root(&self) -> &Path {
+        match &self.dir {
+            Dir::Temp(t) => t.path(),
+            Dir::Kept(p) => p,
+        }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    /// Writes a file (creating directories). Returns `self` for chaining.
+    pub fn file(&self, rel: &str, contents: &str) -> &Self {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+        self
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.path(rel).exists()
+    }
+
+    /// Runs `cargo-atomic atomic <args>` in the project root.
+    pub fn atomic(&self, args: &[&str]) -> Run {
+        self.atomic_env(args, &[])
+    }
+
+    pub fn atomic_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-atomic"));
+        cmd.arg("atomic")
+            .args(args)
+            .current_dir(self.root())
+            .env("CARGO_TERM_COLOR", "never")
+            .env_remove("RUSTDOCFLAGS");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("the cargo-atomic binary runs");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs git in the project root with a fixed identity; panics on failure.
+    pub fn git(&self, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(self.root())
+            .env("GIT_AUTHOR_NAME", "test")
+            .env("GIT_AUTHOR_EMAIL", "test@example.invalid")
+            .env("GIT_COMMITTER_NAME", "test")
+            .env("GIT_COMMITTER_EMAIL", "test@example.invalid")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Files under the project (relative paths, sorted), `target/` excluded.
+    pub fn files(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        list(self.root(), self.root(), &mut out);
+        out.sort();
+        out
+    }
+}
+
+fn list(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        if rel == "target" || rel == ".git" {
+            continue;
+        }
+        if path.is_dir() {
+            list(root, &path, out);
+        } else {
+            out.push(rel);
+        }
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("fixture {}: {e}", from.display())) {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "target" {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(&name));
+        } else {
+            std::fs::copy(&path, to.join(&name)).unwrap();
+        }
+    }
+}
+
+/// A one-crate workspace `demo` with `lib.rs` as given.
+pub fn single_crate(lib_rs: &str) -> Project {
+    let p = Project::new();
+    p.file(
+        "Cargo.toml",
+        "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = [\"local\"]\n\n[workspace]\n",
+    )
+    .file("src/lib.rs", lib_rs);
+    p
+}
+
+/// The item lines of a snapshot file: everything after the header, without the trailer.
+pub fn items(snapshot: &str) -> String {
+    let body = snapshot.split_once("\n\n").map(|(_, b)| b).unwrap_or(snapshot);
+    body.lines().filter(|l| !l.starts_with("end ")).map(|l| format!("{l}\n")).collect()
+}
