@@ -26,6 +26,7 @@ pub fn run(global: &GlobalArgs, args: &ApiArgs, shell: &mut Shell) -> anyhow::Re
     }
     shell.status("Documenting", super::snapshot::names(&libs));
     let apis = crate::rustdoc::build_apis(&ws, &libs, &args.build.doc_options(shell))?;
+    super::report_timings(shell, &apis);
     match args.message_format {
         MessageFormat::Json => {
             let snapshots: Vec<&crate::api::Snapshot> = libs.iter().map(|m| &apis[&m.name].snapshot).collect();

@@ -164,3 +164,25 @@ fn format_error(e: &anyhow::Error) -> String {
 pub(crate) fn load_workspace(global: &GlobalArgs) -> anyhow::Result<Workspace> {
     Workspace::load(global.manifest_path.as_deref())
 }
+
+/// With `-v`: how long rustdoc and normalization took, and the process's peak memory.
+pub(crate) fn report_timings(shell: &mut Shell, apis: &crate::rustdoc::Apis) {
+    if !shell.verbose {
+        return;
+    }
+    let items: usize = apis.by_package.values().map(|a| a.snapshot.items.len()).sum();
+    let peak = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l[6..].trim().to_string()))
+        .map(|kb| format!(", peak memory {kb}"))
+        .unwrap_or_default();
+    shell.status(
+        "Timing",
+        format!(
+            "rustdoc {:.3}s, normalization {:.3}s for {} crates, {items} items{peak}",
+            apis.rustdoc.as_secs_f64(),
+            apis.normalize.as_secs_f64(),
+            apis.by_package.len()
+        ),
+    );
+}

@@ -29,6 +29,7 @@ pub fn run(global: &GlobalArgs, args: &SnapshotArgs, shell: &mut Shell) -> anyho
     let opts = args.build.doc_options(shell);
     shell.status("Documenting", names(&libs));
     let apis = crate::rustdoc::build_apis(&ws, &libs, &opts)?;
+    super::report_timings(shell, &apis);
 
     let mut stale = Vec::new();
     for member in &libs {

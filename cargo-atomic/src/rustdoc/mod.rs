@@ -87,13 +87,25 @@ pub struct DocOptions {
     pub color: Option<String>,
 }
 
+/// The APIs built by [`build_apis`], by package name, and what building them cost.
+pub struct Apis {
+    pub by_package: BTreeMap<String, CrateApi>,
+    /// Time spent in `cargo doc`.
+    pub rustdoc: std::time::Duration,
+    /// Time spent reading and normalizing the JSON.
+    pub normalize: std::time::Duration,
+}
+
+impl std::ops::Index<&String> for Apis {
+    type Output = CrateApi;
+    fn index(&self, package: &String) -> &CrateApi {
+        &self.by_package[package]
+    }
+}
+
 /// The APIs of `selected` members (and of the members they depend on, which re-exports and
-/// type paths need), by package name.
-pub fn build_apis(
-    ws: &Workspace,
-    selected: &[&Member],
-    opts: &DocOptions,
-) -> anyhow::Result<BTreeMap<String, CrateApi>> {
+/// type paths need).
+pub fn build_apis(ws: &Workspace, selected: &[&Member], opts: &DocOptions) -> anyhow::Result<Apis> {
     let names: Vec<String> = selected.iter().filter(|m| m.lib.is_some()).map(|m| m.name.clone()).collect();
     let needed: BTreeSet<String> =
         ws.with_normal_deps(&names).into_iter().filter(|n| ws.member(n).is_some_and(|m| m.lib.is_some())).collect();
@@ -104,7 +116,10 @@ pub fn build_apis(
             DocJob { member, selection: member.feature_selection(&opts.features) }
         })
         .collect();
+    let started = std::time::Instant::now();
     let json_paths = document(ws, &jobs, opts)?;
+    let rustdoc = started.elapsed();
+    let started = std::time::Instant::now();
 
     // Normalize level by level: a crate after the members it depends on, crates of one level in
     // parallel.
@@ -143,7 +158,7 @@ pub fn build_apis(
             by_package.insert(package, api);
         }
     }
-    Ok(by_package)
+    Ok(Apis { by_package, rustdoc, normalize: started.elapsed() })
 }
 
 /// One member to document, with its features.
@@ -164,18 +179,27 @@ pub fn document(ws: &Workspace, jobs: &[DocJob], opts: &DocOptions) -> anyhow::R
         Some(t) => target_dir.join(t).join("doc"),
         None => target_dir.join("doc"),
     };
-    let mut groups: BTreeMap<(u8, Option<String>), Vec<&DocJob>> = BTreeMap::new();
+    // Greedy grouping: each job joins the first call of its feature mode where documenting it
+    // with the others cannot change its features. Usually that is a single call.
+    let mut calls: Vec<(u8, Vec<&DocJob>)> = Vec::new();
     for job in jobs {
         let mode = match job.selection {
             FeatureSelection::Default(_) => 0,
             FeatureSelection::NoDefault(_) => 1,
             FeatureSelection::All => 2,
         };
-        let alone = needs_own_call(job, jobs).then(|| job.member.name.clone());
-        groups.entry((mode, alone)).or_default().push(job);
+        let fits = |group: &Vec<&DocJob>| {
+            let mut with: Vec<&DocJob> = group.clone();
+            with.push(job);
+            with.iter().all(|j| !perturbed(j, &with))
+        };
+        match calls.iter_mut().find(|(m, group)| *m == mode && fits(group)) {
+            Some((_, group)) => group.push(job),
+            None => calls.push((mode, vec![job])),
+        }
     }
     let mut out = HashMap::new();
-    for ((mode, _), group) in groups {
+    for (mode, group) in calls {
         let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
         cmd.current_dir(&ws.root)
             .args(["doc", "--no-deps", "--lib", "--manifest-path"])
@@ -249,16 +273,28 @@ fn compiler_messages(stderr: &str) -> String {
         .collect()
 }
 
-/// Whether documenting `job` together with the other jobs could enable features it was not
-/// asked to be documented with (a dependent in the same call requesting them).
-fn needs_own_call(job: &DocJob, jobs: &[DocJob]) -> bool {
+/// Whether documenting `job` in one call with `call` could enable features it was not asked to
+/// be documented with: a dependent in the same call requesting them.
+fn perturbed(job: &DocJob, call: &[&DocJob]) -> bool {
     let member = job.member;
     let enabled = member.enabled_features(&job.selection);
     let default_on = matches!(job.selection, FeatureSelection::Default(_) | FeatureSelection::All);
-    for other in jobs.iter().filter(|o| o.member.name != member.name) {
+    for other in call.iter().filter(|o| o.member.name != member.name) {
         let other_enabled = other.member.enabled_features(&other.selection);
         for dep in other.member.deps.iter().filter(|d| d.member.as_deref() == Some(member.name.as_str())) {
-            if dep.kind == DepKind::Dev {
+            let alias = dep.rename.as_deref().unwrap_or(&dep.name);
+            let active = !dep.optional
+                || other_enabled.contains(alias)
+                || other_enabled.iter().any(|f| {
+                    other
+                        .member
+                        .features
+                        .get(f)
+                        .into_iter()
+                        .flatten()
+                        .any(|v| v == &format!("dep:{alias}") || v.starts_with(&format!("{alias}/")))
+                });
+            if dep.kind == DepKind::Dev || !active {
                 continue;
             }
             if dep.default_features && !default_on {
@@ -267,7 +303,6 @@ fn needs_own_call(job: &DocJob, jobs: &[DocJob]) -> bool {
             if dep.features.iter().any(|f| !enabled.contains(f)) {
                 return true;
             }
-            let alias = dep.rename.as_deref().unwrap_or(&dep.name);
             for feature in &other_enabled {
                 for value in other.member.features.get(feature).into_iter().flatten() {
                     let requested =
