@@ -5,8 +5,12 @@
 //! arguments, calls [`cli::run`], and exits with the code it returns.
 
 pub mod api;
+pub mod baseline;
 pub mod cli;
+pub mod diff;
 pub mod fsutil;
+pub mod git;
+pub mod report;
 pub mod rustdoc;
 pub mod shell;
 pub mod workspace;

@@ -4,6 +4,7 @@
 //! APIs, versions and releases are made in the stages, never here.
 
 mod api;
+mod diff;
 mod snapshot;
 
 use std::ffi::OsString;
@@ -47,6 +48,8 @@ enum Command {
     Snapshot(snapshot::SnapshotArgs),
     /// Print a crate's public API, one item per line.
     Api(api::ApiArgs),
+    /// Show the API changes since each crate's baseline (last release), classified by SemVer rule.
+    Diff(diff::DiffArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -142,6 +145,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
     let result = match &cli.command {
         Command::Snapshot(args) => snapshot::run(&cli.global, args, &mut shell),
         Command::Api(args) => api::run(&cli.global, args, &mut shell),
+        Command::Diff(args) => diff::run(&cli.global, args, &mut shell),
     };
     match result {
         Ok(code) => code,

@@ -200,53 +200,21 @@ pub fn document(ws: &Workspace, jobs: &[DocJob], opts: &DocOptions) -> anyhow::R
     }
     let mut out = HashMap::new();
     for (mode, group) in calls {
-        let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-        cmd.current_dir(&ws.root)
-            .args(["doc", "--no-deps", "--lib", "--manifest-path"])
-            .arg(ws.root.join("Cargo.toml"))
-            .arg("--target-dir")
-            .arg(&target_dir)
-            .env("RUSTC_BOOTSTRAP", ws.lib_names().join(","))
-            .env("RUSTDOCFLAGS", "-Z unstable-options --output-format json --document-hidden-items")
-            .env_remove("CARGO_ENCODED_RUSTDOCFLAGS");
-        if let Some(color) = &opts.color {
-            cmd.args(["--color", color]);
-        }
-        if let Some(t) = &opts.target {
-            cmd.args(["--target", t]);
-        }
-        match mode {
-            1 => {
-                cmd.arg("--no-default-features");
-            }
-            2 => {
-                cmd.arg("--all-features");
-            }
-            _ => {}
-        }
         let mut features = Vec::new();
         for job in &group {
-            cmd.args(["-p", &job.member.name]);
             if let FeatureSelection::Default(list) | FeatureSelection::NoDefault(list) = &job.selection {
                 features.extend(list.iter().map(|f| format!("{}/{f}", job.member.name)));
             }
         }
-        if !features.is_empty() {
-            cmd.args(["--features", &features.join(",")]);
-        }
-        let output = cmd.output().context("cannot run `cargo doc`; is Cargo installed?")?;
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        if opts.verbose {
-            eprint!("{stderr}");
-        }
-        if !output.status.success() {
-            let names: Vec<&str> = group.iter().map(|j| j.member.name.as_str()).collect();
-            bail!(
-                "rustdoc failed for {}; the compiler said:\n{}",
-                names.join(", "),
-                compiler_messages(&stderr).trim_end()
-            );
-        }
+        let call = CargoDoc {
+            manifest: ws.root.join("Cargo.toml"),
+            target_dir: target_dir.clone(),
+            packages: group.iter().map(|j| j.member.name.clone()).collect(),
+            features,
+            mode,
+            bootstrap: ws.lib_names(),
+        };
+        call.run(opts)?;
         for job in group {
             let lib = &job.member.lib.as_ref().expect("only members with a library are documented").name;
             let path = doc_dir.join(format!("{lib}.json"));
@@ -257,6 +225,76 @@ pub fn document(ws: &Workspace, jobs: &[DocJob], opts: &DocOptions) -> anyhow::R
         }
     }
     Ok(out)
+}
+
+/// One `cargo doc` call producing JSON.
+pub struct CargoDoc {
+    pub manifest: PathBuf,
+    pub target_dir: PathBuf,
+    /// Package specs for `-p` (`name` or `name@version`).
+    pub packages: Vec<String>,
+    /// `pkg/feature` entries for `--features`.
+    pub features: Vec<String>,
+    /// 0: default features, 1: `--no-default-features`, 2: `--all-features`.
+    pub mode: u8,
+    /// Crate names `RUSTC_BOOTSTRAP` enables unstable options for.
+    pub bootstrap: Vec<String>,
+}
+
+impl CargoDoc {
+    /// The directory the JSON files land in.
+    pub fn doc_dir(&self, target: Option<&str>) -> PathBuf {
+        match target {
+            Some(t) => self.target_dir.join(t).join("doc"),
+            None => self.target_dir.join("doc"),
+        }
+    }
+
+    pub fn run(&self, opts: &DocOptions) -> anyhow::Result<()> {
+        let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        cmd.current_dir(self.manifest.parent().unwrap_or(Path::new(".")))
+            .args(["doc", "--no-deps", "--lib", "--manifest-path"])
+            .arg(&self.manifest)
+            .arg("--target-dir")
+            .arg(&self.target_dir)
+            .env("RUSTC_BOOTSTRAP", self.bootstrap.join(","))
+            .env("RUSTDOCFLAGS", "-Z unstable-options --output-format json --document-hidden-items")
+            .env_remove("CARGO_ENCODED_RUSTDOCFLAGS");
+        if let Some(color) = &opts.color {
+            cmd.args(["--color", color]);
+        }
+        if let Some(t) = &opts.target {
+            cmd.args(["--target", t]);
+        }
+        match self.mode {
+            1 => {
+                cmd.arg("--no-default-features");
+            }
+            2 => {
+                cmd.arg("--all-features");
+            }
+            _ => {}
+        }
+        for p in &self.packages {
+            cmd.args(["-p", p]);
+        }
+        if !self.features.is_empty() {
+            cmd.args(["--features", &self.features.join(",")]);
+        }
+        let output = cmd.output().context("cannot run `cargo doc`; is Cargo installed?")?;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if opts.verbose {
+            eprint!("{stderr}");
+        }
+        if !output.status.success() {
+            bail!(
+                "rustdoc failed for {}; the compiler said:\n{}",
+                self.packages.join(", "),
+                compiler_messages(&stderr).trim_end()
+            );
+        }
+        Ok(())
+    }
 }
 
 /// Cargo's output without its progress lines, which say nothing about the failure.

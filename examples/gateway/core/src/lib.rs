@@ -1,6 +1,7 @@
 //! Executes operations on behalf of interfaces.
 
 use std::fmt;
+use std::time::Duration;
 
 /// Why an operation failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,8 +24,11 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Runs `operation` on `interface`.
-pub fn execute_operation(interface: &str, operation: &str) -> Result<(), Error> {
+/// Runs `operation` on `interface`, giving up after `timeout`.
+pub fn execute_operation(interface: &str, operation: &str, timeout: Duration) -> Result<(), Error> {
+    if timeout.is_zero() {
+        return Err(Error::UnknownOperation { interface: interface.to_string(), operation: operation.to_string() });
+    }
     match (interface, operation) {
         ("", _) => Err(Error::UnknownInterface(interface.to_string())),
         (_, "") => Err(Error::UnknownOperation { interface: interface.to_string(), operation: operation.to_string() }),

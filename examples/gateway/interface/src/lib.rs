@@ -17,8 +17,8 @@ impl Interface {
         &self.name
     }
 
-    /// Calls `operation` through `core`.
+    /// Calls `operation` through `core`, with the default timeout.
     pub fn call(&self, operation: &str) -> Result<(), core::Error> {
-        core::execute_operation(&self.name, operation)
+        core::execute_operation(&self.name, operation, std::time::Duration::from_secs(30))
     }
 }

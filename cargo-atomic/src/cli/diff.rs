@@ -1,0 +1,86 @@
+//! `cargo atomic diff`: changes between each crate's baseline and its current API.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{exit, BuildArgs, GlobalArgs, MessageFormat, SelectionArgs};
+use crate::baseline::Spec;
+use crate::diff::Bump;
+use crate::shell::Shell;
+
+/// Which baseline to compare with (default: the last release).
+#[derive(Args, Debug, Clone, Default)]
+pub struct BaselineArgs {
+    /// Compare with the committed snapshots (or the tree) at this git revision.
+    #[arg(long, value_name = "REV", group = "baseline")]
+    pub baseline_rev: Option<String>,
+    /// Compare with another checkout of the workspace, or an old copy of a package.
+    #[arg(long, value_name = "DIR", group = "baseline")]
+    pub baseline_path: Option<PathBuf>,
+    /// Compare with this version from the crate's registry.
+    #[arg(long, value_name = "VERSION", group = "baseline")]
+    pub baseline_version: Option<semver::Version>,
+}
+
+impl BaselineArgs {
+    pub fn spec(&self) -> Spec {
+        if let Some(rev) = &self.baseline_rev {
+            Spec::Rev(rev.clone())
+        } else if let Some(path) = &self.baseline_path {
+            Spec::Path(path.clone())
+        } else if let Some(v) = &self.baseline_version {
+            Spec::Version(v.clone())
+        } else {
+            Spec::LastRelease
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DenyLevel {
+    Major,
+    Minor,
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    selection: SelectionArgs,
+    #[command(flatten)]
+    build: BuildArgs,
+    #[command(flatten)]
+    baseline: BaselineArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
+    /// Exit with 1 when a change at or above this level is found.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    deny: Option<DenyLevel>,
+}
+
+pub fn run(global: &GlobalArgs, args: &DiffArgs, shell: &mut Shell) -> anyhow::Result<i32> {
+    let ws = super::load_workspace(global)?;
+    let selected = ws.select(&args.selection.selection())?;
+    let libs = super::snapshot::with_libraries(&selected, shell);
+    let opts = args.build.doc_options(shell);
+    shell.status("Documenting", super::snapshot::names(&libs));
+    let apis = crate::rustdoc::build_apis(&ws, &libs, &opts)?;
+    super::report_timings(shell, &apis);
+    let baselines = crate::baseline::resolve(&ws, &libs, &args.baseline.spec(), &opts)?;
+    let versions: BTreeMap<String, semver::Version> =
+        libs.iter().map(|m| (m.name.clone(), m.version.clone())).collect();
+    let manifests: BTreeMap<String, PathBuf> = libs.iter().map(|m| (m.name.clone(), m.manifest_path.clone())).collect();
+    let diffs = crate::diff::diff_crates(&apis.by_package, &versions, &baselines, &manifests, &ws.root);
+    match args.message_format {
+        MessageFormat::Json => shell.print(crate::report::diff::json(&diffs)),
+        MessageFormat::Human => crate::report::diff::human(shell, &diffs),
+    }
+    let threshold = args.deny.map(|d| match d {
+        DenyLevel::Major => Bump::Major,
+        DenyLevel::Minor => Bump::Minor,
+    });
+    let denied = threshold.is_some_and(|t| diffs.iter().any(|d| d.required_bump.is_some_and(|b| b >= t)));
+    Ok(if denied { exit::PROBLEMS } else { exit::OK })
+}

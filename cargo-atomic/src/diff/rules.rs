@@ -1,0 +1,1444 @@
+//! The rules: one entry each, in the order of the Cargo book's SemVer Compatibility chapter.
+//!
+//! A rule fires when its check returns details; the bump is the rule's. Where the chapter makes
+//! the bump depend on context (a variant added to a `#[non_exhaustive]` enum, an item added to
+//! a sealed trait), there are two rules with two checks.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Bump, Check};
+use crate::api::{Attrs, Decl, Field, Function, GenericParamKind, Generics, Item, Param, StructKind, Trait};
+
+pub struct Rule {
+    pub id: &'static str,
+    pub bump: Bump,
+    pub summary: &'static str,
+    /// Section anchor in the Cargo book's SemVer chapter.
+    pub anchor: &'static str,
+    pub check: Check,
+}
+
+use Bump::{Major, Minor};
+
+macro_rules! rule {
+    ($id:literal, $bump:expr, $anchor:literal, $summary:literal, $check:expr) => {
+        Rule { id: $id, bump: $bump, summary: $summary, anchor: $anchor, check: $check }
+    };
+}
+
+pub static RULES: &[Rule] = &[
+    // ---- items ----------------------------------------------------------------------------
+    rule!(
+        "item-removed",
+        Major,
+        "item-remove",
+        "a public item was removed, renamed, or is no longer importable at this path",
+        Check::Removed(|_, o| match o.decl {
+            Decl::Variant(_)
+            | Decl::TraitFunction { .. }
+            | Decl::TraitType { .. }
+            | Decl::TraitConst { .. }
+            | Decl::Impl(_)
+            | Decl::MacroRules
+            | Decl::ProcMacro { .. } => None,
+            _ => Some("was removed or is no longer importable at this path".to_string()),
+        })
+    ),
+    rule!(
+        "item-made-hidden",
+        Major,
+        "item-remove",
+        "a public item was made `#[doc(hidden)]`, which takes it out of the public API",
+        Check::Changed(|_, o, n| when(!o.attrs.doc_hidden && n.attrs.doc_hidden, "was made `#[doc(hidden)]`"))
+    ),
+    rule!(
+        "item-kind-changed",
+        Major,
+        "item-remove",
+        "an item changed kind (for example a struct became an enum)",
+        Check::Changed(|_, o, n| {
+            let (a, b) = (o.decl.kind_name(), n.decl.kind_name());
+            when(a != b, &format!("changed from a {a} to a {b}"))
+        })
+    ),
+    rule!(
+        "macro-removed",
+        Major,
+        "item-remove",
+        "an exported macro was removed or is no longer exported",
+        Check::Removed(|_, o| match o.decl {
+            Decl::MacroRules | Decl::ProcMacro { .. } => Some("was removed or is no longer exported".to_string()),
+            _ => None,
+        })
+    ),
+    rule!(
+        "reexport-target-changed",
+        Major,
+        "item-remove",
+        "a re-export now points at a different item",
+        Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
+            (Decl::ReExport { target: a }, Decl::ReExport { target: b }) if a != b => {
+                vec![format!("now re-exports `{b}` instead of `{a}`")]
+            }
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "item-added",
+        Minor,
+        "item-new",
+        "a public item was added",
+        Check::Added(|_, n| match n.decl {
+            Decl::Variant(_)
+            | Decl::TraitFunction { .. }
+            | Decl::TraitType { .. }
+            | Decl::TraitConst { .. }
+            | Decl::Impl(_)
+            | Decl::Method { .. }
+            | Decl::AssocConst { .. } => None,
+            _ => Some("was added".to_string()),
+        })
+    ),
+    // ---- layout ---------------------------------------------------------------------------
+    rule!(
+        "repr-c-removed",
+        Major,
+        "repr-c-remove",
+        "`repr(C)` was removed: the layout is no longer defined",
+        Check::Changed(|_, o, n| when(has_repr(&o.attrs, "C") && !has_repr(&n.attrs, "C"), "lost `#[repr(C)]`"))
+    ),
+    rule!(
+        "repr-c-added",
+        Minor,
+        "repr-c-add",
+        "`repr(C)` was added to a type with the default representation",
+        Check::Changed(|_, o, n| when(!has_repr(&o.attrs, "C") && has_repr(&n.attrs, "C"), "gained `#[repr(C)]`"))
+    ),
+    rule!(
+        "repr-c-fields-reordered",
+        Major,
+        "repr-c-shuffle",
+        "the public fields of a `repr(C)` type changed order",
+        Check::Changed(|_, o, n| {
+            if !has_repr(&o.attrs, "C") || !has_repr(&n.attrs, "C") {
+                return vec![];
+            }
+            let (a, b) = (field_names(o), field_names(n));
+            let common_a: Vec<&String> = a.iter().filter(|f| b.contains(f)).collect();
+            let common_b: Vec<&String> = b.iter().filter(|f| a.contains(f)).collect();
+            when(common_a != common_b, "changed the order of its public fields")
+        })
+    ),
+    rule!(
+        "repr-int-removed",
+        Major,
+        "repr-int-enum-remove",
+        "the primitive representation of an enum was removed",
+        Check::Changed(|_, o, n| match (int_repr(&o.attrs), int_repr(&n.attrs)) {
+            (Some(a), None) => vec![format!("lost `#[repr({a})]`")],
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "repr-int-changed",
+        Major,
+        "repr-int-enum-change",
+        "the primitive representation of an enum changed",
+        Check::Changed(|_, o, n| match (int_repr(&o.attrs), int_repr(&n.attrs)) {
+            (Some(a), Some(b)) if a != b => vec![format!("changed from `#[repr({a})]` to `#[repr({b})]`")],
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "repr-int-added",
+        Minor,
+        "repr-int-enum-add",
+        "a primitive representation was added to an enum",
+        Check::Changed(|_, o, n| match (int_repr(&o.attrs), int_repr(&n.attrs)) {
+            (None, Some(b)) => vec![format!("gained `#[repr({b})]`")],
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "repr-transparent-removed",
+        Major,
+        "repr-transparent-remove",
+        "`repr(transparent)` was removed",
+        Check::Changed(|_, o, n| when(
+            has_repr(&o.attrs, "transparent") && !has_repr(&n.attrs, "transparent"),
+            "lost `#[repr(transparent)]`",
+        ))
+    ),
+    rule!(
+        "repr-transparent-added",
+        Minor,
+        "repr-transparent-add",
+        "`repr(transparent)` was added to a type with the default representation",
+        Check::Changed(|_, o, n| when(
+            !has_repr(&o.attrs, "transparent") && has_repr(&n.attrs, "transparent"),
+            "gained `#[repr(transparent)]`",
+        ))
+    ),
+    rule!(
+        "repr-packed-added",
+        Major,
+        "repr-packed-add",
+        "`repr(packed)` was added to a struct or union",
+        Check::Changed(|_, o, n| match (repr_arg(&o.attrs, "packed"), repr_arg(&n.attrs, "packed")) {
+            (None, Some(b)) => vec![format!("gained `#[repr({b})]`")],
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "repr-packed-removed",
+        Major,
+        "repr-packed-remove",
+        "`repr(packed)` was removed from a struct or union",
+        Check::Changed(|_, o, n| match (repr_arg(&o.attrs, "packed"), repr_arg(&n.attrs, "packed")) {
+            (Some(a), None) => vec![format!("lost `#[repr({a})]`")],
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "repr-packed-changed",
+        Major,
+        "repr-packed-n-change",
+        "the `N` of `repr(packed(N))` changed",
+        Check::Changed(|_, o, n| match (repr_arg(&o.attrs, "packed"), repr_arg(&n.attrs, "packed")) {
+            (Some(a), Some(b)) if a != b => vec![format!("changed from `#[repr({a})]` to `#[repr({b})]`")],
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "repr-align-added",
+        Major,
+        "repr-align-add",
+        "`repr(align)` was added to a struct, union or enum",
+        Check::Changed(|_, o, n| match (repr_arg(&o.attrs, "align"), repr_arg(&n.attrs, "align")) {
+            (None, Some(b)) => vec![format!("gained `#[repr({b})]`")],
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "repr-align-removed",
+        Major,
+        "repr-align-remove",
+        "`repr(align)` was removed from a struct, union or enum",
+        Check::Changed(|_, o, n| match (repr_arg(&o.attrs, "align"), repr_arg(&n.attrs, "align")) {
+            (Some(a), None) => vec![format!("lost `#[repr({a})]`")],
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "repr-align-changed",
+        Major,
+        "repr-align-n-change",
+        "the `N` of `repr(align(N))` changed",
+        Check::Changed(|_, o, n| match (repr_arg(&o.attrs, "align"), repr_arg(&n.attrs, "align")) {
+            (Some(a), Some(b)) if a != b => vec![format!("changed from `#[repr({a})]` to `#[repr({b})]`")],
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "enum-discriminant-changed",
+        Major,
+        "type-layout",
+        "the discriminant of a variant changed (observable through `as` casts and the representation)",
+        Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
+            (Decl::Variant(a), Decl::Variant(b)) => match (&a.discriminant, &b.discriminant) {
+                (Some(x), Some(y)) if x != y => vec![format!("changed its discriminant from {x} to {y}")],
+                _ => vec![],
+            },
+            _ => vec![],
+        })
+    ),
+    // ---- structs and unions ---------------------------------------------------------------
+    rule!(
+        "pub-field-removed",
+        Major,
+        "item-remove",
+        "a public field was removed or made private",
+        Check::Changed(|_, o, n| {
+            if !same_kind_of_fields(o, n) {
+                return vec![];
+            }
+            let (a, b) = (fields(o), fields(n));
+            a.iter()
+                .filter(|f| !f.attrs.doc_hidden && !b.iter().any(|g| g.name == f.name))
+                .map(|f| format!("lost public field `{}`", f.name))
+                .collect()
+        })
+    ),
+    rule!(
+        "field-type-changed",
+        Major,
+        "api-compatibility",
+        "the type of a public field changed",
+        Check::Changed(|_, o, n| {
+            if !same_kind_of_fields(o, n) {
+                return vec![];
+            }
+            let generics = n.decl.generics();
+            let (a, b) = (fields(o), fields(n));
+            a.iter()
+                .filter_map(|f| {
+                    let g = b.iter().find(|g| g.name == f.name)?;
+                    (f.ty != g.ty && !generalized_identically(&f.ty, &g.ty, generics))
+                        .then(|| format!("changed the type of field `{}` from `{}` to `{}`", f.name, f.ty, g.ty))
+                })
+                .collect()
+        })
+    ),
+    rule!(
+        "generic-generalize-identical",
+        Minor,
+        "generic-generalize-identical",
+        "a field's type became a generic parameter that defaults to the old type",
+        Check::Changed(|_, o, n| {
+            let generics = n.decl.generics();
+            let (a, b) = (fields(o), fields(n));
+            a.iter()
+                .filter_map(|f| {
+                    let g = b.iter().find(|g| g.name == f.name)?;
+                    (f.ty != g.ty && generalized_identically(&f.ty, &g.ty, generics))
+                        .then(|| format!("generalized field `{}` from `{}` to `{}`", f.name, f.ty, g.ty))
+                })
+                .collect()
+        })
+    ),
+    rule!(
+        "struct-private-field-added-when-public",
+        Major,
+        "struct-add-private-field-when-public",
+        "a private field was added to a struct whose fields were all public",
+        Check::Changed(|_, o, n| match (struct_kind(o), struct_kind(n)) {
+            (Some(a), Some(b)) if a.name() == b.name() && a.name() != "unit" => when(
+                !a.has_private_fields() && b.has_private_fields() && !o.attrs.non_exhaustive,
+                "gained a private field; it can no longer be built with a struct expression",
+            ),
+            _ => match (&o.decl, &n.decl) {
+                (Decl::Union(a), Decl::Union(b)) => when(!a.has_private && b.has_private, "gained a private field"),
+                _ => vec![],
+            },
+        })
+    ),
+    rule!(
+        "struct-pub-field-added-when-no-private",
+        Major,
+        "struct-add-public-field-when-no-private",
+        "a public field was added to an exhaustive struct without private fields",
+        Check::Changed(|_, o, n| match (struct_kind(o), struct_kind(n)) {
+            (Some(a), Some(b))
+                if a.name() == b.name()
+                    && !a.has_private_fields()
+                    && !b.has_private_fields()
+                    && !o.attrs.non_exhaustive =>
+            {
+                added_fields(o, n)
+                    .map(|f| format!("gained public field `{f}`; struct expressions must now name it"))
+                    .collect()
+            }
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "struct-pub-field-added",
+        Minor,
+        "item-new",
+        "a public field was added to a struct that has private fields or is `#[non_exhaustive]`",
+        Check::Changed(|_, o, n| match (struct_kind(o), struct_kind(n)) {
+            (Some(a), Some(b))
+                if a.name() == b.name()
+                    && (a.has_private_fields() || b.has_private_fields() || o.attrs.non_exhaustive) =>
+            {
+                added_fields(o, n).map(|f| format!("gained public field `{f}`")).collect()
+            }
+            _ => match (&o.decl, &n.decl) {
+                (Decl::Union(_), Decl::Union(_)) => {
+                    added_fields(o, n).map(|f| format!("gained public field `{f}`")).collect()
+                }
+                _ => vec![],
+            },
+        })
+    ),
+    rule!(
+        "struct-kind-changed",
+        Major,
+        "api-compatibility",
+        "a struct changed between plain, tuple and unit form",
+        Check::Changed(|_, o, n| match (struct_kind(o), struct_kind(n)) {
+            (Some(a), Some(b)) if a.name() != b.name() && !all_private_tuple_plain(a, b) => {
+                vec![format!("changed from a {} struct to a {} struct", a.name(), b.name())]
+            }
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "struct-tuple-normal-with-private",
+        Minor,
+        "struct-tuple-normal-with-private",
+        "a struct whose fields are all private changed between tuple and plain form",
+        Check::Changed(|_, o, n| match (struct_kind(o), struct_kind(n)) {
+            (Some(a), Some(b)) if a.name() != b.name() && all_private_tuple_plain(a, b) => {
+                vec![format!("changed from a {} struct to a {} struct; its fields are all private", a.name(), b.name())]
+            }
+            _ => vec![],
+        })
+    ),
+    // ---- enums ----------------------------------------------------------------------------
+    rule!(
+        "enum-variant-added",
+        Major,
+        "enum-variant-new",
+        "a variant was added to an exhaustive enum",
+        Check::Added(|ctx, n| match (&n.decl, ctx.new.parent_of(n)) {
+            (Decl::Variant(_), Some(parent)) if !parent.attrs.non_exhaustive => {
+                Some("was added; matches over the enum without a wildcard arm no longer compile".to_string())
+            }
+            _ => None,
+        })
+    ),
+    rule!(
+        "enum-variant-added-non-exhaustive",
+        Minor,
+        "enum-variant-new",
+        "a variant was added to a `#[non_exhaustive]` enum",
+        Check::Added(|ctx, n| match (&n.decl, ctx.new.parent_of(n)) {
+            (Decl::Variant(_), Some(parent)) if parent.attrs.non_exhaustive => Some("was added".to_string()),
+            _ => None,
+        })
+    ),
+    rule!(
+        "enum-variant-removed",
+        Major,
+        "item-remove",
+        "a variant was removed",
+        Check::Removed(|_, o| matches!(o.decl, Decl::Variant(_)).then(|| "was removed".to_string()))
+    ),
+    rule!(
+        "enum-variant-fields-added",
+        Major,
+        "enum-fields-new",
+        "fields were added to an enum variant",
+        Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
+            (Decl::Variant(a), Decl::Variant(b)) if a.kind.name() == b.kind.name() && !o.attrs.non_exhaustive => {
+                let old: Vec<&str> = a.kind.fields().iter().map(|f| f.name.as_str()).collect();
+                b.kind
+                    .fields()
+                    .iter()
+                    .filter(|f| !old.contains(&f.name.as_str()))
+                    .map(|f| format!("gained field `{}`", f.name))
+                    .collect()
+            }
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "enum-variant-field-removed",
+        Major,
+        "item-remove",
+        "a field of an enum variant was removed",
+        Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
+            (Decl::Variant(a), Decl::Variant(b)) if a.kind.name() == b.kind.name() => {
+                let new: Vec<&str> = b.kind.fields().iter().map(|f| f.name.as_str()).collect();
+                a.kind
+                    .fields()
+                    .iter()
+                    .filter(|f| !new.contains(&f.name.as_str()))
+                    .map(|f| format!("lost field `{}`", f.name))
+                    .collect()
+            }
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "enum-variant-field-type-changed",
+        Major,
+        "api-compatibility",
+        "the type of a field of an enum variant changed",
+        Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
+            (Decl::Variant(a), Decl::Variant(b)) if a.kind.name() == b.kind.name() => a
+                .kind
+                .fields()
+                .iter()
+                .filter_map(|f| {
+                    let g = b.kind.fields().into_iter().find(|g| g.name == f.name)?;
+                    (f.ty != g.ty)
+                        .then(|| format!("changed the type of field `{}` from `{}` to `{}`", f.name, f.ty, g.ty))
+                })
+                .collect(),
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "enum-variant-kind-changed",
+        Major,
+        "api-compatibility",
+        "an enum variant changed between unit, tuple and struct form",
+        Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
+            (Decl::Variant(a), Decl::Variant(b)) if a.kind.name() != b.kind.name() => {
+                vec![format!("changed from a {} variant to a {} variant", a.kind.name(), b.kind.name())]
+            }
+            _ => vec![],
+        })
+    ),
+    // ---- traits ---------------------------------------------------------------------------
+    rule!(
+        "trait-item-added-no-default",
+        Major,
+        "trait-new-item-no-default",
+        "an item without a default was added to a trait users can implement",
+        Check::Added(|ctx, n| match (required(n), ctx.new.parent_of(n).and_then(trait_decl)) {
+            (Some(true), Some(t)) if !t.sealed =>
+                Some("was added without a default; every implementation must now provide it".to_string()),
+            _ => None,
+        })
+    ),
+    rule!(
+        "sealed-trait-item-added",
+        Minor,
+        "trait-new-item-no-default",
+        "an item without a default was added to a sealed trait (only this crate implements it)",
+        Check::Added(|ctx, n| match (required(n), ctx.new.parent_of(n).and_then(trait_decl)) {
+            (Some(true), Some(t)) if t.sealed => Some("was added to a sealed trait".to_string()),
+            _ => None,
+        })
+    ),
+    rule!(
+        "trait-item-added-default",
+        Minor,
+        "trait-new-default-item",
+        "possibly breaking: an item with a default was added to a trait (it may clash with items of other traits)",
+        Check::Added(|_, n| (required(n) == Some(false)).then(|| "was added with a default".to_string()))
+    ),
+    rule!(
+        "trait-item-removed",
+        Major,
+        "item-remove",
+        "an item was removed from a trait",
+        Check::Removed(|_, o| required(o).map(|_| "was removed from its trait".to_string()))
+    ),
+    rule!(
+        "trait-item-signature-changed",
+        Major,
+        "trait-item-signature",
+        "the signature of a trait item changed (implementations and callers must both match it)",
+        Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
+            (Decl::TraitFunction { function: a, .. }, Decl::TraitFunction { function: b, .. }) => fn_differences(a, b),
+            (Decl::TraitType { generics: ga, bounds: ba, .. }, Decl::TraitType { generics: gb, bounds: bb, .. }) => {
+                let mut out = Vec::new();
+                if ba != bb {
+                    out.push(format!(
+                        "changed its bounds from `{}` to `{}`",
+                        or_none(&ba.join(" + ")),
+                        or_none(&bb.join(" + "))
+                    ));
+                }
+                if ga != gb {
+                    out.push("changed its generic parameters or where clause".to_string());
+                }
+                out
+            }
+            (Decl::TraitConst { ty: a, .. }, Decl::TraitConst { ty: b, .. }) if a != b => {
+                vec![format!("changed type from `{a}` to `{b}`")]
+            }
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "trait-item-default-removed",
+        Major,
+        "trait-new-item-no-default",
+        "a trait item lost its default; implementations must now provide it",
+        Check::Changed(|_, o, n| when(required(o) == Some(false) && required(n) == Some(true), "lost its default"))
+    ),
+    rule!(
+        "trait-item-default-added",
+        Minor,
+        "trait-new-default-item",
+        "a required trait item gained a default",
+        Check::Changed(|_, o, n| when(required(o) == Some(true) && required(n) == Some(false), "gained a default"))
+    ),
+    rule!(
+        "trait-supertrait-added",
+        Major,
+        "generic-bounds-tighten",
+        "a supertrait was added: implementations must now implement it too",
+        Check::Changed(|_, o, n| match (trait_decl(o), trait_decl(n)) {
+            (Some(a), Some(b)) => b
+                .supertraits
+                .iter()
+                .filter(|s| !a.supertraits.contains(s))
+                .map(|s| format!("gained supertrait `{s}`"))
+                .collect(),
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "trait-supertrait-removed",
+        Major,
+        "api-compatibility",
+        "a supertrait was removed: code relying on it through this trait breaks",
+        Check::Changed(|_, o, n| match (trait_decl(o), trait_decl(n)) {
+            (Some(a), Some(b)) => a
+                .supertraits
+                .iter()
+                .filter(|s| !b.supertraits.contains(s))
+                .map(|s| format!("lost supertrait `{s}`"))
+                .collect(),
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "trait-generic-param-added",
+        Major,
+        "trait-new-parameter-no-default",
+        "a type parameter without a default was added to a trait",
+        Check::Changed(|_, o, n| match (trait_decl(o), trait_decl(n)) {
+            (Some(a), Some(b)) => added_params(&a.generics, &b.generics, false)
+                .map(|p| format!("gained type parameter `{p}` without a default"))
+                .collect(),
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "trait-generic-param-added-default",
+        Minor,
+        "trait-new-parameter-default",
+        "a defaulted type parameter was added to a trait",
+        Check::Changed(|_, o, n| match (trait_decl(o), trait_decl(n)) {
+            (Some(a), Some(b)) => added_params(&a.generics, &b.generics, true)
+                .map(|p| format!("gained defaulted type parameter `{p}`"))
+                .collect(),
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "trait-no-longer-dyn-compatible",
+        Major,
+        "trait-object-safety",
+        "the trait is no longer dyn-compatible (object safe): `dyn Trait` stops compiling",
+        Check::Changed(|_, o, n| match (trait_decl(o), trait_decl(n)) {
+            (Some(a), Some(b)) => when(a.dyn_compatible && !b.dyn_compatible, "is no longer dyn-compatible"),
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "trait-unsafe-changed",
+        Major,
+        "api-compatibility",
+        "a trait became `unsafe` or stopped being `unsafe`: every implementation must change",
+        Check::Changed(|_, o, n| match (trait_decl(o), trait_decl(n)) {
+            (Some(a), Some(b)) if a.is_unsafe != b.is_unsafe => {
+                vec![if b.is_unsafe { "became `unsafe`" } else { "is no longer `unsafe`" }.to_string()]
+            }
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "trait-newly-sealed",
+        Major,
+        "api-compatibility",
+        "the trait was sealed: users can no longer implement it",
+        Check::Changed(|_, o, n| match (trait_decl(o), trait_decl(n)) {
+            (Some(a), Some(b)) =>
+                when(!a.sealed && b.sealed, "was sealed; implementations outside the crate no longer compile"),
+            _ => vec![],
+        })
+    ),
+    // ---- implementations ------------------------------------------------------------------
+    rule!(
+        "inherent-item-added",
+        Minor,
+        "impl-item-new",
+        "possibly breaking: an inherent associated item was added (it may shadow a trait method users call)",
+        Check::Added(
+            |_, n| matches!(n.decl, Decl::Method { .. } | Decl::AssocConst { .. }).then(|| "was added".to_string())
+        )
+    ),
+    rule!(
+        "trait-impl-removed",
+        Major,
+        "item-remove",
+        "a trait implementation was removed",
+        Check::Removed(|_, o| match &o.decl {
+            Decl::Impl(i) if !is_auto_trait(&i.trait_) => Some("was removed".to_string()),
+            _ => None,
+        })
+    ),
+    rule!(
+        "auto-trait-impl-removed",
+        Major,
+        "item-remove",
+        "a type lost an auto trait (`Send`, `Sync`, `Unpin`, `UnwindSafe`, `RefUnwindSafe`)",
+        Check::Removed(|_, o| match &o.decl {
+            Decl::Impl(i) if is_auto_trait(&i.trait_) =>
+                Some(format!("no longer holds: `{}` is not `{}` any more", i.self_ty, i.trait_)),
+            _ => None,
+        })
+    ),
+    rule!(
+        "trait-impl-added",
+        Minor,
+        "item-new",
+        "a trait implementation was added",
+        Check::Added(|_, n| matches!(n.decl, Decl::Impl(_)).then(|| "was added".to_string()))
+    ),
+    rule!(
+        "trait-impl-assoc-type-changed",
+        Major,
+        "api-compatibility",
+        "an associated type of a trait implementation changed (for example `Iterator::Item`)",
+        Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
+            (Decl::Impl(a), Decl::Impl(b)) => {
+                let new: BTreeMap<&str, &str> = b.assoc_types.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                a.assoc_types
+                    .iter()
+                    .filter_map(|(k, v)| match new.get(k.as_str()) {
+                        Some(w) if *w != v => Some(format!("changed `type {k}` from `{v}` to `{w}`")),
+                        _ => None,
+                    })
+                    .collect()
+            }
+            _ => vec![],
+        })
+    ),
+    // ---- generics -------------------------------------------------------------------------
+    rule!(
+        "generic-bounds-tightened",
+        Major,
+        "generic-bounds-tighten",
+        "generic bounds were tightened: some uses that compiled no longer do",
+        Check::Changed(|_, o, n| {
+            if matches!(o.decl, Decl::TraitFunction { .. }) {
+                return vec![];
+            }
+            match (o.decl.generics(), n.decl.generics()) {
+                (Some(a), Some(b)) => bound_changes(a, b)
+                    .into_iter()
+                    .filter(|c| !c.added.is_empty())
+                    .map(|c| format!("requires `{}: {}` now", c.subject, c.added.join(" + ")))
+                    .collect(),
+                _ => vec![],
+            }
+        })
+    ),
+    rule!(
+        "generic-bounds-loosened",
+        Minor,
+        "generic-bounds-loosen",
+        "generic bounds were loosened",
+        Check::Changed(|_, o, n| {
+            if matches!(o.decl, Decl::TraitFunction { .. }) {
+                return vec![];
+            }
+            match (o.decl.generics(), n.decl.generics()) {
+                (Some(a), Some(b)) => bound_changes(a, b)
+                    .into_iter()
+                    .filter(|c| c.added.is_empty() && !c.removed.is_empty())
+                    .map(|c| format!("no longer requires `{}: {}`", c.subject, c.removed.join(" + ")))
+                    .collect(),
+                _ => vec![],
+            }
+        })
+    ),
+    rule!(
+        "type-generic-param-added",
+        Major,
+        "generic-new-default",
+        "a type parameter without a default was added to a type",
+        Check::Changed(|_, o, n| match (type_generics(o), type_generics(n)) {
+            (Some(a), Some(b)) =>
+                added_params(a, b, false).map(|p| format!("gained type parameter `{p}` without a default")).collect(),
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "type-generic-param-added-default",
+        Minor,
+        "generic-new-default",
+        "a defaulted type parameter was added to a type",
+        Check::Changed(|_, o, n| match (type_generics(o), type_generics(n)) {
+            (Some(a), Some(b)) =>
+                added_params(a, b, true).map(|p| format!("gained defaulted type parameter `{p}`")).collect(),
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "generic-params-removed-or-reordered",
+        Major,
+        "api-compatibility",
+        "generic parameters were removed or reordered: explicit arguments (`Type<A, B>`, `f::<T>()`) break",
+        Check::Changed(|_, o, n| {
+            if matches!(o.decl, Decl::TraitFunction { .. } | Decl::Impl(_)) {
+                return vec![];
+            }
+            match (o.decl.generics(), n.decl.generics()) {
+                (Some(a), Some(b)) => params_removed_or_reordered(a, b),
+                _ => vec![],
+            }
+        })
+    ),
+    // ---- functions ------------------------------------------------------------------------
+    rule!(
+        "fn-params-changed",
+        Major,
+        "fn-change-arity",
+        "function parameters were added or removed",
+        Check::Changed(|_, o, n| match free_or_method(o, n) {
+            Some((a, b)) => param_arity_details(a, b),
+            None => vec![],
+        })
+    ),
+    rule!(
+        "fn-param-type-changed",
+        Major,
+        "api-compatibility",
+        "the type of a function parameter changed",
+        Check::Changed(|_, o, n| match free_or_method(o, n) {
+            Some((a, b)) => retyped_params(a, b)
+                .into_iter()
+                .filter(|(p, q)| !generalized_compatibly(&p.ty, &q.ty, &b.generics))
+                .map(|(p, q)| format!("changed the type of parameter `{}` from `{}` to `{}`", q.name, p.ty, q.ty))
+                .collect(),
+            None => vec![],
+        })
+    ),
+    rule!(
+        "fn-generalize-compatible",
+        Minor,
+        "fn-generalize-compatible",
+        "a parameter was generalized to a generic type that still accepts the old one",
+        Check::Changed(|_, o, n| match free_or_method(o, n) {
+            Some((a, b)) => retyped_params(a, b)
+                .into_iter()
+                .filter(|(p, q)| generalized_compatibly(&p.ty, &q.ty, &b.generics))
+                .map(|(p, q)| format!("generalized parameter `{}` from `{}` to `{}`", q.name, p.ty, q.ty))
+                .collect(),
+            None => vec![],
+        })
+    ),
+    rule!(
+        "fn-return-type-changed",
+        Major,
+        "api-compatibility",
+        "the return type of a function changed",
+        Check::Changed(|_, o, n| match free_or_method(o, n) {
+            Some((a, b)) if a.output != b.output => vec![format!(
+                "changed its return type from `{}` to `{}`",
+                a.output.as_deref().unwrap_or("()"),
+                b.output.as_deref().unwrap_or("()")
+            )],
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "fn-receiver-changed",
+        Major,
+        "api-compatibility",
+        "the receiver (`self`) of a method changed",
+        Check::Changed(|_, o, n| match free_or_method(o, n) {
+            Some((a, b)) => receiver_details(a, b),
+            None => vec![],
+        })
+    ),
+    rule!(
+        "fn-generic-param-added",
+        Minor,
+        "fn-generic-new",
+        "possibly breaking: a type parameter was added to a function (explicit `f::<T>()` calls break)",
+        Check::Changed(|_, o, n| match free_or_method(o, n) {
+            Some((a, b)) => added_params(&a.generics, &b.generics, false)
+                .chain(added_params(&a.generics, &b.generics, true))
+                .map(|p| format!("gained type parameter `{p}`"))
+                .collect(),
+            None => vec![],
+        })
+    ),
+    rule!(
+        "fn-const-removed",
+        Major,
+        "api-compatibility",
+        "a `const fn` is no longer `const`",
+        Check::Changed(|_, o, n| match free_or_method(o, n) {
+            Some((a, b)) => when(a.is_const && !b.is_const, "is no longer `const`; calls in constant contexts break"),
+            None => vec![],
+        })
+    ),
+    rule!(
+        "fn-const-added",
+        Minor,
+        "item-new",
+        "a function became `const`",
+        Check::Changed(|_, o, n| match free_or_method(o, n) {
+            Some((a, b)) => when(!a.is_const && b.is_const, "became `const`"),
+            None => vec![],
+        })
+    ),
+    rule!(
+        "fn-unsafe-added",
+        Major,
+        "api-compatibility",
+        "a safe function became `unsafe`",
+        Check::Changed(|_, o, n| match free_or_method(o, n) {
+            Some((a, b)) => when(!a.is_unsafe && b.is_unsafe, "became `unsafe`; calls outside `unsafe` blocks break"),
+            None => vec![],
+        })
+    ),
+    rule!(
+        "fn-unsafe-removed",
+        Minor,
+        "fn-unsafe-safe",
+        "an `unsafe` function became safe",
+        Check::Changed(|_, o, n| match free_or_method(o, n) {
+            Some((a, b)) => when(a.is_unsafe && !b.is_unsafe, "is no longer `unsafe`"),
+            None => vec![],
+        })
+    ),
+    rule!(
+        "fn-abi-changed",
+        Major,
+        "api-compatibility",
+        "the ABI of a function changed",
+        Check::Changed(|_, o, n| match free_or_method(o, n) {
+            Some((a, b)) if a.abi != b.abi =>
+                vec![format!("changed its ABI from {} to {}", abi_name(&a.abi), abi_name(&b.abi))],
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "fn-async-changed",
+        Major,
+        "api-compatibility",
+        "a function became `async` or stopped being `async`",
+        Check::Changed(|_, o, n| match free_or_method(o, n) {
+            Some((a, b)) if a.is_async != b.is_async => {
+                vec![if b.is_async { "became `async`" } else { "is no longer `async`" }.to_string()]
+            }
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "fn-variadic-changed",
+        Major,
+        "fn-change-arity",
+        "a function became or stopped being C-variadic",
+        Check::Changed(|_, o, n| match free_or_method(o, n) {
+            Some((a, b)) if a.variadic != b.variadic => vec!["changed whether it takes variadic arguments".to_string()],
+            _ => vec![],
+        })
+    ),
+    // ---- aliases, consts, statics, macros -------------------------------------------------
+    rule!(
+        "type-alias-retargeted",
+        Major,
+        "api-compatibility",
+        "a type alias now names a different type",
+        Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
+            (Decl::TypeAlias { ty: a, .. }, Decl::TypeAlias { ty: b, .. }) if a != b => {
+                vec![format!("now names `{b}` instead of `{a}`")]
+            }
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "const-type-changed",
+        Major,
+        "api-compatibility",
+        "the type of a constant changed",
+        Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
+            (Decl::Const { ty: a }, Decl::Const { ty: b })
+            | (Decl::AssocConst { ty: a, .. }, Decl::AssocConst { ty: b, .. })
+                if a != b =>
+                vec![format!("changed type from `{a}` to `{b}`")],
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "static-type-changed",
+        Major,
+        "api-compatibility",
+        "the type of a static changed",
+        Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
+            (Decl::Static { ty: a, .. }, Decl::Static { ty: b, .. }) if a != b =>
+                vec![format!("changed type from `{a}` to `{b}`")],
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "static-mut-changed",
+        Major,
+        "api-compatibility",
+        "a static became `mut` or stopped being `mut`",
+        Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
+            (Decl::Static { mutable: a, .. }, Decl::Static { mutable: b, .. }) if a != b => {
+                vec![if *b {
+                    "became `static mut`; every access now needs `unsafe`"
+                } else {
+                    "is no longer `mut`; writes break"
+                }
+                .to_string()]
+            }
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "proc-macro-kind-changed",
+        Major,
+        "item-remove",
+        "a procedural macro changed kind (function-like, attribute, derive)",
+        Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
+            (Decl::ProcMacro { kind: a, .. }, Decl::ProcMacro { kind: b, .. }) if a != b => {
+                vec![format!("changed from a {a:?} macro to a {b:?} macro").to_lowercase()]
+            }
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "derive-helper-removed",
+        Major,
+        "item-remove",
+        "a derive macro lost a helper attribute",
+        Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
+            (Decl::ProcMacro { helpers: a, .. }, Decl::ProcMacro { helpers: b, .. }) => {
+                a.iter()
+                    .filter(|h| !b.contains(h))
+                    .map(|h| format!("no longer accepts helper attribute `#[{h}]`"))
+                    .collect()
+            }
+            _ => vec![],
+        })
+    ),
+    // ---- attributes -----------------------------------------------------------------------
+    rule!(
+        "non-exhaustive-added",
+        Major,
+        "attr-adding-non-exhaustive",
+        "`#[non_exhaustive]` was added to an enum, a variant, or a struct without private fields",
+        Check::Changed(|_, o, n| {
+            if o.attrs.non_exhaustive || !n.attrs.non_exhaustive {
+                return vec![];
+            }
+            let applies = match &o.decl {
+                Decl::Struct(s) => !s.kind.has_private_fields(),
+                Decl::Enum(_) | Decl::Variant(_) => true,
+                _ => false,
+            };
+            when(applies, "became `#[non_exhaustive]`")
+        })
+    ),
+    rule!(
+        "deprecated-added",
+        Minor,
+        "new-lints",
+        "an item was deprecated (users get a new warning)",
+        Check::Changed(|_, o, n| when(!o.attrs.deprecated && n.attrs.deprecated, "was deprecated"))
+    ),
+    rule!(
+        "must-use-added",
+        Minor,
+        "new-lints",
+        "`#[must_use]` was added (users may get a new warning)",
+        Check::Changed(|_, o, n| when(!o.attrs.must_use && n.attrs.must_use, "became `#[must_use]`"))
+    ),
+    // ---- Cargo ----------------------------------------------------------------------------
+    rule!(
+        "cargo-feature-removed",
+        Major,
+        "cargo-feature-remove",
+        "a Cargo feature was removed",
+        Check::Crate(|ctx| {
+            let (old, new) = (&ctx.old.snapshot.features, &ctx.new.snapshot.features);
+            old.iter()
+                .filter(|(name, values)| !new.contains_key(*name) && !is_implicit_dep_feature(name, values))
+                .map(|(name, _)| (format!("feature `{name}`"), "was removed".to_string()))
+                .collect()
+        })
+    ),
+    rule!(
+        "cargo-optional-dependency-removed",
+        Minor,
+        "cargo-remove-opt-dep",
+        "possibly breaking: an optional dependency (and its implicit feature) was removed",
+        Check::Crate(|ctx| {
+            let (old, new) = (&ctx.old.snapshot.features, &ctx.new.snapshot.features);
+            old.iter()
+                .filter(|(name, values)| !new.contains_key(*name) && is_implicit_dep_feature(name, values))
+                .map(|(name, _)| (format!("feature `{name}`"), "was removed with its optional dependency".to_string()))
+                .collect()
+        })
+    ),
+    rule!(
+        "cargo-feature-no-longer-default",
+        Major,
+        "cargo-feature-remove-another",
+        "a feature is no longer enabled by default",
+        Check::Crate(|ctx| {
+            let (old, new) = (&ctx.old.snapshot.features, &ctx.new.snapshot.features);
+            let empty = Vec::new();
+            let (a, b) = (old.get("default").unwrap_or(&empty), new.get("default").unwrap_or(&empty));
+            a.iter()
+                .filter(|v| !b.contains(v))
+                .map(|v| (format!("feature `{v}`"), "is no longer enabled by default".to_string()))
+                .collect()
+        })
+    ),
+    rule!(
+        "cargo-feature-no-longer-enables",
+        Major,
+        "cargo-feature-remove-another",
+        "a feature no longer enables something it enabled",
+        Check::Crate(|ctx| {
+            let (old, new) = (&ctx.old.snapshot.features, &ctx.new.snapshot.features);
+            let mut out = Vec::new();
+            for (name, values) in old.iter().filter(|(n, _)| *n != "default") {
+                if let Some(now) = new.get(name) {
+                    for v in values.iter().filter(|v| !now.contains(v)) {
+                        out.push((format!("feature `{name}`"), format!("no longer enables `{v}`")));
+                    }
+                }
+            }
+            out
+        })
+    ),
+    rule!(
+        "cargo-feature-added",
+        Minor,
+        "cargo-feature-add",
+        "a Cargo feature was added",
+        Check::Crate(|ctx| {
+            let (old, new) = (&ctx.old.snapshot.features, &ctx.new.snapshot.features);
+            new.keys()
+                .filter(|k| !old.contains_key(*k))
+                .map(|k| (format!("feature `{k}`"), "was added".to_string()))
+                .collect()
+        })
+    ),
+];
+
+// ---- helpers ----------------------------------------------------------------------------------
+
+fn when(cond: bool, detail: &str) -> Vec<String> {
+    if cond {
+        vec![detail.to_string()]
+    } else {
+        Vec::new()
+    }
+}
+
+fn or_none(s: &str) -> &str {
+    if s.is_empty() {
+        "(none)"
+    } else {
+        s
+    }
+}
+
+fn has_repr(a: &Attrs, what: &str) -> bool {
+    a.repr.iter().any(|r| r == what)
+}
+
+/// The primitive representation (`u8`, `i32`, ...) of an enum, if any.
+fn int_repr(a: &Attrs) -> Option<&str> {
+    a.repr.iter().map(String::as_str).find(|r| {
+        matches!(*r, "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "i8" | "i16" | "i32" | "i64" | "i128" | "isize")
+    })
+}
+
+/// `packed(N)` / `align(N)` as written in the repr list.
+fn repr_arg<'a>(a: &'a Attrs, what: &str) -> Option<&'a str> {
+    a.repr.iter().map(String::as_str).find(|r| r.starts_with(what))
+}
+
+const AUTO_TRAITS: [&str; 5] = ["Send", "Sync", "Unpin", "std::panic::UnwindSafe", "std::panic::RefUnwindSafe"];
+
+fn is_auto_trait(trait_: &str) -> bool {
+    AUTO_TRAITS.contains(&trait_)
+}
+
+fn struct_kind(item: &Item) -> Option<&StructKind> {
+    match &item.decl {
+        Decl::Struct(s) => Some(&s.kind),
+        _ => None,
+    }
+}
+
+fn trait_decl(item: &Item) -> Option<&Trait> {
+    match &item.decl {
+        Decl::Trait(t) => Some(t),
+        _ => None,
+    }
+}
+
+/// For trait items: `Some(true)` when implementations must provide it.
+fn required(item: &Item) -> Option<bool> {
+    match &item.decl {
+        Decl::TraitFunction { provided, .. } | Decl::TraitConst { provided, .. } => Some(!provided),
+        Decl::TraitType { default, .. } => Some(default.is_none()),
+        _ => None,
+    }
+}
+
+/// Public fields of a struct or union.
+fn fields(item: &Item) -> Vec<&Field> {
+    match &item.decl {
+        Decl::Struct(s) => s.kind.public_fields(),
+        Decl::Union(u) => u.fields.iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn field_names(item: &Item) -> Vec<String> {
+    fields(item).iter().map(|f| f.name.clone()).collect()
+}
+
+fn same_kind_of_fields(o: &Item, n: &Item) -> bool {
+    match (&o.decl, &n.decl) {
+        (Decl::Struct(a), Decl::Struct(b)) => a.kind.name() == b.kind.name(),
+        (Decl::Union(_), Decl::Union(_)) => true,
+        _ => false,
+    }
+}
+
+fn added_fields<'a>(o: &Item, n: &'a Item) -> impl Iterator<Item = &'a str> {
+    let old = field_names(o);
+    fields(n).into_iter().filter(move |f| !f.attrs.doc_hidden && !old.contains(&f.name)).map(|f| f.name.as_str())
+}
+
+/// Tuple ↔ plain where neither form has public fields (the chapter's minor case).
+fn all_private_tuple_plain(a: &StructKind, b: &StructKind) -> bool {
+    let pair = (a.name(), b.name());
+    (pair == ("tuple", "plain") || pair == ("plain", "tuple"))
+        && a.public_fields().is_empty()
+        && b.public_fields().is_empty()
+        && a.has_private_fields()
+        && b.has_private_fields()
+}
+
+/// A field type that became a generic parameter whose default is the old type.
+fn generalized_identically(old: &str, new: &str, generics: Option<&Generics>) -> bool {
+    generics.is_some_and(|g| {
+        g.params
+            .iter()
+            .any(|p| p.name == new && matches!(&p.kind, GenericParamKind::Type { default: Some(d) } if d == old))
+    })
+}
+
+/// Generics of a type declaration.
+fn type_generics(item: &Item) -> Option<&Generics> {
+    match &item.decl {
+        Decl::Struct(_) | Decl::Enum(_) | Decl::Union(_) | Decl::TypeAlias { .. } => item.decl.generics(),
+        _ => None,
+    }
+}
+
+/// Type and const parameters in `b` but not in `a`, with (`defaulted`) or without a default.
+fn added_params<'a>(a: &'a Generics, b: &'a Generics, defaulted: bool) -> impl Iterator<Item = String> + 'a {
+    b.params.iter().filter_map(move |p| {
+        let default = match &p.kind {
+            GenericParamKind::Lifetime => return None,
+            GenericParamKind::Type { default } => default.is_some(),
+            GenericParamKind::Const { default, .. } => default.is_some(),
+        };
+        (default == defaulted && !a.params.iter().any(|q| q.name == p.name)).then(|| p.name.clone())
+    })
+}
+
+fn params_removed_or_reordered(a: &Generics, b: &Generics) -> Vec<String> {
+    let names = |g: &Generics| -> Vec<String> {
+        g.params.iter().filter(|p| !matches!(p.kind, GenericParamKind::Lifetime)).map(|p| p.name.clone()).collect()
+    };
+    let (old, new) = (names(a), names(b));
+    let mut out: Vec<String> =
+        old.iter().filter(|p| !new.contains(p)).map(|p| format!("lost generic parameter `{p}`")).collect();
+    let kept_old: Vec<&String> = old.iter().filter(|p| new.contains(p)).collect();
+    let kept_new: Vec<&String> = new.iter().filter(|p| old.contains(p)).collect();
+    if kept_old != kept_new {
+        out.push(format!("reordered its generic parameters from `<{}>` to `<{}>`", old.join(", "), new.join(", ")));
+    }
+    out
+}
+
+pub(crate) struct BoundChange {
+    pub subject: String,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+/// Per subject, the bounds `b` adds to and removes from `a`.
+pub(crate) fn bound_changes(a: &Generics, b: &Generics) -> Vec<BoundChange> {
+    let subjects: BTreeSet<&str> = a.predicates.iter().chain(&b.predicates).map(|p| p.subject.as_str()).collect();
+    subjects
+        .into_iter()
+        .filter_map(|s| {
+            let (old, new) = (a.bounds_of(s), b.bounds_of(s));
+            let added: Vec<String> = new.iter().filter(|x| !old.contains(x)).cloned().collect();
+            let removed: Vec<String> = old.iter().filter(|x| !new.contains(x)).cloned().collect();
+            (!added.is_empty() || !removed.is_empty()).then(|| BoundChange { subject: s.to_string(), added, removed })
+        })
+        .collect()
+}
+
+/// Free functions and inherent methods (trait methods have their own, stricter rule).
+fn free_or_method<'a>(o: &'a Item, n: &'a Item) -> Option<(&'a Function, &'a Function)> {
+    match (&o.decl, &n.decl) {
+        (Decl::Function(a), Decl::Function(b)) => Some((a, b)),
+        (Decl::Method { function: a, .. }, Decl::Method { function: b, .. }) => Some((a, b)),
+        _ => None,
+    }
+}
+
+fn non_receiver(f: &Function) -> Vec<&Param> {
+    f.params.iter().filter(|p| !p.is_receiver()).collect()
+}
+
+/// Parameters added or removed, found by aligning the two lists by type.
+fn param_arity_details(a: &Function, b: &Function) -> Vec<String> {
+    let (old, new) = (non_receiver(a), non_receiver(b));
+    if old.len() == new.len() {
+        return Vec::new();
+    }
+    let (kept_old, kept_new) = align(&old, &new);
+    let mut out: Vec<String> = old
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !kept_old.contains(i))
+        .map(|(_, p)| format!("lost parameter `{}: {}`", p.name, p.ty))
+        .collect();
+    out.extend(
+        new.iter()
+            .enumerate()
+            .filter(|(i, _)| !kept_new.contains(i))
+            .map(|(_, p)| format!("gained parameter `{}: {}`", p.name, p.ty)),
+    );
+    out
+}
+
+/// Longest common subsequence of parameter types: indices kept on each side.
+fn align(old: &[&Param], new: &[&Param]) -> (Vec<usize>, Vec<usize>) {
+    let (n, m) = (old.len(), new.len());
+    let mut table = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            table[i][j] =
+                if old[i].ty == new[j].ty { table[i + 1][j + 1] + 1 } else { table[i + 1][j].max(table[i][j + 1]) };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let (mut kept_old, mut kept_new) = (Vec::new(), Vec::new());
+    while i < n && j < m {
+        if old[i].ty == new[j].ty {
+            kept_old.push(i);
+            kept_new.push(j);
+            i += 1;
+            j += 1;
+        } else if table[i + 1][j] >= table[i][j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    (kept_old, kept_new)
+}
+
+/// Same number of parameters, different types: the pairs that differ.
+fn retyped_params<'a>(a: &'a Function, b: &'a Function) -> Vec<(&'a Param, &'a Param)> {
+    let (old, new) = (non_receiver(a), non_receiver(b));
+    if old.len() != new.len() {
+        return Vec::new();
+    }
+    old.into_iter().zip(new).filter(|(p, q)| p.ty != q.ty).collect()
+}
+
+/// `x: X` → `x: T` / `x: impl Trait` where the bounds still accept an `X` (`Into<X>`,
+/// `AsRef<..>` for references, `Borrow<X>`), the chapter's compatible generalization.
+fn generalized_compatibly(old: &str, new: &str, generics: &Generics) -> bool {
+    let bounds: Vec<String> = match new.strip_prefix("impl ") {
+        Some(list) => crate::api::split_top_level(list, " + ").into_iter().map(str::to_string).collect(),
+        None if generics.params.iter().any(|p| p.name == new) => generics.bounds_of(new).to_vec(),
+        None => return false,
+    };
+    let target = old.strip_prefix('&').map(|t| t.trim_start_matches("mut "));
+    bounds.iter().any(|b| {
+        b == &format!("Into<{old}>")
+            || b == &format!("std::borrow::Borrow<{old}>")
+            || target.is_some_and(|t| b == &format!("AsRef<{t}>"))
+    })
+}
+
+fn receiver_details(a: &Function, b: &Function) -> Vec<String> {
+    let recv = |f: &Function| f.params.iter().find(|p| p.is_receiver()).map(|p| p.ty.clone());
+    match (recv(a), recv(b)) {
+        (Some(x), Some(y)) if x != y => {
+            vec![format!("changed its receiver from `{}` to `{}`", receiver(&x), receiver(&y))]
+        }
+        (Some(x), None) => vec![format!("lost its receiver `{}`: it is no longer a method", receiver(&x))],
+        (None, Some(y)) => vec![format!("gained receiver `{}`: it became a method", receiver(&y))],
+        _ => Vec::new(),
+    }
+}
+
+fn receiver(ty: &str) -> String {
+    match ty {
+        "Self" => "self".to_string(),
+        "&Self" => "&self".to_string(),
+        "&mut Self" => "&mut self".to_string(),
+        other => format!("self: {other}"),
+    }
+}
+
+fn abi_name(abi: &Option<String>) -> String {
+    match abi {
+        None => "Rust".to_string(),
+        Some(a) => format!("\"{a}\""),
+    }
+}
+
+/// Everything that differs between two trait method signatures, for `trait-item-signature-changed`.
+fn fn_differences(a: &Function, b: &Function) -> Vec<String> {
+    let mut out = param_arity_details(a, b);
+    for (p, q) in retyped_params(a, b) {
+        out.push(format!("changed the type of parameter `{}` from `{}` to `{}`", q.name, p.ty, q.ty));
+    }
+    out.extend(receiver_details(a, b));
+    if a.output != b.output {
+        out.push(format!(
+            "changed its return type from `{}` to `{}`",
+            a.output.as_deref().unwrap_or("()"),
+            b.output.as_deref().unwrap_or("()")
+        ));
+    }
+    if a.generics != b.generics {
+        for c in bound_changes(&a.generics, &b.generics) {
+            if !c.added.is_empty() {
+                out.push(format!("requires `{}: {}` now", c.subject, c.added.join(" + ")));
+            }
+            if !c.removed.is_empty() {
+                out.push(format!("no longer requires `{}: {}`", c.subject, c.removed.join(" + ")));
+            }
+        }
+        let names = |g: &Generics| g.params.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
+        if names(&a.generics) != names(&b.generics) {
+            out.push(format!(
+                "changed its generic parameters from `<{}>` to `<{}>`",
+                names(&a.generics).join(", "),
+                names(&b.generics).join(", ")
+            ));
+        }
+    }
+    if a.is_unsafe != b.is_unsafe {
+        out.push(if b.is_unsafe { "became `unsafe`" } else { "is no longer `unsafe`" }.to_string());
+    }
+    if a.is_async != b.is_async {
+        out.push(if b.is_async { "became `async`" } else { "is no longer `async`" }.to_string());
+    }
+    if a.is_const != b.is_const || a.abi != b.abi || a.variadic != b.variadic {
+        out.push("changed its qualifiers (`const`, ABI or variadic)".to_string());
+    }
+    out
+}
+
+/// The implicit feature of an optional dependency: `serde = ["dep:serde"]`.
+fn is_implicit_dep_feature(name: &str, values: &[String]) -> bool {
+    values.len() == 1 && values[0] == format!("dep:{name}")
+}

@@ -1,0 +1,130 @@
+//! The few git operations the tool needs, through the `git` command: tags, files at a revision,
+//! a tree exported at a revision, cleanliness, and creating tags.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{bail, Context};
+
+#[derive(Clone, Debug)]
+pub struct Repo {
+    pub root: PathBuf,
+}
+
+impl Repo {
+    /// The repository containing `dir`, if it is in one (and git is installed).
+    pub fn discover(dir: &Path) -> Option<Repo> {
+        let out = Command::new("git").args(["rev-parse", "--show-toplevel"]).current_dir(dir).output().ok()?;
+        if !out.status.success() {
+            return None;
+        }
+        let root = String::from_utf8(out.stdout).ok()?.trim().to_string();
+        Some(Repo { root: PathBuf::from(root) })
+    }
+
+    fn git(&self, args: &[&str]) -> anyhow::Result<std::process::Output> {
+        Command::new("git")
+            .args(args)
+            .current_dir(&self.root)
+            .output()
+            .with_context(|| format!("cannot run `git {}`", args.join(" ")))
+    }
+
+    fn git_ok(&self, args: &[&str]) -> anyhow::Result<String> {
+        let out = self.git(args)?;
+        if !out.status.success() {
+            bail!("`git {}` failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim());
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    pub fn tags(&self) -> anyhow::Result<Vec<String>> {
+        Ok(self.git_ok(&["tag", "--list"])?.lines().map(str::to_string).collect())
+    }
+
+    /// The commit a revision names; an error that says so when it names none.
+    pub fn resolve(&self, rev: &str) -> anyhow::Result<String> {
+        let out = self.git(&["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])?;
+        if !out.status.success() {
+            bail!("`{rev}` is not a revision of the repository at {}", self.root.display());
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    }
+
+    /// Path of `path` (absolute, inside the repository) relative to the root, with `/`.
+    pub fn relative(&self, path: &Path) -> anyhow::Result<String> {
+        let canonical_root = self.root.canonicalize().unwrap_or_else(|_| self.root.clone());
+        let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        let rel = canonical
+            .strip_prefix(&canonical_root)
+            .with_context(|| format!("{} is outside the repository at {}", path.display(), self.root.display()))?;
+        Ok(rel.to_string_lossy().replace('\\', "/"))
+    }
+
+    /// A file's contents at a revision; `None` when the file does not exist there.
+    pub fn show(&self, rev: &str, rel: &str) -> anyhow::Result<Option<String>> {
+        let out = self.git(&["show", &format!("{rev}:{rel}")])?;
+        if out.status.success() {
+            return Ok(Some(String::from_utf8_lossy(&out.stdout).into_owned()));
+        }
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if stderr.contains("does not exist") || stderr.contains("exists on disk, but not in") {
+            return Ok(None);
+        }
+        bail!("cannot read {rel} at {rev}: {}", stderr.trim())
+    }
+
+    /// Writes the tree of `rev` into `dest` (which must not exist yet).
+    pub fn export(&self, rev: &str, dest: &Path) -> anyhow::Result<()> {
+        std::fs::create_dir_all(dest).with_context(|| format!("cannot create {}", dest.display()))?;
+        let mut archive = Command::new("git")
+            .args(["archive", "--format=tar", rev])
+            .current_dir(&self.root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .context("cannot run `git archive`")?;
+        let stdout = archive.stdout.take().expect("piped");
+        let tar = Command::new("tar")
+            .arg("-x")
+            .arg("-C")
+            .arg(dest)
+            .stdin(stdout)
+            .output()
+            .context("cannot run `tar` to unpack the baseline tree")?;
+        let status = archive.wait()?;
+        if !status.success() || !tar.status.success() {
+            let _ = std::fs::remove_dir_all(dest);
+            bail!("cannot export {rev} from {}: {}", self.root.display(), String::from_utf8_lossy(&tar.stderr).trim());
+        }
+        Ok(())
+    }
+
+    /// Lines of `git grep -n` for a regular expression at a revision under a path.
+    pub fn grep(&self, rev: &str, pattern: &str, under: &str) -> anyhow::Result<Vec<(String, usize)>> {
+        let out = self.git(&["grep", "-n", "-E", pattern, rev, "--", under])?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        Ok(text
+            .lines()
+            .filter_map(|l| {
+                let rest = l.strip_prefix(&format!("{rev}:"))?;
+                let (file, rest) = rest.split_once(':')?;
+                let (line, _) = rest.split_once(':')?;
+                Some((file.to_string(), line.parse().ok()?))
+            })
+            .collect())
+    }
+
+    /// Files with uncommitted changes (tracked or untracked), as `git status --porcelain` lists.
+    pub fn dirty_files(&self) -> anyhow::Result<Vec<String>> {
+        Ok(self.git_ok(&["status", "--porcelain"])?.lines().map(|l| l.get(3..).unwrap_or(l).to_string()).collect())
+    }
+
+    pub fn head(&self) -> anyhow::Result<String> {
+        self.resolve("HEAD")
+    }
+
+    pub fn create_tag(&self, name: &str, message: &str) -> anyhow::Result<()> {
+        self.git_ok(&["tag", "-a", name, "-m", message]).map(|_| ())
+    }
+}
