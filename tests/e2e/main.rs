@@ -2,6 +2,7 @@
 //! rustdoc. Expected outputs are inline (`SNAPSHOTS=overwrite cargo test` rewrites them; review
 //! the diff before committing).
 
+mod rules;
 mod snapshot;
 mod snapshot_kinds;
 #[allow(dead_code)] // shared by test modules; not every helper is used by every one

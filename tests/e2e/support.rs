@@ -38,6 +38,22 @@ impl Project {
         Project { dir: Dir::Temp(tempfile::Builder::new().prefix("atomic-e2e-").tempdir().unwrap()) }
     }
 
+    /// A directory under `CARGO_TARGET_TMPDIR` kept between runs (created if missing); write its
+    /// files with [`Project::file_if_changed`] so Cargo's caches stay warm.
+    pub fn kept(name: &str) -> Project {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        Project { dir: Dir::Kept(dir) }
+    }
+
+    /// Writes a file only when its contents differ (keeping its modification time otherwise).
+    pub fn file_if_changed(&self, rel: &str, contents: &str) -> &Self {
+        if std::fs::read_to_string(self.path(rel)).ok().as_deref() != Some(contents) {
+            self.file(rel, contents);
+        }
+        self
+    }
+
     /// A fresh copy of `tests/fixtures/<name>` at a fixed place under `CARGO_TARGET_TMPDIR`,
     /// keeping the `target/` of earlier runs.
     pub fn shared_fixture(name: &str) -> Project {

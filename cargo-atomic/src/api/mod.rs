@@ -24,6 +24,9 @@ use serde::Serialize;
 pub use parse::{impl_anchor, parse_item};
 pub use text::{mentioned_crates, replace_self, split_top_level};
 
+/// The stable auto traits, as rendered in snapshots.
+pub const AUTO_TRAITS: [&str; 5] = ["Send", "Sync", "Unpin", "std::panic::UnwindSafe", "std::panic::RefUnwindSafe"];
+
 /// Version of the snapshot file format. Bump when a line's grammar or meaning changes.
 pub const SCHEMA: u32 = 1;
 
@@ -352,9 +355,16 @@ impl Item {
     ///
     /// Kinds that share a namespace share a key prefix so that, for example, a struct turned into
     /// an enum is reported as a change of kind rather than a removal and an addition.
+    ///
+    /// Trait impls are identified by trait and self type as written (`impl From<u8> for X` and
+    /// `impl From<u16> for X` are different impls), except auto-trait impls, which exist once
+    /// per type and keep their identity when the type gains generic parameters.
     pub fn key(&self) -> String {
         match &self.decl {
-            Decl::Impl(imp) => format!("impl {} for {}", strip_generic_args(&imp.trait_), imp.self_ty),
+            Decl::Impl(imp) if AUTO_TRAITS.contains(&imp.trait_.as_str()) => {
+                format!("impl {} for {}", imp.trait_, strip_generic_args(&imp.self_ty))
+            }
+            Decl::Impl(imp) => format!("impl {} for {}", imp.trait_, imp.self_ty),
             _ => format!("{}:{}", self.decl.namespace(), self.path),
         }
     }

@@ -125,10 +125,6 @@ impl<'a> Indexed<'a> {
             .find(|i| matches!(i.decl, Decl::Struct(_) | Decl::Enum(_) | Decl::Union(_) | Decl::Trait(_)))
             .copied()
     }
-
-    fn has_path(&self, path: &str) -> bool {
-        self.by_path.contains_key(path)
-    }
 }
 
 /// What a rule's check looks at.
@@ -203,14 +199,16 @@ fn visible(item: &Item) -> bool {
     !item.attrs.doc_hidden
 }
 
-/// An item whose parent (module, type or trait) exists on `here` but not on `there`: the
-/// parent's own change says it all.
+/// An item whose parent (module, type or trait) exists on `here` but not on `there` (not as the
+/// same kind of item): the parent's own change says it all.
 fn parent_gone(here: &Indexed, there: &Indexed, item: &Item) -> bool {
     let parent = match item.decl {
         Decl::Impl(_) => Some(item.path.as_str()),
         _ => item.parent_path(),
     };
-    parent.is_some_and(|p| here.has_path(p) && !there.has_path(p))
+    parent.is_some_and(|p| {
+        here.at(p).iter().any(|a| !there.at(p).iter().any(|b| a.decl.kind_name() == b.decl.kind_name()))
+    })
 }
 
 fn changed(ctx: &Ctx, key: &str, o: &Item, n: &Item, findings: &mut Vec<Finding>) {

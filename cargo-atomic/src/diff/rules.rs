@@ -7,7 +7,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Bump, Check};
-use crate::api::{Attrs, Decl, Field, Function, GenericParamKind, Generics, Item, Param, StructKind, Trait};
+use crate::api::{
+    Attrs, Decl, Field, Function, GenericParamKind, Generics, Item, Param, StructKind, Trait, AUTO_TRAITS,
+};
 
 pub struct Rule {
     pub id: &'static str,
@@ -1150,8 +1152,6 @@ fn repr_arg<'a>(a: &'a Attrs, what: &str) -> Option<&'a str> {
     a.repr.iter().map(String::as_str).find(|r| r.starts_with(what))
 }
 
-const AUTO_TRAITS: [&str; 5] = ["Send", "Sync", "Unpin", "std::panic::UnwindSafe", "std::panic::RefUnwindSafe"];
-
 fn is_auto_trait(trait_: &str) -> bool {
     AUTO_TRAITS.contains(&trait_)
 }
@@ -1265,11 +1265,20 @@ pub(crate) struct BoundChange {
     pub removed: Vec<String>,
 }
 
-/// Per subject, the bounds `b` adds to and removes from `a`.
+/// Per subject, the bounds `b` adds to and removes from `a`. Subjects that mention a generic
+/// parameter only one side has are left out: bounds on a new parameter constrain no existing use
+/// (the rules about added and removed parameters speak for those).
 pub(crate) fn bound_changes(a: &Generics, b: &Generics) -> Vec<BoundChange> {
+    let names = |g: &Generics| -> BTreeSet<String> { g.params.iter().map(|p| p.name.clone()).collect() };
+    let (pa, pb) = (names(a), names(b));
+    let one_sided: Vec<&String> = pa.symmetric_difference(&pb).collect();
+    let mentions = |subject: &str, name: &str| {
+        subject.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '\'')).any(|w| w == name)
+    };
     let subjects: BTreeSet<&str> = a.predicates.iter().chain(&b.predicates).map(|p| p.subject.as_str()).collect();
     subjects
         .into_iter()
+        .filter(|s| !one_sided.iter().any(|n| mentions(s, n)))
         .filter_map(|s| {
             let (old, new) = (a.bounds_of(s), b.bounds_of(s));
             let added: Vec<String> = new.iter().filter(|x| !old.contains(x)).cloned().collect();

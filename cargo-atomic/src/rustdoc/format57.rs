@@ -130,9 +130,15 @@ impl<'a> Normalizer<'a> {
         let mut stack = vec![root];
         self.walk(root, &root_name, &mut stack);
 
-        // Canonical path: visible before hidden, the item's own name before a `use ... as`
-        // rename, then the shortest, then the first in order.
+        // Canonical path: the definition's own path when users can import it there (stable when
+        // re-exports come and go); else visible before hidden, the item's own name before a
+        // `use ... as` rename, then the shortest, then the first in order.
         for (id, paths) in &self.paths {
+            let def_path = self.krate.paths.get(id).map(|s| s.path.join("::"));
+            if let Some(def) = def_path.filter(|d| paths.iter().any(|p| !p.hidden && &p.path == d)) {
+                self.canonical.insert(*id, def);
+                continue;
+            }
             let own_name = self.krate.index.get(id).and_then(|i| i.name.as_deref());
             let rank = |p: &PublicPath| {
                 let renamed = own_name.is_some_and(|n| !p.path.ends_with(&format!("::{n}")));

@@ -1,0 +1,379 @@
+//! Every rule of `cargo atomic diff`, on an old/new pair written from the Cargo book's SemVer
+//! chapter, and every equivalent rewrite, on a pair that must produce no finding.
+//!
+//! Each case is one crate in two generated workspaces (`old/`, `new/`); one `cargo atomic diff
+//! --baseline-path old --message-format json` run serves all cases. A case asserts the exact
+//! set of (rule, bump, path) it produces: nothing missing, nothing extra.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use crate::support::Project;
+
+struct Case {
+    name: &'static str,
+    old: &'static str,
+    new: &'static str,
+    /// Extra manifest text (old, new): `[features]`, `[dependencies]`, `[lib]`.
+    manifest: (&'static str, &'static str),
+    expect: &'static [(&'static str, &'static str, &'static str)],
+}
+
+macro_rules! cases {
+    ($($name:ident: $old:expr => $new:expr, $(manifest: $mo:expr => $mn:expr,)? expect [$(($rule:literal, $bump:literal, $path:literal)),* $(,)?];)*) => {
+        const CASES: &[Case] = &[$(Case {
+            name: stringify!($name),
+            old: $old,
+            new: $new,
+            manifest: cases!(@manifest $($mo, $mn)?),
+            expect: &[$(($rule, $bump, $path)),*],
+        }),*];
+        $(#[test] fn $name() { check(stringify!($name)); })*
+    };
+    (@manifest) => { ("", "") };
+    (@manifest $mo:expr, $mn:expr) => { ($mo, $mn) };
+}
+
+type Findings = BTreeMap<String, Vec<(String, String, String, String)>>;
+
+/// Runs the one diff over all cases; findings by crate: (rule, bump, path, message).
+fn outcome() -> &'static Findings {
+    static OUTCOME: OnceLock<Findings> = OnceLock::new();
+    OUTCOME.get_or_init(|| {
+        let root = Project::kept("rules");
+        for (side, pick) in [("old", 0), ("new", 1)] {
+            let mut members: Vec<String> = CASES.iter().map(|c| format!("\"{}\"", c.name)).collect();
+            members.push("\"helper\"".to_string());
+            root.file_if_changed(
+                &format!("{side}/Cargo.toml"),
+                &format!("[workspace]\nmembers = [{}]\nresolver = \"2\"\n", members.join(", ")),
+            );
+            root.file_if_changed(
+                &format!("{side}/helper/Cargo.toml"),
+                "[package]\nname = \"helper\"\nversion = \"1.0.0\"\nedition = \"2021\"\npublish = false\n",
+            );
+            root.file_if_changed(&format!("{side}/helper/src/lib.rs"), "pub fn help() {}\n");
+            for c in CASES {
+                let (src, extra) = if pick == 0 { (c.old, c.manifest.0) } else { (c.new, c.manifest.1) };
+                root.file_if_changed(
+                    &format!("{side}/{}/Cargo.toml", c.name),
+                    &format!(
+                        "[package]\nname = \"{}\"\nversion = \"1.0.0\"\nedition = \"2021\"\npublish = [\"local\"]\n{extra}",
+                        c.name
+                    ),
+                );
+                root.file_if_changed(&format!("{side}/{}/src/lib.rs", c.name), src);
+            }
+        }
+        let run = root.atomic(&[
+            "diff",
+            "--workspace",
+            "--manifest-path",
+            "new/Cargo.toml",
+            "--baseline-path",
+            "old",
+            "--message-format",
+            "json",
+        ]);
+        run.assert_code(0);
+        let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("diff prints JSON");
+        let mut out = Findings::new();
+        for krate in doc["crates"].as_array().unwrap() {
+            let name = krate["package"].as_str().unwrap().to_string();
+            let findings = krate["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| {
+                    let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+                    (s("rule"), s("bump"), s("path"), format!("`{}` {}", s("subject"), s("detail")))
+                })
+                .collect();
+            out.insert(name, findings);
+        }
+        out
+    })
+}
+
+fn check(name: &str) {
+    let case = CASES.iter().find(|c| c.name == name).unwrap();
+    let findings = outcome().get(name).unwrap_or_else(|| panic!("no result for {name}"));
+    let mut got: Vec<(String, String, String)> =
+        findings.iter().map(|(r, b, p, _)| (r.clone(), b.clone(), p.clone())).collect();
+    got.sort();
+    let mut want: Vec<(String, String, String)> = case
+        .expect
+        .iter()
+        .map(|(r, b, p)| {
+            let path = if p.is_empty() { name.to_string() } else { format!("{name}::{p}") };
+            (r.to_string(), b.to_string(), path)
+        })
+        .collect();
+    want.sort();
+    let messages: Vec<&String> = findings.iter().map(|(.., m)| m).collect();
+    assert_eq!(got, want, "{name}: findings differ; messages:\n{messages:#?}");
+}
+
+cases! {
+    // ---- items ----------------------------------------------------------------------------
+    item_removed: "pub fn f() {}\npub fn g() {}\n" => "pub fn g() {}\n",
+        expect [("item-removed", "major", "f")];
+    item_moved_to_another_module: "pub mod a { pub fn f() {} }\n" => "pub mod b { pub fn f() {} }\n",
+        expect [("item-removed", "major", "a"), ("item-added", "minor", "b")];
+    reexport_removed: "pub mod m { pub struct S; }\npub use m::S;\n" => "pub mod m { pub struct S; }\n",
+        expect [("item-removed", "major", "S")];
+    item_made_hidden: "pub fn f() {}\n" => "#[doc(hidden)]\npub fn f() {}\n",
+        expect [("item-made-hidden", "major", "f")];
+    item_kind_changed: "pub struct T;\n" => "pub enum T { A }\n",
+        expect [("item-kind-changed", "major", "T")];
+    item_added: "pub fn f() {}\n" => "pub fn f() {}\npub fn g() {}\n",
+        expect [("item-added", "minor", "g")];
+    macro_removed: "#[macro_export]\nmacro_rules! m { () => {} }\npub fn keep() {}\n" => "pub fn keep() {}\n",
+        expect [("macro-removed", "major", "m")];
+    reexport_target_changed: "pub use std::collections::HashMap as Map;\n" => "pub use std::collections::BTreeMap as Map;\n",
+        expect [("reexport-target-changed", "major", "Map")];
+    // ---- layout ---------------------------------------------------------------------------
+    repr_c_removed: "#[repr(C)]\npub struct S { pub a: u8 }\n" => "pub struct S { pub a: u8 }\n",
+        expect [("repr-c-removed", "major", "S")];
+    repr_c_added: "pub struct S { pub a: u8 }\n" => "#[repr(C)]\npub struct S { pub a: u8 }\n",
+        expect [("repr-c-added", "minor", "S")];
+    repr_c_fields_reordered: "#[repr(C)]\npub struct S { pub a: u8, pub b: u16 }\n" => "#[repr(C)]\npub struct S { pub b: u16, pub a: u8 }\n",
+        expect [("repr-c-fields-reordered", "major", "S")];
+    repr_int_removed: "#[repr(u8)]\npub enum E { A, B }\n" => "pub enum E { A, B }\n",
+        expect [("repr-int-removed", "major", "E")];
+    repr_int_changed: "#[repr(u8)]\npub enum E { A, B }\n" => "#[repr(u16)]\npub enum E { A, B }\n",
+        expect [("repr-int-changed", "major", "E")];
+    repr_int_added: "pub enum E { A, B }\n" => "#[repr(u8)]\npub enum E { A, B }\n",
+        expect [("repr-int-added", "minor", "E")];
+    repr_transparent_removed: "#[repr(transparent)]\npub struct S(pub u32);\n" => "pub struct S(pub u32);\n",
+        expect [("repr-transparent-removed", "major", "S")];
+    repr_transparent_added: "pub struct S(pub u32);\n" => "#[repr(transparent)]\npub struct S(pub u32);\n",
+        expect [("repr-transparent-added", "minor", "S")];
+    repr_packed_added: "pub struct S { pub a: u8, pub b: u32 }\n" => "#[repr(packed)]\npub struct S { pub a: u8, pub b: u32 }\n",
+        expect [("repr-packed-added", "major", "S")];
+    repr_packed_removed: "#[repr(packed)]\npub struct S { pub a: u8, pub b: u32 }\n" => "pub struct S { pub a: u8, pub b: u32 }\n",
+        expect [("repr-packed-removed", "major", "S")];
+    repr_packed_changed: "#[repr(packed(2))]\npub struct S { pub a: u8, pub b: u32 }\n" => "#[repr(packed(4))]\npub struct S { pub a: u8, pub b: u32 }\n",
+        expect [("repr-packed-changed", "major", "S")];
+    repr_align_added: "pub struct S { pub a: u8 }\n" => "#[repr(align(8))]\npub struct S { pub a: u8 }\n",
+        expect [("repr-align-added", "major", "S")];
+    repr_align_removed: "#[repr(align(8))]\npub struct S { pub a: u8 }\n" => "pub struct S { pub a: u8 }\n",
+        expect [("repr-align-removed", "major", "S")];
+    repr_align_changed: "#[repr(align(8))]\npub struct S { pub a: u8 }\n" => "#[repr(align(16))]\npub struct S { pub a: u8 }\n",
+        expect [("repr-align-changed", "major", "S")];
+    enum_discriminant_changed: "pub enum E { A = 1, B = 2 }\n" => "pub enum E { A = 1, B = 3 }\n",
+        expect [("enum-discriminant-changed", "major", "E::B")];
+    // ---- structs and unions ---------------------------------------------------------------
+    pub_field_removed: "pub struct S { pub a: u8, pub b: u8 }\n" => "pub struct S { pub a: u8 }\n",
+        expect [("pub-field-removed", "major", "S")];
+    pub_field_made_private: "pub struct S { pub a: u8, pub b: u8 }\n" => "pub struct S { pub a: u8, b: u8 }\n",
+        expect [("pub-field-removed", "major", "S"), ("struct-private-field-added-when-public", "major", "S")];
+    field_type_changed: "pub struct S { pub a: u8 }\npub struct T(pub u8);\n" => "pub struct S { pub a: u16 }\npub struct T(pub u16);\n",
+        expect [("field-type-changed", "major", "S"), ("field-type-changed", "major", "T")];
+    union_field_type_changed: "pub union U { pub a: u32, pub b: f32 }\n" => "pub union U { pub a: u64, pub b: f32 }\n",
+        expect [("field-type-changed", "major", "U")];
+    generic_generalize_identical: "pub struct Foo(pub u8);\n" => "pub struct Foo<T = u8>(pub T);\n",
+        expect [("generic-generalize-identical", "minor", "Foo"), ("type-generic-param-added-default", "minor", "Foo")];
+    struct_private_field_added_when_public: "pub struct Foo { pub f1: i32 }\n" => "pub struct Foo { pub f1: i32, f2: i32 }\n",
+        expect [("struct-private-field-added-when-public", "major", "Foo")];
+    struct_pub_field_added_when_no_private: "pub struct Foo { pub f1: i32 }\n" => "pub struct Foo { pub f1: i32, pub f2: i32 }\n",
+        expect [("struct-pub-field-added-when-no-private", "major", "Foo")];
+    struct_pub_field_added_with_private: "pub struct Foo { pub f1: i32, f2: i32 }\n" => "pub struct Foo { pub f1: i32, f2: i32, pub f3: i32 }\n",
+        expect [("struct-pub-field-added", "minor", "Foo")];
+    struct_kind_changed: "pub struct S(pub u8);\n" => "pub struct S { pub a: u8 }\n",
+        expect [("struct-kind-changed", "major", "S")];
+    struct_tuple_normal_with_private: "pub struct Foo(i32);\n" => "pub struct Foo { f1: i32 }\n",
+        expect [("struct-tuple-normal-with-private", "minor", "Foo")];
+    // ---- enums ----------------------------------------------------------------------------
+    enum_variant_added: "pub enum E { Variant1 }\n" => "pub enum E { Variant1, Variant2 }\n",
+        expect [("enum-variant-added", "major", "E::Variant2")];
+    enum_variant_added_non_exhaustive: "#[non_exhaustive]\npub enum E { Variant1 }\n" => "#[non_exhaustive]\npub enum E { Variant1, Variant2 }\n",
+        expect [("enum-variant-added-non-exhaustive", "minor", "E::Variant2")];
+    enum_variant_removed: "pub enum E { A, B }\n" => "pub enum E { A }\n",
+        expect [("enum-variant-removed", "major", "E::B")];
+    enum_variant_fields_added: "pub enum E { Variant1 { f1: i32 }, T(u8) }\n" => "pub enum E { Variant1 { f1: i32, f2: i32 }, T(u8, u8) }\n",
+        expect [("enum-variant-fields-added", "major", "E::Variant1"), ("enum-variant-fields-added", "major", "E::T")];
+    enum_variant_field_removed: "pub enum E { V { a: u8, b: u8 } }\n" => "pub enum E { V { a: u8 } }\n",
+        expect [("enum-variant-field-removed", "major", "E::V")];
+    enum_variant_field_type_changed: "pub enum E { V(u8) }\n" => "pub enum E { V(u16) }\n",
+        expect [("enum-variant-field-type-changed", "major", "E::V")];
+    enum_variant_kind_changed: "pub enum E { V(u8) }\n" => "pub enum E { V { a: u8 } }\n",
+        expect [("enum-variant-kind-changed", "major", "E::V")];
+    // ---- traits ---------------------------------------------------------------------------
+    trait_item_added_no_default: "pub trait Trait {}\n" => "pub trait Trait { fn foo(&self); }\n",
+        expect [("trait-item-added-no-default", "major", "Trait::foo")];
+    sealed_trait_item_added: "mod private { pub trait Sealed {} }\npub trait Trait: private::Sealed {}\n" => "mod private { pub trait Sealed {} }\npub trait Trait: private::Sealed { fn foo(&self); }\n",
+        expect [("sealed-trait-item-added", "minor", "Trait::foo")];
+    trait_item_added_default: "pub trait Trait {}\n" => "pub trait Trait { fn foo(&self) {} }\n",
+        expect [("trait-item-added-default", "minor", "Trait::foo")];
+    trait_item_removed: "pub trait Trait { fn foo(&self); fn bar(&self); }\n" => "pub trait Trait { fn foo(&self); }\n",
+        expect [("trait-item-removed", "major", "Trait::bar")];
+    trait_item_signature_changed: "pub trait Trait { type Out: Clone; const N: u8; fn f(&self, x: u8); }\n" => "pub trait Trait { type Out: Clone + Send; const N: u16; fn f(&self, x: u16); }\n",
+        expect [("trait-item-signature-changed", "major", "Trait::f"), ("trait-item-signature-changed", "major", "Trait::Out"), ("trait-item-signature-changed", "major", "Trait::N")];
+    trait_method_bound_loosened: "pub trait Trait { fn f<T: Clone>(&self, t: T); }\n" => "pub trait Trait { fn f<T>(&self, t: T); }\n",
+        expect [("trait-item-signature-changed", "major", "Trait::f")];
+    trait_item_default_removed: "pub trait Trait { fn foo(&self) {} }\n" => "pub trait Trait { fn foo(&self); }\n",
+        expect [("trait-item-default-removed", "major", "Trait::foo")];
+    trait_item_default_added: "pub trait Trait { fn foo(&self); }\n" => "pub trait Trait { fn foo(&self) {} }\n",
+        expect [("trait-item-default-added", "minor", "Trait::foo")];
+    trait_supertrait_added: "pub trait Trait {}\n" => "pub trait Trait: Send {}\n",
+        expect [("trait-supertrait-added", "major", "Trait")];
+    trait_supertrait_removed: "pub trait Trait: Send {}\n" => "pub trait Trait {}\n",
+        expect [("trait-supertrait-removed", "major", "Trait")];
+    trait_generic_param_added: "pub trait Trait {}\n" => "pub trait Trait<T> {}\n",
+        expect [("trait-generic-param-added", "major", "Trait")];
+    trait_generic_param_added_default: "pub trait Trait {}\n" => "pub trait Trait<T = i32> {}\n",
+        expect [("trait-generic-param-added-default", "minor", "Trait")];
+    trait_no_longer_dyn_compatible: "pub trait Trait { fn f(&self); }\n" => "pub trait Trait { fn f(&self); fn g<T>(&self, t: T) {} }\n",
+        expect [("trait-no-longer-dyn-compatible", "major", "Trait"), ("trait-item-added-default", "minor", "Trait::g")];
+    trait_unsafe_changed: "pub trait Trait {}\n" => "pub unsafe trait Trait {}\n",
+        expect [("trait-unsafe-changed", "major", "Trait")];
+    trait_newly_sealed: "pub trait Trait {}\n" => "mod private { pub trait Sealed {} }\npub trait Trait: private::Sealed {}\n",
+        expect [("trait-newly-sealed", "major", "Trait"), ("trait-supertrait-added", "major", "Trait")];
+    // ---- implementations ------------------------------------------------------------------
+    inherent_item_added: "pub struct S;\nimpl S {}\n" => "pub struct S;\nimpl S { pub fn f(&self) {} pub const C: u8 = 1; }\n",
+        expect [("inherent-item-added", "minor", "S::f"), ("inherent-item-added", "minor", "S::C")];
+    trait_impl_removed: "#[derive(Clone)]\npub struct S;\n" => "pub struct S;\n",
+        expect [("trait-impl-removed", "major", "S")];
+    trait_impl_instance_removed: "pub struct S;\nimpl From<u8> for S { fn from(_: u8) -> S { S } }\n" => "pub struct S;\nimpl From<u16> for S { fn from(_: u16) -> S { S } }\n",
+        expect [("trait-impl-removed", "major", "S"), ("trait-impl-added", "minor", "S")];
+    auto_trait_impl_removed: "pub struct S { a: u8 }\n" => "pub struct S { a: *const u8 }\n",
+        expect [("auto-trait-impl-removed", "major", "S"), ("auto-trait-impl-removed", "major", "S")];
+    trait_impl_added: "pub struct S;\n" => "#[derive(Debug)]\npub struct S;\n",
+        expect [("trait-impl-added", "minor", "S")];
+    trait_impl_assoc_type_changed: "pub struct S;\nimpl Iterator for S { type Item = u8; fn next(&mut self) -> Option<u8> { None } }\n" => "pub struct S;\nimpl Iterator for S { type Item = u16; fn next(&mut self) -> Option<u16> { None } }\n",
+        expect [("trait-impl-assoc-type-changed", "major", "S")];
+    // ---- generics -------------------------------------------------------------------------
+    generic_bounds_tightened: "pub fn f<T>(t: T) -> T { t }\npub struct Foo<A> { pub f1: A }\n" => "pub fn f<T: Clone>(t: T) -> T { t }\npub struct Foo<A: Eq> { pub f1: A }\n",
+        expect [("generic-bounds-tightened", "major", "f"), ("generic-bounds-tightened", "major", "Foo")];
+    generic_bounds_loosened: "pub fn f<T: Clone>(t: T) -> T { t }\n" => "pub fn f<T>(t: T) -> T { t }\n",
+        expect [("generic-bounds-loosened", "minor", "f")];
+    type_generic_param_added: "pub struct S { pub a: u8, b: () }\n" => "pub struct S<T> { pub a: u8, b: std::marker::PhantomData<T> }\n",
+        expect [("type-generic-param-added", "major", "S")];
+    type_generic_param_added_default: "pub struct S { pub a: u8, b: () }\n" => "pub struct S<T = u8> { pub a: u8, b: std::marker::PhantomData<T> }\n",
+        expect [("type-generic-param-added-default", "minor", "S")];
+    generic_params_reordered: "pub fn f<A, B>(a: A, b: B) {}\n" => "pub fn f<B, A>(a: A, b: B) {}\n",
+        expect [("generic-params-removed-or-reordered", "major", "f")];
+    // ---- functions ------------------------------------------------------------------------
+    fn_params_changed: "pub fn foo() {}\n" => "pub fn foo(x: i32) { let _ = x; }\n",
+        expect [("fn-params-changed", "major", "foo")];
+    fn_param_type_changed: "pub fn f(a: u8) {}\n" => "pub fn f(a: u16) {}\n",
+        expect [("fn-param-type-changed", "major", "f")];
+    fn_generalize_compatible: "pub fn foo(x: u8) -> u8 { x }\n" => "pub fn foo<T: Into<u8>>(x: T) -> u8 { x.into() }\n",
+        expect [("fn-generalize-compatible", "minor", "foo"), ("fn-generic-param-added", "minor", "foo")];
+    fn_generalize_mismatch: "pub fn foo(v: Vec<u8>) { let _ = v; }\n" => "pub fn foo<T: Copy + IntoIterator<Item = u8>>(v: T) { let _ = v; }\n",
+        expect [("fn-param-type-changed", "major", "foo"), ("fn-generic-param-added", "minor", "foo")];
+    fn_return_type_changed: "pub fn f() -> u8 { 0 }\n" => "pub fn f() -> u16 { 0 }\n",
+        expect [("fn-return-type-changed", "major", "f")];
+    fn_receiver_changed: "pub struct S;\nimpl S { pub fn f(&self) {} }\n" => "pub struct S;\nimpl S { pub fn f(&mut self) {} }\n",
+        expect [("fn-receiver-changed", "major", "S::f")];
+    fn_generic_param_added: "pub fn foo() {}\n" => "pub fn foo<T: Copy + std::fmt::Debug>() {}\n",
+        expect [("fn-generic-param-added", "minor", "foo")];
+    fn_const_removed: "pub const fn f() -> u8 { 1 }\n" => "pub fn f() -> u8 { 1 }\n",
+        expect [("fn-const-removed", "major", "f")];
+    fn_const_added: "pub fn f() -> u8 { 1 }\n" => "pub const fn f() -> u8 { 1 }\n",
+        expect [("fn-const-added", "minor", "f")];
+    fn_unsafe_added: "pub fn f() {}\n" => "/// # Safety\n/// Never.\npub unsafe fn f() {}\n",
+        expect [("fn-unsafe-added", "major", "f")];
+    fn_unsafe_removed: "/// # Safety\n/// Never.\npub unsafe fn f() {}\n" => "pub fn f() {}\n",
+        expect [("fn-unsafe-removed", "minor", "f")];
+    fn_abi_changed: "pub extern \"C\" fn f() {}\n" => "pub fn f() {}\n",
+        expect [("fn-abi-changed", "major", "f")];
+    fn_async_changed: "pub fn f() -> u8 { 1 }\n" => "pub async fn f() -> u8 { 1 }\n",
+        expect [("fn-async-changed", "major", "f")];
+    fn_variadic_changed: "extern \"C\" { pub fn f(x: i32, ...); }\n" => "extern \"C\" { pub fn f(x: i32); }\n",
+        expect [("fn-variadic-changed", "major", "f")];
+    // ---- aliases, consts, statics, macros -------------------------------------------------
+    type_alias_retargeted: "pub type A = u8;\n" => "pub type A = u16;\n",
+        expect [("type-alias-retargeted", "major", "A")];
+    const_type_changed: "pub const C: u8 = 1;\npub struct S;\nimpl S { pub const D: u8 = 1; }\n" => "pub const C: u16 = 1;\npub struct S;\nimpl S { pub const D: u16 = 1; }\n",
+        expect [("const-type-changed", "major", "C"), ("const-type-changed", "major", "S::D")];
+    static_type_changed: "pub static S: u8 = 1;\n" => "pub static S: u16 = 1;\n",
+        expect [("static-type-changed", "major", "S")];
+    static_mut_changed: "pub static S: u8 = 1;\n" => "pub static mut S: u8 = 1;\n",
+        expect [("static-mut-changed", "major", "S")];
+    proc_macro_kind_changed: "use proc_macro::TokenStream;\n#[proc_macro]\npub fn m(i: TokenStream) -> TokenStream { i }\n" => "use proc_macro::TokenStream;\n#[proc_macro_attribute]\npub fn m(_a: TokenStream, i: TokenStream) -> TokenStream { i }\n",
+        manifest: "[lib]\nproc-macro = true\n" => "[lib]\nproc-macro = true\n",
+        expect [("proc-macro-kind-changed", "major", "m")];
+    derive_helper_removed: "use proc_macro::TokenStream;\n#[proc_macro_derive(D, attributes(a, b))]\npub fn d(_i: TokenStream) -> TokenStream { TokenStream::new() }\n" => "use proc_macro::TokenStream;\n#[proc_macro_derive(D, attributes(a))]\npub fn d(_i: TokenStream) -> TokenStream { TokenStream::new() }\n",
+        manifest: "[lib]\nproc-macro = true\n" => "[lib]\nproc-macro = true\n",
+        expect [("derive-helper-removed", "major", "D")];
+    // ---- attributes -----------------------------------------------------------------------
+    non_exhaustive_added: "pub struct S { pub a: u8 }\npub enum E { A }\npub enum V { X { a: u8 } }\n" => "#[non_exhaustive]\npub struct S { pub a: u8 }\n#[non_exhaustive]\npub enum E { A }\npub enum V { #[non_exhaustive] X { a: u8 } }\n",
+        expect [("non-exhaustive-added", "major", "S"), ("non-exhaustive-added", "major", "E"), ("non-exhaustive-added", "major", "V::X")];
+    non_exhaustive_added_with_private_fields: "pub struct S { pub a: u8, b: u8 }\n" => "#[non_exhaustive]\npub struct S { pub a: u8, b: u8 }\n",
+        expect [];
+    deprecated_added: "pub fn f() {}\n" => "#[deprecated]\npub fn f() {}\n",
+        expect [("deprecated-added", "minor", "f")];
+    must_use_added: "pub fn f() -> u8 { 0 }\n" => "#[must_use]\npub fn f() -> u8 { 0 }\n",
+        expect [("must-use-added", "minor", "f")];
+    // ---- Cargo ----------------------------------------------------------------------------
+    cargo_feature_removed: "" => "",
+        manifest: "[features]\nlogging = []\n" => "",
+        expect [("cargo-feature-removed", "major", "")];
+    cargo_feature_no_longer_default: "" => "",
+        manifest: "[features]\ndefault = [\"std\"]\nstd = []\n" => "[features]\ndefault = []\nstd = []\n",
+        expect [("cargo-feature-no-longer-default", "major", "")];
+    cargo_feature_no_longer_enables: "" => "",
+        manifest: "[features]\nfull = [\"a\", \"b\"]\na = []\nb = []\n" => "[features]\nfull = [\"a\"]\na = []\nb = []\n",
+        expect [("cargo-feature-no-longer-enables", "major", "")];
+    cargo_feature_added: "" => "",
+        manifest: "" => "[features]\nextra = []\n",
+        expect [("cargo-feature-added", "minor", "")];
+    cargo_optional_dependency_removed: "" => "",
+        manifest: "[dependencies]\nhelper = { path = \"../helper\", optional = true }\n" => "",
+        expect [("cargo-optional-dependency-removed", "minor", "")];
+    // ---- equivalent rewrites: no finding --------------------------------------------------
+    same_items_reordered: "pub fn a() {}\npub struct B { pub x: u8 }\npub fn c() {}\n" => "pub fn c() {}\npub fn a() {}\npub struct B { pub x: u8 }\n",
+        expect [];
+    params_renamed: "pub fn f(interface: &str, operation: &str) {}\npub trait T { fn g(&self, a: u8); }\n" => "pub fn f(name: &str, op: &str) {}\npub trait T { fn g(&self, b: u8); }\n",
+        expect [];
+    bounds_inline_or_where: "pub fn f<T: Clone + Send>(t: T) -> T { t }\npub struct S<T: Copy>(pub T);\n" => "pub fn f<T>(t: T) -> T where T: Send, T: Clone { t }\npub struct S<T>(pub T) where T: Copy;\n",
+        expect [];
+    item_moved_keeping_paths: "pub struct Config { pub name: String }\nimpl Config { pub fn new() -> Config { Config { name: String::new() } } }\n" => "mod config {\n    pub struct Config { pub name: String }\n    impl Config { pub fn new() -> Self { Config { name: String::new() } } }\n}\npub use config::Config;\n",
+        expect [];
+    private_items_changed: "pub fn f() -> u8 { helper() }\nfn helper() -> u8 { 1 }\npub struct S { pub a: u8, b: u8 }\n" => "pub fn f() -> u8 { other(2) }\nfn other(x: u8) -> u8 { x }\npub struct S { pub a: u8, b: u16, c: () }\n",
+        expect [];
+    doc_comments_changed: "/// One.\npub fn f() {}\n" => "/// Two, longer.\n///\n/// With an example.\npub fn f() {}\n",
+        expect [];
+    default_repr_fields_reordered: "pub struct S { pub a: u8, pub b: u16 }\n" => "pub struct S { pub b: u16, pub a: u8 }\n",
+        expect [];
+    hidden_items_changed: "#[doc(hidden)]\npub fn internal(a: u8) {}\npub fn f() {}\n" => "#[doc(hidden)]\npub fn internal(a: u16, b: u8) {}\npub fn f() {}\n",
+        expect [];
+}
+
+/// Every rule has a case here, and every rule's anchor is a section of the SemVer chapter that
+/// ships with the toolchain.
+#[test]
+fn every_rule_is_exercised_and_anchored_in_the_chapter() {
+    let covered: std::collections::BTreeSet<&str> =
+        CASES.iter().flat_map(|c| c.expect.iter().map(|(r, _, _)| *r)).collect();
+    let missing: Vec<&str> =
+        cargo_atomic::diff::RULES.iter().map(|r| r.id).filter(|id| !covered.contains(id)).collect();
+    assert!(missing.is_empty(), "rules without a fixture case: {missing:?}");
+
+    let sysroot = std::process::Command::new("rustc").args(["--print", "sysroot"]).output().unwrap();
+    let sysroot = String::from_utf8(sysroot.stdout).unwrap();
+    let chapter = std::path::Path::new(sysroot.trim()).join("share/doc/rust/html/cargo/reference/semver.html");
+    let Ok(html) = std::fs::read_to_string(&chapter) else {
+        eprintln!("the toolchain's docs are not installed ({}); anchors not checked", chapter.display());
+        return;
+    };
+    for rule in cargo_atomic::diff::RULES {
+        assert!(
+            html.contains(&format!("id=\"{}\"", rule.anchor)),
+            "{}: no section #{} in the chapter",
+            rule.id,
+            rule.anchor
+        );
+    }
+    for case in CASES {
+        for (rule, bump, _) in case.expect {
+            let r = cargo_atomic::diff::RULES
+                .iter()
+                .find(|r| r.id == *rule)
+                .unwrap_or_else(|| panic!("unknown rule {rule}"));
+            assert_eq!(r.bump.name(), *bump, "{}: {rule} is {}", case.name, r.bump);
+        }
+    }
+}
