@@ -406,11 +406,11 @@ fn from_registry_baselines(
                     .collect();
                 if missing.is_empty() {
                     bail!(
-                        "cannot look up the published versions of {}:\n{}\nhint: tag releases as `{}`, or pass \
+                        "cannot look up the published versions of {}:\n{}\nhint: tag releases (as `{}`), or pass \
                          --baseline-rev, --baseline-path or --baseline-version",
                         wanted.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", "),
                         stderr.trim(),
-                        tag_formats(ws)[0]
+                        tag_name(ws, &wanted[0].name, &wanted[0].version)
                     );
                 }
                 if let Some(v) = version {
@@ -554,6 +554,7 @@ fn write_probe_manifest(dir: &Path, members: &[&Member], exact: Option<&semver::
 fn not_published(stderr: &str, alias: &str, name: &str) -> bool {
     stderr.contains(&format!("no matching package named `{name}` found"))
         || stderr.contains(&format!("failed to select a version for the requirement `{alias} = "))
+        || stderr.contains(&format!("failed to select a version for the requirement `{name} = "))
 }
 
 fn lib_name(pkg: &cargo_metadata::Package) -> Option<String> {

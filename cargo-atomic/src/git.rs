@@ -102,6 +102,7 @@ impl Repo {
 
     /// Lines of `git grep -n` for a regular expression at a revision under a path.
     pub fn grep(&self, rev: &str, pattern: &str, under: &str) -> anyhow::Result<Vec<(String, usize)>> {
+        let under = if under.is_empty() { "." } else { under };
         let out = self.git(&["grep", "-n", "-E", pattern, rev, "--", under])?;
         let text = String::from_utf8_lossy(&out.stdout);
         Ok(text

@@ -2,6 +2,9 @@
 //! rustdoc. Expected outputs are inline (`SNAPSHOTS=overwrite cargo test` rewrites them; review
 //! the diff before committing).
 
+mod diff;
+#[allow(dead_code)] // the publish tests use the fault injection
+mod registry;
 mod rules;
 mod snapshot;
 mod snapshot_kinds;

@@ -1,0 +1,364 @@
+//! `cargo atomic diff`: baselines (tags, revisions, checkouts, the registry), output, exit codes.
+
+use snapbox::{assert_data_eq, str};
+
+use crate::registry::Registry;
+use crate::support::{single_crate, Project, Run};
+
+const V1: &str = r#"use std::fmt;
+
+#[derive(Debug)]
+pub struct Error;
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("error")
+    }
+}
+
+pub const LIMIT: usize = 8;
+
+pub fn execute_operation(interface: &str, operation: &str) -> Result<(), Error> {
+    let _ = (interface, operation);
+    Ok(())
+}
+"#;
+
+/// V1 with `timeout` added to `execute_operation` and `LIMIT` removed.
+const V2: &str = r#"use std::fmt;
+use std::time::Duration;
+
+#[derive(Debug)]
+pub struct Error;
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("error")
+    }
+}
+
+pub fn execute_operation(interface: &str, operation: &str, timeout: Duration) -> Result<(), Error> {
+    let _ = (interface, operation, timeout);
+    Ok(())
+}
+"#;
+
+fn json(run: &Run) -> serde_json::Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", run.stdout, run.stderr))
+}
+
+/// A git repository with `demo` 1.0.0 (V1) committed.
+fn released(with_snapshot: bool, tag: &str) -> Project {
+    let p = single_crate(V1);
+    p.file("Cargo.toml", &p.read("Cargo.toml").replace("version = \"0.1.0\"", "version = \"1.0.0\""));
+    p.git(&["init", "-q", "-b", "main"]);
+    if with_snapshot {
+        p.atomic(&["snapshot", "-q"]).assert_code(0);
+    }
+    p.file(".gitignore", "target/\n");
+    p.git(&["add", "-A"]);
+    p.git(&["commit", "-q", "-m", "release 1.0.0"]);
+    p.git(&["tag", tag]);
+    p
+}
+
+#[test]
+fn last_release_tag_with_a_committed_snapshot_is_the_default_baseline() {
+    let p = released(true, "demo-v1.0.0");
+    p.file("src/lib.rs", V2);
+    let run = p.atomic(&["diff", "--message-format", "json"]);
+    run.assert_code(0);
+    let doc = json(&run);
+    let krate = &doc["crates"][0];
+    assert_eq!(krate["baseline"]["kind"], "tag");
+    assert_eq!(krate["baseline"]["reference"], "demo-v1.0.0");
+    assert_eq!(krate["baseline"]["from"], "snapshot");
+    assert_eq!(krate["baseline"]["version"], "1.0.0");
+    assert_eq!(krate["required_bump"], "major");
+    let findings = krate["findings"].as_array().unwrap();
+    let arity = findings.iter().find(|f| f["rule"] == "fn-params-changed").expect("the new parameter is found");
+    assert_eq!(arity["path"], "demo::execute_operation");
+    assert_eq!(arity["detail"], "gained parameter `timeout: std::time::Duration`");
+    assert_eq!(arity["location"]["file"], "src/lib.rs");
+    assert_eq!(arity["location"]["line"], 13);
+    assert_eq!(arity["location_side"], "current");
+    assert_eq!(arity["reference"], "https://doc.rust-lang.org/cargo/reference/semver.html#fn-change-arity");
+    let removed = findings.iter().find(|f| f["rule"] == "item-removed").expect("the removed const is found");
+    assert_eq!(removed["path"], "demo::LIMIT");
+    assert_eq!(removed["location"]["line"], 12, "the removal is located in the tagged source");
+    assert_eq!(removed["location_side"], "baseline");
+    assert_eq!(removed["new"], serde_json::Value::Null);
+    assert_eq!(removed["old"], "pub const demo::LIMIT: usize");
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+}
+
+#[test]
+fn human_output_groups_by_crate_most_severe_first_with_a_summary() {
+    let p = released(true, "demo-v1.0.0");
+    p.file("src/lib.rs", &format!("{V2}\npub fn added() {{}}\n"));
+    let run = p.atomic(&["diff"]);
+    run.assert_code(0);
+    assert_data_eq!(
+        run.stderr,
+        str![[r#"
+ Documenting demo
+   Comparing demo 1.0.0 with baseline 1.0.0 (tag demo-v1.0.0)
+major[item-removed]: `const demo::LIMIT` was removed or is no longer importable at this path
+  --> src/lib.rs:12 (in tag demo-v1.0.0)
+   |
+   = old: pub const demo::LIMIT: usize
+   = rule: a public item was removed, renamed, or is no longer importable at this path
+   = see: https://doc.rust-lang.org/cargo/reference/semver.html#item-remove
+
+major[fn-params-changed]: `fn demo::execute_operation` gained parameter `timeout: std::time::Duration`
+  --> src/lib.rs:13
+   |
+   = old: pub fn demo::execute_operation(interface: &str, operation: &str) -> Result<(), demo::Error>
+   = new: pub fn demo::execute_operation(interface: &str, operation: &str, timeout: std::time::Duration) -> Result<(), demo::Error>
+   = rule: function parameters were added or removed
+   = see: https://doc.rust-lang.org/cargo/reference/semver.html#fn-change-arity
+
+minor[item-added]: `fn demo::added` was added
+  --> src/lib.rs:18
+   |
+   = new: pub fn demo::added()
+   = rule: a public item was added
+   = see: https://doc.rust-lang.org/cargo/reference/semver.html#item-new
+
+     Summary demo: major bump required (2 major, 1 minor changes)
+
+"#]]
+    );
+}
+
+#[test]
+fn a_tag_without_a_snapshot_documents_the_tagged_tree() {
+    // A single-crate repository may tag `v<version>`.
+    let p = released(false, "v1.0.0");
+    p.file("src/lib.rs", V2);
+    let doc = json(p.atomic(&["diff", "--message-format", "json"]).assert_code(0));
+    let krate = &doc["crates"][0];
+    assert_eq!(krate["baseline"]["reference"], "v1.0.0");
+    assert_eq!(krate["baseline"]["from"], "rustdoc");
+    let rules: Vec<&str> = krate["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["item-removed", "fn-params-changed"]);
+}
+
+#[test]
+fn the_newest_release_tag_not_above_the_manifest_version_is_used() {
+    let p = released(true, "demo-v1.0.0");
+    p.file("src/lib.rs", &format!("{V1}\npub fn added() {{}}\n"));
+    p.atomic(&["snapshot", "-q"]).assert_code(0);
+    p.file("Cargo.toml", &p.read("Cargo.toml").replace("version = \"1.0.0\"", "version = \"1.1.0\""));
+    p.git(&["commit", "-q", "-am", "release 1.1.0"]);
+    p.git(&["tag", "demo-v1.1.0"]);
+    // A tag for a later line, as on a maintenance branch, is not this branch's baseline.
+    p.git(&["tag", "demo-v2.0.0"]);
+    p.file("src/lib.rs", V1);
+    let doc = json(p.atomic(&["diff", "--message-format", "json"]).assert_code(0));
+    let krate = &doc["crates"][0];
+    assert_eq!(krate["baseline"]["reference"], "demo-v1.1.0");
+    assert_eq!(krate["findings"][0]["rule"], "item-removed");
+    assert_eq!(krate["findings"][0]["path"], "demo::added");
+}
+
+#[test]
+fn the_tag_format_is_configurable() {
+    let p = single_crate(V1);
+    p.file(
+        "Cargo.toml",
+        &(p.read("Cargo.toml") + "\n[workspace.metadata.atomic]\ntag-format = \"release/{crate}/{version}\"\n"),
+    );
+    p.git(&["init", "-q", "-b", "main"]);
+    p.atomic(&["snapshot", "-q"]).assert_code(0);
+    p.file(".gitignore", "target/\n");
+    p.git(&["add", "-A"]);
+    p.git(&["commit", "-q", "-m", "release"]);
+    p.git(&["tag", "release/demo/0.1.0"]);
+    p.file("src/lib.rs", V2);
+    let doc = json(p.atomic(&["diff", "--message-format", "json"]).assert_code(0));
+    assert_eq!(doc["crates"][0]["baseline"]["reference"], "release/demo/0.1.0");
+}
+
+#[test]
+fn baseline_rev_compares_with_a_revision() {
+    let p = released(true, "unrelated");
+    p.file("src/lib.rs", V2);
+    p.atomic(&["snapshot", "-q"]).assert_code(0);
+    p.git(&["commit", "-q", "-am", "timeout"]);
+    let doc = json(p.atomic(&["diff", "--baseline-rev", "HEAD~1", "--message-format", "json"]).assert_code(0));
+    let krate = &doc["crates"][0];
+    assert_eq!(krate["baseline"]["kind"], "rev");
+    assert_eq!(krate["baseline"]["reference"], "HEAD~1");
+    assert_eq!(krate["required_bump"], "major");
+    let doc = json(p.atomic(&["diff", "--baseline-rev", "HEAD", "--message-format", "json"]).assert_code(0));
+    assert_eq!(doc["crates"][0]["findings"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn baseline_path_compares_with_an_old_copy_of_the_crate() {
+    let old = single_crate(V1);
+    let p = single_crate(V2);
+    let run = p.atomic(&["diff", "--baseline-path", old.root().to_str().unwrap(), "--message-format", "json"]);
+    let doc = json(run.assert_code(0));
+    let krate = &doc["crates"][0];
+    assert_eq!(krate["baseline"]["kind"], "path");
+    assert_eq!(krate["baseline"]["from"], "rustdoc");
+    assert_eq!(krate["baseline"]["version"], "0.1.0");
+    let removed = krate["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "item-removed").unwrap();
+    let file = removed["location"]["file"].as_str().unwrap();
+    assert!(file.ends_with("/src/lib.rs") && file.starts_with(old.root().to_str().unwrap()), "{file}");
+}
+
+#[test]
+fn a_change_in_one_crate_shows_in_the_crate_that_reexports_it() {
+    let workspace = |core_src: &str| {
+        let p = Project::new();
+        p.file("Cargo.toml", "[workspace]\nmembers = [\"core\", \"facade\"]\nresolver = \"2\"\n")
+            .file("core/Cargo.toml", "[package]\nname = \"core\"\nversion = \"1.0.0\"\nedition = \"2021\"\npublish = [\"local\"]\n")
+            .file("core/src/lib.rs", core_src)
+            .file(
+                "facade/Cargo.toml",
+                "[package]\nname = \"facade\"\nversion = \"1.0.0\"\nedition = \"2021\"\npublish = [\"local\"]\n\n[dependencies]\ncore = { path = \"../core\", version = \"1.0.0\" }\n",
+            )
+            .file("facade/src/lib.rs", "pub use core::Config;\n");
+        p
+    };
+    let old = workspace("pub struct Config { pub retries: u32 }\n");
+    let new = workspace("pub struct Config { pub retries: u64 }\n");
+    let run = new.atomic(&[
+        "diff",
+        "--workspace",
+        "--baseline-path",
+        old.root().to_str().unwrap(),
+        "--message-format",
+        "json",
+    ]);
+    let doc = json(run.assert_code(0));
+    let facade = doc["crates"].as_array().unwrap().iter().find(|c| c["package"] == "facade").unwrap();
+    assert_eq!(facade["findings"][0]["rule"], "field-type-changed");
+    assert_eq!(facade["findings"][0]["path"], "facade::Config");
+    assert_eq!(facade["findings"][0]["detail"], "changed the type of field `retries` from `u32` to `u64`");
+}
+
+#[test]
+fn deny_sets_the_exit_code_by_severity() {
+    let old = single_crate(V1);
+    let minor = single_crate(&format!("{V1}\npub fn added() {{}}\n"));
+    let base = old.root().to_str().unwrap();
+    minor.atomic(&["diff", "-q", "--baseline-path", base, "--deny", "major"]).assert_code(0);
+    minor.atomic(&["diff", "-q", "--baseline-path", base, "--deny", "minor"]).assert_code(1);
+    minor.atomic(&["diff", "-q", "--baseline-path", base]).assert_code(0);
+    let major = single_crate(V2);
+    major.atomic(&["diff", "-q", "--baseline-path", base, "--deny", "major"]).assert_code(1);
+}
+
+#[test]
+fn a_crate_without_baseline_is_new() {
+    let p = single_crate(V1);
+    p.file("Cargo.toml", &p.read("Cargo.toml").replace("publish = [\"local\"]", "publish = false"));
+    let run = p.atomic(&["diff", "-p", "demo"]);
+    run.assert_code(0);
+    assert!(run.stderr.contains("Summary demo: new crate, no baseline"), "{}", run.stderr);
+    let doc = json(p.atomic(&["diff", "-p", "demo", "--message-format", "json"]).assert_code(0));
+    assert_eq!(doc["crates"][0]["baseline"], serde_json::Value::Null);
+    assert_eq!(doc["crates"][0]["required_bump"], serde_json::Value::Null);
+}
+
+#[test]
+fn bad_baselines_are_clear_errors() {
+    let p = released(true, "demo-v1.0.0");
+    let run = p.atomic(&["diff", "--baseline-rev", "no-such-rev"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("`no-such-rev` is not a revision of the repository"), "{}", run.stderr);
+
+    let not_a_crate = tempfile::tempdir().unwrap();
+    let run = p.atomic(&["diff", "--baseline-path", not_a_crate.path().to_str().unwrap()]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("is not a Cargo package or workspace: it has no Cargo.toml"), "{}", run.stderr);
+
+    // A snapshot written by a newer cargo-atomic, committed at the release tag.
+    let newer = p.read("atomic-api.txt").replace("schema 1", "schema 2");
+    p.file("atomic-api.txt", &newer);
+    p.git(&["commit", "-q", "-am", "newer"]);
+    p.git(&["tag", "-f", "demo-v1.0.0"]);
+    let run = p.atomic(&["diff"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("demo-v1.0.0:atomic-api.txt was written with snapshot schema 2, newer than this cargo-atomic reads (schema 1); upgrade cargo-atomic"),
+        "{}",
+        run.stderr
+    );
+
+    let run = p.atomic(&["diff", "--baseline-rev", "HEAD", "--baseline-path", "."]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("cannot be used with"), "{}", run.stderr);
+}
+
+#[test]
+fn registry_baselines_from_the_shipped_snapshot_or_the_documented_package() {
+    let registry = Registry::start();
+    let env: Vec<(&str, String)> = registry.env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let cargo = |p: &Project, args: &[&str]| {
+        let out = std::process::Command::new("cargo")
+            .args(args)
+            .current_dir(p.root())
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "cargo {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+
+    // `shipped` 1.0.0 is published with its snapshot inside the package.
+    let shipped = single_crate(V1);
+    shipped.file(
+        "Cargo.toml",
+        &shipped.read("Cargo.toml").replace("name = \"demo\"", "name = \"shipped\"").replace("0.1.0", "1.0.0"),
+    );
+    shipped.atomic_env(&["snapshot", "-q"], &env).assert_code(0);
+    cargo(&shipped, &["publish", "--registry", "local", "--allow-dirty", "--no-verify", "-q"]);
+    shipped.file("src/lib.rs", V2);
+    let doc = json(shipped.atomic_env(&["diff", "--message-format", "json"], &env).assert_code(0));
+    let krate = &doc["crates"][0];
+    assert_eq!(krate["baseline"]["kind"], "registry");
+    assert_eq!(krate["baseline"]["reference"], "local 1.0.0");
+    assert_eq!(krate["baseline"]["from"], "snapshot");
+    assert_eq!(krate["required_bump"], "major");
+
+    // `documented` 1.0.0 is published without one: the package itself is documented, once.
+    let documented = single_crate(V1);
+    documented.file(
+        "Cargo.toml",
+        &documented.read("Cargo.toml").replace("name = \"demo\"", "name = \"documented\"").replace("0.1.0", "1.0.0"),
+    );
+    cargo(&documented, &["publish", "--registry", "local", "--allow-dirty", "--no-verify", "-q"]);
+    documented.file("src/lib.rs", V2);
+    documented.file("Cargo.toml", &documented.read("Cargo.toml").replace("1.0.0", "1.1.0"));
+    let doc = json(documented.atomic_env(&["diff", "--message-format", "json"], &env).assert_code(0));
+    let krate = &doc["crates"][0];
+    assert_eq!(krate["baseline"]["reference"], "local 1.0.0");
+    assert_eq!(krate["baseline"]["from"], "rustdoc");
+    let rules: Vec<&str> = krate["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["item-removed", "fn-params-changed"]);
+    let cache = documented.path("target/atomic/baseline-cache");
+    assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 1, "the documented baseline is cached");
+
+    // An explicit version; a version the registry does not have.
+    let doc = json(
+        documented
+            .atomic_env(&["diff", "--baseline-version", "1.0.0", "--message-format", "json"], &env)
+            .assert_code(0),
+    );
+    assert_eq!(doc["crates"][0]["baseline"]["version"], "1.0.0");
+    let run = documented.atomic_env(&["diff", "--baseline-version", "0.9.0"], &env);
+    run.assert_code(2);
+    assert!(run.stderr.contains("version 0.9.0 of documented is not in the registry"), "{}", run.stderr);
+
+    // Never published: a new crate.
+    let fresh = single_crate(V1);
+    fresh.file("Cargo.toml", &fresh.read("Cargo.toml").replace("name = \"demo\"", "name = \"fresh\""));
+    let run = fresh.atomic_env(&["diff"], &env);
+    run.assert_code(0);
+    assert!(run.stderr.contains("fresh: new crate, no baseline"), "{}", run.stderr);
+}
