@@ -507,6 +507,9 @@ pub struct CrateApi {
     /// Definition path (`core::hidden::Thing`) → canonical public path (`core::Thing`), for every
     /// public item: how dependents that re-export or mention the item name it.
     pub canonical: std::collections::HashMap<String, String>,
+    /// Sibling workspace crates (lib names) this crate re-exports items of, with the first path
+    /// it re-exports them at.
+    pub reexports: BTreeMap<String, String>,
 }
 
 /// A place in the source tree: file relative to the workspace root, 1-based line.

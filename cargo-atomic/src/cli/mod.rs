@@ -4,6 +4,8 @@
 //! APIs, versions and releases are made in the stages, never here.
 
 mod api;
+mod bump;
+mod check;
 mod diff;
 mod snapshot;
 
@@ -50,6 +52,10 @@ enum Command {
     Api(api::ApiArgs),
     /// Show the API changes since each crate's baseline (last release), classified by SemVer rule.
     Diff(diff::DiffArgs),
+    /// The CI gate: check snapshots, changes, required bumps and the release train.
+    Check(check::CheckArgs),
+    /// Write the versions the release train requires into every affected manifest.
+    Bump(bump::BumpArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -146,6 +152,8 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Snapshot(args) => snapshot::run(&cli.global, args, &mut shell),
         Command::Api(args) => api::run(&cli.global, args, &mut shell),
         Command::Diff(args) => diff::run(&cli.global, args, &mut shell),
+        Command::Check(args) => check::run(&cli.global, args, &mut shell),
+        Command::Bump(args) => bump::run(&cli.global, args, &mut shell),
     };
     match result {
         Ok(code) => code,

@@ -3,6 +3,7 @@
 //! Renderers format; they never decide. The JSON schemas are documented in the README and
 //! versioned by their `schema` field.
 
+pub mod check;
 pub mod diff;
 
 /// Version of the JSON documents printed with `--message-format json`.

@@ -87,6 +87,7 @@ struct Normalizer<'a> {
     variant_parent: HashMap<rt::Id, rt::Id>,
     items: Vec<Item>,
     locations: HashMap<String, Location>,
+    reexports: BTreeMap<String, String>,
 }
 
 impl<'a> Normalizer<'a> {
@@ -120,6 +121,7 @@ impl<'a> Normalizer<'a> {
             variant_parent,
             items: Vec::new(),
             locations: HashMap::new(),
+            reexports: BTreeMap::new(),
         }
     }
 
@@ -179,7 +181,7 @@ impl<'a> Normalizer<'a> {
             items: self.items,
         };
         snapshot.normalize();
-        CrateApi { snapshot, locations: self.locations, canonical }
+        CrateApi { snapshot, locations: self.locations, canonical, reexports: self.reexports }
     }
 
     // ---- the public module tree -------------------------------------------------------------
@@ -206,6 +208,8 @@ impl<'a> Normalizer<'a> {
                 }
                 Target::Sibling { krate, def_path, glob } => {
                     let api = self.sibling_crates[&krate];
+                    let shown = if glob { format!("{path}::*") } else { entry_path.clone() };
+                    self.reexports.entry(api.snapshot.lib.clone()).or_insert(shown);
                     let new_path = if glob { path } else { entry_path.as_str() };
                     let skip = |name: &str| glob && defined.contains(name);
                     for mut item in api.reexport(&def_path, new_path, glob, &skip) {

@@ -1,0 +1,322 @@
+//! Cargo manifests as files: where a version or a dependency is declared (for messages), and
+//! format-preserving edits of versions and requirements (toml_edit) for `cargo atomic bump`.
+//!
+//! Edits are computed here as new file contents; writing them (all or none) is `fsutil`'s job.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use semver::Version;
+use toml_edit::{DocumentMut, Item, Table, Value};
+
+use crate::train::Locate;
+use crate::workspace::{Member, Workspace};
+
+/// Dependency tables of a manifest: `[dependencies]` and friends, target-specific ones included.
+const DEP_TABLES: [&str; 3] = ["dependencies", "dev-dependencies", "build-dependencies"];
+
+/// Locations in the workspace's manifests.
+pub struct Manifests<'a> {
+    pub ws: &'a Workspace,
+}
+
+impl Locate for Manifests<'_> {
+    fn version_line(&self, package: &str) -> Option<(String, usize)> {
+        let m = self.ws.member(package)?;
+        let text = std::fs::read_to_string(&m.manifest_path).ok()?;
+        let line = find_key_line(&text, |t| t == "package", "version")?;
+        if text.lines().nth(line - 1).is_some_and(|l| l.contains("workspace")) {
+            let root = self.ws.root.join("Cargo.toml");
+            let root_text = std::fs::read_to_string(&root).ok()?;
+            let line = find_key_line(&root_text, |t| t == "workspace.package", "version")?;
+            return Some((self.ws.relative(&root), line));
+        }
+        Some((self.ws.relative(&m.manifest_path), line))
+    }
+
+    fn requirement_line(&self, package: &str, dependency: &str) -> Option<(String, usize)> {
+        let m = self.ws.member(package)?;
+        let dep = self.ws.member(dependency)?;
+        let key = m
+            .deps
+            .iter()
+            .find(|d| d.member.as_deref() == Some(dependency))
+            .map(|d| d.rename.clone().unwrap_or_else(|| d.name.clone()))?;
+        let text = std::fs::read_to_string(&m.manifest_path).ok()?;
+        let line = find_dependency_line(&text, &key)?;
+        if text.lines().nth(line - 1).is_some_and(|l| l.contains("workspace = true") || l.contains("workspace=true")) {
+            let root = self.ws.root.join("Cargo.toml");
+            let root_text = std::fs::read_to_string(&root).ok()?;
+            let line = find_key_line(&root_text, |t| t == "workspace.dependencies", &dep.name).or_else(|| {
+                find_key_line(&root_text, |t| t == format!("workspace.dependencies.{}", dep.name), "version")
+            })?;
+            return Some((self.ws.relative(&root), line));
+        }
+        Some((self.ws.relative(&m.manifest_path), line))
+    }
+}
+
+/// 1-based line of `key = ...` inside a table whose header satisfies `table`.
+fn find_key_line(text: &str, table: impl Fn(&str) -> bool, key: &str) -> Option<usize> {
+    let mut current = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if let Some(h) = t.strip_prefix('[').and_then(|h| h.split(']').next()) {
+            current = h.trim_start_matches('[').trim().to_string();
+            continue;
+        }
+        if table(&current) && key_of(t) == Some(key) {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
+/// The key of a `key = value` or `key.sub = value` line.
+fn key_of(line: &str) -> Option<&str> {
+    let (k, _) = line.split_once('=')?;
+    let k = k.trim().trim_matches('"');
+    Some(k.split('.').next().unwrap_or(k).trim().trim_matches('"'))
+}
+
+/// 1-based line where dependency `key` is declared, in any dependency table.
+fn find_dependency_line(text: &str, key: &str) -> Option<usize> {
+    let mut current = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if let Some(h) = t.strip_prefix('[').and_then(|h| h.split(']').next()) {
+            current = h.trim_start_matches('[').trim().to_string();
+            let last = current.rsplit('.').next().unwrap_or("");
+            let parent = current.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
+            if last.trim_matches('"') == key && DEP_TABLES.iter().any(|d| parent.ends_with(d)) {
+                return Some(i + 1);
+            }
+            continue;
+        }
+        if DEP_TABLES.iter().any(|d| current.ends_with(d)) && key_of(t) == Some(key) {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
+/// A file's contents before and after an edit.
+#[derive(Clone, Debug)]
+pub struct FileEdit {
+    pub path: PathBuf,
+    pub before: String,
+    pub after: String,
+}
+
+impl FileEdit {
+    /// The changed lines: `(line number, old, new)`.
+    pub fn changed_lines(&self) -> Vec<(usize, String, String)> {
+        let old: Vec<&str> = self.before.lines().collect();
+        let new: Vec<&str> = self.after.lines().collect();
+        old.iter()
+            .zip(&new)
+            .enumerate()
+            .filter(|(_, (a, b))| a != b)
+            .map(|(i, (a, b))| (i + 1, a.to_string(), b.to_string()))
+            .collect()
+    }
+}
+
+/// The manifest edits that give each member of `versions` its new version and make every
+/// requirement on it (in members and in `[workspace.dependencies]`) ask for that version.
+/// Members that inherit `version.workspace = true` move `[workspace.package] version`.
+pub fn version_edits(ws: &Workspace, versions: &BTreeMap<String, Version>) -> anyhow::Result<Vec<FileEdit>> {
+    let mut docs: BTreeMap<PathBuf, (String, DocumentMut)> = BTreeMap::new();
+    let root = ws.root.join("Cargo.toml");
+    let mut load = |path: &Path| -> anyhow::Result<()> {
+        if !docs.contains_key(path) {
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let doc: DocumentMut = text.parse().with_context(|| format!("cannot parse {}", path.display()))?;
+            docs.insert(path.to_path_buf(), (text, doc));
+        }
+        Ok(())
+    };
+    load(&root)?;
+    for m in &ws.members {
+        load(&m.manifest_path)?;
+    }
+
+    // Package versions.
+    let mut workspace_version: Option<Version> = None;
+    for (name, version) in versions {
+        let m = ws.member(name).with_context(|| format!("`{name}` is not a member"))?;
+        let (_, doc) = docs.get_mut(&m.manifest_path).expect("loaded");
+        let item = doc.get_mut("package").and_then(|p| p.get_mut("version"));
+        match item {
+            Some(item) if is_workspace_inherited(item) => {
+                if workspace_version.as_ref().is_none_or(|w| version > w) {
+                    workspace_version = Some(version.clone());
+                }
+            }
+            Some(item) => set_string(item, &version.to_string()),
+            None => anyhow::bail!("{} declares no `package.version`", m.manifest_path.display()),
+        }
+    }
+    if let Some(v) = &workspace_version {
+        let (_, doc) = docs.get_mut(&root).expect("loaded");
+        let item =
+            doc.get_mut("workspace").and_then(|w| w.get_mut("package")).and_then(|p| p.get_mut("version")).context(
+                "members inherit `version.workspace = true` but the root has no `[workspace.package] version`",
+            )?;
+        set_string(item, &v.to_string());
+    }
+    let effective = |name: &str| -> Option<Version> {
+        let m = ws.member(name)?;
+        if let Some(v) = versions.get(name) {
+            return Some(v.clone());
+        }
+        let inherits = docs_inherit(&m.manifest_path);
+        if inherits {
+            workspace_version.clone()
+        } else {
+            None
+        }
+    };
+
+    // Requirements in members.
+    for m in &ws.members {
+        let updates: Vec<(String, Version)> = m
+            .deps
+            .iter()
+            .filter_map(|d| {
+                let target = d.member.as_deref()?;
+                let v = effective(target)?;
+                Some((d.rename.clone().unwrap_or_else(|| d.name.clone()), v))
+            })
+            .collect();
+        if updates.is_empty() {
+            continue;
+        }
+        let (_, doc) = docs.get_mut(&m.manifest_path).expect("loaded");
+        for (key, version) in &updates {
+            for table in dependency_tables(doc.as_table_mut()) {
+                if let Some(entry) = table.get_mut(key) {
+                    set_requirement(entry, version);
+                }
+            }
+        }
+    }
+    // Requirements in `[workspace.dependencies]`.
+    {
+        let (_, doc) = docs.get_mut(&root).expect("loaded");
+        if let Some(table) =
+            doc.get_mut("workspace").and_then(|w| w.get_mut("dependencies")).and_then(Item::as_table_like_mut)
+        {
+            for (key, entry) in table.iter_mut() {
+                let name = entry
+                    .as_table_like()
+                    .and_then(|t| t.get("package"))
+                    .and_then(|p| p.as_str())
+                    .unwrap_or(key.get())
+                    .to_string();
+                let is_path = entry.as_table_like().is_some_and(|t| t.contains_key("path"));
+                if let (true, Some(v)) = (is_path, effective(&name)) {
+                    set_requirement(entry, &v);
+                }
+            }
+        }
+    }
+    Ok(docs
+        .into_iter()
+        .filter_map(|(path, (before, doc))| {
+            let after = doc.to_string();
+            (after != before).then_some(FileEdit { path, before, after })
+        })
+        .collect())
+}
+
+fn docs_inherit(manifest: &Path) -> bool {
+    std::fs::read_to_string(manifest)
+        .ok()
+        .and_then(|t| t.parse::<DocumentMut>().ok())
+        .and_then(|d| d.get("package").and_then(|p| p.get("version")).map(is_workspace_inherited))
+        .unwrap_or(false)
+}
+
+fn is_workspace_inherited(item: &Item) -> bool {
+    item.as_table_like().and_then(|t| t.get("workspace")).and_then(|w| w.as_bool()).unwrap_or(false)
+}
+
+/// Every dependency table of a manifest, target-specific ones included.
+fn dependency_tables(doc: &mut Table) -> Vec<&mut dyn toml_edit::TableLike> {
+    let mut out: Vec<&mut dyn toml_edit::TableLike> = Vec::new();
+    for (key, item) in doc.iter_mut() {
+        if DEP_TABLES.contains(&key.get()) {
+            if let Some(t) = item.as_table_like_mut() {
+                out.push(t);
+            }
+        } else if key.get() == "target" {
+            if let Some(targets) = item.as_table_like_mut() {
+                for (_, target) in targets.iter_mut() {
+                    if let Some(target) = target.as_table_like_mut() {
+                        for (k, t) in target.iter_mut() {
+                            if DEP_TABLES.contains(&k.get()) {
+                                if let Some(t) = t.as_table_like_mut() {
+                                    out.push(t);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Points a dependency entry's `version` at `v`, keeping its operator style; entries that
+/// inherit from the workspace or have no version are left alone.
+fn set_requirement(entry: &mut Item, v: &Version) {
+    if let Some(value) = entry.as_value_mut() {
+        if let Some(s) = value.as_str() {
+            let new = requirement_like(s, v);
+            replace_value(value, &new);
+            return;
+        }
+    }
+    let Some(table) = entry.as_table_like_mut() else { return };
+    if table.get("workspace").and_then(|w| w.as_bool()) == Some(true) {
+        return;
+    }
+    if let Some(version) = table.get_mut("version") {
+        if let Some(s) = version.as_str().map(str::to_string) {
+            set_string(version, &requirement_like(&s, v));
+        }
+    }
+}
+
+/// `^1.2` → `^2.0.0`; `1.2.3` → `2.0.0`; `=1.0.0` → `=2.0.0`.
+fn requirement_like(old: &str, v: &Version) -> String {
+    let old = old.trim();
+    for op in ["^", "~", "=", ">="] {
+        if old.starts_with(op) && !old.contains(',') {
+            return format!("{op}{v}");
+        }
+    }
+    v.to_string()
+}
+
+fn set_string(item: &mut Item, new: &str) {
+    match item.as_value_mut() {
+        Some(value) => replace_value(value, new),
+        None => *item = toml_edit::value(new),
+    }
+}
+
+/// Replaces a value keeping its surrounding whitespace and comments.
+fn replace_value(value: &mut Value, new: &str) {
+    let decor = value.decor().clone();
+    *value = Value::from(new);
+    *value.decor_mut() = decor;
+}
+
+/// The member a manifest belongs to, for messages.
+pub fn member_of<'a>(ws: &'a Workspace, path: &Path) -> Option<&'a Member> {
+    ws.members.iter().find(|m| m.manifest_path == path)
+}

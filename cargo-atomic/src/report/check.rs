@@ -1,0 +1,222 @@
+//! `cargo atomic check` output: the train, then the problems, in four formats.
+
+use serde::Serialize;
+
+use crate::diff::CrateDiff;
+use crate::shell::{Shell, BOLD, CYAN, GREEN, RED, YELLOW};
+use crate::train::{Cause, CrateTrain, Problem, Severity, Train};
+
+pub struct Report<'a> {
+    pub train: &'a Train,
+    pub diffs: &'a [CrateDiff],
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    schema: u32,
+    consistent: bool,
+    crates: &'a [CrateTrain],
+    train: &'a [crate::train::TrainStep],
+    problems: &'a [Problem],
+}
+
+/// A crate's place in the train in a few words: its own change, or the dependency that pulls it.
+fn why(c: &CrateTrain) -> String {
+    let Some(cause) = c.causes.iter().max_by_key(|x| (x.bump, x.kind == "changes")) else {
+        return if c.new_crate { "first release".to_string() } else { "version bumped".to_string() };
+    };
+    short(cause, c.changes)
+}
+
+fn short(cause: &Cause, changes: usize) -> String {
+    match (cause.kind, &cause.dependency, &cause.exposes) {
+        ("changes", ..) => {
+            let s = if changes == 1 { "" } else { "s" };
+            format!("{changes} API change{s}: {}", cause.message)
+        }
+        (_, Some(dep), Some(item)) => format!("depends on `{dep}` and exposes it in `{item}`"),
+        (_, Some(dep), None) => format!("depends on `{dep}`, whose new version it must require"),
+        _ => cause.message.clone(),
+    }
+}
+
+fn arrow(c: &CrateTrain) -> String {
+    let from = c.baseline_version.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "(new)".to_string());
+    let to = c.release_version.as_ref().unwrap_or(&c.declared_version);
+    format!("{from} → {to}")
+}
+
+fn level(c: &CrateTrain) -> String {
+    match (c.required_bump, c.new_crate) {
+        (Some(b), _) => b.to_string(),
+        (None, true) => "new".to_string(),
+        (None, false) => c.declared_bump.map(|b| b.to_string()).unwrap_or_default(),
+    }
+}
+
+impl Report<'_> {
+    pub fn json(&self) -> String {
+        let t = self.train;
+        serde_json::to_string_pretty(&Document {
+            schema: super::JSON_SCHEMA,
+            consistent: t.consistent(),
+            crates: &t.crates,
+            train: &t.order,
+            problems: &t.problems,
+        })
+        .expect("serializable")
+    }
+
+    pub fn human(&self, shell: &mut Shell) {
+        let t = self.train;
+        let in_train: Vec<&CrateTrain> =
+            t.order.iter().filter_map(|s| t.crates.iter().find(|c| c.package == s.package)).collect();
+        if in_train.is_empty() {
+            shell.status("Train", "empty: no crate needs a release");
+        } else {
+            let width = in_train.iter().map(|c| c.package.len()).max().unwrap_or(0);
+            let arrows: Vec<String> = in_train.iter().map(|c| arrow(c)).collect();
+            let aw = arrows.iter().map(|a| a.chars().count()).max().unwrap_or(0);
+            let mut out = format!("{BOLD}Release train{BOLD:#} (publish in this order):\n");
+            for (i, c) in in_train.iter().enumerate() {
+                out.push_str(&format!(
+                    "  {}. {:width$}  {:aw$}  {:5}  {}\n",
+                    i + 1,
+                    c.package,
+                    arrows[i],
+                    level(c),
+                    why(c),
+                ));
+            }
+            out.push('\n');
+            shell.print_err(out);
+        }
+        for p in &t.problems {
+            let style = if p.severity == Severity::Error { RED } else { YELLOW };
+            let label = if p.severity == Severity::Error { "error" } else { "warning" };
+            let mut out = format!("{style}{label}[{}]{style:#}{BOLD}: {}{BOLD:#}\n", p.kind, p.message);
+            if let Some(file) = &p.file {
+                let line = p.line.map(|l| format!(":{l}")).unwrap_or_default();
+                out.push_str(&format!("  {CYAN}-->{CYAN:#} {file}{line}\n"));
+            }
+            for note in &p.notes {
+                out.push_str(&format!("   {CYAN}={CYAN:#} {BOLD}note{BOLD:#}: {note}\n"));
+            }
+            out.push_str(&format!("   {CYAN}={CYAN:#} {BOLD}help{BOLD:#}: {}\n\n", p.help));
+            shell.print_err(out);
+        }
+        let errors = t.problems.iter().filter(|p| p.severity == Severity::Error).count();
+        let warnings = t.problems.len() - errors;
+        if errors == 0 {
+            let w = if warnings > 0 { format!(" ({warnings} warning{})", plural(warnings)) } else { String::new() };
+            shell.status("Finished", format!("{GREEN}the release train is consistent{GREEN:#}{w}"));
+        } else {
+            shell.error(format!(
+                "the release train is not consistent: {errors} error{}, {warnings} warning{}",
+                plural(errors),
+                plural(warnings)
+            ));
+        }
+    }
+
+    /// GitHub Actions workflow commands: one annotation per problem, and a notice with the train.
+    pub fn github(&self) -> String {
+        let mut out = String::new();
+        let steps: Vec<String> = self.train.order.iter().map(|s| format!("{} {}", s.package, s.to)).collect();
+        if !steps.is_empty() {
+            out.push_str(&format!(
+                "::notice title=cargo atomic: release train::{}\n",
+                escape_data(&format!("publish in this order: {}", steps.join(", ")))
+            ));
+        }
+        for p in &self.train.problems {
+            let command = if p.severity == Severity::Error { "error" } else { "warning" };
+            let mut props = Vec::new();
+            if let Some(file) = &p.file {
+                props.push(format!("file={}", escape_property(file)));
+                if let Some(line) = p.line {
+                    props.push(format!("line={line}"));
+                }
+            }
+            props.push(format!("title={}", escape_property(&format!("cargo atomic: {}", p.kind))));
+            out.push_str(&format!(
+                "::{command} {}::{}\n",
+                props.join(","),
+                escape_data(&format!("{} — {}", p.message, p.help))
+            ));
+        }
+        out.trim_end().to_string()
+    }
+
+    /// A Markdown summary for a pull request comment or `$GITHUB_STEP_SUMMARY`.
+    pub fn markdown(&self) -> String {
+        let t = self.train;
+        let mut out = String::from("## cargo atomic check\n\n");
+        let status = if t.consistent() {
+            "✅ The release train is consistent."
+        } else {
+            "❌ The release train is not consistent."
+        };
+        out.push_str(status);
+        out.push_str("\n\n");
+        if t.order.is_empty() {
+            out.push_str("No crate needs a release.\n");
+        } else {
+            out.push_str("| # | crate | version | bump | why |\n|---|---|---|---|---|\n");
+            for (i, s) in t.order.iter().enumerate() {
+                let c = t.crates.iter().find(|c| c.package == s.package).expect("train crates are planned");
+                out.push_str(&format!(
+                    "| {} | `{}` | {} | {} | {} |\n",
+                    i + 1,
+                    c.package,
+                    arrow(c),
+                    level(c),
+                    why(c).replace('|', "\\|")
+                ));
+            }
+        }
+        if !t.problems.is_empty() {
+            out.push_str("\n### Problems\n\n");
+            for p in &t.problems {
+                let label = if p.severity == Severity::Error { "**error**" } else { "warning" };
+                let at = p
+                    .file
+                    .as_ref()
+                    .map(|f| format!(" (`{f}{}`)", p.line.map(|l| format!(":{l}")).unwrap_or_default()))
+                    .unwrap_or_default();
+                out.push_str(&format!("- {label} `{}`: {}{at} — {}\n", p.kind, p.message, p.help));
+            }
+        }
+        let changes: usize = self.diffs.iter().map(|d| d.findings.len()).sum();
+        if changes > 0 {
+            out.push_str("\n<details><summary>API changes</summary>\n\n");
+            for d in self.diffs.iter().filter(|d| !d.findings.is_empty()) {
+                out.push_str(&format!("**{}**\n\n", d.package));
+                for f in &d.findings {
+                    out.push_str(&format!("- {} `{}`: {}\n", f.bump, f.rule, f.message()));
+                }
+                out.push('\n');
+            }
+            out.push_str("</details>\n");
+        }
+        out
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Escaping of workflow command data (`%`, CR, LF).
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escaping of workflow command properties (data escaping plus `:` and `,`).
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}

@@ -1,0 +1,500 @@
+//! The release train: which crates must be released together, at which versions, in what order,
+//! and what stands in the way (the rules are in `PRODUCT.md`, "Rules of the train").
+//!
+//! Inputs are plain data from earlier stages — the workspace graph, each crate's diff against its
+//! baseline, the current APIs (for exposure), stale snapshots — and the output is a [`Train`]:
+//! per crate the declared and required versions with the causes, the publish order, problems.
+//! Nothing here runs tools or writes files.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use semver::Version;
+use serde::Serialize;
+
+use crate::api::{mentioned_crates, CrateApi};
+use crate::diff::{Bump, CrateDiff};
+use crate::workspace::{DepKind, Workspace};
+
+/// Why a crate needs what it needs.
+#[derive(Clone, Debug, Serialize)]
+pub struct Cause {
+    /// `changes`: its own API changes; `dependency`: a dependency in the train.
+    pub kind: &'static str,
+    pub bump: Bump,
+    /// For `dependency`: the dependency, the manifest that declares it, and the first public item
+    /// that exposes it (when it does).
+    pub dependency: Option<String>,
+    pub manifest: Option<String>,
+    pub exposes: Option<String>,
+    /// The full sentence: "`gateway` must be released with `core`: ...".
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CrateTrain {
+    pub package: String,
+    pub baseline_version: Option<Version>,
+    pub declared_version: Version,
+    /// Declared version against the baseline (`None`: unchanged, or a new crate).
+    pub declared_bump: Option<Bump>,
+    /// What the rules require (`None`: nothing).
+    pub required_bump: Option<Bump>,
+    /// The lowest version that satisfies the requirement.
+    pub required_version: Option<Version>,
+    /// The version this release will have: the declared one if it satisfies the requirement.
+    pub release_version: Option<Version>,
+    pub in_train: bool,
+    pub new_crate: bool,
+    pub causes: Vec<Cause>,
+    /// Number of API changes against the baseline.
+    pub changes: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TrainStep {
+    pub package: String,
+    pub from: Option<Version>,
+    pub to: Version,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Problem {
+    /// `bump-too-small`, `left-out-of-train`, `requirement-not-admitting`, `stale-snapshot`,
+    /// `unneeded-bump`.
+    pub kind: &'static str,
+    pub severity: Severity,
+    pub package: String,
+    pub message: String,
+    /// Where to look: a manifest or snapshot file relative to the workspace root, and a line.
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    /// Further reasons and details.
+    pub notes: Vec<String>,
+    /// What to run.
+    pub help: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Train {
+    pub crates: Vec<CrateTrain>,
+    /// The crates to release, dependencies first.
+    pub order: Vec<TrainStep>,
+    pub problems: Vec<Problem>,
+}
+
+impl Train {
+    pub fn consistent(&self) -> bool {
+        !self.problems.iter().any(|p| p.severity == Severity::Error)
+    }
+
+    pub fn get(&self, package: &str) -> Option<&CrateTrain> {
+        self.crates.iter().find(|c| c.package == package)
+    }
+}
+
+/// Crate `b` exposes crate `a` when `b`'s public API mentions an item of `a`: the first item line
+/// that shows it (or the path of a re-export).
+pub fn exposure(api: &CrateApi, dependency_lib: &str) -> Option<String> {
+    if let Some(path) = api.reexports.get(dependency_lib) {
+        return Some(format!("pub use {path}"));
+    }
+    api.snapshot.items.iter().map(|i| i.render()).find(|line| mentioned_crates(line).contains(dependency_lib))
+}
+
+/// The version `bump` leads to from `from`, under Cargo's rules for 0.x versions: in `0.y.z` the
+/// `y` is the major; in `0.0.z` every change is breaking.
+pub fn bumped(from: &Version, bump: Bump) -> Version {
+    let (major, minor, patch) = (from.major, from.minor, from.patch);
+    let v = match (major, minor, bump) {
+        (0, 0, _) => Version::new(0, 0, patch + 1),
+        (0, _, Bump::Major) => Version::new(0, minor + 1, 0),
+        (0, _, _) => Version::new(0, minor, patch + 1),
+        (_, _, Bump::Major) => Version::new(major + 1, 0, 0),
+        (_, _, Bump::Minor) => Version::new(major, minor + 1, 0),
+        (_, _, Bump::Patch) => Version::new(major, minor, patch + 1),
+    };
+    // A pre-release baseline (1.0.0-rc.1) is released as its final version.
+    if !from.pre.is_empty() && bump != Bump::Major {
+        return Version::new(major, minor, patch);
+    }
+    v
+}
+
+/// Whether `to` is incompatible with `from` as Cargo sees it (different leftmost non-zero part).
+pub fn breaking(from: &Version, to: &Version) -> bool {
+    match (from.major, from.minor) {
+        (0, 0) => from != to,
+        (0, _) => to.major != 0 || to.minor != from.minor,
+        _ => to.major != from.major,
+    }
+}
+
+/// The bump the declared version makes over the baseline, in SemVer terms.
+pub fn declared_bump(from: &Version, to: &Version) -> Option<Bump> {
+    if to <= from {
+        return None;
+    }
+    Some(if breaking(from, to) {
+        Bump::Major
+    } else if from.major == 0 || to.minor == from.minor {
+        Bump::Patch
+    } else {
+        Bump::Minor
+    })
+}
+
+/// Where dependency lines and versions live in manifests, for problem locations.
+pub trait Locate {
+    /// `(file, line)` of a member's version declaration.
+    fn version_line(&self, package: &str) -> Option<(String, usize)>;
+    /// `(file, line)` where `package` declares its requirement on `dependency`, and the requirement
+    /// as written.
+    fn requirement_line(&self, package: &str, dependency: &str) -> Option<(String, usize)>;
+}
+
+/// Builds the train for `diffs` (the crates analyzed), with `apis` for exposure and `stale` the
+/// crates whose committed snapshot is out of date (with the snapshot's path).
+pub fn plan(
+    ws: &Workspace,
+    diffs: &[CrateDiff],
+    apis: &BTreeMap<String, CrateApi>,
+    stale: &[(String, String, bool)],
+    locate: &dyn Locate,
+) -> Train {
+    let analyzed: BTreeSet<String> = diffs.iter().map(|d| d.package.clone()).collect();
+    let order = ws.topo_order(&analyzed);
+    let mut crates: BTreeMap<String, CrateTrain> = BTreeMap::new();
+
+    for name in &order {
+        let d = diffs.iter().find(|d| &d.package == name).expect("ordered from the diffs");
+        let member = ws.member(name).expect("diffs are of members");
+        let baseline_version = d.baseline.as_ref().and_then(|b| b.version.clone());
+        let new_crate = d.baseline.is_none();
+        let mut causes = Vec::new();
+        if let (Some(bump), Some(top)) = (d.required_bump, d.findings.first()) {
+            let more = d.findings.len() - 1;
+            let more = if more > 0 {
+                format!(" (and {more} more change{})", if more == 1 { "" } else { "s" })
+            } else {
+                String::new()
+            };
+            causes.push(Cause {
+                kind: "changes",
+                bump,
+                dependency: None,
+                manifest: None,
+                exposes: None,
+                message: format!("{}{more}", top.message()),
+            });
+        }
+        // Dependencies released in this train, and what they impose.
+        for dep in member.deps.iter().filter(|dep| dep.kind != DepKind::Dev) {
+            let Some(dep_name) = &dep.member else { continue };
+            let Some(upstream) = crates.get(dep_name) else { continue };
+            if !upstream.in_train {
+                continue;
+            }
+            let manifest = locate
+                .requirement_line(name, dep_name)
+                .map(|(f, _)| f)
+                .unwrap_or_else(|| ws.relative(&member.manifest_path));
+            let new_version = upstream.release_version.clone().unwrap_or_else(|| upstream.declared_version.clone());
+            let upstream_breaks = upstream.baseline_version.as_ref().is_some_and(|from| breaking(from, &new_version));
+            let reason = upstream_reason(upstream);
+            if upstream_breaks {
+                let exposes = match (apis.get(name), ws.member(dep_name).and_then(|m| m.lib.as_ref())) {
+                    (Some(api), Some(lib)) => exposure(api, &lib.name),
+                    _ => None,
+                };
+                let (bump, how) = match &exposes {
+                    Some(item) => (Bump::Major, format!(" and exposes it in `{item}`")),
+                    None => (Bump::Patch, String::new()),
+                };
+                causes.push(Cause {
+                    kind: "dependency",
+                    bump,
+                    dependency: Some(dep_name.clone()),
+                    manifest: Some(manifest.clone()),
+                    exposes: exposes.clone(),
+                    message: format!(
+                        "`{name}` must be released with `{dep_name}`: `{name}` depends on `{dep_name}` ({manifest}){how}, \
+                         and `{dep_name}` breaks: {reason}"
+                    ),
+                });
+            } else if !dep.req.matches(&new_version) {
+                causes.push(Cause {
+                    kind: "dependency",
+                    bump: Bump::Patch,
+                    dependency: Some(dep_name.clone()),
+                    manifest: Some(manifest.clone()),
+                    exposes: None,
+                    message: format!(
+                        "`{name}` must be released with `{dep_name}`: its requirement `{dep_name} = \"{}\"` ({manifest}) \
+                         does not admit {dep_name} {new_version}",
+                        dep.req
+                    ),
+                });
+            }
+        }
+        let required_bump = causes.iter().map(|c| c.bump).max();
+        let required_version = required_bump.and_then(|b| baseline_version.as_ref().map(|from| bumped(from, b)));
+        let declared = match &baseline_version {
+            Some(from) => declared_bump(from, &member.version),
+            None => None,
+        };
+        let satisfied = match &required_version {
+            Some(req) => member.version >= *req,
+            None => true,
+        };
+        let in_train = required_bump.is_some() || declared.is_some() || (new_crate && member.is_publishable());
+        let release_version = if !in_train {
+            None
+        } else if satisfied {
+            Some(member.version.clone())
+        } else {
+            required_version.clone()
+        };
+        crates.insert(
+            name.clone(),
+            CrateTrain {
+                package: name.clone(),
+                baseline_version,
+                declared_version: member.version.clone(),
+                declared_bump: declared,
+                required_bump,
+                required_version,
+                release_version,
+                in_train,
+                new_crate,
+                causes,
+                changes: d.findings.len(),
+            },
+        );
+    }
+
+    let mut problems = Vec::new();
+    for (package, path, missing) in stale {
+        problems.push(Problem {
+            kind: "stale-snapshot",
+            severity: Severity::Error,
+            package: package.clone(),
+            message: if *missing {
+                format!("`{package}` has no committed API snapshot ({path})")
+            } else {
+                format!("the committed API snapshot of `{package}` is out of date ({path})")
+            },
+            file: Some(path.clone()),
+            line: None,
+            notes: Vec::new(),
+            help: "run `cargo atomic snapshot` and commit the result".to_string(),
+        });
+    }
+    for name in &order {
+        let c = &crates[name];
+        let version_at = locate.version_line(name);
+        let (file, line) = match &version_at {
+            Some((f, l)) => (Some(f.clone()), Some(*l)),
+            None => (None, None),
+        };
+        let mut causes: Vec<&Cause> = c.causes.iter().collect();
+        causes.sort_by_key(|x| std::cmp::Reverse((x.bump, x.kind == "changes")));
+        if let (Some(required), Some(version)) = (c.required_bump, &c.required_version) {
+            if c.declared_version < *version {
+                let from = c.baseline_version.as_ref().map(|v| v.to_string()).unwrap_or_default();
+                let left_out = c.declared_bump.is_none() && causes.iter().all(|x| x.kind == "dependency");
+                let (kind, message, mut notes) = if left_out {
+                    (
+                        "left-out-of-train",
+                        causes[0].message.clone(),
+                        vec![format!("its version is still {from}; the train needs {version} ({required})")],
+                    )
+                } else {
+                    (
+                        "bump-too-small",
+                        format!(
+                            "`{name}` needs a {required} bump ({from} → {version}) but declares {}",
+                            c.declared_version
+                        ),
+                        vec![format!("because {}", causes[0].message)],
+                    )
+                };
+                notes.extend(causes[1..].iter().map(|x| format!("also: {}", x.message)));
+                problems.push(Problem {
+                    kind,
+                    severity: Severity::Error,
+                    package: name.clone(),
+                    message,
+                    file: file.clone(),
+                    line,
+                    notes,
+                    help: "run `cargo atomic bump`".to_string(),
+                });
+            }
+        }
+        if c.required_bump.is_none() && c.declared_bump.is_some() {
+            problems.push(Problem {
+                kind: "unneeded-bump",
+                severity: Severity::Warning,
+                package: name.clone(),
+                message: format!(
+                    "`{name}` is bumped ({} → {}) though nothing requires it",
+                    c.baseline_version.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+                    c.declared_version
+                ),
+                file: file.clone(),
+                line,
+                notes: Vec::new(),
+                help: "keep the bump to release it anyway, or restore the released version".to_string(),
+            });
+        }
+        // Requirements of this crate on members released in the train.
+        let member = ws.member(name).expect("a member");
+        for dep in &member.deps {
+            let Some(dep_name) = &dep.member else { continue };
+            let Some(upstream) = crates.get(dep_name) else { continue };
+            let Some(new_version) = &upstream.release_version else { continue };
+            if upstream.in_train && !dep.req.matches(new_version) && dep.req != semver::VersionReq::STAR {
+                let at = locate.requirement_line(name, dep_name);
+                problems.push(Problem {
+                    kind: "requirement-not-admitting",
+                    severity: Severity::Error,
+                    package: name.clone(),
+                    message: format!(
+                        "`{name}` requires `{dep_name} = \"{}\"`, which does not admit {dep_name} {new_version}",
+                        dep.req
+                    ),
+                    file: at.as_ref().map(|(f, _)| f.clone()),
+                    line: at.map(|(_, l)| l),
+                    notes: Vec::new(),
+                    help: "run `cargo atomic bump`".to_string(),
+                });
+            }
+        }
+    }
+
+    let order_steps: Vec<TrainStep> = order
+        .iter()
+        .filter_map(|n| {
+            let c = &crates[n];
+            c.release_version.clone().map(|to| TrainStep { package: n.clone(), from: c.baseline_version.clone(), to })
+        })
+        .collect();
+    Train { crates: order.iter().map(|n| crates[n].clone()).collect(), order: order_steps, problems }
+}
+
+/// No locations (for hypothetical plans).
+struct Nowhere;
+
+impl Locate for Nowhere {
+    fn version_line(&self, _: &str) -> Option<(String, usize)> {
+        None
+    }
+    fn requirement_line(&self, _: &str, _: &str) -> Option<(String, usize)> {
+        None
+    }
+}
+
+/// The versions `cargo atomic bump` writes: for every crate of the train, at least the required
+/// version, and with `level`, at least that bump over the baseline for the `chosen` crates (all
+/// crates of the train when none are chosen). Computed to a fixed point, since a bump can pull
+/// dependents into the train; requirements on bumped crates are assumed to follow.
+pub fn versions_to_write(
+    ws: &Workspace,
+    diffs: &[CrateDiff],
+    apis: &BTreeMap<String, CrateApi>,
+    level: Option<Bump>,
+    chosen: &[String],
+) -> BTreeMap<String, Version> {
+    let mut hypothetical = ws.clone();
+    for _ in 0..=ws.members.len() + 1 {
+        let train = plan(&hypothetical, diffs, apis, &[], &Nowhere);
+        let mut changed = false;
+        for c in &train.crates {
+            let mut target = c.declared_version.clone();
+            if let Some(required) = &c.required_version {
+                if target < *required {
+                    target = required.clone();
+                }
+            }
+            let wanted = if chosen.is_empty() { c.in_train } else { chosen.contains(&c.package) };
+            if let (Some(level), Some(from), true) = (level, &c.baseline_version, wanted) {
+                let v = bumped(from, level);
+                if target < v {
+                    target = v;
+                }
+            }
+            if target != c.declared_version {
+                changed = true;
+                let req = semver::VersionReq::parse(&format!("^{target}")).expect("a version is a requirement");
+                for m in &mut hypothetical.members {
+                    if m.name == c.package {
+                        m.version = target.clone();
+                    }
+                    for d in &mut m.deps {
+                        if d.member.as_deref() == Some(c.package.as_str()) {
+                            d.req = req.clone();
+                        }
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    hypothetical
+        .members
+        .iter()
+        .filter_map(|m| {
+            let original = &ws.member(&m.name)?.version;
+            (m.version != *original).then(|| (m.name.clone(), m.version.clone()))
+        })
+        .collect()
+}
+
+/// Why a crate in the train breaks, as a phrase: its own top change, or its own cause.
+fn upstream_reason(upstream: &CrateTrain) -> String {
+    match upstream.causes.iter().max_by_key(|c| (c.bump, c.kind == "changes")) {
+        Some(c) if c.kind == "changes" => c.message.clone(),
+        Some(c) => match (&c.dependency, &c.exposes) {
+            (Some(dep), Some(item)) => format!("it exposes `{dep}` in `{item}`, which breaks"),
+            (Some(dep), None) => format!("it must be released with `{dep}`"),
+            _ => c.message.clone(),
+        },
+        None => format!("its version moves to {}", upstream.declared_version),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Version {
+        Version::parse(s).unwrap()
+    }
+
+    #[test]
+    fn bumps_follow_cargo_rules_for_zero_versions() {
+        assert_eq!(bumped(&v("1.2.3"), Bump::Major), v("2.0.0"));
+        assert_eq!(bumped(&v("1.2.3"), Bump::Minor), v("1.3.0"));
+        assert_eq!(bumped(&v("1.2.3"), Bump::Patch), v("1.2.4"));
+        assert_eq!(bumped(&v("0.3.1"), Bump::Major), v("0.4.0"));
+        assert_eq!(bumped(&v("0.3.1"), Bump::Minor), v("0.3.2"));
+        assert_eq!(bumped(&v("0.0.4"), Bump::Minor), v("0.0.5"));
+        assert_eq!(bumped(&v("1.0.0-rc.1"), Bump::Minor), v("1.0.0"));
+        assert!(breaking(&v("0.3.1"), &v("0.4.0")));
+        assert!(!breaking(&v("0.3.1"), &v("0.3.9")));
+        assert!(breaking(&v("0.0.1"), &v("0.0.2")));
+        assert!(!breaking(&v("1.2.0"), &v("1.9.0")));
+        assert_eq!(declared_bump(&v("0.3.1"), &v("0.3.2")), Some(Bump::Patch));
+        assert_eq!(declared_bump(&v("1.3.1"), &v("1.4.0")), Some(Bump::Minor));
+        assert_eq!(declared_bump(&v("1.3.1"), &v("1.3.1")), None);
+    }
+}
