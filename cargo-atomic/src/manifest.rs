@@ -11,7 +11,7 @@ use semver::Version;
 use toml_edit::{DocumentMut, Item, Table, Value};
 
 use crate::train::Locate;
-use crate::workspace::{Member, Workspace};
+use crate::workspace::Workspace;
 
 /// Dependency tables of a manifest: `[dependencies]` and friends, target-specific ones included.
 const DEP_TABLES: [&str; 3] = ["dependencies", "dev-dependencies", "build-dependencies"];
@@ -314,9 +314,4 @@ fn replace_value(value: &mut Value, new: &str) {
     let decor = value.decor().clone();
     *value = Value::from(new);
     *value.decor_mut() = decor;
-}
-
-/// The member a manifest belongs to, for messages.
-pub fn member_of<'a>(ws: &'a Workspace, path: &Path) -> Option<&'a Member> {
-    ws.members.iter().find(|m| m.manifest_path == path)
 }

@@ -10,3 +10,4 @@ mod snapshot;
 mod snapshot_kinds;
 #[allow(dead_code)] // shared by test modules; not every helper is used by every one
 mod support;
+mod train;

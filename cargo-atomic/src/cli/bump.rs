@@ -43,10 +43,8 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &mut Shell) -> anyhow::R
         let required = c.and_then(|c| c.required_bump).map(|b| format!(" ({b} required)")).unwrap_or_default();
         shell.status("Bumping", format!("{name} {from} → {v}{required}"));
         if let (Some(level), Some(req)) = (level, c.and_then(|c| c.required_bump)) {
-            if chosen.is_empty() || chosen.contains(name) {
-                if req > level {
-                    shell.warn(format!("`{name}` needs a {req} bump; --level {level} is not enough, using {req}"));
-                }
+            if (chosen.is_empty() || chosen.contains(name)) && req > level {
+                shell.warn(format!("`{name}` needs a {req} bump; --level {level} is not enough, using {req}"));
             }
         }
     }

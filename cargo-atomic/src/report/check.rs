@@ -199,7 +199,7 @@ impl Report<'_> {
             }
             out.push_str("</details>\n");
         }
-        out
+        out.trim_end().to_string()
     }
 }
 

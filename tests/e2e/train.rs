@@ -1,0 +1,560 @@
+//! `cargo atomic check` and `cargo atomic bump`: propagation through the workspace graph,
+//! problems and their formats, manifest edits.
+
+use snapbox::{assert_data_eq, str};
+
+use crate::support::{Project, Run};
+
+/// A member of a generated workspace.
+struct Krate {
+    name: &'static str,
+    version: &'static str,
+    /// `(dependency, kind, extra)`: kind is `dependencies`, `build-dependencies` or
+    /// `dev-dependencies`; extra is inserted in the inline table (`optional = true`, ...).
+    deps: &'static [(&'static str, &'static str, &'static str)],
+    src: &'static str,
+}
+
+const fn k(
+    name: &'static str,
+    version: &'static str,
+    deps: &'static [(&'static str, &'static str, &'static str)],
+    src: &'static str,
+) -> Krate {
+    Krate { name, version, deps, src }
+}
+
+fn workspace(crates: &[Krate]) -> Project {
+    let p = Project::new();
+    let members: Vec<String> = crates.iter().map(|c| format!("\"{}\"", c.name)).collect();
+    p.file("Cargo.toml", &format!("[workspace]\nmembers = [{}]\nresolver = \"2\"\n", members.join(", ")));
+    for c in crates {
+        let mut manifest = format!(
+            "[package]\nname = \"{}\"\nversion = \"{}\"\nedition = \"2021\"\npublish = [\"local\"]\n",
+            c.name, c.version
+        );
+        for table in ["dependencies", "build-dependencies", "dev-dependencies"] {
+            let deps: Vec<&(&str, &str, &str)> = c.deps.iter().filter(|d| d.1 == table).collect();
+            if deps.is_empty() {
+                continue;
+            }
+            manifest.push_str(&format!("\n[{table}]\n"));
+            for (dep, _, extra) in deps {
+                let version = crates.iter().find(|x| x.name == *dep).unwrap().version;
+                let (key, extra) = match extra.strip_prefix("as ") {
+                    Some(rest) => {
+                        let (alias, more) = rest.split_once(' ').unwrap_or((rest, ""));
+                        (
+                            alias.to_string(),
+                            format!(
+                                ", package = \"{dep}\"{}",
+                                if more.is_empty() { String::new() } else { format!(", {more}") }
+                            ),
+                        )
+                    }
+                    None if extra.is_empty() => (dep.to_string(), String::new()),
+                    None => (dep.to_string(), format!(", {extra}")),
+                };
+                manifest.push_str(&format!("{key} = {{ path = \"../{dep}\", version = \"{version}\"{extra} }}\n"));
+            }
+        }
+        p.file(&format!("{}/Cargo.toml", c.name), &manifest);
+        p.file(&format!("{}/src/lib.rs", c.name), c.src);
+    }
+    p
+}
+
+/// Runs `check` on `new` against `old` (committed snapshots written first, so only the train
+/// speaks) and returns the JSON document.
+fn check(old: &Project, new: &Project, code: i32) -> serde_json::Value {
+    new.atomic(&["snapshot", "--workspace", "-q"]).assert_code(0);
+    let run = new.atomic(&["check", "--baseline-path", old.root().to_str().unwrap(), "--message-format", "json"]);
+    run.assert_code(code);
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
+fn krate<'a>(doc: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    doc["crates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["package"] == name)
+        .unwrap_or_else(|| panic!("{name} not in {doc:#}"))
+}
+
+fn required(doc: &serde_json::Value, name: &str) -> (String, String) {
+    let c = krate(doc, name);
+    (
+        c["required_bump"].as_str().unwrap_or("none").to_string(),
+        c["required_version"].as_str().unwrap_or("-").to_string(),
+    )
+}
+
+fn order(doc: &serde_json::Value) -> Vec<String> {
+    doc["train"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| format!("{} {}", s["package"].as_str().unwrap(), s["to"].as_str().unwrap()))
+        .collect()
+}
+
+fn kinds(doc: &serde_json::Value) -> Vec<String> {
+    doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| format!("{} {}", p["kind"].as_str().unwrap(), p["package"].as_str().unwrap()))
+        .collect()
+}
+
+const A_OLD: &str = "pub struct T;\npub fn make(n: u8) -> T { let _ = n; T }\n";
+const A_BREAKS: &str = "pub struct T;\npub fn make(n: u16) -> T { let _ = n; T }\n";
+
+#[test]
+fn chain_of_three_exposing_crates_all_need_a_major_release() {
+    let spec = |a: &'static str| {
+        [
+            k("a", "1.0.0", &[], a),
+            k(
+                "b",
+                "1.0.0",
+                &[("a", "dependencies", "")],
+                "pub struct U;\npub fn wrap(t: a::T) -> U { let _ = t; U }\n",
+            ),
+            k("c", "1.0.0", &[("b", "dependencies", "")], "pub fn use_it(u: b::U) { let _ = u; }\n"),
+        ]
+    };
+    let doc = check(&workspace(&spec(A_OLD)), &workspace(&spec(A_BREAKS)), 1);
+    assert_eq!(required(&doc, "a"), ("major".into(), "2.0.0".into()));
+    assert_eq!(required(&doc, "b"), ("major".into(), "2.0.0".into()));
+    assert_eq!(required(&doc, "c"), ("major".into(), "2.0.0".into()));
+    assert_eq!(order(&doc), ["a 2.0.0", "b 2.0.0", "c 2.0.0"]);
+    let cause = &krate(&doc, "c")["causes"][0];
+    assert_eq!(cause["dependency"], "b");
+    assert_eq!(cause["exposes"], "pub fn c::use_it(u: b::U)");
+    assert_eq!(
+        cause["message"],
+        "`c` must be released with `b`: `c` depends on `b` (c/Cargo.toml) and exposes it in `pub fn c::use_it(u: b::U)`, \
+         and `b` breaks: it exposes `a` in `pub fn b::wrap(t: a::T) -> b::U`, which breaks"
+    );
+}
+
+#[test]
+fn a_crate_using_its_dependency_privately_needs_only_a_patch_release() {
+    let spec = |a: &'static str| {
+        [
+            k("a", "1.0.0", &[], a),
+            k("b", "1.0.0", &[("a", "dependencies", "")], "pub fn run() { let _ = a::make(1); }\n"),
+        ]
+    };
+    let doc = check(&workspace(&spec(A_OLD)), &workspace(&spec(A_BREAKS)), 1);
+    assert_eq!(required(&doc, "b"), ("patch".into(), "1.0.1".into()));
+    assert_eq!(krate(&doc, "b")["causes"][0]["exposes"], serde_json::Value::Null);
+    assert_eq!(kinds(&doc), ["bump-too-small a", "left-out-of-train b", "requirement-not-admitting b"]);
+}
+
+#[test]
+fn diamond() {
+    // d depends on b and c; b and c depend on a. b exposes a, c uses it privately, d exposes c.
+    let spec = |a: &'static str| {
+        [
+            k("a", "1.0.0", &[], a),
+            k("b", "1.0.0", &[("a", "dependencies", "")], "pub fn b(t: a::T) { let _ = t; }\n"),
+            k("c", "1.0.0", &[("a", "dependencies", "")], "pub struct C;\npub fn c() -> C { let _ = a::make(1); C }\n"),
+            k(
+                "d",
+                "1.0.0",
+                &[("b", "dependencies", ""), ("c", "dependencies", "")],
+                "pub fn d(c: c::C) { let _ = c; b::b(a_free()); }\nfn a_free() -> a::T { a::T }\n",
+            ),
+        ]
+    };
+    // (d's private use of a is through b's signature; d lists only b and c.)
+    let old = workspace(&spec(A_OLD));
+    let new = workspace(&spec(A_BREAKS));
+    for p in [&old, &new] {
+        let m = p.read("d/Cargo.toml") + "a = { path = \"../a\", version = \"1.0.0\" }\n";
+        p.file("d/Cargo.toml", &m);
+    }
+    let doc = check(&old, &new, 1);
+    assert_eq!(required(&doc, "a").0, "major");
+    assert_eq!(required(&doc, "b").0, "major");
+    assert_eq!(required(&doc, "c").0, "patch");
+    assert_eq!(required(&doc, "d").0, "patch", "d exposes only c, whose release is compatible");
+    assert_eq!(order(&doc), ["a 2.0.0", "b 2.0.0", "c 1.0.1", "d 1.0.1"]);
+}
+
+#[test]
+fn zero_versions_follow_cargo_rules() {
+    let spec = |a: &'static str| {
+        [
+            k("a", "0.3.1", &[], a),
+            k("b", "0.1.0", &[("a", "dependencies", "")], "pub fn run() { let _ = a::make(1); }\n"),
+        ]
+    };
+    let doc = check(&workspace(&spec(A_OLD)), &workspace(&spec(A_BREAKS)), 1);
+    assert_eq!(required(&doc, "a"), ("major".into(), "0.4.0".into()));
+    assert_eq!(required(&doc, "b"), ("patch".into(), "0.1.1".into()));
+
+    // An addition in 0.y.z is released as a patch; dependents stay out of the train.
+    let added = "pub struct T;\npub fn make(n: u8) -> T { let _ = n; T }\npub fn more() {}\n";
+    let doc = check(&workspace(&spec(A_OLD)), &workspace(&spec(added)), 1);
+    assert_eq!(required(&doc, "a"), ("minor".into(), "0.3.2".into()));
+    assert_eq!(required(&doc, "b"), ("none".into(), "-".into()));
+    assert_eq!(order(&doc), ["a 0.3.2"]);
+}
+
+#[test]
+fn build_dependencies_propagate_and_dev_dependency_cycles_do_not_loop() {
+    let spec = |a: &'static str| {
+        [
+            k("a", "1.0.0", &[("c", "dev-dependencies", "")], a),
+            k("b", "1.0.0", &[("a", "build-dependencies", "")], "pub fn b() {}\n"),
+            k("c", "1.0.0", &[("a", "dependencies", "")], "pub fn c() { let _ = a::make(1); }\n"),
+        ]
+    };
+    let old = workspace(&spec(A_OLD));
+    let new = workspace(&spec(A_BREAKS));
+    for p in [&old, &new] {
+        p.file("b/build.rs", "fn main() {}\n");
+    }
+    let doc = check(&old, &new, 1);
+    assert_eq!(required(&doc, "b").0, "patch", "a build dependency in the train pulls its dependent in");
+    assert_eq!(required(&doc, "c").0, "patch");
+    assert_eq!(required(&doc, "a").0, "major", "a's dev-dependency on c does not feed back");
+}
+
+#[test]
+fn renamed_and_optional_dependencies_propagate() {
+    let spec = |a: &'static str| {
+        [
+            k("a", "1.0.0", &[], a),
+            k(
+                "b",
+                "1.0.0",
+                &[("a", "dependencies", "as alpha optional = true")],
+                "#[cfg(feature = \"alpha\")]\npub fn wrap(t: alpha::T) { let _ = t; }\npub fn always() {}\n",
+            ),
+        ]
+    };
+    let old = workspace(&spec(A_OLD));
+    let new = workspace(&spec(A_BREAKS));
+    for p in [&old, &new] {
+        let m = p.read("b/Cargo.toml") + "\n[package.metadata.atomic]\nall-features = true\n";
+        p.file("b/Cargo.toml", &m);
+    }
+    let doc = check(&old, &new, 1);
+    assert_eq!(required(&doc, "b").0, "major");
+    assert_eq!(krate(&doc, "b")["causes"][0]["exposes"], "pub fn b::wrap(t: a::T)");
+    let not_admitting =
+        doc["problems"].as_array().unwrap().iter().find(|p| p["kind"] == "requirement-not-admitting").unwrap();
+    assert_eq!(not_admitting["file"], "b/Cargo.toml");
+    assert_eq!(not_admitting["line"], 8);
+}
+
+#[test]
+fn every_problem_kind_with_exit_codes() {
+    let spec = |a: &'static str| {
+        [
+            k("a", "1.0.0", &[], a),
+            k("b", "1.0.0", &[("a", "dependencies", "")], "pub fn b(t: a::T) { let _ = t; }\n"),
+            k("quiet", "1.0.0", &[], "pub fn q() {}\n"),
+        ]
+    };
+    let old = workspace(&spec(A_OLD));
+    let new = workspace(&spec(A_BREAKS));
+    new.atomic(&["snapshot", "--workspace", "-q"]).assert_code(0);
+    // a declares a minor bump for a breaking change; quiet is bumped for nothing; b is stale.
+    new.file("a/Cargo.toml", &new.read("a/Cargo.toml").replace("1.0.0", "1.1.0"));
+    new.file("quiet/Cargo.toml", &new.read("quiet/Cargo.toml").replace("1.0.0", "1.0.1"));
+    new.file("b/src/lib.rs", "pub fn b(t: a::T) { let _ = t; }\npub fn extra() {}\n");
+    let run = new.atomic(&["check", "--baseline-path", old.root().to_str().unwrap(), "--message-format", "json"]);
+    run.assert_code(1);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["consistent"], false);
+    assert_eq!(
+        kinds(&doc),
+        [
+            "stale-snapshot b",
+            "bump-too-small a",
+            "unneeded-bump quiet",
+            "bump-too-small b",
+            "requirement-not-admitting b"
+        ]
+    );
+    let p = &doc["problems"][1];
+    assert_eq!(p["message"], "`a` needs a major bump (1.0.0 → 2.0.0) but declares 1.1.0");
+    assert_eq!(p["severity"], "error");
+    assert_eq!(p["file"], "a/Cargo.toml");
+    assert_eq!(p["line"], 3);
+    assert_eq!(p["help"], "run `cargo atomic bump`");
+    assert_eq!(doc["problems"][2]["severity"], "warning");
+
+    // Warnings alone do not fail the check.
+    let lone = workspace(&[k("quiet", "1.0.0", &[], "pub fn q() {}\n")]);
+    let bumped = workspace(&[k("quiet", "1.0.1", &[], "pub fn q() {}\n")]);
+    let doc = check(&lone, &bumped, 0);
+    assert_eq!(kinds(&doc), ["unneeded-bump quiet"]);
+    assert_eq!(order(&doc), ["quiet 1.0.1"]);
+}
+
+#[test]
+fn bump_writes_versions_and_requirements_then_check_passes() {
+    let spec = |a: &'static str| {
+        [
+            k("a", "1.0.0", &[], a),
+            k("b", "1.0.0", &[("a", "dependencies", "")], "pub fn b(t: a::T) { let _ = t; }\n"),
+            k("c", "1.0.0", &[("a", "dev-dependencies", "")], "pub fn c() {}\n"),
+        ]
+    };
+    let old = workspace(&spec(A_OLD));
+    let new = workspace(&spec(A_BREAKS));
+    let base = old.root().to_str().unwrap();
+    // Comments and odd formatting survive the edit byte for byte.
+    let b_manifest = "[package]\nname = \"b\"   # the b crate\nversion    =    \"1.0.0\"   # keep me\nedition = \"2021\"\npublish = [\"local\"]\n\n[dependencies]\n# a is our upstream\na = { path = \"../a\",   version = \"1.0.0\" } # trailing\n";
+    new.file("b/Cargo.toml", b_manifest);
+    new.atomic(&["snapshot", "--workspace", "-q"]).assert_code(0);
+    new.atomic(&["check", "-q", "--baseline-path", base]).assert_code(1);
+
+    let dry = new.atomic(&["bump", "--baseline-path", base, "--dry-run"]);
+    dry.assert_code(0);
+    assert!(dry.stderr.contains("Would edit b/Cargo.toml:3: `version    =    \"1.0.0\"   # keep me` → `version    =    \"2.0.0\"   # keep me`"), "{}", dry.stderr);
+    assert_eq!(new.read("b/Cargo.toml"), b_manifest, "a dry run writes nothing");
+
+    new.atomic(&["bump", "--baseline-path", base]).assert_code(0);
+    assert_eq!(
+        new.read("b/Cargo.toml"),
+        b_manifest
+            .replace("\"1.0.0\"   # keep me", "\"2.0.0\"   # keep me")
+            .replace("version = \"1.0.0\" }", "version = \"2.0.0\" }")
+    );
+    assert!(new.read("a/Cargo.toml").contains("version = \"2.0.0\""));
+    assert!(
+        new.read("c/Cargo.toml").contains("a = { path = \"../a\", version = \"2.0.0\" }"),
+        "dev-dependency requirements follow"
+    );
+    assert!(new.read("c/Cargo.toml").contains("version = \"1.0.0\"\n"), "c itself is not released");
+    new.atomic(&["check", "--baseline-path", base]).assert_code(0);
+}
+
+#[test]
+fn bump_level_raises_versions_but_never_below_the_requirement() {
+    let spec = |a: &'static str| {
+        [k("a", "1.0.0", &[], a), k("b", "1.0.0", &[("a", "dependencies", "")], "pub fn b() { let _ = a::make(1); }\n")]
+    };
+    let old = workspace(&spec(A_OLD));
+    let new = workspace(&spec(A_BREAKS));
+    let base = old.root().to_str().unwrap();
+    let run = new.atomic(&["bump", "--baseline-path", base, "-p", "a", "--level", "minor"]);
+    run.assert_code(0);
+    assert!(
+        run.stderr.contains("warning: `a` needs a major bump; --level minor is not enough, using major"),
+        "{}",
+        run.stderr
+    );
+    assert!(new.read("a/Cargo.toml").contains("version = \"2.0.0\""));
+    // A chosen level above the requirement, and what it pulls in.
+    let quiet_old = workspace(&spec(A_OLD));
+    let quiet_new = workspace(&spec(A_OLD));
+    quiet_new
+        .atomic(&["bump", "--baseline-path", quiet_old.root().to_str().unwrap(), "-p", "a", "--level", "major", "-q"])
+        .assert_code(0);
+    assert!(quiet_new.read("a/Cargo.toml").contains("version = \"2.0.0\""));
+    assert!(quiet_new.read("b/Cargo.toml").contains("version = \"1.0.1\""), "b must follow a's new major version");
+    assert!(quiet_new.read("b/Cargo.toml").contains("a = { path = \"../a\", version = \"2.0.0\" }"));
+}
+
+#[test]
+fn workspace_inherited_versions_and_dependencies() {
+    let make = |a_src: &str| {
+        let p = Project::new();
+        p.file(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n\n[workspace.package]\nversion = \"1.0.0\" # shared\nedition = \"2021\"\n\n[workspace.dependencies]\na = { path = \"a\", version = \"1.0.0\" }\n",
+        )
+        .file("a/Cargo.toml", "[package]\nname = \"a\"\nversion.workspace = true\nedition.workspace = true\npublish = [\"local\"]\n")
+        .file("a/src/lib.rs", a_src)
+        .file("b/Cargo.toml", "[package]\nname = \"b\"\nversion.workspace = true\nedition.workspace = true\npublish = [\"local\"]\n\n[dependencies]\na = { workspace = true }\n")
+        .file("b/src/lib.rs", "pub fn b(t: a::T) { let _ = t; }\n");
+        p
+    };
+    let old = make(A_OLD);
+    let new = make(A_BREAKS);
+    let base = old.root().to_str().unwrap();
+    new.atomic(&["snapshot", "--workspace", "-q"]).assert_code(0);
+    let run = new.atomic(&["check", "--baseline-path", base, "--message-format", "json"]);
+    run.assert_code(1);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let too_small = &doc["problems"][0];
+    assert_eq!(too_small["file"], "Cargo.toml", "the version lives in [workspace.package]");
+    assert_eq!(too_small["line"], 6);
+    let req = doc["problems"].as_array().unwrap().iter().find(|p| p["kind"] == "requirement-not-admitting").unwrap();
+    assert_eq!(req["file"], "Cargo.toml", "the requirement lives in [workspace.dependencies]");
+    assert_eq!(req["line"], 10);
+
+    new.atomic(&["bump", "--baseline-path", base, "-q"]).assert_code(0);
+    let root = new.read("Cargo.toml");
+    assert!(root.contains("version = \"2.0.0\" # shared"), "{root}");
+    assert!(root.contains("a = { path = \"a\", version = \"2.0.0\" }"), "{root}");
+    assert!(new.read("b/Cargo.toml").contains("a = { workspace = true }"));
+    new.atomic(&["check", "--baseline-path", base]).assert_code(0);
+}
+
+#[test]
+fn a_failed_write_leaves_every_manifest_as_it_was() {
+    let spec = |a: &'static str| {
+        [k("a", "1.0.0", &[], a), k("b", "1.0.0", &[("a", "dependencies", "")], "pub fn b(t: a::T) { let _ = t; }\n")]
+    };
+    let old = workspace(&spec(A_OLD));
+    let new = workspace(&spec(A_BREAKS));
+    let before: Vec<String> = ["Cargo.toml", "a/Cargo.toml", "b/Cargo.toml"].iter().map(|f| new.read(f)).collect();
+    let path = new.path("b/Cargo.toml");
+    let mut perms = std::fs::metadata(&path).unwrap().permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&path, perms).unwrap();
+    let run = new.atomic(&["bump", "--baseline-path", old.root().to_str().unwrap()]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("b/Cargo.toml is read-only; nothing was written"), "{}", run.stderr);
+    let after: Vec<String> = ["Cargo.toml", "a/Cargo.toml", "b/Cargo.toml"].iter().map(|f| new.read(f)).collect();
+    assert_eq!(before, after);
+    assert!(!new.files().iter().any(|f| f.contains(".atomic-")), "no temporary file is left: {:?}", new.files());
+}
+
+/// The README's story, on a copy of the bundled example.
+fn example() -> Project {
+    let p = Project::new();
+    for dir in ["gateway", "gateway-1.0.0"] {
+        copy(&std::path::Path::new(crate::support::FIXTURES).join("../../examples").join(dir), &p.path(dir));
+    }
+    p
+}
+
+fn copy(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_name() == "target" {
+            continue;
+        }
+        if e.path().is_dir() {
+            copy(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+fn run_example(p: &Project, args: &[&str]) -> Run {
+    let mut all = args.to_vec();
+    all.extend(["--manifest-path", "gateway/Cargo.toml", "--baseline-path", "gateway-1.0.0"]);
+    p.atomic(&all)
+}
+
+#[test]
+fn example_check_fails_then_bump_and_snapshot_make_it_pass() {
+    let p = example();
+    let run = run_example(&p, &["check"]);
+    run.assert_code(1);
+    assert_data_eq!(
+        run.stderr,
+        str![[r#"
+ Documenting core, gateway, interface
+Release train (publish in this order):
+  1. core       1.0.0 → 2.0.0  major  1 API change: `fn core::execute_operation` gained parameter `timeout: std::time::Duration`
+  2. interface  1.0.0 → 2.0.0  major  depends on `core` and exposes it in `pub use interface::Error`
+  3. gateway    1.0.0 → 2.0.0  major  depends on `core` and exposes it in `pub fn gateway::serve(request: &gateway::Request) -> Result<(), core::Error>`
+
+error[stale-snapshot]: the committed API snapshot of `core` is out of date (core/atomic-api.txt)
+  --> core/atomic-api.txt
+   = help: run `cargo atomic snapshot` and commit the result
+
+error[bump-too-small]: `core` needs a major bump (1.0.0 → 2.0.0) but declares 1.0.0
+  --> core/Cargo.toml:3
+   = note: because `fn core::execute_operation` gained parameter `timeout: std::time::Duration`
+   = help: run `cargo atomic bump`
+
+error[left-out-of-train]: `interface` must be released with `core`: `interface` depends on `core` (interface/Cargo.toml) and exposes it in `pub use interface::Error`, and `core` breaks: `fn core::execute_operation` gained parameter `timeout: std::time::Duration`
+  --> interface/Cargo.toml:3
+   = note: its version is still 1.0.0; the train needs 2.0.0 (major)
+   = help: run `cargo atomic bump`
+
+error[requirement-not-admitting]: `interface` requires `core = "^1.0.0"`, which does not admit core 2.0.0
+  --> interface/Cargo.toml:11
+   = help: run `cargo atomic bump`
+
+error[left-out-of-train]: `gateway` must be released with `core`: `gateway` depends on `core` (gateway/Cargo.toml) and exposes it in `pub fn gateway::serve(request: &gateway::Request) -> Result<(), core::Error>`, and `core` breaks: `fn core::execute_operation` gained parameter `timeout: std::time::Duration`
+  --> gateway/Cargo.toml:3
+   = note: its version is still 1.0.0; the train needs 2.0.0 (major)
+   = note: also: `gateway` must be released with `interface`: `gateway` depends on `interface` (gateway/Cargo.toml), and `interface` breaks: it exposes `core` in `pub use interface::Error`, which breaks
+   = help: run `cargo atomic bump`
+
+error[requirement-not-admitting]: `gateway` requires `core = "^1.0.0"`, which does not admit core 2.0.0
+  --> gateway/Cargo.toml:11
+   = help: run `cargo atomic bump`
+
+error[requirement-not-admitting]: `gateway` requires `interface = "^1.0.0"`, which does not admit interface 2.0.0
+  --> gateway/Cargo.toml:12
+   = help: run `cargo atomic bump`
+
+error: the release train is not consistent: 7 errors, 0 warnings
+
+"#]]
+    );
+    run_example(&p, &["bump", "-q"]).assert_code(0);
+    p.atomic(&["snapshot", "-q", "--manifest-path", "gateway/Cargo.toml"]).assert_code(0);
+    let ok = run_example(&p, &["check"]);
+    ok.assert_code(0);
+    assert!(ok.stderr.contains("Finished the release train is consistent"), "{}", ok.stderr);
+}
+
+#[test]
+fn github_and_markdown_formats() {
+    let p = example();
+    let gh = run_example(&p, &["check", "--message-format", "github"]);
+    gh.assert_code(1);
+    let lines: Vec<&str> = gh.stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "::notice title=cargo atomic: release train::publish in this order: core 2.0.0, interface 2.0.0, gateway 2.0.0"
+    );
+    assert_eq!(lines[1], "::error file=core/atomic-api.txt,title=cargo atomic%3A stale-snapshot::the committed API snapshot of `core` is out of date (core/atomic-api.txt) — run `cargo atomic snapshot` and commit the result");
+    assert_eq!(lines[2], "::error file=core/Cargo.toml,line=3,title=cargo atomic%3A bump-too-small::`core` needs a major bump (1.0.0 → 2.0.0) but declares 1.0.0 — run `cargo atomic bump`");
+    assert_eq!(lines.len(), 8);
+
+    let md = run_example(&p, &["check", "--message-format", "markdown"]);
+    md.assert_code(1);
+    assert_data_eq!(
+        md.stdout,
+        str![[r#"
+## cargo atomic check
+
+❌ The release train is not consistent.
+
+| # | crate | version | bump | why |
+|---|---|---|---|---|
+| 1 | `core` | 1.0.0 → 2.0.0 | major | 1 API change: `fn core::execute_operation` gained parameter `timeout: std::time::Duration` |
+| 2 | `interface` | 1.0.0 → 2.0.0 | major | depends on `core` and exposes it in `pub use interface::Error` |
+| 3 | `gateway` | 1.0.0 → 2.0.0 | major | depends on `core` and exposes it in `pub fn gateway::serve(request: &gateway::Request) -> Result<(), core::Error>` |
+
+### Problems
+
+- **error** `stale-snapshot`: the committed API snapshot of `core` is out of date (core/atomic-api.txt) (`core/atomic-api.txt`) — run `cargo atomic snapshot` and commit the result
+- **error** `bump-too-small`: `core` needs a major bump (1.0.0 → 2.0.0) but declares 1.0.0 (`core/Cargo.toml:3`) — run `cargo atomic bump`
+- **error** `left-out-of-train`: `interface` must be released with `core`: `interface` depends on `core` (interface/Cargo.toml) and exposes it in `pub use interface::Error`, and `core` breaks: `fn core::execute_operation` gained parameter `timeout: std::time::Duration` (`interface/Cargo.toml:3`) — run `cargo atomic bump`
+- **error** `requirement-not-admitting`: `interface` requires `core = "^1.0.0"`, which does not admit core 2.0.0 (`interface/Cargo.toml:11`) — run `cargo atomic bump`
+- **error** `left-out-of-train`: `gateway` must be released with `core`: `gateway` depends on `core` (gateway/Cargo.toml) and exposes it in `pub fn gateway::serve(request: &gateway::Request) -> Result<(), core::Error>`, and `core` breaks: `fn core::execute_operation` gained parameter `timeout: std::time::Duration` (`gateway/Cargo.toml:3`) — run `cargo atomic bump`
+- **error** `requirement-not-admitting`: `gateway` requires `core = "^1.0.0"`, which does not admit core 2.0.0 (`gateway/Cargo.toml:11`) — run `cargo atomic bump`
+- **error** `requirement-not-admitting`: `gateway` requires `interface = "^1.0.0"`, which does not admit interface 2.0.0 (`gateway/Cargo.toml:12`) — run `cargo atomic bump`
+
+<details><summary>API changes</summary>
+
+**core**
+
+- major `fn-params-changed`: `fn core::execute_operation` gained parameter `timeout: std::time::Duration`
+
+</details>
+
+"#]]
+    );
+}
