@@ -258,6 +258,8 @@ impl CargoDoc {
             .arg("--target-dir")
             .arg(&self.target_dir)
             .env("RUSTC_BOOTSTRAP", self.bootstrap.join(","))
+            // Build scripts using atomic-build may run before the first snapshot exists.
+            .env("CARGO_ATOMIC_DOCUMENTING", "1")
             .env("RUSTDOCFLAGS", "-Z unstable-options --output-format json --document-hidden-items")
             .env_remove("CARGO_ENCODED_RUSTDOCFLAGS");
         if let Some(color) = &opts.color {
