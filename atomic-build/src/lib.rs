@@ -254,6 +254,8 @@ impl std::error::Error for Incompatible {}
 /// let err = check_compatible(&v1, &v2).unwrap_err();
 /// assert_eq!(err.changed, ["fn interface::call"]);
 /// ```
+// The error carries the names a message needs; it is built once per handshake.
+#[allow(clippy::result_large_err)]
 pub fn check_compatible(built_against: &Identity, found: &Identity) -> Result<(), Incompatible> {
     let mut missing = Vec::new();
     let mut changed = Vec::new();
