@@ -117,6 +117,12 @@ pub fn resolve(
             let commit = repo.resolve(rev)?;
             let mut missing = Vec::new();
             for m in members {
+                // A crate whose manifest did not exist at the revision is new since.
+                let manifest = repo.relative(&m.manifest_path)?;
+                if repo.show(&commit, &manifest)?.is_none() {
+                    out.insert(m.name.clone(), None);
+                    continue;
+                }
                 match snapshot_at(&repo, &commit, m)? {
                     Some(snapshot) => {
                         let origin = Origin { kind: "rev", reference: rev.clone(), from: "snapshot" };
@@ -326,6 +332,10 @@ fn document_checkout(
     origin: Origin,
     locator: impl Fn(&Member) -> Locator,
 ) -> anyhow::Result<BTreeMap<String, Option<Baseline>>> {
+    if !root.join("Cargo.toml").is_file() {
+        // The workspace did not exist there yet: every crate is new since.
+        return Ok(members.iter().map(|m| (m.name.clone(), None)).collect());
+    }
     let mut base = Workspace::load(Some(&root.join("Cargo.toml")))
         .with_context(|| format!("cannot read the baseline workspace ({origin})"))?;
     base.target_dir = ws.target_dir.join("atomic-baseline");

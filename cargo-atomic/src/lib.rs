@@ -11,6 +11,7 @@ pub mod diff;
 pub mod fsutil;
 pub mod git;
 pub mod manifest;
+pub mod publish;
 pub mod report;
 pub mod rustdoc;
 pub mod shell;

@@ -97,6 +97,17 @@ pub struct PackageConfig {
 pub struct WorkspaceConfig {
     /// Release tag format; `{crate}` and `{version}` are replaced.
     pub tag_format: Option<String>,
+    /// Upload rate limits by registry name (`crates-io` has crates.io's limits by default).
+    #[serde(default)]
+    pub rate_limits: BTreeMap<String, RateLimit>,
+}
+
+/// `[workspace.metadata.atomic.rate-limits.<registry>]`: `[burst, seconds per upload after it]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RateLimit {
+    pub new_crates: (usize, u64),
+    pub new_versions: (usize, u64),
 }
 
 /// Cargo's package selection flags.

@@ -5,6 +5,7 @@
 mod atomic_build;
 mod diff;
 #[allow(dead_code)] // the publish tests use the fault injection
+mod publish;
 mod registry;
 mod rules;
 mod snapshot;

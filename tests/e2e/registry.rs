@@ -24,6 +24,10 @@ pub enum Fault {
     Down,
     /// The upload is accepted and stored, but the version never shows in the index.
     Invisible,
+    /// The upload is stored, then the response never comes (the client dies waiting).
+    HangAfterStore,
+    /// The upload never reaches the server; the request hangs.
+    Hang,
 }
 
 #[derive(Default)]
@@ -38,7 +42,6 @@ pub struct Registry {
     runtime: tokio::runtime::Runtime,
     state: CargoState,
     pub faults: Arc<Mutex<Faults>>,
-    pub port: u16,
     home: tempfile::TempDir,
 }
 
@@ -68,7 +71,7 @@ impl Registry {
             ),
         )
         .unwrap();
-        Registry { runtime, state, faults, port, home }
+        Registry { runtime, state, faults, home }
     }
 
     pub fn cargo_home(&self) -> &Path {
@@ -100,6 +103,14 @@ impl Registry {
 
     pub fn uploads(&self) -> usize {
         self.faults.lock().unwrap().uploads
+    }
+
+    /// The registry answers again, without faults.
+    pub fn recover(&self) {
+        let mut f = self.faults.lock().unwrap();
+        f.down = false;
+        f.at_upload.clear();
+        f.hidden.clear();
     }
 }
 
@@ -133,6 +144,15 @@ async fn inject(State(faults): State<Arc<Mutex<Faults>>>, req: Request, next: Ne
                 if let Some((name, vers)) = upload_name(&bytes) {
                     faults.lock().unwrap().hidden.insert((name, vers));
                 }
+            }
+            Some(Fault::HangAfterStore) => {
+                let _ = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+                tokio::time::sleep(Duration::from_secs(600)).await;
+                return error(axum::http::StatusCode::GATEWAY_TIMEOUT, "hung");
+            }
+            Some(Fault::Hang) => {
+                tokio::time::sleep(Duration::from_secs(600)).await;
+                return error(axum::http::StatusCode::GATEWAY_TIMEOUT, "hung");
             }
             None => {}
         }

@@ -132,6 +132,19 @@ impl Project {
         }
     }
 
+    /// Starts `cargo-atomic atomic <args>` without waiting (to kill it mid-run).
+    pub fn spawn_atomic(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-atomic"));
+        cmd.arg("atomic").args(args).current_dir(self.root()).env("CARGO_TERM_COLOR", "never");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("cargo-atomic starts")
+    }
+
     /// Runs git in the project root with a fixed identity; panics on failure.
     pub fn git(&self, args: &[&str]) -> String {
         let out = Command::new("git")

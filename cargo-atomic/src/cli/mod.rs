@@ -7,6 +7,7 @@ mod api;
 mod bump;
 mod check;
 mod diff;
+mod publish;
 mod snapshot;
 
 use std::ffi::OsString;
@@ -56,6 +57,10 @@ enum Command {
     Check(check::CheckArgs),
     /// Write the versions the release train requires into every affected manifest.
     Bump(bump::BumpArgs),
+    /// Verify the whole train, then publish it in dependency order; roll back on failure.
+    Publish(publish::PublishArgs),
+    /// Yank a published train's versions, dependents first (`--undo`: unyank them).
+    Rollback(publish::RollbackArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -154,6 +159,8 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Diff(args) => diff::run(&cli.global, args, &mut shell),
         Command::Check(args) => check::run(&cli.global, args, &mut shell),
         Command::Bump(args) => bump::run(&cli.global, args, &mut shell),
+        Command::Publish(args) => publish::run(&cli.global, args, &mut shell),
+        Command::Rollback(args) => publish::rollback(&cli.global, args, &mut shell),
     };
     match result {
         Ok(code) => code,

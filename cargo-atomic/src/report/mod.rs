@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod diff;
+pub mod publish;
 
 /// Version of the JSON documents printed with `--message-format json`.
 pub const JSON_SCHEMA: u32 = 1;

@@ -1,0 +1,190 @@
+//! The Cargo commands publishing runs: package, publish, yank, and questions to the registry
+//! (does a version exist, is it yanked, what is its checksum), asked through scratch projects so
+//! that Cargo's registry configuration and credential providers apply. Tokens are never read,
+//! stored or printed here: Cargo handles them.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use anyhow::{bail, Context};
+use sha2::{Digest, Sha256};
+
+use crate::workspace::Workspace;
+
+fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+fn run(mut cmd: Command, what: &str) -> anyhow::Result<Output> {
+    cmd.env("CARGO_TERM_COLOR", "never");
+    cmd.output().with_context(|| format!("cannot run `cargo {what}`"))
+}
+
+/// The last lines of Cargo's error output, without progress noise.
+pub fn cargo_error(out: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    stderr
+        .lines()
+        .filter(|l| {
+            let t = l.trim_start();
+            !(t.starts_with("Updating ")
+                || t.starts_with("Packaging ")
+                || t.starts_with("Packaged ")
+                || t.starts_with("Uploading ")
+                || t.starts_with("Locking ")
+                || t.starts_with("Downloaded ")
+                || t.starts_with("Downloading ")
+                || t.starts_with("Compiling ")
+                || t.starts_with("Verifying ")
+                || t.starts_with("Archiving ")
+                || t.starts_with("Finished "))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string()
+}
+
+/// `--registry NAME`, or nothing for crates.io.
+fn registry_args(cmd: &mut Command, registry: Option<&str>) {
+    if let Some(r) = registry {
+        cmd.args(["--registry", r]);
+    }
+}
+
+/// Packages the crates together (each verified against the others through Cargo's local
+/// overlay) and returns the `.crate` files with their SHA-256.
+pub fn package(ws: &Workspace, packages: &[String], verify: bool) -> anyhow::Result<Vec<(String, PathBuf, String)>> {
+    let mut cmd = cargo();
+    cmd.current_dir(&ws.root).args(["package", "--allow-dirty", "--manifest-path"]).arg(ws.root.join("Cargo.toml"));
+    if !verify {
+        cmd.arg("--no-verify");
+    }
+    for p in packages {
+        cmd.args(["-p", p]);
+    }
+    let out = run(cmd, "package")?;
+    if !out.status.success() {
+        bail!("`cargo package` failed:\n{}", cargo_error(&out));
+    }
+    let mut files = Vec::new();
+    for p in packages {
+        let m = ws.member(p).with_context(|| format!("`{p}` is not a member"))?;
+        let file = ws.target_dir.join("package").join(format!("{}-{}.crate", m.name, m.version));
+        let bytes = std::fs::read(&file).with_context(|| format!("cargo package wrote no {}", file.display()))?;
+        files.push((p.clone(), file, sha256(&bytes)));
+    }
+    Ok(files)
+}
+
+pub fn sha256(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Publishes one crate (already verified with the rest of the train). Returns Cargo's output.
+pub fn publish(ws: &Workspace, package: &str, registry: Option<&str>) -> anyhow::Result<Output> {
+    let mut cmd = cargo();
+    cmd.current_dir(&ws.root)
+        .args(["publish", "--no-verify", "--allow-dirty", "-p", package, "--manifest-path"])
+        .arg(ws.root.join("Cargo.toml"));
+    registry_args(&mut cmd, registry);
+    run(cmd, "publish")
+}
+
+/// Yanks (or with `undo`, unyanks) a version.
+pub fn yank(ws: &Workspace, package: &str, version: &str, registry: Option<&str>, undo: bool) -> anyhow::Result<()> {
+    let mut cmd = cargo();
+    cmd.current_dir(&ws.root).args(["yank", "--version", version, package]);
+    if undo {
+        cmd.arg("--undo");
+    }
+    registry_args(&mut cmd, registry);
+    let out = run(cmd, "yank")?;
+    if !out.status.success() {
+        bail!("{}", cargo_error(&out));
+    }
+    Ok(())
+}
+
+/// What the registry says about one version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Published {
+    /// The crate has no version at all in the registry.
+    NewCrate,
+    /// The crate exists, this version does not.
+    Absent,
+    Live {
+        checksum: String,
+    },
+    Yanked,
+}
+
+/// A scratch project under the target dir (its own workspace, so the user's `.cargo/config.toml`
+/// applies) depending on exactly `package = version` from `registry`.
+fn scratch(ws: &Workspace, dir: &str, deps: &[(String, String, Option<String>)]) -> anyhow::Result<PathBuf> {
+    let root = ws.target_dir.join("atomic").join(dir);
+    std::fs::create_dir_all(root.join("src"))?;
+    std::fs::write(root.join("src").join("lib.rs"), b"")?;
+    let _ = std::fs::remove_file(root.join("Cargo.lock"));
+    let mut manifest = String::from(
+        "# Written by cargo-atomic.\n[package]\nname = \"atomic-scratch\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
+         publish = false\n\n[workspace]\n\n[dependencies]\n",
+    );
+    for (i, (name, version, registry)) in deps.iter().enumerate() {
+        let registry = registry.as_ref().map(|r| format!(", registry = {r:?}")).unwrap_or_default();
+        manifest.push_str(&format!("dep{i} = {{ package = {name:?}, version = \"={version}\"{registry} }}\n"));
+    }
+    crate::fsutil::write_atomic(&root.join("Cargo.toml"), manifest.as_bytes())?;
+    Ok(root)
+}
+
+/// Asks the registry about `package` `version`.
+pub fn published(ws: &Workspace, package: &str, version: &str, registry: Option<&str>) -> anyhow::Result<Published> {
+    let root =
+        scratch(ws, "publish-probe", &[(package.to_string(), version.to_string(), registry.map(str::to_string))])?;
+    let mut cmd = cargo();
+    cmd.current_dir(&root).args(["generate-lockfile", "--manifest-path"]).arg(root.join("Cargo.toml"));
+    let out = run(cmd, "generate-lockfile")?;
+    if out.status.success() {
+        let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("cargo wrote no Cargo.lock")?;
+        let checksum = lock_checksum(&lock, package, version).unwrap_or_default();
+        return Ok(Published::Live { checksum });
+    }
+    let err = String::from_utf8_lossy(&out.stderr);
+    if err.contains(&format!("version {version} is yanked")) || err.contains("is yanked") {
+        return Ok(Published::Yanked);
+    }
+    if err.contains(&format!("no matching package named `{package}` found")) {
+        return Ok(Published::NewCrate);
+    }
+    if err.contains("failed to select a version for the requirement") {
+        return Ok(Published::Absent);
+    }
+    bail!("cannot ask the registry about {package} {version}:\n{}", cargo_error(&out))
+}
+
+/// The `checksum` of a package in a `Cargo.lock`.
+fn lock_checksum(lock: &str, package: &str, version: &str) -> Option<String> {
+    let doc: toml_edit::DocumentMut = lock.parse().ok()?;
+    let found = doc.get("package")?.as_array_of_tables()?.iter().find_map(|p| {
+        (p.get("name")?.as_str()? == package && p.get("version")?.as_str()? == version)
+            .then(|| p.get("checksum").and_then(|c| c.as_str()).map(str::to_string))
+            .flatten()
+    });
+    found
+}
+
+/// Builds a scratch project that depends on every `(package, version, registry)` from the
+/// registry: the train works for a user who depends on it. Returns Cargo's error when it does not.
+pub fn health_check(ws: &Workspace, deps: &[(String, String, Option<String>)]) -> anyhow::Result<Result<(), String>> {
+    let root = scratch(ws, "health-check", deps)?;
+    let mut cmd = cargo();
+    cmd.current_dir(&root)
+        .args(["build", "--manifest-path"])
+        .arg(root.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(root.join("target"));
+    let out = run(cmd, "build")?;
+    Ok(if out.status.success() { Ok(()) } else { Err(cargo_error(&out)) })
+}

@@ -1,0 +1,385 @@
+//! `cargo atomic publish` and `rollback` against a real registry on 127.0.0.1, with faults
+//! injected in front of it. Every test ends by reading the registry's index: the whole train
+//! published, every version the run published yanked, or a journal that `--resume` completes.
+
+use std::time::{Duration, Instant};
+
+use crate::registry::{Fault, Registry};
+use crate::support::{Project, Run};
+
+/// The train: `base`, `left` and `right` on it, `top` on both (published in that order).
+const CRATES: [&str; 4] = ["base", "left", "right", "top"];
+
+fn train(registry: &Registry) -> (Project, Vec<(&'static str, String)>) {
+    let p = Project::new();
+    p.file("Cargo.toml", "[workspace]\nmembers = [\"base\", \"left\", \"right\", \"top\"]\nresolver = \"2\"\n")
+        .file(".gitignore", "target/\n");
+    let deps: [(&str, &[&str]); 4] =
+        [("base", &[]), ("left", &["base"]), ("right", &["base"]), ("top", &["left", "right"])];
+    for (name, on) in deps {
+        let mut manifest = format!(
+            "[package]\nname = \"{name}\"\nversion = \"1.0.0\"\nedition = \"2021\"\ndescription = \"the {name} crate\"\n\
+             license = \"MIT\"\nrepository = \"https://example.invalid/{name}\"\npublish = [\"local\"]\n"
+        );
+        if !on.is_empty() {
+            manifest.push_str("\n[dependencies]\n");
+            for d in on {
+                manifest
+                    .push_str(&format!("{d} = {{ path = \"../{d}\", version = \"1.0.0\", registry = \"local\" }}\n"));
+            }
+        }
+        let uses: String = on.iter().map(|d| format!("pub use {d};\n")).collect();
+        p.file(&format!("{name}/Cargo.toml"), &manifest)
+            .file(&format!("{name}/src/lib.rs"), &format!("{uses}pub fn {name}() {{}}\n"));
+    }
+    let env: Vec<(&'static str, String)> = registry.env();
+    let run = p.atomic_env(&["snapshot", "--workspace", "-q"], &pairs(&env));
+    run.assert_code(0);
+    p.git(&["init", "-q", "-b", "main"]);
+    p.git(&["commit", "-q", "--allow-empty", "-m", "before the crates"]);
+    p.git(&["add", "-A"]);
+    p.git(&["commit", "-q", "-m", "train"]);
+    (p, env)
+}
+
+fn pairs<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'a str, &'a str)> {
+    env.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+fn publish(p: &Project, env: &[(&'static str, String)], extra: &[&str]) -> Run {
+    let mut args = vec!["publish", "--index-timeout", "2"];
+    args.extend_from_slice(extra);
+    p.atomic_env(&args, &pairs(env))
+}
+
+/// `name → [(version, yanked)]` as the registry's index says.
+fn index(registry: &Registry) -> Vec<(String, Vec<(String, bool)>)> {
+    CRATES.iter().map(|c| (c.to_string(), registry.versions(c).into_iter().map(|(v, y, _)| (v, y)).collect())).collect()
+}
+
+fn state(registry: &Registry, live: &[&str], yanked: &[&str]) -> Vec<(String, Vec<(String, bool)>)> {
+    CRATES
+        .iter()
+        .map(|c| {
+            let v = if live.contains(c) {
+                vec![("1.0.0".to_string(), false)]
+            } else if yanked.contains(c) {
+                vec![("1.0.0".to_string(), true)]
+            } else {
+                vec![]
+            };
+            let _ = registry;
+            (c.to_string(), v)
+        })
+        .collect()
+}
+
+fn journal(p: &Project) -> serde_json::Value {
+    serde_json::from_str(&p.read("target/atomic/journal.json")).unwrap()
+}
+
+#[test]
+fn success_then_rollback_and_undo() {
+    let registry = Registry::start();
+    let (p, env) = train(&registry);
+    let run = publish(&p, &env, &[]);
+    run.assert_code(0);
+    for line in [
+        "Publishing base 1.0.0 (1 of 4)",
+        "Publishing top 1.0.0 (4 of 4)",
+        "Healthy a project depending on the whole train builds from the registry",
+        "Tagged base-v1.0.0",
+        "Done train completed; live versions from this train: base 1.0.0, left 1.0.0, right 1.0.0, top 1.0.0",
+    ] {
+        assert!(run.stderr.contains(line), "missing `{line}` in:\n{}", run.stderr);
+    }
+    assert_eq!(index(&registry), state(&registry, &CRATES, &[]));
+    let tags = p.git(&["tag", "--list"]);
+    assert_eq!(tags.lines().collect::<Vec<_>>(), ["base-v1.0.0", "left-v1.0.0", "right-v1.0.0", "top-v1.0.0"]);
+    assert_eq!(journal(&p)["state"], "completed");
+    assert_eq!(journal(&p)["health"], "passed");
+
+    let rollback = p.atomic_env(&["rollback"], &pairs(&env));
+    rollback.assert_code(0);
+    let yanked: Vec<&str> = rollback.stderr.lines().filter(|l| l.contains("Yanked")).map(str::trim).collect();
+    assert_eq!(
+        yanked,
+        ["Yanked top 1.0.0", "Yanked right 1.0.0", "Yanked left 1.0.0", "Yanked base 1.0.0"],
+        "dependents first"
+    );
+    assert_eq!(index(&registry), state(&registry, &[], &CRATES));
+
+    p.atomic_env(&["rollback", "--undo"], &pairs(&env)).assert_code(0);
+    assert_eq!(index(&registry), state(&registry, &CRATES, &[]));
+
+    // Without the journal (another machine), the train is found from the tags at HEAD.
+    std::fs::remove_dir_all(p.path("target/atomic")).unwrap();
+    p.atomic_env(&["rollback", "-q"], &pairs(&env)).assert_code(0);
+    assert_eq!(index(&registry), state(&registry, &[], &CRATES));
+}
+
+/// The n-th upload fails; the run yanks what it published before.
+fn nth_upload_fails(n: usize, fault: Fault) {
+    let registry = Registry::start();
+    let (p, env) = train(&registry);
+    registry.fail_upload(n, fault);
+    let run = publish(&p, &env, &[]);
+    run.assert_code(1);
+    let before: Vec<&str> = CRATES[..n - 1].to_vec();
+    assert_eq!(index(&registry), state(&registry, &[], &before), "after a failure at upload {n}:\n{}", run.stderr);
+    assert_eq!(journal(&p)["state"], "rolled-back");
+    assert!(run.stderr.contains("live versions from this train: none"), "{}", run.stderr);
+    assert!(p.git(&["tag", "--list"]).is_empty(), "no tag for a failed train");
+}
+
+#[test]
+fn first_upload_fails_with_a_server_error() {
+    nth_upload_fails(1, Fault::ServerError);
+}
+
+#[test]
+fn second_upload_fails_with_a_server_error() {
+    nth_upload_fails(2, Fault::ServerError);
+}
+
+#[test]
+fn third_upload_fails_with_a_server_error() {
+    nth_upload_fails(3, Fault::ServerError);
+}
+
+#[test]
+fn fourth_upload_fails_with_a_server_error() {
+    nth_upload_fails(4, Fault::ServerError);
+}
+
+#[test]
+fn an_upload_refused_as_a_conflict_rolls_back() {
+    nth_upload_fails(3, Fault::Conflict);
+}
+
+#[test]
+fn the_registry_stops_answering_then_resume_finishes() {
+    let registry = Registry::start();
+    let (p, env) = train(&registry);
+    registry.fail_upload(3, Fault::Down);
+    let run = publish(&p, &env, &["--on-failure", "stop"]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("live versions from this train: base 1.0.0, left 1.0.0"), "{}", run.stderr);
+    assert_eq!(journal(&p)["state"], "stopped");
+    registry.recover();
+    assert_eq!(index(&registry), state(&registry, &["base", "left"], &[]));
+    let resumed = publish(&p, &env, &["--resume"]);
+    resumed.assert_code(0);
+    assert_eq!(index(&registry), state(&registry, &CRATES, &[]));
+    assert_eq!(journal(&p)["state"], "completed");
+}
+
+#[test]
+fn the_registry_stops_answering_during_rollback_then_rollback_finishes() {
+    let registry = Registry::start();
+    let (p, env) = train(&registry);
+    registry.fail_upload(3, Fault::Down);
+    let run = publish(&p, &env, &[]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("could not yank left 1.0.0"), "{}", run.stderr);
+    assert!(run.stderr.contains("live versions from this train: base 1.0.0, left 1.0.0"), "{}", run.stderr);
+    assert_eq!(journal(&p)["state"], "rollback-incomplete");
+    registry.recover();
+    p.atomic_env(&["rollback"], &pairs(&env)).assert_code(0);
+    assert_eq!(index(&registry), state(&registry, &[], &["base", "left"]));
+}
+
+#[test]
+fn a_version_that_never_appears_in_the_index_is_rolled_back() {
+    let registry = Registry::start();
+    let (p, env) = train(&registry);
+    registry.fail_upload(2, Fault::Invisible);
+    let run = publish(&p, &env, &[]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("left 1.0.0 was uploaded but did not appear in the index"), "{}", run.stderr);
+    // The invisible version is yanked too: it is stored, and could appear any time.
+    assert_eq!(index(&registry), state(&registry, &[], &["base", "left"]));
+}
+
+/// Kills the run while upload `n` hangs (after or before the registry stored it), then resumes.
+fn killed_then_resumed(n: usize, fault: Fault) {
+    let registry = Registry::start();
+    let (p, env) = train(&registry);
+    registry.fail_upload(n, fault);
+    let mut child = p.spawn_atomic(&["publish", "--index-timeout", "2"], &pairs(&env));
+    let start = Instant::now();
+    while registry.uploads() < n {
+        assert!(start.elapsed() < Duration::from_secs(120), "upload {n} never came");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(journal(&p)["steps"][n - 1]["state"], "uploading", "the journal shows the interrupted step");
+    registry.recover();
+    let resumed = publish(&p, &env, &["--resume"]);
+    resumed.assert_code(0);
+    if fault == Fault::HangAfterStore {
+        assert!(
+            resumed
+                .stderr
+                .contains(&format!("Skipping {} 1.0.0: already published with the planned checksum", CRATES[n - 1])),
+            "{}",
+            resumed.stderr
+        );
+    }
+    assert_eq!(index(&registry), state(&registry, &CRATES, &[]));
+    assert_eq!(journal(&p)["state"], "completed");
+}
+
+#[test]
+fn killed_after_the_second_upload_then_resumed() {
+    killed_then_resumed(3, Fault::Hang);
+}
+
+#[test]
+fn killed_while_the_third_upload_was_being_confirmed_then_resumed() {
+    killed_then_resumed(3, Fault::HangAfterStore);
+}
+
+#[test]
+fn resume_refuses_a_version_published_with_another_checksum() {
+    let registry = Registry::start();
+    let (p, env) = train(&registry);
+    registry.fail_upload(2, Fault::ServerError);
+    publish(&p, &env, &["--on-failure", "stop"]).assert_code(1);
+    // Someone else publishes `left 1.0.0` with other contents.
+    let other = Project::new();
+    other.file(
+        "Cargo.toml",
+        "[package]\nname = \"left\"\nversion = \"1.0.0\"\nedition = \"2021\"\ndescription = \"not ours\"\nlicense = \"MIT\"\npublish = [\"local\"]\n\n[workspace]\n",
+    )
+    .file("src/lib.rs", "pub fn impostor() {}\n");
+    let out = std::process::Command::new("cargo")
+        .args(["publish", "--registry", "local", "--allow-dirty", "--no-verify", "-q"])
+        .current_dir(other.root())
+        .envs(pairs(&env))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let resumed = publish(&p, &env, &["--resume"]);
+    resumed.assert_code(1);
+    assert!(resumed.stderr.contains("left 1.0.0 is already in the registry with checksum"), "{}", resumed.stderr);
+    assert!(resumed.stderr.contains("refusing to continue"), "{}", resumed.stderr);
+    assert_eq!(index(&registry), state(&registry, &["base", "left"], &[]));
+    assert!(registry.versions("right").is_empty() && registry.versions("top").is_empty());
+}
+
+#[test]
+fn preflight_refuses_a_version_that_already_exists() {
+    let registry = Registry::start();
+    let (p, env) = train(&registry);
+    let out = std::process::Command::new("cargo")
+        .args(["publish", "--registry", "local", "--no-verify", "-q", "-p", "base"])
+        .current_dir(p.root())
+        .envs(pairs(&env))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Measured against the commit before the crates, the whole workspace is a first release
+    // (against the registry, the published, unchanged `base 1.0.0` would be its own baseline).
+    let uploads = registry.uploads();
+    let run = publish(&p, &env, &["--baseline-rev", "HEAD~1"]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("error[version-exists]: base 1.0.0 is already published"), "{}", run.stderr);
+    assert!(run.stderr.contains("preflight refused the train; nothing was uploaded"), "{}", run.stderr);
+    assert_eq!(registry.uploads(), uploads, "nothing uploaded");
+
+    // Yanked versions count too: a version number is never reused.
+    let out = std::process::Command::new("cargo")
+        .args(["yank", "--registry", "local", "--version", "1.0.0", "base"])
+        .current_dir(p.root())
+        .envs(pairs(&env))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let run = publish(&p, &env, &["--baseline-rev", "HEAD~1"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("base 1.0.0 was published and yanked; a version number is never reused"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn preflight_refuses_missing_metadata_and_a_dirty_tree() {
+    let registry = Registry::start();
+    let (p, env) = train(&registry);
+    p.file("right/Cargo.toml", &p.read("right/Cargo.toml").replace("license = \"MIT\"\n", ""));
+    let run = publish(&p, &env, &[]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("error[missing-metadata]: `right` has no `license` or `license-file`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("error[dirty-tree]: the git tree has uncommitted changes: right/Cargo.toml"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(registry.uploads(), 0, "nothing uploaded");
+}
+
+#[test]
+fn dry_run_plans_and_uploads_nothing_and_json_events() {
+    let registry = Registry::start();
+    let (p, env) = train(&registry);
+    let run = publish(&p, &env, &["--dry-run", "--message-format", "json"]);
+    run.assert_code(0);
+    let events: Vec<serde_json::Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let plan = events.iter().find(|e| e["event"] == "plan").expect("a plan event");
+    assert_eq!(
+        plan["steps"],
+        serde_json::json!([["base", "1.0.0"], ["left", "1.0.0"], ["right", "1.0.0"], ["top", "1.0.0"]])
+    );
+    assert!(events
+        .iter()
+        .any(|e| e["event"] == "checked" && e["what"] == "every crate packaged and built against the others"));
+    assert_eq!(registry.uploads(), 0);
+
+    let run = publish(&p, &env, &["--message-format", "json", "-q"]);
+    run.assert_code(0);
+    let events: Vec<serde_json::Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let uploads: Vec<(String, u64)> = events
+        .iter()
+        .filter(|e| e["event"] == "uploading")
+        .map(|e| (e["package"].as_str().unwrap().to_string(), e["n"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        uploads,
+        [("base".to_string(), 1), ("left".to_string(), 2), ("right".to_string(), 3), ("top".to_string(), 4)]
+    );
+    let done = events.last().unwrap();
+    assert_eq!(done["event"], "done");
+    assert_eq!(done["state"], "completed");
+}
+
+#[test]
+fn rate_limits_refuse_or_pace() {
+    let registry = Registry::start();
+    let (p, env) = train(&registry);
+    let limited = p.read("Cargo.toml")
+        + "\n[workspace.metadata.atomic.rate-limits.local]\nnew-crates = [2, 1]\nnew-versions = [30, 60]\n";
+    p.file("Cargo.toml", &limited);
+    p.git(&["commit", "-q", "-am", "limits"]);
+    let run = publish(&p, &env, &[]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("error[rate-limit]: the train has 4 new crates and 0 new versions for local"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("pass --pace to wait between uploads"), "{}", run.stderr);
+    assert_eq!(registry.uploads(), 0);
+    let paced = publish(&p, &env, &["--pace"]);
+    paced.assert_code(0);
+    assert_eq!(paced.stderr.matches("Waiting 1 s (rate limit for new crates)").count(), 2, "{}", paced.stderr);
+    assert_eq!(index(&registry), state(&registry, &CRATES, &[]));
+}
