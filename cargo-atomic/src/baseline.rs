@@ -486,6 +486,7 @@ fn from_registry_baselines(
             manifest: probe.join("Cargo.toml"),
             target_dir: probe.join("target"),
             packages: to_run.iter().map(|(_, p, _, _)| format!("{}@{}", p.name, p.version)).collect(),
+            names: to_run.iter().map(|(_, p, _, _)| format!("{} {}", p.name, p.version)).collect(),
             features: Vec::new(),
             mode: 0,
             bootstrap: to_run.iter().filter_map(|(_, p, _, _)| lib_name(p)).collect(),
@@ -506,7 +507,7 @@ fn from_registry_baselines(
             };
             let api = rustdoc::normalize(&json, &path, &input)?;
             std::fs::create_dir_all(&cache_dir)?;
-            crate::fsutil::write_atomic(&cached, snapshot::render(&api.snapshot).as_bytes())?;
+            crate::fsutil::write_atomic(&cached, snapshot::render_checked(&api.snapshot)?.as_bytes())?;
             documented.push((m.name.clone(), api.snapshot.clone()));
             apis.insert(lib, api);
         }

@@ -27,6 +27,9 @@ pub struct Workspace {
 #[derive(Clone, Debug)]
 pub struct Member {
     pub name: String,
+    /// Cargo's package ID (`path+file:///...#name@1.0.0`): an unambiguous `-p` spec even when the
+    /// dependency graph holds another package of the same name.
+    pub id: String,
     pub version: semver::Version,
     pub manifest_path: PathBuf,
     pub dir: PathBuf,
@@ -197,6 +200,7 @@ impl Workspace {
                 .collect();
             members.push(Member {
                 name: p.name.to_string(),
+                id: p.id.repr.clone(),
                 version: p.version.clone(),
                 manifest_path: p.manifest_path.clone().into_std_path_buf(),
                 dir: p.manifest_path.parent().unwrap().as_std_path().to_path_buf(),

@@ -246,8 +246,8 @@ cases! {
     // ---- generics -------------------------------------------------------------------------
     generic_bounds_tightened: "pub fn f<T>(t: T) -> T { t }\npub struct Foo<A> { pub f1: A }\n" => "pub fn f<T: Clone>(t: T) -> T { t }\npub struct Foo<A: Eq> { pub f1: A }\n",
         expect [("generic-bounds-tightened", "major", "f"), ("generic-bounds-tightened", "major", "Foo")];
-    generic_bounds_loosened: "pub fn f<T: Clone>(t: T) -> T { t }\n" => "pub fn f<T>(t: T) -> T { t }\n",
-        expect [("generic-bounds-loosened", "minor", "f")];
+    generic_bounds_loosened: "pub fn f<T: Clone>(t: T) -> T { t }\npub fn g<T: std::fmt::Debug>(t: &T) {}\n" => "pub fn f<T>(t: T) -> T { t }\npub fn g<T: std::fmt::Debug + ?Sized>(t: &T) {}\n",
+        expect [("generic-bounds-loosened", "minor", "f"), ("generic-bounds-loosened", "minor", "g")];
     type_generic_param_added: "pub struct S { pub a: u8, b: () }\n" => "pub struct S<T> { pub a: u8, b: std::marker::PhantomData<T> }\n",
         expect [("type-generic-param-added", "major", "S")];
     type_generic_param_added_default: "pub struct S { pub a: u8, b: () }\n" => "pub struct S<T = u8> { pub a: u8, b: std::marker::PhantomData<T> }\n",
@@ -337,6 +337,12 @@ cases! {
     doc_comments_changed: "/// One.\npub fn f() {}\n" => "/// Two, longer.\n///\n/// With an example.\npub fn f() {}\n",
         expect [];
     default_repr_fields_reordered: "pub struct S { pub a: u8, pub b: u16 }\n" => "pub struct S { pub b: u16, pub a: u8 }\n",
+        expect [];
+    generic_params_renamed: "pub struct W<'a, T>(pub &'a T);\nimpl<'a, T> W<'a, T> { pub fn get(&self) -> &'a T { self.0 } }\npub fn f<T: Clone>(t: T) -> T { t }\n" => "pub struct W<'h, U>(pub &'h U);\nimpl<'h, U> W<'h, U> { pub fn get(&self) -> &'h U { self.0 } }\npub fn f<X: Clone>(t: X) -> X { t }\n",
+        expect [];
+    lifetimes_elided_or_named: "pub struct It<'a>(&'a [u8]);\nimpl<'a> It<'a> { pub fn new(s: &[u8]) -> It<'_> { It(s) } }\npub fn first(s: &str) -> &str { s }\n" => "pub struct It<'h>(&'h [u8]);\nimpl<'h> It<'h> { pub fn new(s: &'h [u8]) -> It<'h> { It(s) } }\npub fn first<'s>(s: &'s str) -> &'s str { s }\n",
+        expect [];
+    non_exhaustive_replacing_a_hidden_variant: "pub enum E { A, #[doc(hidden)] __Nonexhaustive }\n" => "#[non_exhaustive]\npub enum E { A }\n",
         expect [];
     hidden_items_changed: "#[doc(hidden)]\npub fn internal(a: u8) {}\npub fn f() {}\n" => "#[doc(hidden)]\npub fn internal(a: u16, b: u8) {}\npub fn f() {}\n",
         expect [];

@@ -256,6 +256,13 @@ fn impls() {
         snapshot_of("impls"),
         str![[r#"
 pub mod impls
+pub struct impls::Chunks;
+impl Iterator for impls::Chunks { type Item = [u8; 4]; }
+impl Send for impls::Chunks
+impl Sync for impls::Chunks
+impl Unpin for impls::Chunks
+impl std::panic::RefUnwindSafe for impls::Chunks
+impl std::panic::UnwindSafe for impls::Chunks
 pub struct impls::Counter { pub n: u32 }
 impl Iterator for impls::Counter { type Item = u32; }
 impl Send for impls::Counter

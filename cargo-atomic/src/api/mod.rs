@@ -12,6 +12,7 @@
 //!
 //! This module must never run tools or touch the file system except through [`snapshot`].
 
+pub mod canonical;
 mod parse;
 mod render;
 pub mod snapshot;

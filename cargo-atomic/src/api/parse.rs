@@ -526,7 +526,7 @@ fn parse_impl(rest: &str, is_unsafe: bool) -> Result<Impl> {
     let mut assoc_types = Vec::new();
     if let Some(i) = last_top_level(rest, " { ") {
         let body = rest[i + 3..].strip_suffix(" }").ok_or("unclosed impl body")?;
-        for part in body.split_terminator(';').map(str::trim).filter(|p| !p.is_empty()) {
+        for part in split_top_level(body, ";").into_iter().filter(|p| !p.is_empty()) {
             let def = part.strip_prefix("type ").ok_or("impl body item is not `type`")?;
             let (name, ty) = def.split_once(" = ").ok_or("associated type without `=`")?;
             assoc_types.push((name.to_string(), ty.to_string()));

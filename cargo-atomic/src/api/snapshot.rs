@@ -50,6 +50,23 @@ pub fn render(snapshot: &Snapshot) -> String {
     out
 }
 
+/// [`render`], checked to read back as the same model (in release builds too): a snapshot that
+/// cannot be read back must never be written.
+pub fn render_checked(snapshot: &Snapshot) -> anyhow::Result<String> {
+    let text = render(snapshot);
+    let back = parse(&text, &format!("the new snapshot of {}", snapshot.package))
+        .context("internal error: a snapshot would not read back; please report it")?;
+    if &back != snapshot {
+        let first = snapshot.items.iter().zip(&back.items).find(|(a, b)| a != b).map(|(a, _)| a.render());
+        bail!(
+            "internal error: the snapshot of {} does not read back as written (first difference at `{}`); please report it",
+            snapshot.package,
+            first.unwrap_or_default()
+        );
+    }
+    Ok(text)
+}
+
 /// Parses a snapshot file's text; `origin` names it in errors (a path, or `REV:path`).
 pub fn parse(text: &str, origin: &str) -> anyhow::Result<Snapshot> {
     let mut lines = text.lines().enumerate().filter(|(_, l)| !l.starts_with("# "));

@@ -48,6 +48,7 @@ pub fn run(global: &GlobalArgs, args: &SnapshotArgs, shell: &mut Shell) -> anyho
             }
             stale.push((member.name.clone(), shown, existing.is_none()));
         } else {
+            let text = snapshot::render_checked(&api.snapshot)?;
             crate::fsutil::write_atomic(&path, text.as_bytes())?;
             let verb = if existing.is_some() { "Updated" } else { "Created" };
             shell.status(verb, format!("{shown} ({items} items)"));

@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
+use crate::api::canonical::{canonical, Names};
 use crate::api::{Decl, Item, Location, Snapshot};
 pub use rules::{Rule, RULES};
 
@@ -114,6 +115,16 @@ impl<'a> Indexed<'a> {
         self.by_path.get(path).map(Vec::as_slice).unwrap_or(&[])
     }
 
+    /// Whether the enum at `path` has a `#[doc(hidden)]` variant.
+    pub fn has_hidden_variant(&self, path: &str) -> bool {
+        let prefix = format!("{path}::");
+        self.snapshot.items.iter().any(|i| {
+            matches!(i.decl, Decl::Variant(_))
+                && i.attrs.doc_hidden
+                && i.path.strip_prefix(&prefix).is_some_and(|rest| !rest.contains("::"))
+        })
+    }
+
     /// The type or trait an associated item, variant or impl belongs to.
     pub fn parent_of(&self, item: &Item) -> Option<&'a Item> {
         let parent = match item.decl {
@@ -139,24 +150,50 @@ pub enum Check {
     Crate(fn(&Ctx) -> Vec<(String, String)>),
 }
 
+/// An item with its canonical form (what is compared) and the renaming that form applied.
+struct Versioned<'a> {
+    original: &'a Item,
+    canonical: Item,
+    names: Names,
+}
+
+/// Generic parameters an item uses without declaring them: its enum's or trait's.
+fn outer_params(side: &Indexed, item: &Item) -> Vec<String> {
+    match item.decl {
+        Decl::Variant(_) | Decl::TraitFunction { .. } | Decl::TraitType { .. } | Decl::TraitConst { .. } => side
+            .parent_of(item)
+            .and_then(|p| p.decl.generics())
+            .map(|g| g.params.iter().map(|p| p.name.clone()).collect())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// The items of a snapshot in canonical form, by key.
+fn versioned<'a>(side: &Indexed, snapshot: &'a Snapshot) -> BTreeMap<String, Vec<Versioned<'a>>> {
+    let mut by_key: BTreeMap<String, Vec<Versioned>> = BTreeMap::new();
+    for item in &snapshot.items {
+        let (canonical, names) = canonical(item, &outer_params(side, item));
+        by_key.entry(canonical.key()).or_default().push(Versioned { original: item, canonical, names });
+    }
+    by_key
+}
+
 /// Compares two APIs of one crate. Findings are sorted most severe first, then by path.
+///
+/// Items are compared in canonical form ([`canonical`]): renaming a generic parameter or writing
+/// out an elided lifetime is not a change.
 pub fn compare(old: &Snapshot, new: &Snapshot) -> Vec<Finding> {
     let ctx = Ctx { old: Indexed::new(old), new: Indexed::new(new) };
-    let mut old_by_key: BTreeMap<String, Vec<&Item>> = BTreeMap::new();
-    let mut new_by_key: BTreeMap<String, Vec<&Item>> = BTreeMap::new();
-    for item in &old.items {
-        old_by_key.entry(item.key()).or_default().push(item);
-    }
-    for item in &new.items {
-        new_by_key.entry(item.key()).or_default().push(item);
-    }
-    let keys: BTreeSet<&String> = old_by_key.keys().chain(new_by_key.keys()).collect();
+    let mut old_by_key = versioned(&ctx.old, old);
+    let mut new_by_key = versioned(&ctx.new, new);
+    let keys: BTreeSet<String> = old_by_key.keys().chain(new_by_key.keys()).cloned().collect();
     let mut findings = Vec::new();
-    for key in keys {
-        let mut olds: Vec<&Item> = old_by_key.get(key).cloned().unwrap_or_default();
-        let mut news: Vec<&Item> = new_by_key.get(key).cloned().unwrap_or_default();
+    for key in &keys {
+        let mut olds: Vec<Versioned> = old_by_key.remove(key).unwrap_or_default();
+        let mut news: Vec<Versioned> = new_by_key.remove(key).unwrap_or_default();
         // Identical items pair first; the rest pair in order.
-        olds.retain(|o| match news.iter().position(|n| n == o) {
+        olds.retain(|o| match news.iter().position(|n| n.canonical == o.canonical) {
             Some(i) => {
                 news.remove(i);
                 false
@@ -168,15 +205,15 @@ pub fn compare(old: &Snapshot, new: &Snapshot) -> Vec<Finding> {
             changed(&ctx, key, o, n, &mut findings);
         }
         for o in &olds[paired..] {
-            if visible(o) && !parent_gone(&ctx.old, &ctx.new, o) {
+            if visible(o.original) && !parent_gone(&ctx.old, &ctx.new, o.original) {
                 apply(key, Some(o), None, &mut findings, |check| match check {
-                    Check::Removed(f) => f(&ctx, o).into_iter().collect(),
+                    Check::Removed(f) => f(&ctx, &o.canonical).into_iter().collect(),
                     _ => Vec::new(),
                 });
             }
         }
         for n in &news[paired..] {
-            if visible(n) && !parent_gone(&ctx.new, &ctx.old, n) {
+            if visible(n.original) && !parent_gone(&ctx.new, &ctx.old, n.original) {
                 added(&ctx, key, n, &mut findings);
             }
         }
@@ -211,42 +248,42 @@ fn parent_gone(here: &Indexed, there: &Indexed, item: &Item) -> bool {
     })
 }
 
-fn changed(ctx: &Ctx, key: &str, o: &Item, n: &Item, findings: &mut Vec<Finding>) {
-    match (visible(o), visible(n)) {
+fn changed(ctx: &Ctx, key: &str, o: &Versioned, n: &Versioned, findings: &mut Vec<Finding>) {
+    match (visible(o.original), visible(n.original)) {
         (false, false) => {}
         (false, true) => added(ctx, key, n, findings),
         _ => apply(key, Some(o), Some(n), findings, |check| match check {
-            Check::Changed(f) => f(ctx, o, n),
+            Check::Changed(f) => f(ctx, &o.canonical, &n.canonical),
             _ => Vec::new(),
         }),
     }
 }
 
-fn added(ctx: &Ctx, key: &str, n: &Item, findings: &mut Vec<Finding>) {
+fn added(ctx: &Ctx, key: &str, n: &Versioned, findings: &mut Vec<Finding>) {
     apply(key, None, Some(n), findings, |check| match check {
-        Check::Added(f) => f(ctx, n).into_iter().collect(),
+        Check::Added(f) => f(ctx, &n.canonical).into_iter().collect(),
         _ => Vec::new(),
     });
 }
 
 fn apply(
     key: &str,
-    old: Option<&Item>,
-    new: Option<&Item>,
+    old: Option<&Versioned>,
+    new: Option<&Versioned>,
     findings: &mut Vec<Finding>,
     run: impl Fn(&Check) -> Vec<String>,
 ) {
-    let item = new.or(old).expect("one side is present");
+    let shown = new.or(old).expect("one side is present");
     for rule in RULES {
         for detail in run(&rule.check) {
             findings.push(finding(
                 rule,
                 key.to_string(),
-                item.path.clone(),
-                item.decl.kind_name(),
-                detail,
-                old.map(Item::render),
-                new.map(Item::render),
+                shown.original.path.clone(),
+                shown.original.decl.kind_name(),
+                shown.names.restore(&detail),
+                old.map(|o| o.original.render()),
+                new.map(|n| n.original.render()),
             ));
         }
     }

@@ -716,11 +716,9 @@ pub static RULES: &[Rule] = &[
                 return vec![];
             }
             match (o.decl.generics(), n.decl.generics()) {
-                (Some(a), Some(b)) => bound_changes(a, b)
-                    .into_iter()
-                    .filter(|c| !c.added.is_empty())
-                    .map(|c| format!("requires `{}: {}` now", c.subject, c.added.join(" + ")))
-                    .collect(),
+                (Some(a), Some(b)) => {
+                    bound_changes(a, b).into_iter().filter(|c| !c.added.is_empty()).map(|c| tightened(&c)).collect()
+                }
                 _ => vec![],
             }
         })
@@ -738,7 +736,7 @@ pub static RULES: &[Rule] = &[
                 (Some(a), Some(b)) => bound_changes(a, b)
                     .into_iter()
                     .filter(|c| c.added.is_empty() && !c.removed.is_empty())
-                    .map(|c| format!("no longer requires `{}: {}`", c.subject, c.removed.join(" + ")))
+                    .map(|c| loosened(&c))
                     .collect(),
                 _ => vec![],
             }
@@ -1017,13 +1015,16 @@ pub static RULES: &[Rule] = &[
         Major,
         "attr-adding-non-exhaustive",
         "`#[non_exhaustive]` was added to an enum, a variant, or a struct without private fields",
-        Check::Changed(|_, o, n| {
+        Check::Changed(|ctx, o, n| {
             if o.attrs.non_exhaustive || !n.attrs.non_exhaustive {
                 return vec![];
             }
             let applies = match &o.decl {
                 Decl::Struct(s) => !s.kind.has_private_fields(),
-                Decl::Enum(_) | Decl::Variant(_) => true,
+                // A `#[doc(hidden)]` variant was the way to say "non-exhaustive" before the
+                // attribute existed: matches already needed a wildcard arm.
+                Decl::Enum(_) => !ctx.old.has_hidden_variant(&o.path),
+                Decl::Variant(_) => true,
                 _ => false,
             };
             when(applies, "became `#[non_exhaustive]`")
@@ -1261,7 +1262,9 @@ fn params_removed_or_reordered(a: &Generics, b: &Generics) -> Vec<String> {
 
 pub(crate) struct BoundChange {
     pub subject: String,
+    /// Bounds that now constrain more: added bounds, and removed `?Sized` relaxations.
     pub added: Vec<String>,
+    /// Bounds that now constrain less: removed bounds, and added `?Sized` relaxations.
     pub removed: Vec<String>,
 }
 
@@ -1281,11 +1284,66 @@ pub(crate) fn bound_changes(a: &Generics, b: &Generics) -> Vec<BoundChange> {
         .filter(|s| !one_sided.iter().any(|n| mentions(s, n)))
         .filter_map(|s| {
             let (old, new) = (a.bounds_of(s), b.bounds_of(s));
-            let added: Vec<String> = new.iter().filter(|x| !old.contains(x)).cloned().collect();
-            let removed: Vec<String> = old.iter().filter(|x| !new.contains(x)).cloned().collect();
+            let mut added: Vec<String> = Vec::new();
+            let mut removed: Vec<String> = Vec::new();
+            // `?Sized` relaxes: adding it loosens, removing it tightens.
+            for x in new.iter().filter(|x| !old.contains(x)) {
+                if x.starts_with('?') {
+                    removed.push(x.clone())
+                } else {
+                    added.push(x.clone())
+                }
+            }
+            for x in old.iter().filter(|x| !new.contains(x)) {
+                if x.starts_with('?') {
+                    added.push(x.clone())
+                } else {
+                    removed.push(x.clone())
+                }
+            }
             (!added.is_empty() || !removed.is_empty()).then(|| BoundChange { subject: s.to_string(), added, removed })
         })
         .collect()
+}
+
+fn tightened(c: &BoundChange) -> String {
+    let (relax, plain): (Vec<&String>, Vec<&String>) = c.added.iter().partition(|b| b.starts_with('?'));
+    let mut parts = Vec::new();
+    if !plain.is_empty() {
+        parts.push(format!(
+            "requires `{}: {}` now",
+            c.subject,
+            plain.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" + ")
+        ));
+    }
+    if !relax.is_empty() {
+        parts.push(format!(
+            "no longer allows `{}: {}`",
+            c.subject,
+            relax.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" + ")
+        ));
+    }
+    parts.join("; ")
+}
+
+fn loosened(c: &BoundChange) -> String {
+    let (relax, plain): (Vec<&String>, Vec<&String>) = c.removed.iter().partition(|b| b.starts_with('?'));
+    let mut parts = Vec::new();
+    if !plain.is_empty() {
+        parts.push(format!(
+            "no longer requires `{}: {}`",
+            c.subject,
+            plain.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" + ")
+        ));
+    }
+    if !relax.is_empty() {
+        parts.push(format!(
+            "now allows `{}: {}`",
+            c.subject,
+            relax.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" + ")
+        ));
+    }
+    parts.join("; ")
 }
 
 /// Free functions and inherent methods (trait methods have their own, stricter rule).

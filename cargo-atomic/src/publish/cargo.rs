@@ -61,7 +61,8 @@ pub fn package(ws: &Workspace, packages: &[String], verify: bool) -> anyhow::Res
         cmd.arg("--no-verify");
     }
     for p in packages {
-        cmd.args(["-p", p]);
+        let m = ws.member(p).with_context(|| format!("`{p}` is not a member"))?;
+        cmd.args(["-p", &m.id]);
     }
     let out = run(cmd, "package")?;
     if !out.status.success() {
@@ -84,9 +85,10 @@ pub fn sha256(bytes: &[u8]) -> String {
 
 /// Publishes one crate (already verified with the rest of the train). Returns Cargo's output.
 pub fn publish(ws: &Workspace, package: &str, registry: Option<&str>) -> anyhow::Result<Output> {
+    let spec = ws.member(package).map(|m| m.id.clone()).unwrap_or_else(|| package.to_string());
     let mut cmd = cargo();
     cmd.current_dir(&ws.root)
-        .args(["publish", "--no-verify", "--allow-dirty", "-p", package, "--manifest-path"])
+        .args(["publish", "--no-verify", "--allow-dirty", "-p", &spec, "--manifest-path"])
         .arg(ws.root.join("Cargo.toml"));
     registry_args(&mut cmd, registry);
     run(cmd, "publish")

@@ -209,7 +209,8 @@ pub fn document(ws: &Workspace, jobs: &[DocJob], opts: &DocOptions) -> anyhow::R
         let call = CargoDoc {
             manifest: ws.root.join("Cargo.toml"),
             target_dir: target_dir.clone(),
-            packages: group.iter().map(|j| j.member.name.clone()).collect(),
+            packages: group.iter().map(|j| j.member.id.clone()).collect(),
+            names: group.iter().map(|j| j.member.name.clone()).collect(),
             features,
             mode,
             bootstrap: ws.lib_names(),
@@ -231,8 +232,10 @@ pub fn document(ws: &Workspace, jobs: &[DocJob], opts: &DocOptions) -> anyhow::R
 pub struct CargoDoc {
     pub manifest: PathBuf,
     pub target_dir: PathBuf,
-    /// Package specs for `-p` (`name` or `name@version`).
+    /// Package specs for `-p` (package IDs, or `name@version`).
     pub packages: Vec<String>,
+    /// The packages' names, for messages.
+    pub names: Vec<String>,
     /// `pkg/feature` entries for `--features`.
     pub features: Vec<String>,
     /// 0: default features, 1: `--no-default-features`, 2: `--all-features`.
@@ -291,7 +294,7 @@ impl CargoDoc {
         if !output.status.success() {
             bail!(
                 "rustdoc failed for {}; the compiler said:\n{}",
-                self.packages.join(", "),
+                self.names.join(", "),
                 compiler_messages(&stderr).trim_end()
             );
         }

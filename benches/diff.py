@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Benchmark of `cargo atomic diff` (run by hand; prints figures).
+
+Two release points of the same crate families (regex, rand, serde and their small dependencies),
+each assembled from crates.io into a workspace wired with path dependencies:
+
+  old: the releases of late 2021 / 2020 (rand 0.7, regex 1.5, serde 1.0.130, ...)
+  new: the releases of 2024 (rand 0.8, regex 1.11, serde 1.0.210, ...)
+
+The old workspace gets its committed snapshots (as a release tag would have them). Measured cold
+and warm: the bare rustdoc JSON run of the new workspace (the floor), `cargo atomic diff
+--baseline-path old` (baseline from the committed snapshots: no rustdoc run for it), and
+`cargo semver-checks --workspace --baseline-root old` on the same pair (installed with
+`cargo install cargo-semver-checks --locked` when missing). Targets: diff warm <= 1.2 x the
+floor, and at least 3 x faster than cargo semver-checks.
+
+Then, for changes the changelogs of these releases call breaking, whether `diff` found them.
+
+Usage: python3 benches/diff.py [--runs N] [--dir DIR]
+"""
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import snapshot as bench  # noqa: E402  (the foundation benchmark's helpers)
+
+OLD = [
+    ("memchr", "2.4.1"),
+    ("aho-corasick", "0.7.18"),
+    ("regex-syntax", "0.6.27"),
+    ("regex", "1.5.6"),
+    ("cfg-if", "1.0.0"),
+    ("getrandom", "0.1.16"),
+    ("rand_core", "0.5.1"),
+    ("ppv-lite86", "0.2.16"),
+    ("rand_chacha", "0.2.2"),
+    ("rand", "0.7.3"),
+    ("serde_derive", "1.0.130"),
+    ("serde", "1.0.130"),
+    ("itoa", "0.4.8"),
+    ("ryu", "1.0.5"),
+    ("serde_json", "1.0.68"),
+]
+NEW = bench.CRATES
+
+# (crate, path prefix, what the changelog says) — breaking changes between the two points.
+KNOWN_BREAKS = [
+    ("rand", "rand::Rng::gen_range", "0.8: `gen_range(low, high)` became `gen_range(range)`"),
+    ("rand", "rand::rngs::EntropyRng", "0.8: `EntropyRng` removed (use `OsRng`)"),
+    ("rand", "rand::distributions::weighted::alias_method", "0.8: `alias_method` moved to rand_distr"),
+    ("itoa", "itoa::fmt", "1.0: `itoa::fmt` removed (use `itoa::Buffer`)"),
+    ("itoa", "itoa::write", "1.0: `itoa::write` removed (use `itoa::Buffer`)"),
+    ("aho-corasick", "aho_corasick::AhoCorasick", "1.0: `AhoCorasick` lost its type parameter; API reworked"),
+    ("aho-corasick", "aho_corasick::AhoCorasickBuilder::auto_configure", "1.0: `auto_configure` removed"),
+    ("regex-syntax", "regex_syntax::ParserBuilder::allow_invalid_utf8", "0.7: `allow_invalid_utf8` renamed `utf8`"),
+    ("getrandom", "getrandom::Error::UNKNOWN", "0.2: `Error::UNKNOWN` removed"),
+]
+
+
+def assemble(work, name, crates):
+    ws = work / name
+    if (ws / "Cargo.toml").exists():
+        return ws
+    saved = bench.CRATES
+    bench.CRATES = crates
+    try:
+        sources = bench.fetch_sources(work / f"fetch-{name}")
+    finally:
+        bench.CRATES = saved
+    ws.mkdir(parents=True, exist_ok=True)
+    names = [n for n, _ in crates]
+    for n, src in sources.items():
+        dest = ws / n
+        shutil.copytree(src, dest, ignore=shutil.ignore_patterns("target", ".cargo-ok", "Cargo.toml.orig", "Cargo.lock"))
+        manifest = dest / "Cargo.toml"
+        manifest.write_text(bench.wire_manifest(manifest.read_text(), names))
+    members = ", ".join(f'"{n}"' for n in names)
+    (ws / "Cargo.toml").write_text(f'[workspace]\nmembers = [{members}]\nresolver = "2"\n')
+    return ws
+
+
+# Old releases deny warnings today's compiler raises; registry dependencies get their lints capped,
+# path members do not. Every measured command runs with the same cap.
+CAP = {"RUSTFLAGS": "--cap-lints warn"}
+
+
+def semver_checks(ws, old):
+    return bench.run(["cargo", "semver-checks", "--workspace", "--baseline-root", str(old)], ws, env=CAP, check=False)
+
+
+def tool(binary, ws, *args):
+    return bench.run([str(binary), "atomic", *args, "--manifest-path", str(ws / "Cargo.toml"), "-v"], ws, env=CAP)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--dir", default=str(bench.ROOT / "target" / "bench"))
+    args = parser.parse_args()
+    work = Path(args.dir)
+    work.mkdir(parents=True, exist_ok=True)
+
+    bench.run(["cargo", "build", "--release", "-p", "cargo-atomic"], bench.ROOT)
+    binary = bench.ROOT / "target" / "release" / "cargo-atomic"
+    if shutil.which("cargo-semver-checks") is None:
+        print("installing cargo-semver-checks (cargo install cargo-semver-checks --locked) ...", flush=True)
+        bench.run(["cargo", "install", "cargo-semver-checks", "--locked"], bench.ROOT)
+    version = subprocess.run(["cargo", "semver-checks", "--version"], capture_output=True, text=True).stdout.strip()
+
+    old = assemble(work, "release-old", OLD)
+    new = assemble(work, "realws", NEW)
+    if not (old / "memchr" / "atomic-api.txt").exists():
+        tool(binary, old, "snapshot", "--workspace")
+    cmd, env = bench.floor_cmd(new)
+    env.update(CAP)
+    diff = lambda: tool(binary, new, "diff", "--workspace", "--baseline-path", str(old), "--message-format", "json")
+
+    shutil.rmtree(new / "target", ignore_errors=True)
+    a_cold, _ = bench.run(cmd, new, env)
+    a_warm = statistics.median(bench.run(cmd, new, env)[0] for _ in range(args.runs))
+
+    shutil.rmtree(new / "target", ignore_errors=True)
+    b_cold, proc = diff()
+    b_warm = statistics.median(diff()[0] for _ in range(args.runs))
+    _, proc = diff()
+    report = json.loads(proc.stdout)
+
+    shutil.rmtree(new / "target", ignore_errors=True)
+    shutil.rmtree(old / "target", ignore_errors=True)
+    c_cold, sc = semver_checks(new, old)
+    c_warm = statistics.median(semver_checks(new, old)[0] for _ in range(args.runs))
+
+    print(f"old: {', '.join(n + ' ' + v for n, v in OLD)}")
+    print(f"new: {', '.join(n + ' ' + v for n, v in NEW)}")
+    print(f"\n{'':40}{'cold':>10}{'warm':>10}")
+    print(f"{'(a) bare rustdoc JSON run (new)':40}{a_cold:>9.2f}s{a_warm:>9.2f}s")
+    print(f"{'(b) cargo atomic diff':40}{b_cold:>9.2f}s{b_warm:>9.2f}s")
+    print(f"{'(c) cargo semver-checks (' + version + ')':40}{c_cold:>9.2f}s{c_warm:>9.2f}s")
+    print(f"diff warm / floor warm: {b_warm / a_warm:.3f} (target <= 1.2)")
+    print(f"semver-checks warm / diff warm: {c_warm / b_warm:.1f}x (target >= 3)")
+    print(f"semver-checks exit code: {sc.returncode}")
+
+    print("\nfindings per crate (major / minor):")
+    by_crate = {}
+    for c in report["crates"]:
+        majors = sum(1 for f in c["findings"] if f["bump"] == "major")
+        minors = sum(1 for f in c["findings"] if f["bump"] == "minor")
+        by_crate[c["package"]] = c
+        base = c["baseline"]["version"] if c["baseline"] else "new"
+        print(f"  {c['package']:16} {base:>9} -> {c['version']:<9} {majors:>5} / {minors:<5} required: {c['required_bump']}")
+
+    print("\nbreaking changes from the changelogs, and whether diff found them:")
+    for krate, prefix, note in KNOWN_BREAKS:
+        c = by_crate.get(krate)
+        hits = [f for f in (c["findings"] if c else []) if f["path"] == prefix or f["path"].startswith(prefix + "::")]
+        majors = [f for f in hits if f["bump"] == "major"]
+        verdict = f"found ({', '.join(sorted({f['rule'] for f in majors}))})" if majors else "NOT FOUND"
+        print(f"  {note:70} {verdict}")
+
+
+if __name__ == "__main__":
+    main()
