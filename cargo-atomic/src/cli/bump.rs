@@ -7,13 +7,6 @@ use super::{exit, GlobalArgs};
 use crate::diff::Bump;
 use crate::shell::Shell;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Level {
-    Major,
-    Minor,
-    Patch,
-}
-
 #[derive(Args, Debug)]
 pub struct BumpArgs {
     #[command(flatten)]
@@ -21,7 +14,7 @@ pub struct BumpArgs {
     /// Bump the selected crates (`-p`; all crates in the train without it) by at least this
     /// much; never below what the train requires.
     #[arg(long, value_enum)]
-    level: Option<Level>,
+    level: Option<Bump>,
     /// Show the edits without writing them.
     #[arg(long)]
     dry_run: bool,
@@ -29,13 +22,9 @@ pub struct BumpArgs {
 
 pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &mut Shell) -> anyhow::Result<i32> {
     let c = &args.check;
-    let a = assess(global, &c.selection, &c.build, &c.baseline, shell)?;
-    let chosen: Vec<String> = c.selection.package.clone();
-    let level = args.level.map(|l| match l {
-        Level::Major => Bump::Major,
-        Level::Minor => Bump::Minor,
-        Level::Patch => Bump::Patch,
-    });
+    let a = assess(global, &c.analysis, shell)?;
+    let chosen: Vec<String> = c.analysis.selection.package.clone();
+    let level = args.level;
     let versions = crate::train::versions_to_write(&a.ws, &a.diffs, &a.apis.by_package, level, &chosen);
     for (name, v) in &versions {
         let c = a.train.get(name);

@@ -6,8 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::diff::BaselineArgs;
-use super::{exit, BuildArgs, GlobalArgs, SelectionArgs};
+use super::{exit, AnalysisArgs, GlobalArgs};
 use crate::api::snapshot;
 use crate::diff::CrateDiff;
 use crate::manifest::Manifests;
@@ -30,11 +29,7 @@ pub enum CheckFormat {
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     #[command(flatten)]
-    pub selection: SelectionArgs,
-    #[command(flatten)]
-    pub build: BuildArgs,
-    #[command(flatten)]
-    pub baseline: BaselineArgs,
+    pub analysis: AnalysisArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub message_format: CheckFormat,
@@ -72,15 +67,10 @@ pub fn covered<'a>(ws: &'a Workspace, selection: &Selection) -> anyhow::Result<V
     Ok(ws.members.iter().filter(|m| names.contains(&m.name)).collect())
 }
 
-pub fn assess(
-    global: &GlobalArgs,
-    selection: &SelectionArgs,
-    build: &BuildArgs,
-    baseline: &BaselineArgs,
-    shell: &mut Shell,
-) -> anyhow::Result<Assessment> {
+pub fn assess(global: &GlobalArgs, analysis: &AnalysisArgs, shell: &mut Shell) -> anyhow::Result<Assessment> {
+    let (build, baseline) = (&analysis.build, &analysis.baseline);
     let ws = super::load_workspace(global)?;
-    let members = covered(&ws, &selection.selection())?;
+    let members = covered(&ws, &analysis.selection.selection())?;
     let libs: Vec<&Member> = members.iter().filter(|m| m.lib.is_some()).copied().collect();
     let opts = build.doc_options(shell);
     shell.status("Documenting", super::snapshot::names(&libs));
@@ -111,7 +101,7 @@ pub fn assess(
 }
 
 pub fn run(global: &GlobalArgs, args: &CheckArgs, shell: &mut Shell) -> anyhow::Result<i32> {
-    let a = assess(global, &args.selection, &args.build, &args.baseline, shell)?;
+    let a = assess(global, &args.analysis, shell)?;
     let report = crate::report::check::Report { train: &a.train, diffs: &a.diffs };
     match args.message_format {
         CheckFormat::Human => report.human(shell),

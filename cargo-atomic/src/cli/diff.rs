@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{exit, BuildArgs, GlobalArgs, MessageFormat, SelectionArgs};
+use super::{exit, AnalysisArgs, GlobalArgs, MessageFormat};
 use crate::baseline::Spec;
 use crate::diff::Bump;
 use crate::shell::Shell;
@@ -38,37 +38,27 @@ impl BaselineArgs {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum DenyLevel {
-    Major,
-    Minor,
-}
-
 #[derive(Args, Debug)]
 pub struct DiffArgs {
     #[command(flatten)]
-    selection: SelectionArgs,
-    #[command(flatten)]
-    build: BuildArgs,
-    #[command(flatten)]
-    baseline: BaselineArgs,
+    analysis: AnalysisArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
     message_format: MessageFormat,
     /// Exit with 1 when a change at or above this level is found.
     #[arg(long, value_enum, value_name = "LEVEL")]
-    deny: Option<DenyLevel>,
+    deny: Option<Bump>,
 }
 
 pub fn run(global: &GlobalArgs, args: &DiffArgs, shell: &mut Shell) -> anyhow::Result<i32> {
     let ws = super::load_workspace(global)?;
-    let selected = ws.select(&args.selection.selection())?;
+    let selected = ws.select(&args.analysis.selection.selection())?;
     let libs = super::snapshot::with_libraries(&selected, shell);
-    let opts = args.build.doc_options(shell);
+    let opts = args.analysis.build.doc_options(shell);
     shell.status("Documenting", super::snapshot::names(&libs));
     let apis = crate::rustdoc::build_apis(&ws, &libs, &opts)?;
     super::report_timings(shell, &apis);
-    let baselines = crate::baseline::resolve(&ws, &libs, &args.baseline.spec(), &opts)?;
+    let baselines = crate::baseline::resolve(&ws, &libs, &args.analysis.baseline.spec(), &opts)?;
     let versions: BTreeMap<String, semver::Version> =
         libs.iter().map(|m| (m.name.clone(), m.version.clone())).collect();
     let manifests: BTreeMap<String, PathBuf> = libs.iter().map(|m| (m.name.clone(), m.manifest_path.clone())).collect();
@@ -77,10 +67,6 @@ pub fn run(global: &GlobalArgs, args: &DiffArgs, shell: &mut Shell) -> anyhow::R
         MessageFormat::Json => shell.print(crate::report::diff::json(&diffs)),
         MessageFormat::Human => crate::report::diff::human(shell, &diffs),
     }
-    let threshold = args.deny.map(|d| match d {
-        DenyLevel::Major => Bump::Major,
-        DenyLevel::Minor => Bump::Minor,
-    });
-    let denied = threshold.is_some_and(|t| diffs.iter().any(|d| d.required_bump.is_some_and(|b| b >= t)));
+    let denied = args.deny.is_some_and(|t| diffs.iter().any(|d| d.required_bump.is_some_and(|b| b >= t)));
     Ok(if denied { exit::PROBLEMS } else { exit::OK })
 }

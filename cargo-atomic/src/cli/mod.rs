@@ -131,6 +131,17 @@ impl BuildArgs {
     }
 }
 
+/// What `diff`, `check`, `bump` and `publish` analyze: which crates, built how, compared with what.
+#[derive(Args, Debug, Clone, Default)]
+pub struct AnalysisArgs {
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    #[command(flatten)]
+    pub build: BuildArgs,
+    #[command(flatten)]
+    pub baseline: diff::BaselineArgs,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum MessageFormat {
     #[default]

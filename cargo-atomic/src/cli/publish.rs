@@ -5,8 +5,7 @@ use std::time::Duration;
 use clap::Args;
 
 use super::check::assess;
-use super::diff::BaselineArgs;
-use super::{exit, BuildArgs, GlobalArgs, MessageFormat, SelectionArgs};
+use super::{exit, AnalysisArgs, GlobalArgs, MessageFormat};
 use crate::publish::{self, Event, Journal, Options, Outcome, Policy, TrainState};
 use crate::shell::Shell;
 use crate::workspace::Workspace;
@@ -14,11 +13,7 @@ use crate::workspace::Workspace;
 #[derive(Args, Debug)]
 pub struct PublishArgs {
     #[command(flatten)]
-    selection: SelectionArgs,
-    #[command(flatten)]
-    build: BuildArgs,
-    #[command(flatten)]
-    baseline: BaselineArgs,
+    analysis: AnalysisArgs,
     /// Run every check and print the plan; upload nothing.
     #[arg(long)]
     dry_run: bool,
@@ -80,7 +75,7 @@ pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &mut Shell) -> anyhow
         let ws = super::load_workspace(global)?;
         return resume(&ws, &opts, shell, args.message_format);
     }
-    let a = assess(global, &args.selection, &args.build, &args.baseline, shell)?;
+    let a = assess(global, &args.analysis, shell)?;
     if let Some(last) = Journal::load(&a.ws, None)? {
         if publish::unfinished(&last) && !opts.dry_run {
             anyhow::bail!(

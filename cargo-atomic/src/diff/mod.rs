@@ -18,7 +18,7 @@ use crate::api::{Decl, Item, Location, Snapshot};
 pub use rules::{Rule, RULES};
 
 /// The version bump a change requires, in the SemVer sense (mapped to 0.x versions by the train).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Bump {
     Patch,
@@ -32,15 +32,6 @@ impl Bump {
             Bump::Patch => "patch",
             Bump::Minor => "minor",
             Bump::Major => "major",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Bump> {
-        match s {
-            "patch" => Some(Bump::Patch),
-            "minor" => Some(Bump::Minor),
-            "major" => Some(Bump::Major),
-            _ => None,
         }
     }
 }
