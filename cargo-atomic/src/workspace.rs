@@ -220,7 +220,10 @@ impl Workspace {
             });
         }
         members.sort_by(|a, b| a.name.cmp(&b.name));
-        let current = members.iter().find(|m| m.manifest_path == manifest).map(|m| m.name.clone());
+        let same = |a: &Path, b: &Path| {
+            a == b || (a.canonicalize().ok().is_some() && a.canonicalize().ok() == b.canonicalize().ok())
+        };
+        let current = members.iter().find(|m| same(&m.manifest_path, manifest)).map(|m| m.name.clone());
         let default_members = if metadata.workspace_default_members.is_available() {
             metadata
                 .workspace_default_members
