@@ -38,7 +38,8 @@ pub(crate) fn parse(text: &str) -> Result<Snapshot, String> {
     let mut items = Vec::new();
     let mut end = None;
     for line in lines {
-        if line.is_empty() || line.starts_with("feature ") {
+        // Features and exposed dependencies are not items: nothing built against them can change.
+        if line.is_empty() || line.starts_with("feature ") || line.starts_with("dependency ") {
             continue;
         }
         if end.is_some() {
@@ -249,6 +250,18 @@ mod tests {
         assert_eq!(key("pub fn core::Tr::f(&self) // required"), "fn core::Tr::f");
         assert_eq!(key("pub static mut core::COUNTER: u32"), "static core::COUNTER");
         assert_eq!(key("pub proc_macro_derive d::Describe(attributes(a))"), "macro d::Describe");
+    }
+
+    #[test]
+    fn reads_items_and_checks_the_count() {
+        let text = "# comment\nschema 1\npackage a\nlib a\nchecked-features default\n\nfeature default = []\n\
+                    dependency serde 1\npub mod a\npub fn a::f(x: u8)\nend 2 items\n";
+        let s = parse(text).unwrap();
+        assert_eq!(s.package, "a");
+        assert_eq!(s.items.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["mod a", "fn a::f"]);
+        assert!(parse(&text.replace("end 2", "end 3")).unwrap_err().contains("counts 3 items, the file has 2"));
+        assert!(parse(&text.replace("schema 1", "schema 2")).unwrap_err().contains("upgrade atomic-build"));
+        assert!(parse(&text[..text.len() - 12]).unwrap_err().contains("truncated"));
     }
 
     #[test]

@@ -505,7 +505,14 @@ fn from_registry_baselines(
                 siblings: &apis,
                 root: pkg.manifest_path.parent().unwrap().as_std_path(),
             };
-            let api = rustdoc::normalize(&json, &path, &input)?;
+            let mut api = rustdoc::normalize(&json, &path, &input)?;
+            let siblings: Vec<&String> = ws.members.iter().map(|m| &m.name).collect();
+            api.snapshot.expose_dependencies(
+                pkg.dependencies
+                    .iter()
+                    .filter(|d| d.kind == cargo_metadata::DependencyKind::Normal && !siblings.contains(&&d.name))
+                    .map(|d| (d.rename.clone().unwrap_or_else(|| d.name.clone()).replace('-', "_"), &d.req)),
+            );
             std::fs::create_dir_all(&cache_dir)?;
             crate::fsutil::write_atomic(&cached, snapshot::render_checked(&api.snapshot)?.as_bytes())?;
             documented.push((m.name.clone(), api.snapshot.clone()));

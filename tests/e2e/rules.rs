@@ -53,6 +53,13 @@ fn outcome() -> &'static Findings {
                 "[package]\nname = \"helper\"\nversion = \"1.0.0\"\nedition = \"2021\"\npublish = false\n",
             );
             root.file_if_changed(&format!("{side}/helper/src/lib.rs"), "pub fn help() {}\n");
+            // A dependency from outside the workspace, in two incompatible series.
+            let ext = if pick == 0 { "0.1.0" } else { "0.2.0" };
+            root.file_if_changed(
+                &format!("ext-{ext}/Cargo.toml"),
+                &format!("[package]\nname = \"ext\"\nversion = \"{ext}\"\nedition = \"2021\"\n\n[workspace]\n"),
+            );
+            root.file_if_changed(&format!("ext-{ext}/src/lib.rs"), "pub struct Thing;\n");
             for c in CASES {
                 let (src, extra) = if pick == 0 { (c.old, c.manifest.0) } else { (c.new, c.manifest.1) };
                 root.file_if_changed(
@@ -323,6 +330,12 @@ cases! {
     cargo_optional_dependency_removed: "" => "",
         manifest: "[dependencies]\nhelper = { path = \"../helper\", optional = true }\n" => "",
         expect [("cargo-optional-dependency-removed", "minor", "")];
+    public_dependency_series_changed: "pub fn take(t: ext::Thing) { let _ = t; }\n" => "pub fn take(t: ext::Thing) { let _ = t; }\n",
+        manifest: "[dependencies]\next = { path = \"../../ext-0.1.0\", version = \"0.1.0\" }\n" => "[dependencies]\next = { path = \"../../ext-0.2.0\", version = \"0.2.0\" }\n",
+        expect [("public-dependency-series-changed", "major", "")];
+    private_dependency_series_changed: "pub fn take() { let _ = ext::Thing; }\n" => "pub fn take() { let _ = ext::Thing; }\n",
+        manifest: "[dependencies]\next = { path = \"../../ext-0.1.0\", version = \"0.1.0\" }\n" => "[dependencies]\next = { path = \"../../ext-0.2.0\", version = \"0.2.0\" }\n",
+        expect [];
     // ---- equivalent rewrites: no finding --------------------------------------------------
     same_items_reordered: "pub fn a() {}\npub struct B { pub x: u8 }\npub fn c() {}\n" => "pub fn c() {}\npub fn a() {}\npub struct B { pub x: u8 }\n",
         expect [];

@@ -42,6 +42,10 @@ pub struct Snapshot {
     pub checked_features: FeatureSelection,
     /// The crate's Cargo features and what each enables (values sorted).
     pub features: BTreeMap<String, Vec<String>>,
+    /// Dependencies outside the workspace that the public API exposes (its items mention their
+    /// types), by crate name, with the compatible series required (`1`, `0.2`, `0.0.3`): a new
+    /// series of an exposed dependency changes this crate's API.
+    pub dependencies: BTreeMap<String, String>,
     /// Every public item, sorted by [`Item::sort_key`].
     pub items: Vec<Item>,
 }
@@ -482,7 +486,32 @@ pub fn strip_generic_args(path: &str) -> &str {
     &path[..cut]
 }
 
+/// The compatible series of a requirement, as Cargo's caret rule groups versions: `^1.4` → `1`,
+/// `^0.2.15` → `0.2`, `^0.0.3` → `0.0.3` (other operators by their first version).
+pub fn dependency_series(req: &semver::VersionReq) -> Option<String> {
+    let c = req.comparators.first()?;
+    let (minor, patch) = (c.minor.unwrap_or(0), c.patch.unwrap_or(0));
+    Some(match (c.major, minor) {
+        (0, 0) => format!("0.0.{patch}"),
+        (0, m) => format!("0.{m}"),
+        (m, _) => m.to_string(),
+    })
+}
+
 impl Snapshot {
+    /// Records which of `deps` (`(crate name as in paths, requirement)`) the API exposes.
+    pub fn expose_dependencies<'a>(&mut self, deps: impl Iterator<Item = (String, &'a semver::VersionReq)>) {
+        let mentioned: std::collections::BTreeSet<String> =
+            self.items.iter().flat_map(|i| mentioned_crates(&i.render())).collect();
+        for (name, req) in deps {
+            if name != self.lib && mentioned.contains(&name) {
+                if let Some(series) = dependency_series(req) {
+                    self.dependencies.insert(name, series);
+                }
+            }
+        }
+    }
+
     /// Items sorted and deduplicated, as every snapshot must hold them.
     pub fn normalize(&mut self) {
         let mut keyed: Vec<((String, u8, String), Item)> =
@@ -494,7 +523,9 @@ impl Snapshot {
 
     /// The snapshot as the lines `cargo atomic api` prints (no header).
     pub fn lines(&self) -> impl Iterator<Item = String> + '_ {
-        render::feature_lines(&self.features).chain(self.items.iter().map(Item::render))
+        render::feature_lines(&self.features)
+            .chain(self.dependencies.iter().map(|(name, series)| format!("dependency {name} {series}")))
+            .chain(self.items.iter().map(Item::render))
     }
 }
 

@@ -8,6 +8,7 @@
 //! checked-features default
 //!
 //! feature default = []
+//! dependency serde 1
 //! pub mod core
 //! pub fn core::execute_operation(interface: &str, operation: &str) -> Result<(), core::Error>
 //! end 2 items
@@ -95,7 +96,14 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<Snapshot> {
     let checked_features = parse_selection(&header("checked-features")?)
         .with_context(|| format!("{origin}: unreadable `checked-features` line"))?;
 
-    let mut snapshot = Snapshot { package, lib, checked_features, features: BTreeMap::new(), items: Vec::new() };
+    let mut snapshot = Snapshot {
+        package,
+        lib,
+        checked_features,
+        features: BTreeMap::new(),
+        dependencies: BTreeMap::new(),
+        items: Vec::new(),
+    };
     let mut types: HashSet<String> = HashSet::new();
     let mut ended = None;
     for (n, line) in lines {
@@ -108,6 +116,9 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<Snapshot> {
         }
         if let Some(count) = line.strip_prefix("end ").and_then(|r| r.strip_suffix(" items")) {
             ended = Some(count.parse::<usize>().with_context(|| format!("{}: malformed `end` line", at()))?);
+        } else if let Some(dep) = line.strip_prefix("dependency ") {
+            let (name, series) = dep.split_once(' ').with_context(|| format!("{}: malformed dependency", at()))?;
+            snapshot.dependencies.insert(name.to_string(), series.to_string());
         } else if let Some(feature) = line.strip_prefix("feature ") {
             let (name, values) = parse_feature(feature).with_context(|| format!("{}: malformed feature", at()))?;
             snapshot.features.insert(name, values);

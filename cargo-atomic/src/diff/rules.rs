@@ -1105,6 +1105,22 @@ pub static RULES: &[Rule] = &[
         })
     ),
     rule!(
+        "public-dependency-series-changed",
+        Major,
+        "api-compatibility",
+        "a dependency whose types the API exposes moved to an incompatible series: its types are new types to users",
+        Check::Crate(|ctx| {
+            let (old, new) = (&ctx.old.snapshot.dependencies, &ctx.new.snapshot.dependencies);
+            old.iter()
+                .filter_map(|(name, a)| {
+                    let b = new.get(name)?;
+                    (a != b)
+                        .then(|| (format!("dependency `{name}`"), format!("is exposed as {name} {b} instead of {a}")))
+                })
+                .collect()
+        })
+    ),
+    rule!(
         "cargo-feature-added",
         Minor,
         "cargo-feature-add",

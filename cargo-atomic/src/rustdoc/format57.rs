@@ -178,6 +178,7 @@ impl<'a> Normalizer<'a> {
             lib: self.input.lib.to_string(),
             checked_features: self.input.checked.clone(),
             features,
+            dependencies: std::collections::BTreeMap::new(),
             items: self.items,
         };
         snapshot.normalize();

@@ -149,7 +149,13 @@ pub fn build_apis(ws: &Workspace, selected: &[&Member], opts: &DocOptions) -> an
                     siblings: &by_lib,
                     root: &ws.root,
                 };
-                Ok((m.name.clone(), lib.clone(), normalize(&json, path, &input)?))
+                let mut api = normalize(&json, path, &input)?;
+                // Dependencies outside the workspace; workspace crates are the train's business.
+                let external = m.deps.iter().filter(|d| d.member.is_none() && d.kind == DepKind::Normal);
+                api.snapshot.expose_dependencies(
+                    external.map(|d| (d.rename.clone().unwrap_or_else(|| d.name.clone()).replace('-', "_"), &d.req)),
+                );
+                Ok((m.name.clone(), lib.clone(), api))
             })
             .collect();
         for r in results {
