@@ -5,6 +5,7 @@
 /// The snapshot schema this crate reads.
 pub(crate) const SCHEMA: u32 = 1;
 
+#[derive(Debug)]
 pub(crate) struct Snapshot {
     pub package: String,
     /// `(key, declaration)` per item line.
