@@ -136,6 +136,7 @@ impl Project {
     pub fn spawn_atomic(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-atomic"));
         cmd.arg("atomic").args(args).current_dir(self.root()).env("CARGO_TERM_COLOR", "never");
+        git_identity(&mut cmd);
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -147,16 +148,10 @@ impl Project {
 
     /// Runs git in the project root with a fixed identity; panics on failure.
     pub fn git(&self, args: &[&str]) -> String {
-        let out = Command::new("git")
-            .args(args)
-            .current_dir(self.root())
-            .env("GIT_AUTHOR_NAME", "test")
-            .env("GIT_AUTHOR_EMAIL", "test@example.invalid")
-            .env("GIT_COMMITTER_NAME", "test")
-            .env("GIT_COMMITTER_EMAIL", "test@example.invalid")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .output()
-            .expect("git runs");
+        let mut cmd = Command::new("git");
+        cmd.args(args).current_dir(self.root());
+        git_identity(&mut cmd);
+        let out = cmd.output().expect("git runs");
         assert!(out.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
@@ -168,6 +163,15 @@ impl Project {
         out.sort();
         out
     }
+}
+
+/// A fixed git identity, so that commits and annotated tags never depend on the machine's config.
+fn git_identity(cmd: &mut Command) {
+    cmd.env("GIT_AUTHOR_NAME", "test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.invalid")
+        .env("GIT_COMMITTER_NAME", "test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.invalid")
+        .env("GIT_CONFIG_NOSYSTEM", "1");
 }
 
 fn list(root: &Path, dir: &Path, out: &mut Vec<String>) {
