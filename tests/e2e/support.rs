@@ -121,6 +121,7 @@ impl Project {
             .current_dir(self.root())
             .env("CARGO_TERM_COLOR", "never")
             .env_remove("RUSTDOCFLAGS");
+        git_identity(&mut cmd);
         for (k, v) in env {
             cmd.env(k, v);
         }
