@@ -125,7 +125,15 @@ impl Repo {
         self.resolve("HEAD")
     }
 
+    /// An annotated tag at HEAD; a lightweight one where git cannot make the annotation (no
+    /// committer identity, as on many CI runners).
     pub fn create_tag(&self, name: &str, message: &str) -> anyhow::Result<()> {
-        self.git_ok(&["tag", "-a", name, "-m", message]).map(|_| ())
+        match self.git_ok(&["tag", "-a", name, "-m", message]) {
+            Ok(_) => Ok(()),
+            Err(annotated) => self
+                .git_ok(&["tag", name])
+                .map(|_| ())
+                .map_err(|e| e.context(format!("an annotated tag failed too: {annotated:#}"))),
+        }
     }
 }

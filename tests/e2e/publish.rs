@@ -79,6 +79,28 @@ fn journal(p: &Project) -> serde_json::Value {
 }
 
 #[test]
+fn tags_without_a_git_identity_are_lightweight() {
+    let registry = Registry::start();
+    let (p, env) = train(&registry);
+    let mut env: Vec<(&str, &str)> = pairs(&env);
+    // As on a CI runner with no git identity configured.
+    let no_config = p.path("no-gitconfig");
+    std::fs::write(&no_config, "").unwrap();
+    let no_config = no_config.to_str().unwrap().to_string();
+    env.extend([
+        ("GIT_CONFIG_GLOBAL", no_config.as_str()),
+        ("GIT_COMMITTER_NAME", ""),
+        ("GIT_COMMITTER_EMAIL", ""),
+        ("EMAIL", ""),
+    ]);
+    p.git(&["commit", "-q", "--allow-empty", "-m", "keep the tree clean after writing no-gitconfig"]);
+    let run = p.atomic_env(&["publish", "--allow-dirty"], &env);
+    run.assert_code(0);
+    assert!(run.stderr.contains("Tagged top-v1.0.0"), "{}", run.stderr);
+    assert_eq!(p.git(&["cat-file", "-t", "top-v1.0.0"]).trim(), "commit", "a lightweight tag");
+}
+
+#[test]
 fn success_then_rollback_and_undo() {
     let registry = Registry::start();
     let (p, env) = train(&registry);

@@ -211,6 +211,11 @@ pub enum Event {
     Tagged {
         tag: String,
     },
+    /// The train is published, but a release tag could not be created.
+    TagFailed {
+        tag: String,
+        error: String,
+    },
     /// The end: which versions are live, and the journal.
     Done {
         state: String,
@@ -543,16 +548,20 @@ pub fn publish(
 
     if opts.tag {
         if let Some(repo) = Repo::discover(&ws.root) {
-            let existing = repo.tags()?;
+            let existing = repo.tags().unwrap_or_default();
             for s in &journal.steps.clone() {
                 let version = semver::Version::parse(&s.version)?;
                 let tag = crate::baseline::tag_name(ws, &s.package, &version);
                 if existing.contains(&tag) {
                     continue;
                 }
-                repo.create_tag(&tag, &format!("{} {} (train {})", s.package, s.version, journal.train))?;
-                journal.tags.push(tag.clone());
-                emit(Event::Tagged { tag });
+                match repo.create_tag(&tag, &format!("{} {} (train {})", s.package, s.version, journal.train)) {
+                    Ok(()) => {
+                        journal.tags.push(tag.clone());
+                        emit(Event::Tagged { tag });
+                    }
+                    Err(e) => emit(Event::TagFailed { tag, error: format!("{e:#}") }),
+                }
             }
         }
     }

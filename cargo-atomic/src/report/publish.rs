@@ -44,6 +44,9 @@ pub fn human(shell: &mut Shell, event: &Event) {
             shell.error(format!("health check failed: {}", detail.as_deref().unwrap_or("")))
         }
         Event::Tagged { tag } => shell.status("Tagged", tag),
+        Event::TagFailed { tag, error } => {
+            shell.warn(format!("the train is published, but tag `{tag}` could not be created: {error}"))
+        }
         Event::Done { state, live, journal } => {
             let live: Vec<String> = live.iter().map(|(n, v)| format!("{n} {v}")).collect();
             let live = if live.is_empty() { "none".to_string() } else { live.join(", ") };
