@@ -242,6 +242,33 @@ fn a_change_in_one_crate_shows_in_the_crate_that_reexports_it() {
 }
 
 #[test]
+fn a_different_feature_selection_is_noted() {
+    let with_features = |extra: &str| {
+        let p = single_crate("pub fn always() {}\n#[cfg(feature = \"extra\")]\npub fn extra() {}\n");
+        p.file(
+            "Cargo.toml",
+            &(p.read("Cargo.toml").replace("[workspace]", "[features]\nextra = []\n\n[workspace]") + extra),
+        );
+        p
+    };
+    let old = with_features("");
+    let new = with_features("\n[package.metadata.atomic]\nfeatures = [\"extra\"]\n");
+    let run = new.atomic(&["diff", "--baseline-path", old.root().to_str().unwrap()]);
+    run.assert_code(0);
+    assert!(
+        run.stderr.contains("note: demo: the baseline was documented with features `default`, the current API with `default, extra`: some findings may come from that"),
+        "{}",
+        run.stderr
+    );
+    let doc = json(
+        new.atomic(&["diff", "--baseline-path", old.root().to_str().unwrap(), "--message-format", "json"])
+            .assert_code(0),
+    );
+    assert_eq!(doc["crates"][0]["notes"].as_array().unwrap().len(), 1);
+    assert_eq!(doc["crates"][0]["findings"][0]["path"], "demo::extra");
+}
+
+#[test]
 fn deny_sets_the_exit_code_by_severity() {
     let old = single_crate(V1);
     let minor = single_crate(&format!("{V1}\npub fn added() {{}}\n"));

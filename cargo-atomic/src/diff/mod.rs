@@ -349,6 +349,8 @@ pub struct CrateDiff {
     /// The largest bump the findings require; `None` without findings.
     pub required_bump: Option<Bump>,
     pub findings: Vec<Finding>,
+    /// What to keep in mind reading the findings (the two APIs documented with different features).
+    pub notes: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -385,12 +387,24 @@ pub fn diff_crates(
                     (Side::Baseline, _) => baseline.and_then(|b| b.locate(&f.key, &f.path)),
                 };
             }
+            let mut notes = Vec::new();
+            if let Some(b) = baseline {
+                let (then, now) = (&b.snapshot.checked_features, &api.snapshot.checked_features);
+                if then != now {
+                    notes.push(format!(
+                        "the baseline was documented with features `{}`, the current API with `{}`: some findings may come from that",
+                        then.render(),
+                        now.render()
+                    ));
+                }
+            }
             CrateDiff {
                 package: (*name).clone(),
                 version: versions[*name].clone(),
                 baseline: baseline.map(|b| BaselineInfo { origin: b.origin.clone(), version: b.version.clone() }),
                 required_bump: required_bump(&findings),
                 findings,
+                notes,
             }
         })
         .collect()

@@ -52,6 +52,9 @@ pub fn human(shell: &mut Shell, diffs: &[CrateDiff]) {
         let Some(b) = &d.baseline else { continue };
         let version = b.version.as_ref().map(|v| format!(" {v}")).unwrap_or_default();
         shell.status("Comparing", format!("{} {} with baseline{version} ({})", d.package, d.version, b.origin));
+        for note in &d.notes {
+            shell.note(format!("{}: {note}", d.package));
+        }
         for f in &d.findings {
             finding(shell, f, &b.origin.to_string());
         }
