@@ -404,7 +404,7 @@ fn from_registry_baselines(
         if wanted.is_empty() {
             return Ok(out);
         }
-        write_probe_manifest(&probe, &wanted, version)?;
+        write_probe_manifest(&probe, &wanted, version, &opts.features, &HashMap::new())?;
         match cargo_metadata::MetadataCommand::new().manifest_path(probe.join("Cargo.toml")).exec() {
             Ok(m) => break m,
             Err(cargo_metadata::Error::CargoMetadata { stderr }) => {
@@ -482,6 +482,15 @@ fn from_registry_baselines(
         }
     }
     if !to_run.is_empty() {
+        // `all-features = true`: every feature of the published version (known now it is resolved).
+        let all: HashMap<String, Vec<String>> = to_run
+            .iter()
+            .filter(|(_, _, sel, _)| *sel == crate::api::FeatureSelection::All)
+            .map(|(m, pkg, _, _)| (m.name.clone(), pkg.features.keys().cloned().collect()))
+            .collect();
+        if !all.is_empty() {
+            write_probe_manifest(&probe, &wanted, version, &opts.features, &all)?;
+        }
         let call = CargoDoc {
             manifest: probe.join("Cargo.toml"),
             target_dir: probe.join("target"),
@@ -542,7 +551,15 @@ fn registry_name(m: &Member) -> String {
     }
 }
 
-fn write_probe_manifest(dir: &Path, members: &[&Member], exact: Option<&semver::Version>) -> anyhow::Result<()> {
+/// The scratch project depending on each member's published version; `all_features` lists the
+/// features to request for members documented with every feature.
+fn write_probe_manifest(
+    dir: &Path,
+    members: &[&Member],
+    exact: Option<&semver::Version>,
+    flags: &crate::workspace::FeatureFlags,
+    all_features: &HashMap<String, Vec<String>>,
+) -> anyhow::Result<()> {
     let mut deps = String::new();
     for (i, m) in members.iter().enumerate() {
         let req = match exact {
@@ -553,8 +570,10 @@ fn write_probe_manifest(dir: &Path, members: &[&Member], exact: Option<&semver::
             Publish::Registries(list) => list.first().map(|r| format!(", registry = {r:?}")).unwrap_or_default(),
             _ => String::new(),
         };
-        let features = match m.feature_selection(&Default::default()) {
-            crate::api::FeatureSelection::All => ", features = []".to_string(),
+        let features = match m.feature_selection(flags) {
+            crate::api::FeatureSelection::All => {
+                format!(", features = {:?}", all_features.get(&m.name).cloned().unwrap_or_default())
+            }
             crate::api::FeatureSelection::Default(f) => format!(", features = {f:?}"),
             crate::api::FeatureSelection::NoDefault(f) => format!(", default-features = false, features = {f:?}"),
         };

@@ -389,3 +389,30 @@ fn registry_baselines_from_the_shipped_snapshot_or_the_documented_package() {
     run.assert_code(0);
     assert!(run.stderr.contains("fresh: new crate, no baseline"), "{}", run.stderr);
 }
+
+#[test]
+fn a_registry_baseline_is_documented_with_the_configured_features() {
+    let registry = Registry::start();
+    let env: Vec<(&str, String)> = registry.env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let p = single_crate("pub fn always() {}\n#[cfg(feature = \"extra\")]\npub fn extra() {}\n");
+    p.file(
+        "Cargo.toml",
+        &p.read("Cargo.toml").replace("name = \"demo\"", "name = \"featured\"").replace("0.1.0", "1.0.0").replace(
+            "[workspace]",
+            "[features]\nextra = []\n\n[package.metadata.atomic]\nall-features = true\n\n[workspace]",
+        ),
+    );
+    // Published without a snapshot: the baseline is the package, documented with every feature.
+    let out = std::process::Command::new("cargo")
+        .args(["publish", "--registry", "local", "--allow-dirty", "--no-verify", "-q"])
+        .current_dir(p.root())
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc = json(p.atomic_env(&["diff", "--message-format", "json"], &env).assert_code(0));
+    let krate = &doc["crates"][0];
+    assert_eq!(krate["baseline"]["from"], "rustdoc");
+    assert_eq!(krate["findings"].as_array().unwrap().len(), 0, "{krate:#}");
+}
