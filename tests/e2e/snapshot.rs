@@ -297,6 +297,21 @@ fn a_truncated_or_corrupt_snapshot_is_an_error() {
 }
 
 #[test]
+fn snapshots_are_written_all_or_none() {
+    let p = Project::fixture("kinds");
+    p.file("values/atomic-api.txt", "stale\n");
+    let path = p.path("values/atomic-api.txt");
+    let mut perms = std::fs::metadata(&path).unwrap().permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&path, perms).unwrap();
+    let run = p.atomic(&["snapshot", "-p", "attrs", "-p", "values", "-p", "unions"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("values/atomic-api.txt is read-only; nothing was written"), "{}", run.stderr);
+    assert!(!p.exists("attrs/atomic-api.txt") && !p.exists("unions/atomic-api.txt"), "no snapshot is written");
+    assert_eq!(p.read("values/atomic-api.txt"), "stale\n");
+}
+
+#[test]
 fn unknown_package_and_bad_flags_are_usage_errors() {
     let p = single_crate(LIB);
     let run = p.atomic(&["snapshot", "-p", "nope"]);

@@ -32,6 +32,9 @@ pub fn run(global: &GlobalArgs, args: &SnapshotArgs, shell: &mut Shell) -> anyho
     super::report_timings(shell, &apis);
 
     let mut stale = Vec::new();
+    // All snapshots are written together, or none is.
+    let mut writes = crate::fsutil::Transaction::default();
+    let mut written = Vec::new();
     for member in &libs {
         let api = &apis[&member.name];
         let path = member.snapshot_path();
@@ -49,14 +52,18 @@ pub fn run(global: &GlobalArgs, args: &SnapshotArgs, shell: &mut Shell) -> anyho
             stale.push((member.name.clone(), shown, existing.is_none()));
         } else {
             let text = snapshot::render_checked(&api.snapshot)?;
-            crate::fsutil::write_atomic(&path, text.as_bytes())?;
+            writes.add(&path, text.into_bytes());
             let verb = if existing.is_some() { "Updated" } else { "Created" };
-            shell.status(verb, format!("{shown} ({items} items)"));
+            written.push((verb, format!("{shown} ({items} items)")));
         }
         let unchecked = member.unchecked_features(&api.snapshot.checked_features);
         if !unchecked.is_empty() {
             shell.note(unchecked_note(&member.name, &unchecked));
         }
+    }
+    writes.commit()?;
+    for (verb, what) in written {
+        shell.status(verb, what);
     }
     if stale.is_empty() {
         return Ok(exit::OK);
