@@ -63,28 +63,6 @@ KNOWN_BREAKS = [
 ]
 
 
-def assemble(work, name, crates):
-    ws = work / name
-    if (ws / "Cargo.toml").exists():
-        return ws
-    saved = bench.CRATES
-    bench.CRATES = crates
-    try:
-        sources = bench.fetch_sources(work / f"fetch-{name}")
-    finally:
-        bench.CRATES = saved
-    ws.mkdir(parents=True, exist_ok=True)
-    names = [n for n, _ in crates]
-    for n, src in sources.items():
-        dest = ws / n
-        shutil.copytree(src, dest, ignore=shutil.ignore_patterns("target", ".cargo-ok", "Cargo.toml.orig", "Cargo.lock"))
-        manifest = dest / "Cargo.toml"
-        manifest.write_text(bench.wire_manifest(manifest.read_text(), names))
-    members = ", ".join(f'"{n}"' for n in names)
-    (ws / "Cargo.toml").write_text(f'[workspace]\nmembers = [{members}]\nresolver = "2"\n')
-    return ws
-
-
 # Old releases deny warnings today's compiler raises; registry dependencies get their lints capped,
 # path members do not. Every measured command runs with the same cap.
 CAP = {"RUSTFLAGS": "--cap-lints warn"}
@@ -118,8 +96,8 @@ def main():
         bench.run(["cargo", "install", "cargo-semver-checks", "--locked"], bench.ROOT)
     version = subprocess.run(["cargo", "semver-checks", "--version"], capture_output=True, text=True).stdout.strip()
 
-    old = assemble(work, "release-old", OLD)
-    new = assemble(work, "realws", NEW)
+    old = bench.assemble(work, "release-old", OLD)
+    new = bench.assemble(work, "realws", NEW)
     if not (old / "memchr" / "atomic-api.txt").exists():
         tool(binary, old, "snapshot", "--workspace")
     cmd, env = bench.floor_cmd(new)

@@ -62,18 +62,19 @@ def cargo_home():
     return Path(os.environ.get("CARGO_HOME", Path.home() / ".cargo"))
 
 
-def fetch_sources(work):
+def fetch_sources(work, crates=None):
     """Downloads the crates through cargo and returns {name: source dir}."""
+    crates = crates or CRATES
     fetcher = work / "fetcher"
     (fetcher / "src").mkdir(parents=True, exist_ok=True)
-    deps = "\n".join(f'{n} = "={v}"' for n, v in CRATES)
+    deps = "\n".join(f'{n} = "={v}"' for n, v in crates)
     (fetcher / "Cargo.toml").write_text(
         f'[package]\nname = "fetcher"\nversion = "0.0.0"\nedition = "2021"\n\n[workspace]\n\n[dependencies]\n{deps}\n'
     )
     (fetcher / "src" / "lib.rs").write_text("")
     run(["cargo", "fetch"], fetcher)
     found = {}
-    for name, version in CRATES:
+    for name, version in crates:
         matches = list((cargo_home() / "registry" / "src").glob(f"*/{name}-{version}"))
         if not matches:
             sys.exit(f"{name}-{version} was not fetched")
@@ -100,13 +101,15 @@ def wire_manifest(text, members):
     return "\n".join(out) + "\n"
 
 
-def assemble(work):
-    ws = work / "realws"
+def assemble(work, name="realws", crates=None):
+    """The crates, from crates.io, as members of one workspace wired with path dependencies."""
+    crates = crates or CRATES
+    ws = work / name
     if (ws / "Cargo.toml").exists():
         return ws
-    sources = fetch_sources(work)
+    sources = fetch_sources(work / f"fetch-{name}", crates)
     ws.mkdir(parents=True, exist_ok=True)
-    names = [n for n, _ in CRATES]
+    names = [n for n, _ in crates]
     for name, src in sources.items():
         dest = ws / name
         shutil.copytree(src, dest, ignore=shutil.ignore_patterns("target", ".cargo-ok", "Cargo.toml.orig", "Cargo.lock"))
