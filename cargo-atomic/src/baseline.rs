@@ -160,11 +160,7 @@ impl Baseline {
         match &self.locator {
             Locator::Git { repo, rev, dir } => {
                 let lines = repo.grep(rev, &regex_escape(name), dir).ok()?;
-                lines.into_iter().find_map(|(file, n)| {
-                    let text = repo.show(rev, &file).ok()??;
-                    let line = text.lines().nth(n - 1)?;
-                    matches(line).then(|| Location { file: file.clone(), line: n })
-                })
+                lines.into_iter().find(|(_, _, text)| matches(text)).map(|(file, line, _)| Location { file, line })
             }
             Locator::Dir { dir, shown } => find_in_dir(dir, &matches).map(|(file, line)| Location {
                 file: format!("{shown}/{}", file.to_string_lossy().replace('\\', "/")),
@@ -396,22 +392,23 @@ fn from_registry_baselines(
     if wanted.is_empty() {
         return Ok(out);
     }
-    let probe = ws.target_dir.join("atomic").join("registry-probe");
-    std::fs::create_dir_all(probe.join("src"))?;
-    std::fs::write(probe.join("src").join("lib.rs"), b"")?;
     // Resolve; a crate the registry does not have is new, and is dropped before trying again.
+    let mut probe_dir;
     let metadata = loop {
         if wanted.is_empty() {
             return Ok(out);
         }
-        write_probe_manifest(&probe, &wanted, version, &opts.features, &HashMap::new())?;
-        match cargo_metadata::MetadataCommand::new().manifest_path(probe.join("Cargo.toml")).exec() {
+        probe_dir = probe(ws, &wanted, version, &opts.features, &HashMap::new())?;
+        match cargo_metadata::MetadataCommand::new().manifest_path(probe_dir.join("Cargo.toml")).exec() {
             Ok(m) => break m,
             Err(cargo_metadata::Error::CargoMetadata { stderr }) => {
                 let missing: Vec<String> = wanted
                     .iter()
                     .enumerate()
-                    .filter(|(i, m)| not_published(&stderr, &format!("baseline{i}"), &m.name))
+                    .filter(|(i, m)| {
+                        crate::cargo::no_such_package(&stderr, &m.name)
+                            || crate::cargo::no_matching_version(&stderr, &[&crate::cargo::alias(*i), &m.name])
+                    })
                     .map(|(_, m)| m.name.clone())
                     .collect();
                 if missing.is_empty() {
@@ -474,7 +471,8 @@ fn from_registry_baselines(
     let mut to_run = Vec::new();
     for (m, pkg, _, _) in &need_rustdoc {
         let selection = m.feature_selection(&opts.features);
-        let key = fingerprint(&format!("{}|{}|{:?}|{}", selection.render(), pkg.version, opts.target, toolchain));
+        let key = format!("{}|{}|{:?}|{}", selection.render(), pkg.version, opts.target, toolchain);
+        let key = &crate::fsutil::sha256_hex(key.as_bytes())[..16];
         let cached = cache_dir.join(format!("{}-{}-{key}.txt", m.name, pkg.version));
         match std::fs::read_to_string(&cached).ok().and_then(|t| snapshot::parse(&t, "cache").ok()) {
             Some(s) => documented.push((m.name.clone(), s)),
@@ -489,11 +487,11 @@ fn from_registry_baselines(
             .map(|(m, pkg, _, _)| (m.name.clone(), pkg.features.keys().cloned().collect()))
             .collect();
         if !all.is_empty() {
-            write_probe_manifest(&probe, &wanted, version, &opts.features, &all)?;
+            probe_dir = probe(ws, &wanted, version, &opts.features, &all)?;
         }
         let call = CargoDoc {
-            manifest: probe.join("Cargo.toml"),
-            target_dir: probe.join("target"),
+            manifest: probe_dir.join("Cargo.toml"),
+            target_dir: probe_dir.join("target"),
             packages: to_run.iter().map(|(_, p, _, _)| format!("{}@{}", p.name, p.version)).collect(),
             names: to_run.iter().map(|(_, p, _, _)| format!("{} {}", p.name, p.version)).collect(),
             features: Vec::new(),
@@ -551,47 +549,36 @@ fn registry_name(m: &Member) -> String {
     }
 }
 
-/// The scratch project depending on each member's published version; `all_features` lists the
-/// features to request for members documented with every feature.
-fn write_probe_manifest(
-    dir: &Path,
+/// The scratch project depending on each member's published version (the highest not above the
+/// manifest's, or `exact`); `all_features` lists the features to request for members documented
+/// with every feature.
+fn probe(
+    ws: &Workspace,
     members: &[&Member],
     exact: Option<&semver::Version>,
     flags: &crate::workspace::FeatureFlags,
     all_features: &HashMap<String, Vec<String>>,
-) -> anyhow::Result<()> {
-    let mut deps = String::new();
-    for (i, m) in members.iter().enumerate() {
+) -> anyhow::Result<PathBuf> {
+    let mut deps = Vec::new();
+    for m in members {
         let req = match exact {
             Some(v) => format!("={v}"),
             None => format!("<={}", m.version),
         };
         let registry = match &m.publish {
-            Publish::Registries(list) => list.first().map(|r| format!(", registry = {r:?}")).unwrap_or_default(),
-            _ => String::new(),
+            Publish::Registries(list) => list.first().cloned(),
+            _ => None,
         };
-        let features = match m.feature_selection(flags) {
+        let extra = match m.feature_selection(flags) {
             crate::api::FeatureSelection::All => {
                 format!(", features = {:?}", all_features.get(&m.name).cloned().unwrap_or_default())
             }
             crate::api::FeatureSelection::Default(f) => format!(", features = {f:?}"),
             crate::api::FeatureSelection::NoDefault(f) => format!(", default-features = false, features = {f:?}"),
         };
-        deps.push_str(&format!("baseline{i} = {{ package = {:?}, version = {req:?}{registry}{features} }}\n", m.name));
+        deps.push(crate::cargo::Dependency { package: m.name.clone(), req, registry, extra });
     }
-    let manifest = format!(
-        "# Written by cargo-atomic to resolve registry baselines.\n[package]\nname = \"atomic-baseline-probe\"\n\
-         version = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n[dependencies]\n{deps}"
-    );
-    crate::fsutil::write_atomic(&dir.join("Cargo.toml"), manifest.as_bytes())
-}
-
-/// Whether Cargo's error says the crate behind dependency `alias` (package `name`) has no
-/// published version that matches.
-fn not_published(stderr: &str, alias: &str, name: &str) -> bool {
-    stderr.contains(&format!("no matching package named `{name}` found"))
-        || stderr.contains(&format!("failed to select a version for the requirement `{alias} = "))
-        || stderr.contains(&format!("failed to select a version for the requirement `{name} = "))
+    crate::cargo::scratch(&ws.target_dir, "registry-probe", &deps)
 }
 
 fn lib_name(pkg: &cargo_metadata::Package) -> Option<String> {
@@ -604,16 +591,6 @@ fn toolchain_version() -> String {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
         .unwrap_or_default()
-}
-
-/// FNV-1a, hex: a stable short key for cache file names.
-fn fingerprint(s: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
 }
 
 // ---- locating removed items -------------------------------------------------------------------

@@ -89,6 +89,12 @@ fn stage(path: &Path, contents: &[u8]) -> anyhow::Result<(tempfile::NamedTempFil
     Ok((temp, previous.map(|(bytes, _)| bytes)))
 }
 
+/// SHA-256 of `bytes`, lowercase hex (the checksum registries record for a `.crate`).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -100,8 +100,9 @@ impl Repo {
         Ok(())
     }
 
-    /// Lines of `git grep -n` for a regular expression at a revision under a path.
-    pub fn grep(&self, rev: &str, pattern: &str, under: &str) -> anyhow::Result<Vec<(String, usize)>> {
+    /// `(file, line number, text)` of the lines `git grep -n` finds for a regular expression at a
+    /// revision under a path.
+    pub fn grep(&self, rev: &str, pattern: &str, under: &str) -> anyhow::Result<Vec<(String, usize, String)>> {
         let under = if under.is_empty() { "." } else { under };
         let out = self.git(&["grep", "-n", "-E", pattern, rev, "--", under])?;
         let text = String::from_utf8_lossy(&out.stdout);
@@ -110,8 +111,8 @@ impl Repo {
             .filter_map(|l| {
                 let rest = l.strip_prefix(&format!("{rev}:"))?;
                 let (file, rest) = rest.split_once(':')?;
-                let (line, _) = rest.split_once(':')?;
-                Some((file.to_string(), line.parse().ok()?))
+                let (line, content) = rest.split_once(':')?;
+                Some((file.to_string(), line.parse().ok()?, content.to_string()))
             })
             .collect())
     }

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod baseline;
+pub mod cargo;
 pub mod cli;
 pub mod diff;
 pub mod fsutil;

@@ -1,8 +1,6 @@
 //! `atomic-build`: an `interface` crate embeds its identity; a `plugin` and a `host` built
 //! separately, against different versions of `interface`, check each other at run time.
 
-use std::process::Command;
-
 use crate::support::{Project, Run};
 
 const ATOMIC_BUILD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../atomic-build");
@@ -51,13 +49,7 @@ fn part(p: &Project, name: &str, interface_dir: &str, main: &str) {
 }
 
 fn cargo(p: &Project, dir: &str, args: &[&str]) -> Run {
-    let out =
-        Command::new("cargo").args(args).current_dir(p.path(dir)).env("CARGO_TERM_COLOR", "never").output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    p.cargo_in(dir, args, &[])
 }
 
 const PLUGIN: &str = r#"fn main() {
@@ -185,46 +177,24 @@ fn the_snapshot_ships_in_the_package_and_builds_from_it() {
     // atomic-build from a registry, as a published `interface` would get it.
     let registry = crate::registry::Registry::start();
     let env = registry.env();
+    let env = crate::registry::pairs(&env);
     let scratch = tempfile::tempdir().unwrap();
-    let publish = Command::new("cargo")
-        .args(["publish", "--registry", "local", "--no-verify", "--allow-dirty", "-q", "--manifest-path"])
-        .arg(format!("{ATOMIC_BUILD}/Cargo.toml"))
-        .arg("--target-dir")
-        .arg(scratch.path())
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-        .output()
-        .unwrap();
-    assert!(publish.status.success(), "{}", String::from_utf8_lossy(&publish.stderr));
-
     let p = Project::new();
+    let manifest = format!("{ATOMIC_BUILD}/Cargo.toml");
+    let target = scratch.path().to_str().unwrap();
+    let publish = ["publish", "--registry", "local", "--no-verify", "--allow-dirty", "-q"];
+    p.cargo(&[&publish[..], &["--manifest-path", &manifest, "--target-dir", target]].concat(), &env).assert_code(0);
+
     let version = env!("CARGO_PKG_VERSION");
     interface_with(&p, "interface", "1.0.0", V1, &format!("{{ version = \"{version}\", registry = \"local\" }}"));
-    p.atomic_env(
-        &["snapshot", "-q", "--manifest-path", "interface/Cargo.toml"],
-        &env.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(),
-    )
-    .assert_code(0);
-    let run = |args: &[&str]| {
-        let out = Command::new("cargo")
-            .args(args)
-            .current_dir(p.path("interface"))
-            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-            .env("CARGO_TERM_COLOR", "never")
-            .output()
-            .unwrap();
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
-    let (ok, list, err) = run(&["package", "--list", "--allow-dirty"]);
-    assert!(ok, "{err}");
-    assert!(list.lines().any(|l| l == "atomic-api.txt"), "{list}");
+    p.atomic_env(&["snapshot", "-q", "--manifest-path", "interface/Cargo.toml"], &env).assert_code(0);
+    let list = p.cargo_in("interface", &["package", "--list", "--allow-dirty"], &env);
+    list.assert_code(0);
+    assert!(list.stdout.lines().any(|l| l == "atomic-api.txt"), "{}", list.stdout);
     // `cargo package` verifies by building the packaged crate: its build script finds the
     // snapshot inside the package.
-    let (ok, _, err) = run(&["package", "--allow-dirty"]);
-    assert!(ok, "{err}");
-    assert!(err.contains("Verifying interface v1.0.0"), "{err}");
-    assert!(err.contains("Compiling interface v1.0.0"), "{err}");
+    let packaged = p.cargo_in("interface", &["package", "--allow-dirty"], &env);
+    packaged.assert_code(0);
+    assert!(packaged.stderr.contains("Verifying interface v1.0.0"), "{}", packaged.stderr);
+    assert!(packaged.stderr.contains("Compiling interface v1.0.0"), "{}", packaged.stderr);
 }

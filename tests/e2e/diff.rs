@@ -328,13 +328,7 @@ fn registry_baselines_from_the_shipped_snapshot_or_the_documented_package() {
     let env: Vec<(&str, String)> = registry.env();
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let cargo = |p: &Project, args: &[&str]| {
-        let out = std::process::Command::new("cargo")
-            .args(args)
-            .current_dir(p.root())
-            .envs(env.iter().copied())
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "cargo {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        p.cargo(args, &env).assert_code(0);
     };
 
     // `shipped` 1.0.0 is published with its snapshot inside the package.
@@ -404,13 +398,7 @@ fn a_registry_baseline_is_documented_with_the_configured_features() {
         ),
     );
     // Published without a snapshot: the baseline is the package, documented with every feature.
-    let out = std::process::Command::new("cargo")
-        .args(["publish", "--registry", "local", "--allow-dirty", "--no-verify", "-q"])
-        .current_dir(p.root())
-        .envs(env.iter().copied())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    p.cargo(&["publish", "--registry", "local", "--allow-dirty", "--no-verify", "-q"], &env).assert_code(0);
     let doc = json(p.atomic_env(&["diff", "--message-format", "json"], &env).assert_code(0));
     let krate = &doc["crates"][0];
     assert_eq!(krate["baseline"]["from"], "rustdoc");

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::registry::{Fault, Registry};
+use crate::registry::{pairs, Fault, Registry};
 use crate::support::{Project, Run};
 
 /// The train: `base`, `left` and `right` on it, `top` on both (published in that order).
@@ -40,10 +40,6 @@ fn train(registry: &Registry) -> (Project, Vec<(&'static str, String)>) {
     p.git(&["add", "-A"]);
     p.git(&["commit", "-q", "-m", "train"]);
     (p, env)
-}
-
-fn pairs<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'a str, &'a str)> {
-    env.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
 fn publish(p: &Project, env: &[(&'static str, String)], extra: &[&str]) -> Run {
@@ -277,13 +273,7 @@ fn resume_refuses_a_version_published_with_another_checksum() {
         "[package]\nname = \"left\"\nversion = \"1.0.0\"\nedition = \"2021\"\ndescription = \"not ours\"\nlicense = \"MIT\"\npublish = [\"local\"]\n\n[workspace]\n",
     )
     .file("src/lib.rs", "pub fn impostor() {}\n");
-    let out = std::process::Command::new("cargo")
-        .args(["publish", "--registry", "local", "--allow-dirty", "--no-verify", "-q"])
-        .current_dir(other.root())
-        .envs(pairs(&env))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    other.cargo(&["publish", "--registry", "local", "--allow-dirty", "--no-verify", "-q"], &pairs(&env)).assert_code(0);
     let resumed = publish(&p, &env, &["--resume"]);
     resumed.assert_code(1);
     assert!(resumed.stderr.contains("left 1.0.0 is already in the registry with checksum"), "{}", resumed.stderr);
@@ -296,13 +286,7 @@ fn resume_refuses_a_version_published_with_another_checksum() {
 fn preflight_refuses_a_version_that_already_exists() {
     let registry = Registry::start();
     let (p, env) = train(&registry);
-    let out = std::process::Command::new("cargo")
-        .args(["publish", "--registry", "local", "--no-verify", "-q", "-p", "base"])
-        .current_dir(p.root())
-        .envs(pairs(&env))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    p.cargo(&["publish", "--registry", "local", "--no-verify", "-q", "-p", "base"], &pairs(&env)).assert_code(0);
     // Measured against the commit before the crates, the whole workspace is a first release
     // (against the registry, the published, unchanged `base 1.0.0` would be its own baseline).
     let uploads = registry.uploads();
@@ -313,13 +297,7 @@ fn preflight_refuses_a_version_that_already_exists() {
     assert_eq!(registry.uploads(), uploads, "nothing uploaded");
 
     // Yanked versions count too: a version number is never reused.
-    let out = std::process::Command::new("cargo")
-        .args(["yank", "--registry", "local", "--version", "1.0.0", "base"])
-        .current_dir(p.root())
-        .envs(pairs(&env))
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    p.cargo(&["yank", "--registry", "local", "--version", "1.0.0", "base"], &pairs(&env)).assert_code(0);
     let run = publish(&p, &env, &["--baseline-rev", "HEAD~1"]);
     run.assert_code(1);
     assert!(

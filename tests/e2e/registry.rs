@@ -114,6 +114,11 @@ impl Registry {
     }
 }
 
+/// `(name, value)` pairs of [`Registry::env`] as the test helpers take them.
+pub fn pairs<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'a str, &'a str)> {
+    env.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
 /// The fault-injecting middleware in front of the registry.
 async fn inject(State(faults): State<Arc<Mutex<Faults>>>, req: Request, next: Next) -> Response {
     if faults.lock().unwrap().down {

@@ -133,6 +133,27 @@ impl Project {
         }
     }
 
+    /// Runs `cargo <args>` in the project root with `env`.
+    pub fn cargo(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        self.cargo_in("", args, env)
+    }
+
+    /// Runs `cargo <args>` in `dir` (relative to the project root) with `env`.
+    pub fn cargo_in(&self, dir: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let out = Command::new("cargo")
+            .args(args)
+            .current_dir(self.path(dir))
+            .env("CARGO_TERM_COLOR", "never")
+            .envs(env.iter().copied())
+            .output()
+            .expect("cargo runs");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
     /// Starts `cargo-atomic atomic <args>` without waiting (to kill it mid-run).
     pub fn spawn_atomic(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-atomic"));

@@ -19,12 +19,12 @@ pub struct ApiArgs {
 pub fn run(global: &GlobalArgs, args: &ApiArgs, shell: &mut Shell) -> anyhow::Result<i32> {
     let ws = super::load_workspace(global)?;
     let selected = ws.select(&args.selection.selection())?;
-    let libs = super::snapshot::with_libraries(&selected, shell);
+    let libs = super::with_libraries(&selected, shell);
     if libs.is_empty() {
         shell.warn("no selected package has a library target");
         return Ok(exit::OK);
     }
-    shell.status("Documenting", super::snapshot::names(&libs));
+    shell.status("Documenting", super::names(&libs));
     let apis = crate::rustdoc::build_apis(&ws, &libs, &args.build.doc_options(shell))?;
     super::report_timings(shell, &apis);
     match args.message_format {

@@ -73,7 +73,7 @@ pub fn assess(global: &GlobalArgs, analysis: &AnalysisArgs, shell: &mut Shell) -
     let members = covered(&ws, &analysis.selection.selection())?;
     let libs: Vec<&Member> = members.iter().filter(|m| m.lib.is_some()).copied().collect();
     let opts = build.doc_options(shell);
-    shell.status("Documenting", super::snapshot::names(&libs));
+    shell.status("Documenting", super::names(&libs));
     let apis = crate::rustdoc::build_apis(&ws, &libs, &opts)?;
     super::report_timings(shell, &apis);
 

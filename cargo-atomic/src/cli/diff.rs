@@ -53,9 +53,9 @@ pub struct DiffArgs {
 pub fn run(global: &GlobalArgs, args: &DiffArgs, shell: &mut Shell) -> anyhow::Result<i32> {
     let ws = super::load_workspace(global)?;
     let selected = ws.select(&args.analysis.selection.selection())?;
-    let libs = super::snapshot::with_libraries(&selected, shell);
+    let libs = super::with_libraries(&selected, shell);
     let opts = args.analysis.build.doc_options(shell);
-    shell.status("Documenting", super::snapshot::names(&libs));
+    shell.status("Documenting", super::names(&libs));
     let apis = crate::rustdoc::build_apis(&ws, &libs, &opts)?;
     super::report_timings(shell, &apis);
     let baselines = crate::baseline::resolve(&ws, &libs, &args.analysis.baseline.spec(), &opts)?;

@@ -17,7 +17,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::rustdoc::DocOptions;
 use crate::shell::{ColorChoice, Shell};
-use crate::workspace::{FeatureFlags, Selection, Workspace};
+use crate::workspace::{FeatureFlags, Member, Selection, Workspace};
 
 /// Exit codes, as documented in the README.
 pub mod exit {
@@ -215,4 +215,22 @@ pub(crate) fn report_timings(shell: &mut Shell, apis: &crate::rustdoc::Apis) {
             apis.by_package.len()
         ),
     );
+}
+
+/// Selected members that have a library; the others are reported and skipped.
+pub(crate) fn with_libraries<'a>(selected: &[&'a Member], shell: &mut Shell) -> Vec<&'a Member> {
+    selected
+        .iter()
+        .filter(|m| {
+            if m.lib.is_none() {
+                shell.note(format!("`{}` has no library target: it has no API to snapshot", m.name));
+            }
+            m.lib.is_some()
+        })
+        .copied()
+        .collect()
+}
+
+pub(crate) fn names(members: &[&Member]) -> String {
+    members.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ")
 }

@@ -5,7 +5,6 @@ use clap::Args;
 use super::{exit, BuildArgs, GlobalArgs, SelectionArgs};
 use crate::api::snapshot;
 use crate::shell::Shell;
-use crate::workspace::Member;
 
 #[derive(Args, Debug)]
 pub struct SnapshotArgs {
@@ -21,13 +20,13 @@ pub struct SnapshotArgs {
 pub fn run(global: &GlobalArgs, args: &SnapshotArgs, shell: &mut Shell) -> anyhow::Result<i32> {
     let ws = super::load_workspace(global)?;
     let selected = ws.select(&args.selection.selection())?;
-    let libs = with_libraries(&selected, shell);
+    let libs = super::with_libraries(&selected, shell);
     if libs.is_empty() {
         shell.warn("no selected package has a library target; nothing to snapshot");
         return Ok(exit::OK);
     }
     let opts = args.build.doc_options(shell);
-    shell.status("Documenting", names(&libs));
+    shell.status("Documenting", super::names(&libs));
     let apis = crate::rustdoc::build_apis(&ws, &libs, &opts)?;
     super::report_timings(shell, &apis);
 
@@ -51,7 +50,7 @@ pub fn run(global: &GlobalArgs, args: &SnapshotArgs, shell: &mut Shell) -> anyho
             }
             stale.push((member.name.clone(), shown, existing.is_none()));
         } else {
-            let text = snapshot::render_checked(&api.snapshot)?;
+            snapshot::verify(&text, &api.snapshot)?;
             writes.add(&path, text.into_bytes());
             let verb = if existing.is_some() { "Updated" } else { "Created" };
             written.push((verb, format!("{shown} ({items} items)")));
@@ -74,24 +73,6 @@ pub fn run(global: &GlobalArgs, args: &SnapshotArgs, shell: &mut Shell) -> anyho
     }
     shell.note("run `cargo atomic snapshot` to write the snapshots, then commit them");
     Ok(exit::PROBLEMS)
-}
-
-/// Selected members that have a library; the others are reported and skipped.
-pub(super) fn with_libraries<'a>(selected: &[&'a Member], shell: &mut Shell) -> Vec<&'a Member> {
-    selected
-        .iter()
-        .filter(|m| {
-            if m.lib.is_none() {
-                shell.note(format!("`{}` has no library target: it has no API to snapshot", m.name));
-            }
-            m.lib.is_some()
-        })
-        .copied()
-        .collect()
-}
-
-pub(super) fn names(members: &[&Member]) -> String {
-    members.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ")
 }
 
 pub(super) fn unchecked_note(name: &str, unchecked: &[String]) -> String {

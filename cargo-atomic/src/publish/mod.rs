@@ -9,7 +9,7 @@
 //!
 //! Events are reported through a callback; this module prints nothing and never handles tokens.
 
-pub mod cargo;
+pub mod registry;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::git::Repo;
 use crate::train::{Problem, Severity, Train};
 use crate::workspace::{Publish, Workspace};
-use cargo::Published;
+use registry::Published;
 
 /// What to do when an upload, the index wait or the health check fails.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -353,7 +353,7 @@ pub fn preflight(
     let mut new_crates = Vec::new();
     for (name, version) in &steps {
         let registry = registry_of(ws, name);
-        match cargo::published(ws, name, version, registry.as_deref())? {
+        match registry::published(ws, name, version, registry.as_deref())? {
             Published::Live { .. } => problems.push(problem(
                 "version-exists",
                 Severity::Error,
@@ -420,7 +420,7 @@ pub fn preflight(
     let names: Vec<String> = steps.iter().map(|(n, _)| n.clone()).collect();
     let mut planned = Vec::new();
     if !names.is_empty() {
-        match cargo::package(ws, &names, true) {
+        match registry::package(ws, &names, true) {
             Ok(files) => {
                 for (name, version) in &steps {
                     let checksum = files.iter().find(|(n, ..)| n == name).map(|(.., c)| c.clone()).unwrap_or_default();
@@ -467,7 +467,7 @@ pub fn publish(
             continue;
         }
         // A step that may have reached the registry before an interruption.
-        match cargo::published(ws, &step.package, &step.version, step.registry.as_deref())? {
+        match registry::published(ws, &step.package, &step.version, step.registry.as_deref())? {
             Published::Live { checksum } if checksum == step.checksum || checksum.is_empty() => {
                 emit(Event::AlreadyPublished { package: step.package.clone(), version: step.version.clone() });
                 journal.set(ws, i, StepState::Published, None)?;
@@ -510,9 +510,9 @@ pub fn publish(
         }
         journal.set(ws, i, StepState::Uploading, None)?;
         emit(Event::Uploading { package: step.package.clone(), version: step.version.clone(), n: i + 1, of });
-        let out = cargo::publish(ws, &step.package, step.registry.as_deref())?;
+        let out = registry::publish(ws, &step.package, step.registry.as_deref())?;
         if !out.status.success() {
-            let error = format!("uploading {} {} failed: {}", step.package, step.version, cargo::cargo_error(&out));
+            let error = format!("uploading {} {} failed: {}", step.package, step.version, registry::cargo_error(&out));
             return fail(ws, &mut journal, Some(i), error, opts, emit);
         }
         emit(Event::WaitingForIndex { package: step.package.clone(), version: step.version.clone() });
@@ -533,7 +533,7 @@ pub fn publish(
     // Health check: a user depending on the whole train, from the registry.
     let deps: Vec<(String, String, Option<String>)> =
         journal.steps.iter().map(|s| (s.package.clone(), s.version.clone(), s.registry.clone())).collect();
-    match cargo::health_check(ws, &deps)? {
+    match registry::health_check(ws, &deps)? {
         Ok(()) => {
             journal.health = Some("passed".to_string());
             journal.save(ws)?;
@@ -575,7 +575,8 @@ pub fn publish(
 fn visible(ws: &Workspace, step: &Step, timeout: Duration) -> anyhow::Result<bool> {
     let start = Instant::now();
     loop {
-        if let Published::Live { .. } = cargo::published(ws, &step.package, &step.version, step.registry.as_deref())? {
+        if let Published::Live { .. } = registry::published(ws, &step.package, &step.version, step.registry.as_deref())?
+        {
             return Ok(true);
         }
         if start.elapsed() >= timeout {
@@ -629,7 +630,7 @@ pub fn yank_all(ws: &Workspace, journal: &mut Journal, undo: bool, emit: &mut dy
         if !wanted {
             continue;
         }
-        match cargo::yank(ws, &s.package, &s.version, s.registry.as_deref(), undo) {
+        match registry::yank(ws, &s.package, &s.version, s.registry.as_deref(), undo) {
             Ok(()) => {
                 journal.set(ws, i, if undo { StepState::Published } else { StepState::Yanked }, None)?;
                 emit(if undo {
@@ -664,7 +665,7 @@ fn done(ws: &Workspace, journal: &Journal) -> Event {
 pub fn new_journal(steps: Vec<Step>, policy: Policy) -> Journal {
     let seed: String = steps.iter().map(|s| format!("{}@{}:{}", s.package, s.version, s.checksum)).collect();
     let started = now();
-    let id = format!("{started}-{}", &crate::publish::cargo::sha256(seed.as_bytes())[..8]);
+    let id = format!("{started}-{}", &crate::fsutil::sha256_hex(seed.as_bytes())[..8]);
     Journal {
         schema: 1,
         train: id,
@@ -700,7 +701,7 @@ pub fn check_resumable(ws: &Workspace, journal: &Journal) -> anyhow::Result<()> 
             );
         }
     }
-    let files = cargo::package(ws, &remaining, false)?;
+    let files = registry::package(ws, &remaining, false)?;
     for (name, _, checksum) in files {
         let s = journal.steps.iter().find(|s| s.package == name).expect("packaged from the journal");
         if checksum != s.checksum {

@@ -181,10 +181,6 @@ pub struct DocJob<'a> {
 /// a call of their own.
 pub fn document(ws: &Workspace, jobs: &[DocJob], opts: &DocOptions) -> anyhow::Result<HashMap<String, PathBuf>> {
     let target_dir = ws.target_dir.join("atomic");
-    let doc_dir = match &opts.target {
-        Some(t) => target_dir.join(t).join("doc"),
-        None => target_dir.join("doc"),
-    };
     // Greedy grouping: each job joins the first call of its feature mode where documenting it
     // with the others cannot change its features. Usually that is a single call.
     let mut calls: Vec<(u8, Vec<&DocJob>)> = Vec::new();
@@ -222,6 +218,7 @@ pub fn document(ws: &Workspace, jobs: &[DocJob], opts: &DocOptions) -> anyhow::R
             bootstrap: ws.lib_names(),
         };
         call.run(opts)?;
+        let doc_dir = call.doc_dir(opts.target.as_deref());
         for job in group {
             let lib = &job.member.lib.as_ref().expect("only members with a library are documented").name;
             let path = doc_dir.join(format!("{lib}.json"));
@@ -301,25 +298,11 @@ impl CargoDoc {
             bail!(
                 "rustdoc failed for {}; the compiler said:\n{}",
                 self.names.join(", "),
-                compiler_messages(&stderr).trim_end()
+                crate::cargo::messages(&stderr)
             );
         }
         Ok(())
     }
-}
-
-/// Cargo's output without its progress lines, which say nothing about the failure.
-fn compiler_messages(stderr: &str) -> String {
-    const PROGRESS: [&str; 8] =
-        ["Compiling ", "Checking ", "Documenting ", "Finished ", "Blocking ", "Updating ", "Locking ", "Downloaded "];
-    stderr
-        .lines()
-        .filter(|l| {
-            let t = l.trim_start();
-            !PROGRESS.iter().any(|p| t.starts_with(p)) && !t.starts_with("Adding ") && !t.starts_with("Downloading ")
-        })
-        .map(|l| format!("{l}\n"))
-        .collect()
 }
 
 /// Whether documenting `job` in one call with `call` could enable features it was not asked to

@@ -1,13 +1,11 @@
 //! The Cargo commands publishing runs: package, publish, yank, and questions to the registry
-//! (does a version exist, is it yanked, what is its checksum), asked through scratch projects so
-//! that Cargo's registry configuration and credential providers apply. Tokens are never read,
-//! stored or printed here: Cargo handles them.
+//! (does a version exist, is it yanked, what is its checksum), asked through scratch projects
+//! (`crate::cargo`). Tokens are never read, stored or printed here: Cargo handles them.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use anyhow::{bail, Context};
-use sha2::{Digest, Sha256};
 
 use crate::workspace::Workspace;
 
@@ -20,29 +18,9 @@ fn run(mut cmd: Command, what: &str) -> anyhow::Result<Output> {
     cmd.output().with_context(|| format!("cannot run `cargo {what}`"))
 }
 
-/// The last lines of Cargo's error output, without progress noise.
+/// Cargo's error output, without progress noise.
 pub fn cargo_error(out: &Output) -> String {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    stderr
-        .lines()
-        .filter(|l| {
-            let t = l.trim_start();
-            !(t.starts_with("Updating ")
-                || t.starts_with("Packaging ")
-                || t.starts_with("Packaged ")
-                || t.starts_with("Uploading ")
-                || t.starts_with("Locking ")
-                || t.starts_with("Downloaded ")
-                || t.starts_with("Downloading ")
-                || t.starts_with("Compiling ")
-                || t.starts_with("Verifying ")
-                || t.starts_with("Archiving ")
-                || t.starts_with("Finished "))
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-        .trim()
-        .to_string()
+    crate::cargo::messages(&String::from_utf8_lossy(&out.stderr))
 }
 
 /// `--registry NAME`, or nothing for crates.io.
@@ -73,14 +51,9 @@ pub fn package(ws: &Workspace, packages: &[String], verify: bool) -> anyhow::Res
         let m = ws.member(p).with_context(|| format!("`{p}` is not a member"))?;
         let file = ws.target_dir.join("package").join(format!("{}-{}.crate", m.name, m.version));
         let bytes = std::fs::read(&file).with_context(|| format!("cargo package wrote no {}", file.display()))?;
-        files.push((p.clone(), file, sha256(&bytes)));
+        files.push((p.clone(), file, crate::fsutil::sha256_hex(&bytes)));
     }
     Ok(files)
-}
-
-pub fn sha256(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Publishes one crate (already verified with the rest of the train). Returns Cargo's output.
@@ -122,23 +95,18 @@ pub enum Published {
     Yanked,
 }
 
-/// A scratch project under the target dir (its own workspace, so the user's `.cargo/config.toml`
-/// applies) depending on exactly `package = version` from `registry`.
-fn scratch(ws: &Workspace, dir: &str, deps: &[(String, String, Option<String>)]) -> anyhow::Result<PathBuf> {
-    let root = ws.target_dir.join("atomic").join(dir);
-    std::fs::create_dir_all(root.join("src"))?;
-    std::fs::write(root.join("src").join("lib.rs"), b"")?;
-    let _ = std::fs::remove_file(root.join("Cargo.lock"));
-    let mut manifest = String::from(
-        "# Written by cargo-atomic.\n[package]\nname = \"atomic-scratch\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
-         publish = false\n\n[workspace]\n\n[dependencies]\n",
-    );
-    for (i, (name, version, registry)) in deps.iter().enumerate() {
-        let registry = registry.as_ref().map(|r| format!(", registry = {r:?}")).unwrap_or_default();
-        manifest.push_str(&format!("dep{i} = {{ package = {name:?}, version = \"={version}\"{registry} }}\n"));
-    }
-    crate::fsutil::write_atomic(&root.join("Cargo.toml"), manifest.as_bytes())?;
-    Ok(root)
+/// A scratch project depending on exactly these `(package, version, registry)`.
+fn scratch(ws: &Workspace, name: &str, deps: &[(String, String, Option<String>)]) -> anyhow::Result<PathBuf> {
+    let deps: Vec<crate::cargo::Dependency> = deps
+        .iter()
+        .map(|(package, version, registry)| crate::cargo::Dependency {
+            package: package.clone(),
+            req: format!("={version}"),
+            registry: registry.clone(),
+            extra: String::new(),
+        })
+        .collect();
+    crate::cargo::scratch(&ws.target_dir, name, &deps)
 }
 
 /// Asks the registry about `package` `version`.
@@ -157,10 +125,10 @@ pub fn published(ws: &Workspace, package: &str, version: &str, registry: Option<
     if err.contains(&format!("version {version} is yanked")) || err.contains("is yanked") {
         return Ok(Published::Yanked);
     }
-    if err.contains(&format!("no matching package named `{package}` found")) {
+    if crate::cargo::no_such_package(&err, package) {
         return Ok(Published::NewCrate);
     }
-    if err.contains("failed to select a version for the requirement") {
+    if crate::cargo::no_matching_version(&err, &[&crate::cargo::alias(0), package]) {
         return Ok(Published::Absent);
     }
     bail!("cannot ask the registry about {package} {version}:\n{}", cargo_error(&out))
