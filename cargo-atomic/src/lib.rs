@@ -4,6 +4,7 @@
 //! [`workspace`] → [`rustdoc`] → [`api`] → later stages. The `cargo-atomic` binary parses
 //! arguments, calls [`cli::run`], and exits with the code it returns.
 
+pub mod analysis;
 pub mod api;
 pub mod baseline;
 pub mod cargo;

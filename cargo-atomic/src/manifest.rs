@@ -101,6 +101,18 @@ fn find_dependency_line(text: &str, key: &str) -> Option<usize> {
     None
 }
 
+/// The line of a feature in a manifest (or of its `[features]` table).
+pub fn feature_line(manifest: &Path, name: &str, root: &Path) -> Option<crate::api::Location> {
+    let text = std::fs::read_to_string(manifest).ok()?;
+    let lines: Vec<&str> = text.lines().collect();
+    let line = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with(name) && l.contains('='))
+        .or_else(|| lines.iter().position(|l| l.trim() == "[features]"))?;
+    let file = manifest.strip_prefix(root).unwrap_or(manifest).to_string_lossy().replace('\\', "/");
+    Some(crate::api::Location { file, line: line + 1 })
+}
+
 /// A file's contents before and after an edit.
 #[derive(Clone, Debug)]
 pub struct FileEdit {
@@ -127,20 +139,41 @@ impl FileEdit {
 /// requirement on it (in members and in `[workspace.dependencies]`) ask for that version.
 /// Members that inherit `version.workspace = true` move `[workspace.package] version`.
 pub fn version_edits(ws: &Workspace, versions: &BTreeMap<String, Version>) -> anyhow::Result<Vec<FileEdit>> {
-    let mut docs: BTreeMap<PathBuf, (String, DocumentMut)> = BTreeMap::new();
-    let root = ws.root.join("Cargo.toml");
-    let mut load = |path: &Path| -> anyhow::Result<()> {
-        if !docs.contains_key(path) {
-            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-            let doc: DocumentMut = text.parse().with_context(|| format!("cannot parse {}", path.display()))?;
-            docs.insert(path.to_path_buf(), (text, doc));
+    let mut texts = BTreeMap::new();
+    for path in std::iter::once(ws.root.join("Cargo.toml")).chain(ws.members.iter().map(|m| m.manifest_path.clone())) {
+        if let std::collections::btree_map::Entry::Vacant(e) = texts.entry(path) {
+            let text =
+                std::fs::read_to_string(e.key()).with_context(|| format!("cannot read {}", e.key().display()))?;
+            e.insert(text);
         }
-        Ok(())
-    };
-    load(&root)?;
-    for m in &ws.members {
-        load(&m.manifest_path)?;
     }
+    edit_manifests(ws, &texts, versions)
+}
+
+/// [`version_edits`] on manifest texts (the root's and every member's, by path): no I/O.
+pub fn edit_manifests(
+    ws: &Workspace,
+    texts: &BTreeMap<PathBuf, String>,
+    versions: &BTreeMap<String, Version>,
+) -> anyhow::Result<Vec<FileEdit>> {
+    let root = ws.root.join("Cargo.toml");
+    let mut docs: BTreeMap<PathBuf, (String, DocumentMut)> = BTreeMap::new();
+    for (path, text) in texts {
+        let doc: DocumentMut = text.parse().with_context(|| format!("cannot parse {}", path.display()))?;
+        docs.insert(path.clone(), (text.clone(), doc));
+    }
+    for path in std::iter::once(&root).chain(ws.members.iter().map(|m| &m.manifest_path)) {
+        anyhow::ensure!(docs.contains_key(path), "no text for {}", path.display());
+    }
+    let inherits: BTreeMap<String, bool> = ws
+        .members
+        .iter()
+        .map(|m| {
+            let doc = &docs[&m.manifest_path].1;
+            let inherited = doc.get("package").and_then(|p| p.get("version")).is_some_and(is_workspace_inherited);
+            (m.name.clone(), inherited)
+        })
+        .collect();
 
     // Package versions.
     let mut workspace_version: Option<Version> = None;
@@ -171,8 +204,7 @@ pub fn version_edits(ws: &Workspace, versions: &BTreeMap<String, Version>) -> an
         if let Some(v) = versions.get(name) {
             return Some(v.clone());
         }
-        let inherits = docs_inherit(&m.manifest_path);
-        if inherits {
+        if inherits[&m.name] {
             workspace_version.clone()
         } else {
             None
@@ -229,14 +261,6 @@ pub fn version_edits(ws: &Workspace, versions: &BTreeMap<String, Version>) -> an
             (after != before).then_some(FileEdit { path, before, after })
         })
         .collect())
-}
-
-fn docs_inherit(manifest: &Path) -> bool {
-    std::fs::read_to_string(manifest)
-        .ok()
-        .and_then(|t| t.parse::<DocumentMut>().ok())
-        .and_then(|d| d.get("package").and_then(|p| p.get("version")).map(is_workspace_inherited))
-        .unwrap_or(false)
 }
 
 fn is_workspace_inherited(item: &Item) -> bool {
@@ -314,4 +338,103 @@ fn replace_value(value: &mut Value, new: &str) {
     let decor = value.decor().clone();
     *value = Value::from(new);
     *value.decor_mut() = decor;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::testing::{member, workspace};
+    use crate::workspace::DepKind;
+
+    fn texts(files: &[(&str, &str)]) -> BTreeMap<PathBuf, String> {
+        files.iter().map(|(p, t)| (PathBuf::from(p), t.to_string())).collect()
+    }
+
+    fn versions(list: &[(&str, &str)]) -> BTreeMap<String, Version> {
+        list.iter().map(|(n, v)| (n.to_string(), Version::parse(v).unwrap())).collect()
+    }
+
+    #[test]
+    fn versions_and_requirements_move_keeping_comments_and_operators() {
+        let ws = workspace(vec![
+            member("core", "1.0.0", &[]),
+            member("app", "1.0.0", &[("core", "=1.0.0", DepKind::Normal)]),
+        ]);
+        let files = texts(&[
+            ("/ws/Cargo.toml", "[workspace]\nmembers = [\"core\", \"app\"]\n"),
+            ("/ws/core/Cargo.toml", "[package]\nname = \"core\"\nversion = \"1.0.0\" # the version\n"),
+            (
+                "/ws/app/Cargo.toml",
+                "[package]\nname = \"app\"\nversion = \"1.0.0\"\n\n[dependencies]\ncore = { path = \"../core\", version = \"=1.0.0\" }\n",
+            ),
+        ]);
+        let edits = edit_manifests(&ws, &files, &versions(&[("core", "2.0.0")])).unwrap();
+        let by_path: BTreeMap<&Path, &FileEdit> = edits.iter().map(|e| (e.path.as_path(), e)).collect();
+        assert_eq!(by_path.len(), 2);
+        assert_eq!(
+            by_path[Path::new("/ws/core/Cargo.toml")].after,
+            "[package]\nname = \"core\"\nversion = \"2.0.0\" # the version\n"
+        );
+        let app = by_path[Path::new("/ws/app/Cargo.toml")];
+        assert!(app.after.contains("core = { path = \"../core\", version = \"=2.0.0\" }"), "{}", app.after);
+        assert_eq!(
+            app.changed_lines(),
+            [(
+                6,
+                "core = { path = \"../core\", version = \"=1.0.0\" }".to_string(),
+                "core = { path = \"../core\", version = \"=2.0.0\" }".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn inherited_versions_move_the_workspace_version_and_workspace_dependencies() {
+        let ws = workspace(vec![
+            member("core", "1.0.0", &[]),
+            member("app", "1.0.0", &[("core", "1.0.0", DepKind::Normal)]),
+        ]);
+        let files = texts(&[
+            (
+                "/ws/Cargo.toml",
+                "[workspace]\nmembers = [\"core\", \"app\"]\n\n[workspace.package]\nversion = \"1.0.0\"\n\n[workspace.dependencies]\ncore = { path = \"core\", version = \"1.0.0\" }\n",
+            ),
+            ("/ws/core/Cargo.toml", "[package]\nname = \"core\"\nversion.workspace = true\n"),
+            ("/ws/app/Cargo.toml", "[package]\nname = \"app\"\nversion.workspace = true\n\n[dependencies]\ncore.workspace = true\n"),
+        ]);
+        let edits = edit_manifests(&ws, &files, &versions(&[("core", "1.1.0")])).unwrap();
+        assert_eq!(edits.len(), 1, "only the root changes: {edits:?}");
+        let root = &edits[0].after;
+        assert!(root.contains("[workspace.package]\nversion = \"1.1.0\""), "{root}");
+        assert!(root.contains("core = { path = \"core\", version = \"1.1.0\" }"), "{root}");
+    }
+
+    #[test]
+    fn every_manifest_is_needed_and_must_parse() {
+        let ws = workspace(vec![member("core", "1.0.0", &[])]);
+        let missing = texts(&[("/ws/Cargo.toml", "[workspace]\n")]);
+        let err = edit_manifests(&ws, &missing, &versions(&[("core", "2.0.0")])).unwrap_err();
+        assert!(err.to_string().contains("/ws/core/Cargo.toml"), "{err}");
+        let broken = texts(&[("/ws/Cargo.toml", "[workspace]\n"), ("/ws/core/Cargo.toml", "[package\n")]);
+        let err = edit_manifests(&ws, &broken, &versions(&[("core", "2.0.0")])).unwrap_err();
+        assert!(err.to_string().contains("cannot parse /ws/core/Cargo.toml"), "{err}");
+    }
+
+    #[test]
+    fn requirements_keep_their_operator() {
+        let v = Version::new(2, 0, 0);
+        assert_eq!(requirement_like("^1.2", &v), "^2.0.0");
+        assert_eq!(requirement_like("~1.2", &v), "~2.0.0");
+        assert_eq!(requirement_like("1.2.3", &v), "2.0.0");
+        assert_eq!(requirement_like(">=1, <2", &v), "2.0.0");
+    }
+
+    #[test]
+    fn feature_lines_are_found() {
+        let text = "[package]\nname = \"x\"\n\n[features]\ndefault = []\nfast = []\n";
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Cargo.toml");
+        std::fs::write(&path, text).unwrap();
+        assert_eq!(feature_line(&path, "fast", dir.path()).map(|l| l.line), Some(6));
+        assert_eq!(feature_line(&path, "gone", dir.path()).map(|l| (l.file, l.line)), Some(("Cargo.toml".into(), 4)));
+    }
 }

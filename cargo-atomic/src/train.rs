@@ -11,15 +11,26 @@ use std::collections::{BTreeMap, BTreeSet};
 use semver::Version;
 use serde::Serialize;
 
+use crate::api::snapshot::{Freshness, SnapshotState};
 use crate::api::{mentioned_crates, CrateApi};
 use crate::diff::{Bump, CrateDiff};
 use crate::workspace::{DepKind, Workspace};
 
+/// What a cause is. Orders by significance: a crate's own changes explain it better than a
+/// dependency that pulls it in, at the same bump.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CauseKind {
+    /// A dependency in the train.
+    Dependency,
+    /// Its own API changes.
+    Changes,
+}
+
 /// Why a crate needs what it needs.
 #[derive(Clone, Debug, Serialize)]
 pub struct Cause {
-    /// `changes`: its own API changes; `dependency`: a dependency in the train.
-    pub kind: &'static str,
+    pub kind: CauseKind,
     pub bump: Bump,
     /// For `dependency`: the dependency, the manifest that declares it, and the first public item
     /// that exposes it (when it does).
@@ -64,11 +75,58 @@ pub enum Severity {
     Warning,
 }
 
+/// Every kind of problem `check` and `publish` report, listed once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProblemKind {
+    // The train (`check`).
+    StaleSnapshot,
+    BumpTooSmall,
+    LeftOutOfTrain,
+    RequirementNotAdmitting,
+    UnneededBump,
+    // What the registry needs (`publish` preflight).
+    NothingToPublish,
+    NotPublishable,
+    MissingMetadata,
+    DependencyRegistry,
+    MissingRepository,
+    VersionExists,
+    DirtyTree,
+    RateLimit,
+    PackageFailed,
+}
+
+impl ProblemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemKind::StaleSnapshot => "stale-snapshot",
+            ProblemKind::BumpTooSmall => "bump-too-small",
+            ProblemKind::LeftOutOfTrain => "left-out-of-train",
+            ProblemKind::RequirementNotAdmitting => "requirement-not-admitting",
+            ProblemKind::UnneededBump => "unneeded-bump",
+            ProblemKind::NothingToPublish => "nothing-to-publish",
+            ProblemKind::NotPublishable => "not-publishable",
+            ProblemKind::MissingMetadata => "missing-metadata",
+            ProblemKind::DependencyRegistry => "dependency-registry",
+            ProblemKind::MissingRepository => "missing-repository",
+            ProblemKind::VersionExists => "version-exists",
+            ProblemKind::DirtyTree => "dirty-tree",
+            ProblemKind::RateLimit => "rate-limit",
+            ProblemKind::PackageFailed => "package-failed",
+        }
+    }
+}
+
+impl std::fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Problem {
-    /// `bump-too-small`, `left-out-of-train`, `requirement-not-admitting`, `stale-snapshot`,
-    /// `unneeded-bump`.
-    pub kind: &'static str,
+    pub kind: ProblemKind,
     pub severity: Severity,
     pub package: String,
     pub message: String,
@@ -160,132 +218,162 @@ pub trait Locate {
 }
 
 /// Builds the train for `diffs` (the crates analyzed), with `apis` for exposure and `stale` the
-/// crates whose committed snapshot is out of date (with the snapshot's path).
+/// crates whose committed snapshot is not fresh. In three phases: each crate's causes (in
+/// dependency order, since a dependency's release decides its dependents'), its entry (versions),
+/// then the problems.
 pub fn plan(
     ws: &Workspace,
     diffs: &[CrateDiff],
     apis: &BTreeMap<String, CrateApi>,
-    stale: &[(String, String, bool)],
+    stale: &[&SnapshotState],
     locate: &dyn Locate,
 ) -> Train {
     let analyzed: BTreeSet<String> = diffs.iter().map(|d| d.package.clone()).collect();
     let order = ws.topo_order(&analyzed);
     let mut crates: BTreeMap<String, CrateTrain> = BTreeMap::new();
-
     for name in &order {
         let d = diffs.iter().find(|d| &d.package == name).expect("ordered from the diffs");
-        let member = ws.member(name).expect("diffs are of members");
-        let baseline_version = d.baseline.as_ref().and_then(|b| b.version.clone());
-        let new_crate = d.baseline.is_none();
-        let mut causes = Vec::new();
-        if let (Some(bump), Some(top)) = (d.required_bump, d.findings.first()) {
-            let more = d.findings.len() - 1;
-            let more = if more > 0 {
-                format!(" (and {more} more change{})", if more == 1 { "" } else { "s" })
-            } else {
-                String::new()
+        let causes = causes(ws, d, &crates, apis, locate);
+        crates.insert(name.clone(), entry(ws, d, causes));
+    }
+    let problems = problems(ws, &order, &crates, stale, locate);
+    let order_steps: Vec<TrainStep> = order
+        .iter()
+        .filter_map(|n| {
+            let c = &crates[n];
+            c.release_version.clone().map(|to| TrainStep { package: n.clone(), from: c.baseline_version.clone(), to })
+        })
+        .collect();
+    Train { crates: order.iter().map(|n| crates[n].clone()).collect(), order: order_steps, problems }
+}
+
+/// Why crate `d` needs a release: its own changes, and what the dependencies already planned in
+/// `upstream` impose (rules 2 and 3 of the train).
+fn causes(
+    ws: &Workspace,
+    d: &CrateDiff,
+    upstream: &BTreeMap<String, CrateTrain>,
+    apis: &BTreeMap<String, CrateApi>,
+    locate: &dyn Locate,
+) -> Vec<Cause> {
+    let name = &d.package;
+    let member = ws.member(name).expect("diffs are of members");
+    let mut causes = Vec::new();
+    if let (Some(bump), Some(top)) = (d.changes.required_bump, d.changes.findings.first()) {
+        let more = d.changes.findings.len() - 1;
+        let more = if more > 0 {
+            format!(" (and {more} more change{})", if more == 1 { "" } else { "s" })
+        } else {
+            String::new()
+        };
+        causes.push(Cause {
+            kind: CauseKind::Changes,
+            bump,
+            dependency: None,
+            manifest: None,
+            exposes: None,
+            message: format!("{}{more}", top.message()),
+        });
+    }
+    for dep in member.deps.iter().filter(|dep| dep.kind != DepKind::Dev) {
+        let Some(dep_name) = &dep.member else { continue };
+        let Some(up) = upstream.get(dep_name) else { continue };
+        if !up.in_train {
+            continue;
+        }
+        let manifest = locate
+            .requirement_line(name, dep_name)
+            .map(|(f, _)| f)
+            .unwrap_or_else(|| ws.relative(&member.manifest_path));
+        let new_version = up.release_version.clone().unwrap_or_else(|| up.declared_version.clone());
+        let breaks = up.baseline_version.as_ref().is_some_and(|from| breaking(from, &new_version));
+        if breaks {
+            let exposes = match (apis.get(name), ws.member(dep_name).and_then(|m| m.lib.as_ref())) {
+                (Some(api), Some(lib)) => exposure(api, &lib.name),
+                _ => None,
             };
+            let (bump, how) = match &exposes {
+                Some(item) => (Bump::Major, format!(" and exposes it in `{item}`")),
+                None => (Bump::Patch, String::new()),
+            };
+            let reason = upstream_reason(up);
             causes.push(Cause {
-                kind: "changes",
+                kind: CauseKind::Dependency,
                 bump,
-                dependency: None,
-                manifest: None,
+                dependency: Some(dep_name.clone()),
+                manifest: Some(manifest.clone()),
+                exposes: exposes.clone(),
+                message: format!(
+                    "`{name}` must be released with `{dep_name}`: `{name}` depends on `{dep_name}` ({manifest}){how}, \
+                     and `{dep_name}` breaks: {reason}"
+                ),
+            });
+        } else if !dep.req.matches(&new_version) {
+            causes.push(Cause {
+                kind: CauseKind::Dependency,
+                bump: Bump::Patch,
+                dependency: Some(dep_name.clone()),
+                manifest: Some(manifest.clone()),
                 exposes: None,
-                message: format!("{}{more}", top.message()),
+                message: format!(
+                    "`{name}` must be released with `{dep_name}`: its requirement `{dep_name} = \"{}\"` ({manifest}) \
+                     does not admit {dep_name} {new_version}",
+                    dep.req
+                ),
             });
         }
-        // Dependencies released in this train, and what they impose.
-        for dep in member.deps.iter().filter(|dep| dep.kind != DepKind::Dev) {
-            let Some(dep_name) = &dep.member else { continue };
-            let Some(upstream) = crates.get(dep_name) else { continue };
-            if !upstream.in_train {
-                continue;
-            }
-            let manifest = locate
-                .requirement_line(name, dep_name)
-                .map(|(f, _)| f)
-                .unwrap_or_else(|| ws.relative(&member.manifest_path));
-            let new_version = upstream.release_version.clone().unwrap_or_else(|| upstream.declared_version.clone());
-            let upstream_breaks = upstream.baseline_version.as_ref().is_some_and(|from| breaking(from, &new_version));
-            let reason = upstream_reason(upstream);
-            if upstream_breaks {
-                let exposes = match (apis.get(name), ws.member(dep_name).and_then(|m| m.lib.as_ref())) {
-                    (Some(api), Some(lib)) => exposure(api, &lib.name),
-                    _ => None,
-                };
-                let (bump, how) = match &exposes {
-                    Some(item) => (Bump::Major, format!(" and exposes it in `{item}`")),
-                    None => (Bump::Patch, String::new()),
-                };
-                causes.push(Cause {
-                    kind: "dependency",
-                    bump,
-                    dependency: Some(dep_name.clone()),
-                    manifest: Some(manifest.clone()),
-                    exposes: exposes.clone(),
-                    message: format!(
-                        "`{name}` must be released with `{dep_name}`: `{name}` depends on `{dep_name}` ({manifest}){how}, \
-                         and `{dep_name}` breaks: {reason}"
-                    ),
-                });
-            } else if !dep.req.matches(&new_version) {
-                causes.push(Cause {
-                    kind: "dependency",
-                    bump: Bump::Patch,
-                    dependency: Some(dep_name.clone()),
-                    manifest: Some(manifest.clone()),
-                    exposes: None,
-                    message: format!(
-                        "`{name}` must be released with `{dep_name}`: its requirement `{dep_name} = \"{}\"` ({manifest}) \
-                         does not admit {dep_name} {new_version}",
-                        dep.req
-                    ),
-                });
-            }
-        }
-        let required_bump = causes.iter().map(|c| c.bump).max();
-        let required_version = required_bump.and_then(|b| baseline_version.as_ref().map(|from| bumped(from, b)));
-        let declared = match &baseline_version {
-            Some(from) => declared_bump(from, &member.version),
-            None => None,
-        };
-        let satisfied = match &required_version {
-            Some(req) => member.version >= *req,
-            None => true,
-        };
-        let in_train = required_bump.is_some() || declared.is_some() || (new_crate && member.is_publishable());
-        let release_version = if !in_train {
-            None
-        } else if satisfied {
-            Some(member.version.clone())
-        } else {
-            required_version.clone()
-        };
-        crates.insert(
-            name.clone(),
-            CrateTrain {
-                package: name.clone(),
-                baseline_version,
-                declared_version: member.version.clone(),
-                declared_bump: declared,
-                required_bump,
-                required_version,
-                release_version,
-                in_train,
-                new_crate,
-                causes,
-                changes: d.findings.len(),
-            },
-        );
     }
+    causes
+}
 
+/// A crate's entry: the required bump and version from its causes, the declared ones, and
+/// whether it is in the train.
+fn entry(ws: &Workspace, d: &CrateDiff, causes: Vec<Cause>) -> CrateTrain {
+    let member = ws.member(&d.package).expect("diffs are of members");
+    let baseline_version = d.baseline.as_ref().and_then(|b| b.version.clone());
+    let new_crate = d.baseline.is_none();
+    let required_bump = causes.iter().map(|c| c.bump).max();
+    let required_version = required_bump.and_then(|b| baseline_version.as_ref().map(|from| bumped(from, b)));
+    let declared = baseline_version.as_ref().and_then(|from| declared_bump(from, &member.version));
+    let satisfied = required_version.as_ref().is_none_or(|req| member.version >= *req);
+    let in_train = required_bump.is_some() || declared.is_some() || (new_crate && member.is_publishable());
+    let release_version = match (in_train, satisfied) {
+        (false, _) => None,
+        (true, true) => Some(member.version.clone()),
+        (true, false) => required_version.clone(),
+    };
+    CrateTrain {
+        package: d.package.clone(),
+        baseline_version,
+        declared_version: member.version.clone(),
+        declared_bump: declared,
+        required_bump,
+        required_version,
+        release_version,
+        in_train,
+        new_crate,
+        causes,
+        changes: d.changes.findings.len(),
+    }
+}
+
+/// What stands in the way: stale snapshots, bumps too small, dependents left out, requirements
+/// that do not admit the new versions, and bumps nothing requires.
+fn problems(
+    ws: &Workspace,
+    order: &[String],
+    crates: &BTreeMap<String, CrateTrain>,
+    stale: &[&SnapshotState],
+    locate: &dyn Locate,
+) -> Vec<Problem> {
     let mut problems = Vec::new();
-    for (package, path, missing) in stale {
+    for s in stale {
+        let (package, path) = (&s.package, &s.file);
         problems.push(Problem {
-            kind: "stale-snapshot",
+            kind: ProblemKind::StaleSnapshot,
             severity: Severity::Error,
             package: package.clone(),
-            message: if *missing {
+            message: if s.freshness == Freshness::Missing {
                 format!("`{package}` has no committed API snapshot ({path})")
             } else {
                 format!("the committed API snapshot of `{package}` is out of date ({path})")
@@ -296,7 +384,7 @@ pub fn plan(
             help: "run `cargo atomic snapshot` and commit the result".to_string(),
         });
     }
-    for name in &order {
+    for name in order {
         let c = &crates[name];
         let version_at = locate.version_line(name);
         let (file, line) = match &version_at {
@@ -304,20 +392,20 @@ pub fn plan(
             None => (None, None),
         };
         let mut causes: Vec<&Cause> = c.causes.iter().collect();
-        causes.sort_by_key(|x| std::cmp::Reverse((x.bump, x.kind == "changes")));
+        causes.sort_by_key(|x| std::cmp::Reverse((x.bump, x.kind)));
         if let (Some(required), Some(version)) = (c.required_bump, &c.required_version) {
             if c.declared_version < *version {
                 let from = c.baseline_version.as_ref().map(|v| v.to_string()).unwrap_or_default();
-                let left_out = c.declared_bump.is_none() && causes.iter().all(|x| x.kind == "dependency");
+                let left_out = c.declared_bump.is_none() && causes.iter().all(|x| x.kind == CauseKind::Dependency);
                 let (kind, message, mut notes) = if left_out {
                     (
-                        "left-out-of-train",
+                        ProblemKind::LeftOutOfTrain,
                         causes[0].message.clone(),
                         vec![format!("its version is still {from}; the train needs {version} ({required})")],
                     )
                 } else {
                     (
-                        "bump-too-small",
+                        ProblemKind::BumpTooSmall,
                         format!(
                             "`{name}` needs a {required} bump ({from} → {version}) but declares {}",
                             c.declared_version
@@ -340,7 +428,7 @@ pub fn plan(
         }
         if c.required_bump.is_none() && c.declared_bump.is_some() {
             problems.push(Problem {
-                kind: "unneeded-bump",
+                kind: ProblemKind::UnneededBump,
                 severity: Severity::Warning,
                 package: name.clone(),
                 message: format!(
@@ -363,7 +451,7 @@ pub fn plan(
             if upstream.in_train && !dep.req.matches(new_version) && dep.req != semver::VersionReq::STAR {
                 let at = locate.requirement_line(name, dep_name);
                 problems.push(Problem {
-                    kind: "requirement-not-admitting",
+                    kind: ProblemKind::RequirementNotAdmitting,
                     severity: Severity::Error,
                     package: name.clone(),
                     message: format!(
@@ -379,14 +467,7 @@ pub fn plan(
         }
     }
 
-    let order_steps: Vec<TrainStep> = order
-        .iter()
-        .filter_map(|n| {
-            let c = &crates[n];
-            c.release_version.clone().map(|to| TrainStep { package: n.clone(), from: c.baseline_version.clone(), to })
-        })
-        .collect();
-    Train { crates: order.iter().map(|n| crates[n].clone()).collect(), order: order_steps, problems }
+    problems
 }
 
 /// No locations (for hypothetical plans).
@@ -461,8 +542,8 @@ pub fn versions_to_write(
 
 /// Why a crate in the train breaks, as a phrase: its own top change, or its own cause.
 fn upstream_reason(upstream: &CrateTrain) -> String {
-    match upstream.causes.iter().max_by_key(|c| (c.bump, c.kind == "changes")) {
-        Some(c) if c.kind == "changes" => c.message.clone(),
+    match upstream.causes.iter().max_by_key(|c| (c.bump, c.kind)) {
+        Some(c) if c.kind == CauseKind::Changes => c.message.clone(),
         Some(c) => match (&c.dependency, &c.exposes) {
             (Some(dep), Some(item)) => format!("it exposes `{dep}` in `{item}`, which breaks"),
             (Some(dep), None) => format!("it must be released with `{dep}`"),
@@ -475,9 +556,190 @@ fn upstream_reason(upstream: &CrateTrain) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::snapshot::parse;
+    use crate::diff::{BaselineInfo, Changes};
+    use crate::workspace::testing::{member, workspace};
 
     fn v(s: &str) -> Version {
         Version::parse(s).unwrap()
+    }
+
+    fn api(lib: &str, lines: &str) -> CrateApi {
+        let lines: Vec<&str> = lines.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let text = format!(
+            "schema 1\npackage {lib}\nlib {lib}\nchecked-features default\n\n{}\nend {} items\n",
+            lines.join("\n"),
+            lines.len()
+        );
+        CrateApi {
+            snapshot: parse(&text, "test").unwrap(),
+            locations: Default::default(),
+            canonical: Default::default(),
+            reexports: Default::default(),
+        }
+    }
+
+    /// A diff of `package` (declared `version`) against its release `baseline`, with the changes
+    /// between the two item lists.
+    fn diff(package: &str, version: &str, baseline: &str, old: &str, new: &str) -> CrateDiff {
+        let origin = crate::baseline::Origin {
+            kind: crate::baseline::OriginKind::Tag,
+            reference: format!("{package}-v{baseline}"),
+            from: crate::baseline::Source::Snapshot,
+        };
+        CrateDiff {
+            package: package.to_string(),
+            version: v(version),
+            baseline: Some(BaselineInfo { origin, version: Some(v(baseline)) }),
+            changes: crate::diff::compare(&api(package, old).snapshot, &api(package, new).snapshot),
+        }
+    }
+
+    const CORE: &str = "pub mod core\npub fn core::run(a: u8)\npub struct core::Error { .. }";
+
+    /// core → interface (exposes core) → gateway (uses core privately); `core_new` is core's
+    /// current API, versions as declared.
+    fn scenario(core_new: &str, versions: [&str; 3]) -> Train {
+        let ws = workspace(vec![
+            member("core", versions[0], &[]),
+            member("interface", versions[1], &[("core", "1.0.0", DepKind::Normal)]),
+            member(
+                "gateway",
+                versions[2],
+                &[("interface", "1.0.0", DepKind::Normal), ("core", "1.0.0", DepKind::Normal)],
+            ),
+        ]);
+        let interface = "pub mod interface\npub fn interface::call() -> core::Error";
+        let gateway = "pub mod gateway\npub fn gateway::serve()";
+        let diffs = vec![
+            diff("core", versions[0], "1.0.0", CORE, core_new),
+            diff("interface", versions[1], "1.0.0", interface, interface),
+            diff("gateway", versions[2], "1.0.0", gateway, gateway),
+        ];
+        let apis: BTreeMap<String, CrateApi> = [
+            ("core".to_string(), api("core", core_new)),
+            ("interface".to_string(), api("interface", interface)),
+            ("gateway".to_string(), api("gateway", gateway)),
+        ]
+        .into_iter()
+        .collect();
+        plan(&ws, &diffs, &apis, &[], &Nowhere)
+    }
+
+    fn kinds(t: &Train) -> Vec<(ProblemKind, &str)> {
+        t.problems.iter().map(|p| (p.kind, p.package.as_str())).collect()
+    }
+
+    #[test]
+    fn nothing_changed_nothing_to_release() {
+        let t = scenario(CORE, ["1.0.0"; 3]);
+        assert!(t.order.is_empty());
+        assert!(t.problems.is_empty());
+        assert!(t.consistent());
+    }
+
+    #[test]
+    fn a_break_pulls_dependents_in_with_major_where_exposed() {
+        let t = scenario("pub mod core\npub fn core::run(a: u8, b: u8)\npub struct core::Error { .. }", ["1.0.0"; 3]);
+        let req: Vec<(&str, Option<Bump>)> = t.crates.iter().map(|c| (c.package.as_str(), c.required_bump)).collect();
+        assert_eq!(
+            req,
+            [("core", Some(Bump::Major)), ("interface", Some(Bump::Major)), ("gateway", Some(Bump::Patch))]
+        );
+        let order: Vec<String> = t.order.iter().map(|s| format!("{} {}", s.package, s.to)).collect();
+        assert_eq!(order, ["core 2.0.0", "interface 2.0.0", "gateway 1.0.1"]);
+        assert_eq!(
+            kinds(&t),
+            [
+                (ProblemKind::BumpTooSmall, "core"),
+                (ProblemKind::LeftOutOfTrain, "interface"),
+                (ProblemKind::RequirementNotAdmitting, "interface"),
+                (ProblemKind::LeftOutOfTrain, "gateway"),
+                (ProblemKind::RequirementNotAdmitting, "gateway"),
+                (ProblemKind::RequirementNotAdmitting, "gateway"),
+            ]
+        );
+        let interface = t.get("interface").unwrap();
+        assert_eq!(interface.causes[0].exposes.as_deref(), Some("pub fn interface::call() -> core::Error"));
+        assert!(t.problems[0].notes[0].contains("`fn core::run` gained parameter"), "{:?}", t.problems[0].notes);
+    }
+
+    #[test]
+    fn declared_versions_that_satisfy_the_train_are_consistent() {
+        let t = scenario("pub mod core\npub fn core::run(a: u8, b: u8)\npub struct core::Error { .. }", ["2.0.0"; 3]);
+        let pending: Vec<ProblemKind> = t.problems.iter().map(|p| p.kind).collect();
+        // The declared versions suffice; only requirements still point at 1.0.0.
+        assert!(pending.iter().all(|k| *k == ProblemKind::RequirementNotAdmitting), "{pending:?}");
+        assert_eq!(t.order.len(), 3);
+    }
+
+    #[test]
+    fn a_minor_change_leaves_dependents_out_when_their_requirements_admit_it() {
+        let t = scenario(&format!("{CORE}\npub fn core::more()"), ["1.1.0", "1.0.0", "1.0.0"]);
+        let order: Vec<&str> = t.order.iter().map(|s| s.package.as_str()).collect();
+        assert_eq!(order, ["core"]);
+        assert!(t.consistent(), "{:?}", kinds(&t));
+    }
+
+    #[test]
+    fn a_bump_nothing_requires_is_a_warning() {
+        let t = scenario(CORE, ["1.0.1", "1.0.0", "1.0.0"]);
+        assert_eq!(kinds(&t), [(ProblemKind::UnneededBump, "core")]);
+        assert!(t.consistent());
+    }
+
+    #[test]
+    fn stale_snapshots_are_errors() {
+        let ws = workspace(vec![member("core", "1.0.0", &[])]);
+        let diffs = vec![diff("core", "1.0.0", "1.0.0", CORE, CORE)];
+        let apis: BTreeMap<String, CrateApi> = [("core".to_string(), api("core", CORE))].into_iter().collect();
+        let stale = crate::api::snapshot::SnapshotState {
+            package: "core".into(),
+            file: "core/atomic-api.txt".into(),
+            freshness: Freshness::Missing,
+            expected: String::new(),
+            items: 0,
+        };
+        let t = plan(&ws, &diffs, &apis, &[&stale], &Nowhere);
+        assert_eq!(kinds(&t), [(ProblemKind::StaleSnapshot, "core")]);
+        assert_eq!(t.problems[0].message, "`core` has no committed API snapshot (core/atomic-api.txt)");
+    }
+
+    #[test]
+    fn versions_to_write_reach_a_fixed_point_over_the_graph() {
+        let ws = workspace(vec![
+            member("core", "0.3.1", &[]),
+            member("app", "1.2.0", &[("core", "0.3.1", DepKind::Normal)]),
+        ]);
+        let app = "pub mod app\npub fn app::go()";
+        let diffs = vec![diff("core", "0.3.1", "0.3.1", CORE, "pub mod core"), diff("app", "1.2.0", "1.2.0", app, app)];
+        let apis: BTreeMap<String, CrateApi> =
+            [("core".to_string(), api("core", "pub mod core")), ("app".to_string(), api("app", app))]
+                .into_iter()
+                .collect();
+        let versions = versions_to_write(&ws, &diffs, &apis, None, &[]);
+        let got: Vec<String> = versions.iter().map(|(n, v)| format!("{n} {v}")).collect();
+        assert_eq!(got, ["app 1.2.1", "core 0.4.0"]);
+        let with_level = versions_to_write(&ws, &diffs, &apis, Some(Bump::Minor), &["app".to_string()]);
+        assert_eq!(with_level["app"], v("1.3.0"));
+    }
+
+    #[test]
+    fn new_crates_join_the_train_at_their_declared_version() {
+        let ws = workspace(vec![member("fresh", "0.1.0", &[])]);
+        let d = CrateDiff { package: "fresh".into(), version: v("0.1.0"), baseline: None, changes: Changes::default() };
+        let apis: BTreeMap<String, CrateApi> =
+            [("fresh".to_string(), api("fresh", "pub mod fresh"))].into_iter().collect();
+        let t = plan(&ws, &[d], &apis, &[], &Nowhere);
+        assert!(t.crates[0].new_crate);
+        assert_eq!(t.order[0].to, v("0.1.0"));
+    }
+
+    #[test]
+    fn cause_kinds_rank_own_changes_first() {
+        assert!(CauseKind::Changes > CauseKind::Dependency);
+        assert_eq!(serde_json::to_string(&ProblemKind::LeftOutOfTrain).unwrap(), "\"left-out-of-train\"");
+        assert_eq!(ProblemKind::LeftOutOfTrain.to_string(), "left-out-of-train");
     }
 
     #[test]

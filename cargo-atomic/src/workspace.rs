@@ -286,6 +286,44 @@ impl Workspace {
             .unwrap_or_default()
     }
 
+    /// `names` plus every publishable member that depends on one of them through a normal or
+    /// build dependency, transitively: the crates a release of `names` can pull into the train.
+    /// Dev-dependencies do not count (the train ignores them: they are not published).
+    pub fn with_dependents(&self, names: &[String]) -> BTreeSet<String> {
+        let mut all: BTreeSet<String> = names.iter().cloned().collect();
+        loop {
+            let more: Vec<String> = self
+                .members
+                .iter()
+                .filter(|m| m.is_publishable() && !all.contains(&m.name))
+                .filter(|m| {
+                    m.deps.iter().any(|d| d.kind != DepKind::Dev && d.member.as_ref().is_some_and(|t| all.contains(t)))
+                })
+                .map(|m| m.name.clone())
+                .collect();
+            if more.is_empty() {
+                return all;
+            }
+            all.extend(more);
+        }
+    }
+
+    /// The release tag formats (`{crate}` and `{version}` replaced): configured, else
+    /// `{crate}-v{version}`, plus `v{version}` for a workspace of one package. The first is the
+    /// one `publish` writes.
+    pub fn tag_formats(&self) -> Vec<String> {
+        match &self.config.tag_format {
+            Some(f) => vec![f.clone()],
+            None if self.members.len() == 1 => vec!["{crate}-v{version}".to_string(), "v{version}".to_string()],
+            None => vec!["{crate}-v{version}".to_string()],
+        }
+    }
+
+    /// The release tag of `krate` at `version`.
+    pub fn tag_name(&self, krate: &str, version: &semver::Version) -> String {
+        self.tag_formats()[0].replace("{crate}", krate).replace("{version}", &version.to_string())
+    }
+
     /// `names` plus every member they depend on through normal dependencies, transitively.
     pub fn with_normal_deps(&self, names: &[String]) -> BTreeSet<String> {
         let mut all: BTreeSet<String> = BTreeSet::new();
@@ -438,4 +476,108 @@ fn find_manifest(dir: &Path) -> anyhow::Result<PathBuf> {
         current = d.parent();
     }
     bail!("could not find `Cargo.toml` in `{}` or any parent directory", dir.display())
+}
+
+/// Synthetic workspaces for unit tests of later stages: no Cargo, no files.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// A member `name` at `version` (in `/ws/<name>`) with a library, depending on the members
+    /// in `deps` (`(name, requirement, kind)`).
+    pub fn member(name: &str, version: &str, deps: &[(&str, &str, DepKind)]) -> Member {
+        Member {
+            name: name.to_string(),
+            id: format!("path+file:///ws/{name}#{version}"),
+            version: semver::Version::parse(version).unwrap(),
+            manifest_path: PathBuf::from(format!("/ws/{name}/Cargo.toml")),
+            dir: PathBuf::from(format!("/ws/{name}")),
+            publish: Publish::Anywhere,
+            lib: Some(Lib { name: name.replace('-', "_"), proc_macro: false }),
+            features: BTreeMap::new(),
+            deps: deps
+                .iter()
+                .map(|(dep, req, kind)| Dependency {
+                    name: dep.to_string(),
+                    rename: None,
+                    kind: *kind,
+                    optional: false,
+                    target: None,
+                    req: semver::VersionReq::parse(req).unwrap(),
+                    features: Vec::new(),
+                    default_features: true,
+                    registry: None,
+                    member: Some(dep.to_string()),
+                })
+                .collect(),
+            config: PackageConfig::default(),
+            description: None,
+            license: None,
+            license_file: None,
+            repository: None,
+        }
+    }
+
+    pub fn workspace(mut members: Vec<Member>) -> Workspace {
+        members.sort_by(|a, b| a.name.cmp(&b.name));
+        Workspace {
+            root: PathBuf::from("/ws"),
+            target_dir: PathBuf::from("/ws/target"),
+            default_members: members.iter().map(|m| m.name.clone()).collect(),
+            members,
+            current: None,
+            config: WorkspaceConfig::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{member, workspace};
+    use super::*;
+
+    fn chain() -> Workspace {
+        workspace(vec![
+            member("core", "1.0.0", &[]),
+            member("interface", "1.0.0", &[("core", "1.0.0", DepKind::Normal)]),
+            member("gateway", "1.0.0", &[("interface", "1.0.0", DepKind::Normal), ("core", "1.0.0", DepKind::Build)]),
+            member("tests", "0.1.0", &[("gateway", "1.0.0", DepKind::Dev)]),
+        ])
+    }
+
+    #[test]
+    fn dependents_follow_normal_and_build_dependencies_only() {
+        let ws = chain();
+        let all: Vec<String> = ws.with_dependents(&["core".to_string()]).into_iter().collect();
+        assert_eq!(all, ["core", "gateway", "interface"]);
+        let from_gateway: Vec<String> = ws.with_dependents(&["gateway".to_string()]).into_iter().collect();
+        assert_eq!(from_gateway, ["gateway"]);
+    }
+
+    #[test]
+    fn topological_order_puts_dependencies_first() {
+        let ws = chain();
+        let names: BTreeSet<String> = ["gateway", "core", "interface"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(ws.topo_order(&names), ["core", "interface", "gateway"]);
+    }
+
+    #[test]
+    fn tag_names_follow_the_format() {
+        let mut ws = chain();
+        assert_eq!(ws.tag_name("core", &semver::Version::new(1, 2, 3)), "core-v1.2.3");
+        ws.config.tag_format = Some("release/{crate}/{version}".to_string());
+        assert_eq!(ws.tag_name("core", &semver::Version::new(1, 2, 3)), "release/core/1.2.3");
+        let single = workspace(vec![member("solo", "1.0.0", &[])]);
+        assert_eq!(single.tag_formats(), ["{crate}-v{version}", "v{version}"]);
+    }
+
+    #[test]
+    fn selection_rejects_unknown_packages_and_applies_exclude() {
+        let ws = chain();
+        let err = ws.select(&Selection { packages: vec!["nope".into()], ..Default::default() }).unwrap_err();
+        assert!(err.to_string().contains("`nope` is not a member"), "{err}");
+        let sel = Selection { workspace: true, exclude: vec!["tests".into()], ..Default::default() };
+        let names: Vec<&str> = ws.select(&sel).unwrap().iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["core", "gateway", "interface"]);
+    }
 }

@@ -13,6 +13,7 @@
 //! This module must never run tools or touch the file system except through [`snapshot`].
 
 pub mod canonical;
+mod kinds;
 mod parse;
 mod render;
 pub mod snapshot;
@@ -22,6 +23,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+pub use kinds::{ItemKey, ItemKind, Namespace};
 pub use parse::{impl_anchor, parse_item};
 pub use text::{mentioned_crates, replace_self, split_top_level};
 
@@ -364,13 +366,13 @@ impl Item {
     /// Trait impls are identified by trait and self type as written (`impl From<u8> for X` and
     /// `impl From<u16> for X` are different impls), except auto-trait impls, which exist once
     /// per type and keep their identity when the type gains generic parameters.
-    pub fn key(&self) -> String {
+    pub fn key(&self) -> ItemKey {
         match &self.decl {
             Decl::Impl(imp) if AUTO_TRAITS.contains(&imp.trait_.as_str()) => {
-                format!("impl {} for {}", imp.trait_, strip_generic_args(&imp.self_ty))
+                ItemKey::Impl { trait_: imp.trait_.clone(), self_ty: strip_generic_args(&imp.self_ty).to_string() }
             }
-            Decl::Impl(imp) => format!("impl {} for {}", imp.trait_, imp.self_ty),
-            _ => format!("{}:{}", self.decl.namespace(), self.path),
+            Decl::Impl(imp) => ItemKey::Impl { trait_: imp.trait_.clone(), self_ty: imp.self_ty.clone() },
+            _ => ItemKey::Path { namespace: self.decl.namespace(), path: self.path.clone() },
         }
     }
 
@@ -400,33 +402,33 @@ impl Item {
 
 impl Decl {
     /// A short human name of the kind (`fn`, `struct`, `trait impl`, ...).
-    pub fn kind_name(&self) -> &'static str {
+    pub fn kind_name(&self) -> ItemKind {
         match self {
-            Decl::Module => "module",
-            Decl::Function(_) => "function",
-            Decl::Method { .. } => "method",
-            Decl::AssocConst { .. } => "associated const",
-            Decl::Struct(_) => "struct",
-            Decl::Union(_) => "union",
-            Decl::Enum(_) => "enum",
-            Decl::Variant(_) => "variant",
-            Decl::Trait(_) => "trait",
-            Decl::TraitFunction { .. } => "trait method",
-            Decl::TraitType { .. } => "trait associated type",
-            Decl::TraitConst { .. } => "trait associated const",
-            Decl::Impl(_) => "trait impl",
-            Decl::TypeAlias { .. } => "type alias",
-            Decl::Const { .. } => "const",
-            Decl::Static { .. } => "static",
-            Decl::MacroRules => "macro",
-            Decl::ProcMacro { .. } => "proc macro",
-            Decl::ReExport { .. } => "re-export",
+            Decl::Module => ItemKind::Module,
+            Decl::Function(_) => ItemKind::Function,
+            Decl::Method { .. } => ItemKind::Method,
+            Decl::AssocConst { .. } => ItemKind::AssocConst,
+            Decl::Struct(_) => ItemKind::Struct,
+            Decl::Union(_) => ItemKind::Union,
+            Decl::Enum(_) => ItemKind::Enum,
+            Decl::Variant(_) => ItemKind::Variant,
+            Decl::Trait(_) => ItemKind::Trait,
+            Decl::TraitFunction { .. } => ItemKind::TraitMethod,
+            Decl::TraitType { .. } => ItemKind::TraitType,
+            Decl::TraitConst { .. } => ItemKind::TraitConst,
+            Decl::Impl(_) => ItemKind::TraitImpl,
+            Decl::TypeAlias { .. } => ItemKind::TypeAlias,
+            Decl::Const { .. } => ItemKind::Const,
+            Decl::Static { .. } => ItemKind::Static,
+            Decl::MacroRules => ItemKind::Macro,
+            Decl::ProcMacro { .. } => ItemKind::ProcMacro,
+            Decl::ReExport { .. } => ItemKind::ReExport,
         }
     }
 
     /// The Rust namespace an item's name lives in: items of one namespace at one path are the
     /// same item for matching purposes.
-    pub fn namespace(&self) -> &'static str {
+    pub fn namespace(&self) -> Namespace {
         match self {
             Decl::Module
             | Decl::Struct(_)
@@ -434,18 +436,18 @@ impl Decl {
             | Decl::Enum(_)
             | Decl::Trait(_)
             | Decl::TypeAlias { .. }
-            | Decl::TraitType { .. } => "type",
+            | Decl::TraitType { .. } => Namespace::Type,
             Decl::Function(_)
             | Decl::Method { .. }
             | Decl::AssocConst { .. }
             | Decl::TraitFunction { .. }
             | Decl::TraitConst { .. }
             | Decl::Const { .. }
-            | Decl::Static { .. } => "value",
-            Decl::Variant(_) => "variant",
-            Decl::MacroRules | Decl::ProcMacro { .. } => "macro",
-            Decl::Impl(_) => "impl",
-            Decl::ReExport { .. } => "use",
+            | Decl::Static { .. } => Namespace::Value,
+            Decl::Variant(_) => Namespace::Variant,
+            Decl::MacroRules | Decl::ProcMacro { .. } => Namespace::Macro,
+            Decl::Impl(_) => Namespace::Impl,
+            Decl::ReExport { .. } => Namespace::Use,
         }
     }
 
@@ -535,7 +537,7 @@ impl Snapshot {
 pub struct CrateApi {
     pub snapshot: Snapshot,
     /// Source location of each item, by [`Item::key`] (first seen).
-    pub locations: std::collections::HashMap<String, Location>,
+    pub locations: std::collections::HashMap<ItemKey, Location>,
     /// Definition path (`core::hidden::Thing`) → canonical public path (`core::Thing`), for every
     /// public item: how dependents that re-export or mention the item name it.
     pub canonical: std::collections::HashMap<String, String>,

@@ -31,6 +31,41 @@ const HEADER: &str = "\
 # Written by `cargo atomic snapshot`, checked by `cargo atomic check`. Do not edit by hand.
 ";
 
+/// The state of one committed snapshot file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Freshness {
+    /// Byte for byte what the current API renders to (line endings aside).
+    Fresh,
+    /// A valid snapshot of another API.
+    Stale,
+    /// No file.
+    Missing,
+    /// A file that is not a snapshot (unreadable, not UTF-8, or does not parse): the reason.
+    Corrupt(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct SnapshotState {
+    pub package: String,
+    /// The file, relative to the workspace root.
+    pub file: String,
+    pub freshness: Freshness,
+    /// What the file should contain.
+    pub expected: String,
+    /// Items in the current API.
+    pub items: usize,
+}
+
+impl SnapshotState {
+    /// A corrupt snapshot as an error naming the file.
+    pub fn corrupt(&self) -> Option<anyhow::Error> {
+        match &self.freshness {
+            Freshness::Corrupt(why) => Some(anyhow::anyhow!("{why}")),
+            _ => None,
+        }
+    }
+}
+
 /// The file's full text. Deterministic: equal snapshots give byte-identical text.
 pub fn render(snapshot: &Snapshot) -> String {
     let mut out = String::from(HEADER);

@@ -3,6 +3,7 @@
 use clap::Args;
 
 use super::{exit, BuildArgs, GlobalArgs, MessageFormat, SelectionArgs};
+use crate::analysis::Scope;
 use crate::shell::Shell;
 
 #[derive(Args, Debug)]
@@ -18,15 +19,13 @@ pub struct ApiArgs {
 
 pub fn run(global: &GlobalArgs, args: &ApiArgs, shell: &mut Shell) -> anyhow::Result<i32> {
     let ws = super::load_workspace(global)?;
-    let selected = ws.select(&args.selection.selection())?;
-    let libs = super::with_libraries(&selected, shell);
+    let selected = crate::analysis::covered(&ws, &args.selection.selection(), Scope::Selected)?;
+    let libs = crate::analysis::libraries(&selected, Some(&mut super::progress(shell)));
     if libs.is_empty() {
         shell.warn("no selected package has a library target");
         return Ok(exit::OK);
     }
-    shell.status("Documenting", super::names(&libs));
-    let apis = crate::rustdoc::build_apis(&ws, &libs, &args.build.doc_options(shell))?;
-    super::report_timings(shell, &apis);
+    let apis = crate::analysis::document(&ws, &libs, &args.build.doc_options(shell), &mut super::progress(shell))?;
     match args.message_format {
         MessageFormat::Json => {
             let snapshots: Vec<&crate::api::Snapshot> = libs.iter().map(|m| &apis[&m.name].snapshot).collect();

@@ -2,8 +2,9 @@
 
 use clap::Args;
 
-use super::check::{assess, CheckArgs};
+use super::check::CheckArgs;
 use super::{exit, GlobalArgs};
+use crate::analysis::Scope;
 use crate::diff::Bump;
 use crate::shell::Shell;
 
@@ -21,43 +22,33 @@ pub struct BumpArgs {
 }
 
 pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &mut Shell) -> anyhow::Result<i32> {
-    let c = &args.check;
-    let a = assess(global, &c.analysis, shell)?;
-    let chosen: Vec<String> = c.analysis.selection.package.clone();
-    let level = args.level;
-    let versions = crate::train::versions_to_write(&a.ws, &a.diffs, &a.apis.by_package, level, &chosen);
-    for (name, v) in &versions {
-        let c = a.train.get(name);
-        let from = a.ws.member(name).map(|m| m.version.to_string()).unwrap_or_default();
-        let required = c.and_then(|c| c.required_bump).map(|b| format!(" ({b} required)")).unwrap_or_default();
-        shell.status("Bumping", format!("{name} {from} → {v}{required}"));
-        if let (Some(level), Some(req)) = (level, c.and_then(|c| c.required_bump)) {
-            if (chosen.is_empty() || chosen.contains(name)) && req > level {
-                shell.warn(format!("`{name}` needs a {req} bump; --level {level} is not enough, using {req}"));
-            }
+    let ws = super::load_workspace(global)?;
+    let analysis = &args.check.analysis;
+    let a = super::assess(&ws, analysis, Scope::Train, shell)?;
+    let plan = crate::analysis::bump_plan(&ws, &a, args.level, &analysis.selection.package)?;
+    for s in &plan.steps {
+        let required = s.required.map(|b| format!(" ({b} required)")).unwrap_or_default();
+        shell.status("Bumping", format!("{} {} → {}{required}", s.package, s.from, s.to));
+        if let Some(w) = &s.warning {
+            shell.warn(w);
         }
     }
-    if versions.is_empty() {
+    if plan.steps.is_empty() {
         shell.status("Finished", "every version already satisfies the train; nothing to write");
         return Ok(exit::OK);
     }
-    let edits = crate::manifest::version_edits(&a.ws, &versions)?;
-    for edit in &edits {
-        let shown = a.ws.relative(&edit.path);
+    let verb = if args.dry_run { "Would edit" } else { "Editing" };
+    for edit in &plan.edits {
+        let shown = ws.relative(&edit.path);
         for (line, old, new) in edit.changed_lines() {
-            let verb = if args.dry_run { "Would edit" } else { "Editing" };
             shell.status(verb, format!("{shown}:{line}: `{}` → `{}`", old.trim(), new.trim()));
         }
     }
     if args.dry_run {
-        shell.status("Finished", format!("dry run: {} files would change; nothing written", edits.len()));
+        shell.status("Finished", format!("dry run: {} files would change; nothing written", plan.edits.len()));
         return Ok(exit::OK);
     }
-    let mut tx = crate::fsutil::Transaction::default();
-    for e in &edits {
-        tx.add(&e.path, e.after.clone().into_bytes());
-    }
-    tx.commit()?;
-    shell.status("Finished", format!("{} manifests updated; run `cargo atomic check`", edits.len()));
+    plan.apply()?;
+    shell.status("Finished", format!("{} manifests updated; run `cargo atomic check`", plan.edits.len()));
     Ok(exit::OK)
 }

@@ -1,11 +1,11 @@
 //! `cargo atomic diff`: changes between each crate's baseline and its current API.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::Args;
 
 use super::{exit, AnalysisArgs, GlobalArgs, MessageFormat};
+use crate::analysis::Scope;
 use crate::baseline::Spec;
 use crate::diff::Bump;
 use crate::shell::Shell;
@@ -52,21 +52,11 @@ pub struct DiffArgs {
 
 pub fn run(global: &GlobalArgs, args: &DiffArgs, shell: &mut Shell) -> anyhow::Result<i32> {
     let ws = super::load_workspace(global)?;
-    let selected = ws.select(&args.analysis.selection.selection())?;
-    let libs = super::with_libraries(&selected, shell);
-    let opts = args.analysis.build.doc_options(shell);
-    shell.status("Documenting", super::names(&libs));
-    let apis = crate::rustdoc::build_apis(&ws, &libs, &opts)?;
-    super::report_timings(shell, &apis);
-    let baselines = crate::baseline::resolve(&ws, &libs, &args.analysis.baseline.spec(), &opts)?;
-    let versions: BTreeMap<String, semver::Version> =
-        libs.iter().map(|m| (m.name.clone(), m.version.clone())).collect();
-    let manifests: BTreeMap<String, PathBuf> = libs.iter().map(|m| (m.name.clone(), m.manifest_path.clone())).collect();
-    let diffs = crate::diff::diff_crates(&apis.by_package, &versions, &baselines, &manifests, &ws.root);
+    let a = super::assess(&ws, &args.analysis, Scope::Selected, shell)?;
     match args.message_format {
-        MessageFormat::Json => shell.print(crate::report::diff::json(&diffs)),
-        MessageFormat::Human => crate::report::diff::human(shell, &diffs),
+        MessageFormat::Json => shell.print(crate::report::diff::json(&a.diffs)),
+        MessageFormat::Human => crate::report::diff::human(shell, &a.diffs),
     }
-    let denied = args.deny.is_some_and(|t| diffs.iter().any(|d| d.required_bump.is_some_and(|b| b >= t)));
+    let denied = args.deny.is_some_and(|t| a.diffs.iter().any(|d| d.changes.required_bump.is_some_and(|b| b >= t)));
     Ok(if denied { exit::PROBLEMS } else { exit::OK })
 }

@@ -1,7 +1,8 @@
 //! Command-line interface: argument parsing (clap derive), dispatch, exit codes.
 //!
-//! Each command module calls the library's stages and prints what they return; decisions about
-//! APIs, versions and releases are made in the stages, never here.
+//! A command is a short function: parse → build options → call one library function → render →
+//! exit code. Decisions about APIs, versions, trains and publishing are made in the library
+//! (`analysis`, `publish`), never here.
 
 mod api;
 mod bump;
@@ -15,9 +16,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::analysis::{Progress, Scope};
 use crate::rustdoc::DocOptions;
 use crate::shell::{ColorChoice, Shell};
-use crate::workspace::{FeatureFlags, Member, Selection, Workspace};
+use crate::workspace::{FeatureFlags, Selection, Workspace};
 
 /// Exit codes, as documented in the README.
 pub mod exit {
@@ -195,8 +197,34 @@ pub(crate) fn load_workspace(global: &GlobalArgs) -> anyhow::Result<Workspace> {
     Workspace::load(global.manifest_path.as_deref())
 }
 
+/// Prints the analysis' progress: the packages documented, timings with `-v`, members without
+/// a library.
+pub(crate) fn progress(shell: &mut Shell) -> impl FnMut(Progress) + '_ {
+    move |p| match p {
+        Progress::Documenting(names) => shell.status("Documenting", names.join(", ")),
+        Progress::Documented(apis) => report_timings(shell, apis),
+        Progress::NoLibrary(name) => shell.note(format!("`{name}` has no library target: it has no API to snapshot")),
+    }
+}
+
+/// Runs the analysis `diff`, `check`, `bump` and `publish` start from.
+pub(crate) fn assess(
+    ws: &Workspace,
+    args: &AnalysisArgs,
+    scope: Scope,
+    shell: &mut Shell,
+) -> anyhow::Result<crate::analysis::Assessment> {
+    let opts = crate::analysis::Options {
+        selection: args.selection.selection(),
+        scope,
+        doc: args.build.doc_options(shell),
+        baseline: args.baseline.spec(),
+    };
+    crate::analysis::assess(ws, &opts, &mut progress(shell))
+}
+
 /// With `-v`: how long rustdoc and normalization took, and the process's peak memory.
-pub(crate) fn report_timings(shell: &mut Shell, apis: &crate::rustdoc::Apis) {
+fn report_timings(shell: &mut Shell, apis: &crate::rustdoc::Apis) {
     if !shell.verbose {
         return;
     }
@@ -215,22 +243,4 @@ pub(crate) fn report_timings(shell: &mut Shell, apis: &crate::rustdoc::Apis) {
             apis.by_package.len()
         ),
     );
-}
-
-/// Selected members that have a library; the others are reported and skipped.
-pub(crate) fn with_libraries<'a>(selected: &[&'a Member], shell: &mut Shell) -> Vec<&'a Member> {
-    selected
-        .iter()
-        .filter(|m| {
-            if m.lib.is_none() {
-                shell.note(format!("`{}` has no library target: it has no API to snapshot", m.name));
-            }
-            m.lib.is_some()
-        })
-        .copied()
-        .collect()
-}
-
-pub(crate) fn names(members: &[&Member]) -> String {
-    members.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ")
 }

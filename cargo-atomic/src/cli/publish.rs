@@ -4,11 +4,10 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::check::assess;
 use super::{exit, AnalysisArgs, GlobalArgs, MessageFormat};
-use crate::publish::{self, Event, Journal, Options, Outcome, Policy, TrainState};
+use crate::analysis::Scope;
+use crate::publish::{Event, Options, Outcome, Policy, TrainState};
 use crate::shell::Shell;
-use crate::workspace::Workspace;
 
 #[derive(Args, Debug)]
 pub struct PublishArgs {
@@ -71,85 +70,22 @@ pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &mut Shell) -> anyhow
         index_timeout: Duration::from_secs(args.index_timeout),
         tag: !args.no_tag,
     };
-    if args.resume {
-        let ws = super::load_workspace(global)?;
-        return resume(&ws, &opts, shell, args.message_format);
-    }
-    let a = assess(global, &args.analysis, shell)?;
-    if let Some(last) = Journal::load(&a.ws, None)? {
-        if publish::unfinished(&last) && !opts.dry_run {
-            anyhow::bail!(
-                "train {} is unfinished ({:?}); run `cargo atomic publish --resume` or `cargo atomic rollback` first",
-                last.train,
-                last.state
-            );
-        }
-    }
-    let mut emit = reporter(shell, args.message_format);
-    let (steps, problems) = publish::preflight(&a.ws, &a.train, &opts, &mut emit)?;
-    let errors = problems.iter().any(|p| p.severity == crate::train::Severity::Error);
-    for p in problems {
-        emit(Event::Problem { problem: p });
-    }
-    if errors {
-        emit(Event::Failed {
-            package: None,
-            version: None,
-            error: "preflight refused the train; nothing was uploaded".to_string(),
-        });
-        return Ok(exit::PROBLEMS);
-    }
-    let journal = publish::new_journal(steps, opts.policy);
-    emit(Event::Plan {
-        train: journal.train.clone(),
-        steps: journal.steps.iter().map(|s| (s.package.clone(), s.version.clone())).collect(),
-    });
-    if opts.dry_run {
-        return Ok(exit::OK);
-    }
-    Ok(outcome_code(publish::publish(&a.ws, journal, &opts, &mut emit)?))
-}
-
-fn resume(ws: &Workspace, opts: &Options, shell: &mut Shell, format: MessageFormat) -> anyhow::Result<i32> {
-    let Some(journal) = Journal::load(ws, None)? else {
-        anyhow::bail!("no train to resume: {} does not exist", ws.relative(&Journal::path(ws)));
+    let ws = super::load_workspace(global)?;
+    let outcome = if args.resume {
+        crate::publish::resume(&ws, &opts, &mut reporter(shell, args.message_format))?
+    } else {
+        let a = super::assess(&ws, &args.analysis, Scope::Train, shell)?;
+        crate::publish::start(&ws, &a.train, &opts, &mut reporter(shell, args.message_format))?
     };
-    match journal.state {
-        TrainState::Completed => anyhow::bail!("train {} is complete; nothing to resume", journal.train),
-        TrainState::RolledBack => anyhow::bail!(
-            "train {} was rolled back; its versions can never be reused: bump the versions and publish a new train",
-            journal.train
-        ),
-        _ => {}
-    }
-    publish::check_resumable(ws, &journal)?;
-    let mut emit = reporter(shell, format);
-    Ok(outcome_code(publish::publish(ws, journal, opts, &mut emit)?))
-}
-
-fn outcome_code(outcome: Outcome) -> i32 {
-    match outcome {
+    Ok(match outcome {
         Outcome::Published | Outcome::DryRun => exit::OK,
         Outcome::Refused | Outcome::Failed => exit::PROBLEMS,
-    }
+    })
 }
 
 pub fn rollback(global: &GlobalArgs, args: &RollbackArgs, shell: &mut Shell) -> anyhow::Result<i32> {
     let ws = super::load_workspace(global)?;
-    let journal = match Journal::load(&ws, args.train.as_deref())? {
-        Some(j) => j,
-        None if args.train.is_none() => match publish::journal_from_tags(&ws)? {
-            Some(j) => j,
-            None => anyhow::bail!("no train to roll back: no journal, and no release tag at HEAD"),
-        },
-        None => anyhow::bail!("no journal for train `{}`", args.train.as_deref().unwrap_or_default()),
-    };
-    let mut journal = journal;
     let mut emit = reporter(shell, args.message_format);
-    publish::yank_all(&ws, &mut journal, args.undo, &mut emit)?;
-    let live = journal.live();
-    let state =
-        serde_json::to_value(journal.state).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-    emit(Event::Done { state, live, journal: ws.relative(&Journal::path(&ws)) });
+    let journal = crate::publish::rollback(&ws, args.train.as_deref(), args.undo, &mut emit)?;
     Ok(if journal.state == TrainState::RollbackIncomplete { exit::PROBLEMS } else { exit::OK })
 }

@@ -3,7 +3,7 @@
 use clap::Args;
 
 use super::{exit, BuildArgs, GlobalArgs, SelectionArgs};
-use crate::api::snapshot;
+use crate::analysis::{Freshness, Scope};
 use crate::shell::Shell;
 
 #[derive(Args, Debug)]
@@ -19,57 +19,39 @@ pub struct SnapshotArgs {
 
 pub fn run(global: &GlobalArgs, args: &SnapshotArgs, shell: &mut Shell) -> anyhow::Result<i32> {
     let ws = super::load_workspace(global)?;
-    let selected = ws.select(&args.selection.selection())?;
-    let libs = super::with_libraries(&selected, shell);
+    let selected = crate::analysis::covered(&ws, &args.selection.selection(), Scope::Selected)?;
+    let libs = crate::analysis::libraries(&selected, Some(&mut super::progress(shell)));
     if libs.is_empty() {
         shell.warn("no selected package has a library target; nothing to snapshot");
         return Ok(exit::OK);
     }
-    let opts = args.build.doc_options(shell);
-    shell.status("Documenting", super::names(&libs));
-    let apis = crate::rustdoc::build_apis(&ws, &libs, &opts)?;
-    super::report_timings(shell, &apis);
-
-    let mut stale = Vec::new();
-    // All snapshots are written together, or none is.
-    let mut writes = crate::fsutil::Transaction::default();
-    let mut written = Vec::new();
-    for member in &libs {
-        let api = &apis[&member.name];
-        let path = member.snapshot_path();
-        let shown = ws.relative(&path);
-        let text = snapshot::render(&api.snapshot);
-        let existing = std::fs::read_to_string(&path).ok();
-        let items = api.snapshot.items.len();
-        if existing.as_deref() == Some(text.as_str()) {
-            shell.status("Fresh", format!("{shown} ({items} items)"));
-        } else if args.check {
-            if let Some(old) = &existing {
-                // A file that no longer parses is an error, not merely stale.
-                snapshot::parse(old, &shown)?;
-            }
-            stale.push((member.name.clone(), shown, existing.is_none()));
-        } else {
-            snapshot::verify(&text, &api.snapshot)?;
-            writes.add(&path, text.into_bytes());
-            let verb = if existing.is_some() { "Updated" } else { "Created" };
-            written.push((verb, format!("{shown} ({items} items)")));
+    let apis = crate::analysis::document(&ws, &libs, &args.build.doc_options(shell), &mut super::progress(shell))?;
+    let states = crate::analysis::freshness(&ws, &libs, &apis);
+    for (s, m) in states.iter().zip(&libs) {
+        if s.freshness == Freshness::Fresh {
+            shell.status("Fresh", format!("{} ({} items)", s.file, s.items));
         }
-        let unchecked = member.unchecked_features(&api.snapshot.checked_features);
+        if let Some(e) = s.corrupt().filter(|_| args.check) {
+            return Err(e);
+        }
+        let unchecked = m.unchecked_features(&apis[&m.name].snapshot.checked_features);
         if !unchecked.is_empty() {
-            shell.note(unchecked_note(&member.name, &unchecked));
+            shell.note(unchecked_note(&m.name, &unchecked));
         }
     }
-    writes.commit()?;
-    for (verb, what) in written {
-        shell.status(verb, what);
+    if !args.check {
+        for w in crate::analysis::write_snapshots(&ws, &states, &apis)? {
+            shell.status(if w.created { "Created" } else { "Updated" }, format!("{} ({} items)", w.file, w.items));
+        }
+        return Ok(exit::OK);
     }
+    let stale: Vec<_> = states.iter().filter(|s| s.freshness != Freshness::Fresh).collect();
     if stale.is_empty() {
         return Ok(exit::OK);
     }
-    for (name, path, missing) in &stale {
-        let what = if *missing { "is missing" } else { "is out of date" };
-        shell.error(format!("the API snapshot of `{name}` {what}: {path}"));
+    for s in stale {
+        let what = if s.freshness == Freshness::Missing { "is missing" } else { "is out of date" };
+        shell.error(format!("the API snapshot of `{}` {what}: {}", s.package, s.file));
     }
     shell.note("run `cargo atomic snapshot` to write the snapshots, then commit them");
     Ok(exit::PROBLEMS)

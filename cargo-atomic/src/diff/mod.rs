@@ -5,7 +5,9 @@
 //! [`Item::key`] and runs every rule's check on each pair; it reports a change at the highest
 //! level only (a removed enum's variants are not listed again).
 //!
-//! It works on snapshots alone: no rustdoc, no git, no registry.
+//! **Architecture invariant:** [`compare`] is a pure function of two snapshots. Nothing in `diff/`
+//! runs a process, reads a file or knows where a snapshot came from; source locations are attached
+//! afterwards by the analysis stage.
 
 pub mod rules;
 
@@ -14,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 
 use crate::api::canonical::{canonical, Names};
-use crate::api::{Decl, Item, Location, Snapshot};
+use crate::api::{Decl, Item, ItemKey, ItemKind, Location, Snapshot};
 pub use rules::{Rule, RULES};
 
 /// The version bump a change requires, in the SemVer sense (mapped to 0.x versions by the train).
@@ -62,7 +64,7 @@ pub struct Finding {
     /// The item's path (for trait impls, the path of the type or trait they are anchored at).
     pub path: String,
     /// The item's kind (`function`, `struct`, `trait impl`, ...).
-    pub kind: &'static str,
+    pub kind: ItemKind,
     /// The item as a short phrase: `fn core::execute_operation`, `impl Send for core::Client`.
     pub subject: String,
     /// What happened to it: `gained parameter \`timeout: std::time::Duration\``.
@@ -76,7 +78,7 @@ pub struct Finding {
     pub location: Option<Location>,
     pub location_side: Side,
     #[serde(skip)]
-    pub key: String,
+    pub key: ItemKey,
 }
 
 /// Both APIs, indexed, for rules that look at an item's surroundings (its parent enum, trait).
@@ -161,8 +163,8 @@ fn outer_params(side: &Indexed, item: &Item) -> Vec<String> {
 }
 
 /// The items of a snapshot in canonical form, by key.
-fn versioned<'a>(side: &Indexed, snapshot: &'a Snapshot) -> BTreeMap<String, Vec<Versioned<'a>>> {
-    let mut by_key: BTreeMap<String, Vec<Versioned>> = BTreeMap::new();
+fn versioned<'a>(side: &Indexed, snapshot: &'a Snapshot) -> BTreeMap<ItemKey, Vec<Versioned<'a>>> {
+    let mut by_key: BTreeMap<ItemKey, Vec<Versioned>> = BTreeMap::new();
     for item in &snapshot.items {
         let (canonical, names) = canonical(item, &outer_params(side, item));
         by_key.entry(canonical.key()).or_default().push(Versioned { original: item, canonical, names });
@@ -170,15 +172,31 @@ fn versioned<'a>(side: &Indexed, snapshot: &'a Snapshot) -> BTreeMap<String, Vec
     by_key
 }
 
-/// Compares two APIs of one crate. Findings are sorted most severe first, then by path.
+/// Compares two APIs of one crate: the findings (most severe first, then by path), the bump they
+/// require, and notes on reading them. Does no I/O.
+pub fn compare(old: &Snapshot, new: &Snapshot) -> Changes {
+    let findings = findings(old, new);
+    let mut notes = Vec::new();
+    let (then, now) = (&old.checked_features, &new.checked_features);
+    if then != now {
+        notes.push(format!(
+            "the baseline was documented with features `{}`, the current API with `{}`: some findings may come from that",
+            then.render(),
+            now.render()
+        ));
+    }
+    Changes { required_bump: required_bump(&findings), findings, notes }
+}
+
+/// The findings between two APIs of one crate, sorted most severe first, then by path.
 ///
 /// Items are compared in canonical form ([`canonical`]): renaming a generic parameter or writing
 /// out an elided lifetime is not a change.
-pub fn compare(old: &Snapshot, new: &Snapshot) -> Vec<Finding> {
+pub fn findings(old: &Snapshot, new: &Snapshot) -> Vec<Finding> {
     let ctx = Ctx { old: Indexed::new(old), new: Indexed::new(new) };
     let mut old_by_key = versioned(&ctx.old, old);
     let mut new_by_key = versioned(&ctx.new, new);
-    let keys: BTreeSet<String> = old_by_key.keys().chain(new_by_key.keys()).cloned().collect();
+    let keys: BTreeSet<ItemKey> = old_by_key.keys().chain(new_by_key.keys()).cloned().collect();
     let mut findings = Vec::new();
     for key in &keys {
         let mut olds: Vec<Versioned> = old_by_key.remove(key).unwrap_or_default();
@@ -212,7 +230,15 @@ pub fn compare(old: &Snapshot, new: &Snapshot) -> Vec<Finding> {
     for rule in RULES {
         if let Check::Crate(f) = &rule.check {
             for (subject, detail) in f(&ctx) {
-                let mut found = finding(rule, format!("crate:{subject}"), new.lib.clone(), "crate", detail, None, None);
+                let mut found = finding(
+                    rule,
+                    ItemKey::Crate(subject.clone()),
+                    new.lib.clone(),
+                    ItemKind::Crate,
+                    detail,
+                    None,
+                    None,
+                );
                 found.subject = subject;
                 found.location_side = Side::Current;
                 findings.push(found);
@@ -239,7 +265,7 @@ fn parent_gone(here: &Indexed, there: &Indexed, item: &Item) -> bool {
     })
 }
 
-fn changed(ctx: &Ctx, key: &str, o: &Versioned, n: &Versioned, findings: &mut Vec<Finding>) {
+fn changed(ctx: &Ctx, key: &ItemKey, o: &Versioned, n: &Versioned, findings: &mut Vec<Finding>) {
     match (visible(o.original), visible(n.original)) {
         (false, false) => {}
         (false, true) => added(ctx, key, n, findings),
@@ -250,7 +276,7 @@ fn changed(ctx: &Ctx, key: &str, o: &Versioned, n: &Versioned, findings: &mut Ve
     }
 }
 
-fn added(ctx: &Ctx, key: &str, n: &Versioned, findings: &mut Vec<Finding>) {
+fn added(ctx: &Ctx, key: &ItemKey, n: &Versioned, findings: &mut Vec<Finding>) {
     apply(key, None, Some(n), findings, |check| match check {
         Check::Added(f) => f(ctx, &n.canonical).into_iter().collect(),
         _ => Vec::new(),
@@ -258,7 +284,7 @@ fn added(ctx: &Ctx, key: &str, n: &Versioned, findings: &mut Vec<Finding>) {
 }
 
 fn apply(
-    key: &str,
+    key: &ItemKey,
     old: Option<&Versioned>,
     new: Option<&Versioned>,
     findings: &mut Vec<Finding>,
@@ -269,7 +295,7 @@ fn apply(
         for detail in run(&rule.check) {
             findings.push(finding(
                 rule,
-                key.to_string(),
+                key.clone(),
                 shown.original.path.clone(),
                 shown.original.decl.kind_name(),
                 shown.names.restore(&detail),
@@ -282,9 +308,9 @@ fn apply(
 
 fn finding(
     rule: &'static Rule,
-    key: String,
+    key: ItemKey,
     path: String,
-    kind: &'static str,
+    kind: ItemKind,
     detail: String,
     old: Option<String>,
     new: Option<String>,
@@ -307,24 +333,16 @@ fn finding(
     }
 }
 
-fn subject(kind: &str, path: &str, decl: Option<&str>) -> String {
-    let short = match kind {
-        "function" | "method" | "trait method" => "fn",
-        "trait impl" => {
+fn subject(kind: ItemKind, path: &str, decl: Option<&str>) -> String {
+    match kind {
+        ItemKind::TraitImpl => {
             let head = decl.unwrap_or(path);
             let head = head.split(" where ").next().unwrap_or(head);
-            return head.split(" { ").next().unwrap_or(head).to_string();
+            head.split(" { ").next().unwrap_or(head).to_string()
         }
-        "associated const" | "trait associated const" => "const",
-        "trait associated type" => "type",
-        "type alias" => "type",
-        "proc macro" | "macro" => "macro",
-        "re-export" => "use",
-        "module" => "mod",
-        "crate" => return path.to_string(),
-        other => other,
-    };
-    format!("{short} {path}")
+        ItemKind::Crate => path.to_string(),
+        _ => format!("{} {path}", kind.keyword()),
+    }
 }
 
 impl Finding {
@@ -339,18 +357,26 @@ pub fn required_bump(findings: &[Finding]) -> Option<Bump> {
     findings.iter().map(|f| f.bump).max()
 }
 
-/// One crate's changes against its baseline.
-#[derive(Clone, Debug, Serialize)]
-pub struct CrateDiff {
-    pub package: String,
-    /// The version in the manifest now.
-    pub version: semver::Version,
-    pub baseline: Option<BaselineInfo>,
+/// What [`compare`] finds between two snapshots of one crate.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Changes {
     /// The largest bump the findings require; `None` without findings.
     pub required_bump: Option<Bump>,
     pub findings: Vec<Finding>,
     /// What to keep in mind reading the findings (the two APIs documented with different features).
     pub notes: Vec<String>,
+}
+
+/// One crate's changes against its baseline, with what identifies both sides.
+#[derive(Clone, Debug, Serialize)]
+pub struct CrateDiff {
+    pub package: String,
+    /// The version in the manifest now.
+    pub version: semver::Version,
+    /// `None`: a new crate, which has no changes.
+    pub baseline: Option<BaselineInfo>,
+    #[serde(flatten)]
+    pub changes: Changes,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -360,65 +386,150 @@ pub struct BaselineInfo {
     pub version: Option<semver::Version>,
 }
 
-/// Compares each crate's current API with its baseline (crates in parallel) and attaches
-/// source locations: in the current tree, or in the baseline for removals.
-pub fn diff_crates(
-    current: &BTreeMap<String, crate::api::CrateApi>,
-    versions: &BTreeMap<String, semver::Version>,
-    baselines: &BTreeMap<String, Option<crate::baseline::Baseline>>,
-    manifests: &BTreeMap<String, std::path::PathBuf>,
-    root: &std::path::Path,
-) -> Vec<CrateDiff> {
-    use rayon::prelude::*;
-    let names: Vec<&String> = versions.keys().filter(|n| current.contains_key(*n)).collect();
-    names
-        .par_iter()
-        .map(|name| {
-            let api = &current[*name];
-            let baseline = baselines.get(*name).and_then(Option::as_ref);
-            let mut findings = match baseline {
-                Some(b) => compare(&b.snapshot, &api.snapshot),
-                None => Vec::new(),
-            };
-            for f in &mut findings {
-                f.location = match (f.location_side, f.kind) {
-                    (_, "crate") => manifests.get(*name).and_then(|m| feature_location(m, &f.subject, root)),
-                    (Side::Current, _) => api.locations.get(&f.key).cloned(),
-                    (Side::Baseline, _) => baseline.and_then(|b| b.locate(&f.key, &f.path)),
-                };
-            }
-            let mut notes = Vec::new();
-            if let Some(b) = baseline {
-                let (then, now) = (&b.snapshot.checked_features, &api.snapshot.checked_features);
-                if then != now {
-                    notes.push(format!(
-                        "the baseline was documented with features `{}`, the current API with `{}`: some findings may come from that",
-                        then.render(),
-                        now.render()
-                    ));
-                }
-            }
-            CrateDiff {
-                package: (*name).clone(),
-                version: versions[*name].clone(),
-                baseline: baseline.map(|b| BaselineInfo { origin: b.origin.clone(), version: b.version.clone() }),
-                required_bump: required_bump(&findings),
-                findings,
-                notes,
-            }
-        })
-        .collect()
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// The line of a feature in a manifest (or of its `[features]` table).
-fn feature_location(manifest: &std::path::Path, subject: &str, root: &std::path::Path) -> Option<Location> {
-    let text = std::fs::read_to_string(manifest).ok()?;
-    let name = subject.trim_start_matches("feature `").trim_end_matches('`');
-    let lines: Vec<&str> = text.lines().collect();
-    let line = lines
-        .iter()
-        .position(|l| l.trim_start().starts_with(name) && l.contains('='))
-        .or_else(|| lines.iter().position(|l| l.trim() == "[features]"))?;
-    let file = manifest.strip_prefix(root).unwrap_or(manifest).to_string_lossy().replace('\\', "/");
-    Some(Location { file, line: line + 1 })
+    /// A snapshot of crate `k` with the given item lines (and features).
+    fn snap(lines: &str) -> Snapshot {
+        let lines: Vec<&str> = lines.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let items = lines.iter().filter(|l| !l.starts_with("feature ")).count();
+        let text = format!(
+            "schema 1\npackage k\nlib k\nchecked-features default\n\n{}\nend {items} items\n",
+            lines.join("\n")
+        );
+        crate::api::snapshot::parse(&text, "test").unwrap()
+    }
+
+    fn rules(old: &str, new: &str) -> Vec<&'static str> {
+        compare(&snap(old), &snap(new)).findings.iter().map(|f| f.rule).collect()
+    }
+
+    const BASE: &str = "
+        pub mod k
+        pub fn k::run(a: u8) -> u8
+        pub struct k::S { pub x: u8 }
+        impl Send for k::S
+        impl Sync for k::S
+        pub enum k::E
+        pub k::E::A
+        pub k::E::B
+    ";
+
+    #[test]
+    fn the_same_api_has_no_finding() {
+        let c = compare(&snap(BASE), &snap(BASE));
+        assert!(c.findings.is_empty(), "{:?}", c.findings);
+        assert_eq!(c.required_bump, None);
+        assert!(c.notes.is_empty());
+    }
+
+    #[test]
+    fn a_removed_function_is_major_and_located_on_the_baseline_side() {
+        let c = compare(&snap(BASE), &snap(&BASE.replace("pub fn k::run(a: u8) -> u8", "")));
+        assert_eq!(c.findings.len(), 1);
+        let f = &c.findings[0];
+        assert_eq!(
+            (f.rule, f.bump, f.kind, f.location_side),
+            ("item-removed", Bump::Major, ItemKind::Function, Side::Baseline)
+        );
+        assert_eq!(f.message(), "`fn k::run` was removed or is no longer importable at this path");
+        assert_eq!(c.required_bump, Some(Bump::Major));
+    }
+
+    #[test]
+    fn an_added_function_is_minor() {
+        let new = format!("{BASE}\npub fn k::more()");
+        let c = compare(&snap(BASE), &snap(&new));
+        assert_eq!(rules(BASE, &new), ["item-added"]);
+        assert_eq!(c.required_bump, Some(Bump::Minor));
+        assert_eq!(c.findings[0].location_side, Side::Current);
+    }
+
+    #[test]
+    fn a_parameter_type_change_is_a_finding_with_both_declarations() {
+        let new = BASE.replace("run(a: u8)", "run(a: u16)");
+        let c = compare(&snap(BASE), &snap(&new));
+        assert_eq!(c.findings.len(), 1, "{:?}", c.findings);
+        let f = &c.findings[0];
+        assert_eq!(f.bump, Bump::Major);
+        assert_eq!(f.old.as_deref(), Some("pub fn k::run(a: u8) -> u8"));
+        assert_eq!(f.new.as_deref(), Some("pub fn k::run(a: u16) -> u8"));
+    }
+
+    #[test]
+    fn renaming_a_parameter_is_no_change() {
+        assert!(rules(BASE, &BASE.replace("run(a: u8)", "run(b: u8)")).is_empty());
+    }
+
+    #[test]
+    fn renaming_a_generic_parameter_is_no_change() {
+        let old = "pub mod k\npub fn k::id<T>(x: T) -> T";
+        let new = "pub mod k\npub fn k::id<U>(x: U) -> U";
+        assert!(rules(old, new).is_empty());
+    }
+
+    #[test]
+    fn a_variant_added_to_an_exhaustive_enum_is_major() {
+        let new = format!("{BASE}\npub k::E::C");
+        assert_eq!(rules(BASE, &new), ["enum-variant-added"]);
+    }
+
+    #[test]
+    fn a_variant_added_to_a_non_exhaustive_enum_is_minor() {
+        let old = BASE.replace("pub enum k::E", "#[non_exhaustive] pub enum k::E");
+        let new = format!("{old}\npub k::E::C");
+        assert_eq!(rules(&old, &new), ["enum-variant-added-non-exhaustive"]);
+    }
+
+    #[test]
+    fn a_removed_enum_is_one_finding_not_one_per_variant() {
+        let new = BASE.replace("pub enum k::E", "").replace("pub k::E::A", "").replace("pub k::E::B", "");
+        assert_eq!(rules(BASE, &new), ["item-removed"]);
+    }
+
+    #[test]
+    fn a_lost_auto_trait_is_major() {
+        let new = BASE.replace("impl Sync for k::S", "");
+        assert_eq!(rules(BASE, &new), ["auto-trait-impl-removed"]);
+    }
+
+    #[test]
+    fn a_removed_public_field_is_major() {
+        let new = BASE.replace("pub struct k::S { pub x: u8 }", "pub struct k::S { .. }");
+        assert!(rules(BASE, &new).contains(&"pub-field-removed"), "{:?}", rules(BASE, &new));
+    }
+
+    #[test]
+    fn hidden_items_are_not_reported_as_added() {
+        let new = format!("{BASE}\n#[doc(hidden)] pub fn k::internal()");
+        assert!(rules(BASE, &new).is_empty());
+    }
+
+    #[test]
+    fn a_removed_feature_is_major_and_keyed_at_the_crate() {
+        let old = format!("feature default = []\nfeature fast = []\n{BASE}");
+        let new = format!("feature default = []\n{BASE}");
+        let c = compare(&snap(&old), &snap(&new));
+        assert_eq!(c.findings.iter().map(|f| f.rule).collect::<Vec<_>>(), ["cargo-feature-removed"]);
+        assert_eq!(c.findings[0].key, ItemKey::Crate("feature `fast`".to_string()));
+        assert_eq!(c.findings[0].kind, ItemKind::Crate);
+    }
+
+    #[test]
+    fn findings_are_sorted_most_severe_first() {
+        let new = format!("{}\npub fn k::more()", BASE.replace("pub fn k::run(a: u8) -> u8", ""));
+        let bumps: Vec<Bump> = compare(&snap(BASE), &snap(&new)).findings.iter().map(|f| f.bump).collect();
+        assert_eq!(bumps, [Bump::Major, Bump::Minor]);
+    }
+
+    #[test]
+    fn different_feature_selections_are_noted() {
+        let old = snap(BASE);
+        let mut new = snap(BASE);
+        new.checked_features = crate::api::FeatureSelection::All;
+        let c = compare(&old, &new);
+        assert_eq!(c.notes.len(), 1);
+        assert!(c.notes[0].contains("`default`") && c.notes[0].contains("`all`"), "{}", c.notes[0]);
+    }
 }

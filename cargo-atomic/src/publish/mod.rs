@@ -10,6 +10,9 @@
 //! Events are reported through a callback; this module prints nothing and never handles tokens.
 
 pub mod registry;
+mod runs;
+
+pub use runs::{resume, rollback, start};
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -18,7 +21,7 @@ use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 
 use crate::git::Repo;
-use crate::train::{Problem, Severity, Train};
+use crate::train::{Problem, ProblemKind, Severity, Train};
 use crate::workspace::{Publish, Workspace};
 use registry::Published;
 
@@ -246,7 +249,7 @@ fn registry_of(ws: &Workspace, package: &str) -> Option<String> {
     }
 }
 
-fn problem(kind: &'static str, severity: Severity, package: &str, message: String, help: &str) -> Problem {
+fn problem(kind: ProblemKind, severity: Severity, package: &str, message: String, help: &str) -> Problem {
     Problem {
         kind,
         severity,
@@ -283,7 +286,7 @@ pub fn preflight(
     let steps: Vec<(String, String)> = train.order.iter().map(|s| (s.package.clone(), s.to.to_string())).collect();
     if steps.is_empty() {
         problems.push(problem(
-            "nothing-to-publish",
+            ProblemKind::NothingToPublish,
             Severity::Error,
             "",
             "no crate of the workspace needs a release".to_string(),
@@ -294,7 +297,7 @@ pub fn preflight(
         let m = ws.member(name).expect("train crates are members");
         if m.publish == Publish::Nowhere {
             problems.push(problem(
-                "not-publishable",
+                ProblemKind::NotPublishable,
                 Severity::Error,
                 name,
                 format!("`{name}` has `publish = false`"),
@@ -303,7 +306,7 @@ pub fn preflight(
         }
         if m.description.is_none() {
             problems.push(problem(
-                "missing-metadata",
+                ProblemKind::MissingMetadata,
                 Severity::Error,
                 name,
                 format!("`{name}` has no `description`; registries require one"),
@@ -312,7 +315,7 @@ pub fn preflight(
         }
         if m.license.is_none() && m.license_file.is_none() {
             problems.push(problem(
-                "missing-metadata",
+                ProblemKind::MissingMetadata,
                 Severity::Error,
                 name,
                 format!("`{name}` has no `license` or `license-file`; registries require one"),
@@ -326,7 +329,7 @@ pub fn preflight(
             let target_registry = registry_of(ws, target);
             if target_registry.is_some() && dep.registry.is_none() {
                 problems.push(problem(
-                    "dependency-registry",
+                    ProblemKind::DependencyRegistry,
                     Severity::Error,
                     name,
                     format!(
@@ -339,7 +342,7 @@ pub fn preflight(
         }
         if m.repository.is_none() {
             problems.push(problem(
-                "missing-repository",
+                ProblemKind::MissingRepository,
                 Severity::Warning,
                 name,
                 format!("`{name}` has no `repository`"),
@@ -355,14 +358,14 @@ pub fn preflight(
         let registry = registry_of(ws, name);
         match registry::published(ws, name, version, registry.as_deref())? {
             Published::Live { .. } => problems.push(problem(
-                "version-exists",
+                ProblemKind::VersionExists,
                 Severity::Error,
                 name,
                 format!("{name} {version} is already published"),
                 "bump the version (`cargo atomic bump --level patch`)",
             )),
             Published::Yanked => problems.push(problem(
-                "version-exists",
+                ProblemKind::VersionExists,
                 Severity::Error,
                 name,
                 format!("{name} {version} was published and yanked; a version number is never reused"),
@@ -379,7 +382,7 @@ pub fn preflight(
             let dirty = repo.dirty_files()?;
             if !dirty.is_empty() {
                 problems.push(problem(
-                    "dirty-tree",
+                    ProblemKind::DirtyTree,
                     Severity::Error,
                     "",
                     format!("the git tree has uncommitted changes: {}", dirty.join(", ")),
@@ -403,7 +406,7 @@ pub fn preflight(
             + versions.saturating_sub(version_burst) as u64 * version_every;
         if wait > 0 && !opts.pace {
             problems.push(problem(
-                "rate-limit",
+                ProblemKind::RateLimit,
                 Severity::Error,
                 "",
                 format!(
@@ -437,7 +440,7 @@ pub fn preflight(
                 emit(Event::Checked { what: "every crate packaged and built against the others".to_string() });
             }
             Err(e) => problems.push(problem(
-                "package-failed",
+                ProblemKind::PackageFailed,
                 Severity::Error,
                 "",
                 format!("{e:#}"),
@@ -551,7 +554,7 @@ pub fn publish(
             let existing = repo.tags().unwrap_or_default();
             for s in &journal.steps.clone() {
                 let version = semver::Version::parse(&s.version)?;
-                let tag = crate::baseline::tag_name(ws, &s.package, &version);
+                let tag = ws.tag_name(&s.package, &version);
                 if existing.contains(&tag) {
                     continue;
                 }
@@ -725,7 +728,7 @@ pub fn journal_from_tags(ws: &Workspace) -> anyhow::Result<Option<Journal>> {
             continue;
         }
         for m in &ws.members {
-            if tag == crate::baseline::tag_name(ws, &m.name, &m.version) {
+            if tag == ws.tag_name(&m.name, &m.version) {
                 steps.push(Step {
                     package: m.name.clone(),
                     version: m.version.to_string(),

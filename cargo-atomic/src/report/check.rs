@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::diff::CrateDiff;
 use crate::shell::{Shell, BOLD, CYAN, GREEN, RED, YELLOW};
-use crate::train::{Cause, CrateTrain, Problem, Severity, Train};
+use crate::train::{Cause, CauseKind, CrateTrain, Problem, Severity, Train};
 
 pub struct Report<'a> {
     pub train: &'a Train,
@@ -22,7 +22,7 @@ struct Document<'a> {
 
 /// A crate's place in the train in a few words: its own change, or the dependency that pulls it.
 fn why(c: &CrateTrain) -> String {
-    let Some(cause) = c.causes.iter().max_by_key(|x| (x.bump, x.kind == "changes")) else {
+    let Some(cause) = c.causes.iter().max_by_key(|x| (x.bump, x.kind)) else {
         return if c.new_crate { "first release".to_string() } else { "version bumped".to_string() };
     };
     short(cause, c.changes)
@@ -30,7 +30,7 @@ fn why(c: &CrateTrain) -> String {
 
 fn short(cause: &Cause, changes: usize) -> String {
     match (cause.kind, &cause.dependency, &cause.exposes) {
-        ("changes", ..) => {
+        (CauseKind::Changes, ..) => {
             let s = if changes == 1 { "" } else { "s" };
             format!("{changes} API change{s}: {}", cause.message)
         }
@@ -187,12 +187,12 @@ impl Report<'_> {
                 out.push_str(&format!("- {label} `{}`: {}{at} — {}\n", p.kind, p.message, p.help));
             }
         }
-        let changes: usize = self.diffs.iter().map(|d| d.findings.len()).sum();
+        let changes: usize = self.diffs.iter().map(|d| d.changes.findings.len()).sum();
         if changes > 0 {
             out.push_str("\n<details><summary>API changes</summary>\n\n");
-            for d in self.diffs.iter().filter(|d| !d.findings.is_empty()) {
+            for d in self.diffs.iter().filter(|d| !d.changes.findings.is_empty()) {
                 out.push_str(&format!("**{}**\n\n", d.package));
-                for f in &d.findings {
+                for f in &d.changes.findings {
                     out.push_str(&format!("- {} `{}`: {}\n", f.bump, f.rule, f.message()));
                 }
                 out.push('\n');

@@ -52,10 +52,10 @@ pub fn human(shell: &mut Shell, diffs: &[CrateDiff]) {
         let Some(b) = &d.baseline else { continue };
         let version = b.version.as_ref().map(|v| format!(" {v}")).unwrap_or_default();
         shell.status("Comparing", format!("{} {} with baseline{version} ({})", d.package, d.version, b.origin));
-        for note in &d.notes {
+        for note in &d.changes.notes {
             shell.note(format!("{}: {note}", d.package));
         }
-        for f in &d.findings {
+        for f in &d.changes.findings {
             finding(shell, f, &b.origin.to_string());
         }
     }
@@ -68,10 +68,10 @@ pub fn summary(d: &CrateDiff) -> String {
     if d.baseline.is_none() {
         return format!("{}: new crate, no baseline", d.package);
     }
-    let Some(bump) = d.required_bump else {
+    let Some(bump) = d.changes.required_bump else {
         return format!("{}: no API changes", d.package);
     };
-    let count = |b: Bump| d.findings.iter().filter(|f| f.bump == b).count();
+    let count = |b: Bump| d.changes.findings.iter().filter(|f| f.bump == b).count();
     let mut counts = Vec::new();
     for b in [Bump::Major, Bump::Minor, Bump::Patch] {
         let n = count(b);
@@ -79,6 +79,6 @@ pub fn summary(d: &CrateDiff) -> String {
             counts.push(format!("{n} {b}"));
         }
     }
-    let total = d.findings.len();
+    let total = d.changes.findings.len();
     format!("{}: {bump} bump required ({} change{})", d.package, counts.join(", "), if total == 1 { "" } else { "s" })
 }

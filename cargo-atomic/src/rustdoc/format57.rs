@@ -13,7 +13,8 @@ use rustdoc_types as rt;
 use super::NormalizeInput;
 use crate::api::{
     impl_anchor, replace_self, Attrs, CrateApi, Decl, Field, Function, GenericParam, GenericParamKind, Generics, Impl,
-    Item, Location, Param, Predicate, ProcMacroKind, Snapshot, Struct, StructKind, Trait, Union, Variant, VariantKind,
+    Item, ItemKey, Location, Param, Predicate, ProcMacroKind, Snapshot, Struct, StructKind, Trait, Union, Variant,
+    VariantKind,
 };
 
 pub(super) const FORMAT: u32 = rt::FORMAT_VERSION;
@@ -86,7 +87,7 @@ struct Normalizer<'a> {
     canonical: HashMap<rt::Id, String>,
     variant_parent: HashMap<rt::Id, rt::Id>,
     items: Vec<Item>,
-    locations: HashMap<String, Location>,
+    locations: HashMap<ItemKey, Location>,
     reexports: BTreeMap<String, String>,
 }
 

@@ -183,13 +183,9 @@ pub fn document(ws: &Workspace, jobs: &[DocJob], opts: &DocOptions) -> anyhow::R
     let target_dir = ws.target_dir.join("atomic");
     // Greedy grouping: each job joins the first call of its feature mode where documenting it
     // with the others cannot change its features. Usually that is a single call.
-    let mut calls: Vec<(u8, Vec<&DocJob>)> = Vec::new();
+    let mut calls: Vec<(DocMode, Vec<&DocJob>)> = Vec::new();
     for job in jobs {
-        let mode = match job.selection {
-            FeatureSelection::Default(_) => 0,
-            FeatureSelection::NoDefault(_) => 1,
-            FeatureSelection::All => 2,
-        };
+        let mode = DocMode::of(&job.selection);
         let fits = |group: &Vec<&DocJob>| {
             let mut with: Vec<&DocJob> = group.clone();
             with.push(job);
@@ -231,6 +227,27 @@ pub fn document(ws: &Workspace, jobs: &[DocJob], opts: &DocOptions) -> anyhow::R
     Ok(out)
 }
 
+/// How a `cargo doc` call treats features for all its packages; per-package features come on
+/// top as `pkg/feature` entries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocMode {
+    DefaultFeatures,
+    /// `--no-default-features`.
+    NoDefaultFeatures,
+    /// `--all-features`.
+    AllFeatures,
+}
+
+impl DocMode {
+    pub fn of(selection: &FeatureSelection) -> DocMode {
+        match selection {
+            FeatureSelection::Default(_) => DocMode::DefaultFeatures,
+            FeatureSelection::NoDefault(_) => DocMode::NoDefaultFeatures,
+            FeatureSelection::All => DocMode::AllFeatures,
+        }
+    }
+}
+
 /// One `cargo doc` call producing JSON.
 pub struct CargoDoc {
     pub manifest: PathBuf,
@@ -241,8 +258,7 @@ pub struct CargoDoc {
     pub names: Vec<String>,
     /// `pkg/feature` entries for `--features`.
     pub features: Vec<String>,
-    /// 0: default features, 1: `--no-default-features`, 2: `--all-features`.
-    pub mode: u8,
+    pub mode: DocMode,
     /// Crate names `RUSTC_BOOTSTRAP` enables unstable options for.
     pub bootstrap: Vec<String>,
 }
@@ -275,13 +291,13 @@ impl CargoDoc {
             cmd.args(["--target", t]);
         }
         match self.mode {
-            1 => {
+            DocMode::NoDefaultFeatures => {
                 cmd.arg("--no-default-features");
             }
-            2 => {
+            DocMode::AllFeatures => {
                 cmd.arg("--all-features");
             }
-            _ => {}
+            DocMode::DefaultFeatures => {}
         }
         for p in &self.packages {
             cmd.args(["-p", p]);

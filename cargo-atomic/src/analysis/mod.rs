@@ -1,0 +1,169 @@
+//! The analysis stage: everything `check`, `bump`, `publish` and `diff` establish before they act,
+//! as one library call.
+//!
+//! [`assess`] runs the pipeline for a workspace: which crates are covered, their current APIs
+//! (rustdoc), the freshness of their committed snapshots, their baselines, the diff of each, the
+//! source locations of the findings, and the release train. The result is plain data
+//! ([`Assessment`]) that the CLI renders.
+//!
+//! **Architecture invariant:** this module decides; it prints nothing. Progress reaches the caller
+//! as [`Progress`] events.
+
+mod bump;
+mod freshness;
+mod locate;
+
+use std::collections::BTreeMap;
+
+pub use crate::api::snapshot::{Freshness, SnapshotState};
+pub use bump::{bump_plan, BumpPlan, BumpStep};
+pub use freshness::{freshness, write_snapshots, Written};
+
+use crate::baseline::Spec;
+use crate::diff::{BaselineInfo, Changes, CrateDiff};
+use crate::manifest::Manifests;
+use crate::rustdoc::{Apis, DocOptions};
+use crate::train::Train;
+use crate::workspace::{Member, Selection, Workspace};
+
+/// Which crates an analysis covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Exactly the selected crates (`diff`).
+    Selected,
+    /// The selected crates and every publishable member that depends on them (normal or build
+    /// dependencies, as the train counts them), so that the train is complete (`check`, `bump`,
+    /// `publish`). Without a selection: every publishable member.
+    Train,
+}
+
+/// What to analyze and how.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub selection: Selection,
+    pub scope: Scope,
+    pub doc: DocOptions,
+    pub baseline: Spec,
+}
+
+/// What the analysis reports while it runs.
+pub enum Progress<'a> {
+    /// About to run rustdoc on these packages.
+    Documenting(Vec<String>),
+    /// The current APIs are built.
+    Documented(&'a Apis),
+    /// A selected member has no library target, so no API (only with [`Scope::Selected`]).
+    NoLibrary(&'a str),
+}
+
+/// Everything the analysis established.
+pub struct Assessment {
+    /// The covered members that have a library, in workspace order.
+    pub packages: Vec<String>,
+    pub apis: Apis,
+    pub snapshots: Vec<SnapshotState>,
+    pub diffs: Vec<CrateDiff>,
+    pub train: Train,
+}
+
+/// The members an analysis covers (see [`Scope`]).
+pub fn covered<'a>(ws: &'a Workspace, selection: &Selection, scope: Scope) -> anyhow::Result<Vec<&'a Member>> {
+    match scope {
+        Scope::Selected => ws.select(selection),
+        Scope::Train => {
+            let everything = selection.packages.is_empty() && !selection.workspace;
+            let selected = if everything {
+                ws.select(&Selection { workspace: true, ..selection.clone() })?
+            } else {
+                ws.select(selection)?
+            };
+            let names: Vec<String> = selected.iter().map(|m| m.name.clone()).collect();
+            let closure = ws.with_dependents(&names);
+            Ok(ws.members.iter().filter(|m| closure.contains(&m.name)).collect())
+        }
+    }
+}
+
+/// The current APIs of the library members among `members`.
+pub fn document(
+    ws: &Workspace,
+    members: &[&Member],
+    doc: &DocOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> anyhow::Result<Apis> {
+    progress(Progress::Documenting(members.iter().map(|m| m.name.clone()).collect()));
+    let apis = crate::rustdoc::build_apis(ws, members, doc)?;
+    progress(Progress::Documented(&apis));
+    Ok(apis)
+}
+
+/// The library members among `members`; with `report`, the others are announced.
+pub fn libraries<'a>(members: &[&'a Member], report: Option<&mut dyn FnMut(Progress)>) -> Vec<&'a Member> {
+    let mut report = report;
+    members
+        .iter()
+        .filter(|m| {
+            if m.lib.is_none() {
+                if let Some(r) = report.as_mut() {
+                    r(Progress::NoLibrary(&m.name));
+                }
+            }
+            m.lib.is_some()
+        })
+        .copied()
+        .collect()
+}
+
+/// Runs the whole analysis.
+pub fn assess(ws: &Workspace, opts: &Options, progress: &mut dyn FnMut(Progress)) -> anyhow::Result<Assessment> {
+    let members = covered(ws, &opts.selection, opts.scope)?;
+    let libs = match opts.scope {
+        Scope::Selected => libraries(&members, Some(progress)),
+        Scope::Train => libraries(&members, None),
+    };
+    let apis = document(ws, &libs, &opts.doc, progress)?;
+    let snapshots = match opts.scope {
+        Scope::Selected => Vec::new(),
+        Scope::Train => {
+            let states = freshness(ws, &libs, &apis);
+            if let Some(e) = states.iter().find_map(SnapshotState::corrupt) {
+                return Err(e);
+            }
+            states
+        }
+    };
+    let baselines = crate::baseline::resolve(ws, &libs, &opts.baseline, &opts.doc)?;
+    let diffs = diff_all(ws, &libs, &apis, &baselines);
+    let stale: Vec<&SnapshotState> = snapshots.iter().filter(|s| s.freshness != Freshness::Fresh).collect();
+    let train = crate::train::plan(ws, &diffs, &apis.by_package, &stale, &Manifests { ws });
+    Ok(Assessment { packages: libs.iter().map(|m| m.name.clone()).collect(), apis, snapshots, diffs, train })
+}
+
+/// Compares each crate's current API with its baseline (crates in parallel) and attaches source
+/// locations: in the current tree, or in the baseline's for removals.
+fn diff_all(
+    ws: &Workspace,
+    libs: &[&Member],
+    apis: &Apis,
+    baselines: &BTreeMap<String, Option<crate::baseline::Baseline>>,
+) -> Vec<CrateDiff> {
+    use rayon::prelude::*;
+    libs.par_iter()
+        .filter(|m| apis.by_package.contains_key(&m.name))
+        .map(|m| {
+            let api = &apis.by_package[&m.name];
+            let baseline = baselines.get(&m.name).and_then(Option::as_ref);
+            let mut changes = match baseline {
+                Some(b) => crate::diff::compare(&b.snapshot, &api.snapshot),
+                None => Changes::default(),
+            };
+            locate::attach(ws, m, api, baseline, &mut changes.findings);
+            CrateDiff {
+                package: m.name.clone(),
+                version: m.version.clone(),
+                baseline: baseline.map(|b| BaselineInfo { origin: b.origin.clone(), version: b.version.clone() }),
+                changes,
+            }
+        })
+        .collect()
+}

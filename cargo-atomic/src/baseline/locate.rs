@@ -1,0 +1,91 @@
+//! Locating a removed item in the baseline's source: rustdoc's spans when the baseline was
+//! documented, else a search of its files (git grep at the revision, or a directory walk).
+
+use std::path::{Path, PathBuf};
+
+use super::{Baseline, Locator};
+use crate::api::{ItemKey, Location, Namespace};
+
+impl Baseline {
+    /// Where a removed item was declared in the baseline's source, best effort.
+    pub fn locate(&self, key: &ItemKey, path: &str) -> Option<Location> {
+        if let Some(l) = self.locations.get(key) {
+            return Some(l.clone());
+        }
+        let name = path.rsplit("::").next().unwrap_or(path);
+        let matches = |line: &str| declares(line, key, name);
+        match &self.locator {
+            Locator::Git { repo, rev, dir } => {
+                let lines = repo.grep(rev, &regex_escape(name), dir).ok()?;
+                lines.into_iter().find(|(_, _, text)| matches(text)).map(|(file, line, _)| Location { file, line })
+            }
+            Locator::Dir { dir, shown } => find_in_dir(dir, &matches).map(|(file, line)| Location {
+                file: format!("{shown}/{}", file.to_string_lossy().replace('\\', "/")),
+                line,
+            }),
+            Locator::Nowhere => None,
+        }
+    }
+}
+
+/// Whether a source line declares the item `name` with the given key (best effort).
+fn declares(line: &str, key: &ItemKey, name: &str) -> bool {
+    let word_after = |prefix: &str| {
+        line.match_indices(prefix).any(|(i, _)| {
+            let rest = &line[i + prefix.len()..];
+            rest.starts_with(name) && !rest[name.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+        })
+    };
+    match key {
+        ItemKey::Path { namespace: Namespace::Value, .. } => {
+            ["fn ", "const ", "static ", "static mut "].iter().any(|k| word_after(k))
+        }
+        ItemKey::Path { namespace: Namespace::Type, .. } => {
+            ["struct ", "enum ", "union ", "trait ", "type ", "mod "].iter().any(|k| word_after(k))
+        }
+        ItemKey::Path { namespace: Namespace::Macro, .. } => word_after("macro_rules! ") || word_after("fn "),
+        ItemKey::Path { namespace: Namespace::Variant, .. } => {
+            let t = line.trim_start();
+            t.starts_with(name) && !t[name.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+        }
+        ItemKey::Impl { trait_, self_ty } => {
+            let last = |p: &str| crate::api::strip_generic_args(p).rsplit("::").next().unwrap_or(p).to_string();
+            let (tr, ty) = (last(trait_), last(self_ty));
+            (line.contains("impl") && line.contains(&tr) && line.contains(&ty))
+                || (line.contains("derive(") && line.contains(&tr))
+        }
+        _ => false,
+    }
+}
+
+fn find_in_dir(dir: &Path, matches: &dyn Fn(&str) -> bool) -> Option<(PathBuf, usize)> {
+    let mut files = Vec::new();
+    collect_rs(dir, dir, &mut files);
+    files.sort();
+    for rel in files {
+        let text = std::fs::read_to_string(dir.join(&rel)).ok()?;
+        if let Some(n) = text.lines().position(matches) {
+            return Some((rel, n + 1));
+        }
+    }
+    None
+}
+
+fn collect_rs(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.file_name().is_some_and(|n| n == "target") {
+            continue;
+        }
+        if p.is_dir() {
+            collect_rs(root, &p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p.strip_prefix(root).unwrap_or(&p).to_path_buf());
+        }
+    }
+}
+
+fn regex_escape(s: &str) -> String {
+    s.chars().map(|c| if c.is_alphanumeric() || c == '_' { c.to_string() } else { format!("\\{c}") }).collect()
+}

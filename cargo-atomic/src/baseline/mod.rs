@@ -1,0 +1,186 @@
+//! Baselines: the API each crate had at its last release (or at an explicit revision, checkout or
+//! registry version), as a [`Snapshot`].
+//!
+//! Resolved cheapest first: the committed snapshot at the crate's last release tag; the tree at
+//! that tag, documented; the snapshot shipped in the published package; the published package,
+//! documented (cached by name, version, features, target and toolchain). A crate with none is new.
+//!
+//! Registry access goes through Cargo (a scratch project depending on the crate), so alternative
+//! registries, credentials and `.cargo/config.toml` work as they do for builds.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use serde::Serialize;
+
+mod checkout;
+mod locate;
+mod registry;
+mod tag;
+
+use crate::api::{ItemKey, Location, Snapshot};
+use crate::git::Repo;
+use crate::rustdoc::DocOptions;
+use crate::workspace::{Member, Workspace};
+use checkout::from_path;
+use registry::from_registry_baselines;
+use tag::{document_at_rev, from_git, last_release_tag, manifest_version_at, snapshot_at};
+
+/// Which baseline the user asked for.
+#[derive(Clone, Debug, Default)]
+pub enum Spec {
+    /// The last release: tag, else registry.
+    #[default]
+    LastRelease,
+    Rev(String),
+    Path(PathBuf),
+    Version(semver::Version),
+}
+
+/// Where a baseline came from, for reports.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Origin {
+    pub kind: OriginKind,
+    /// The tag, revision, directory or registry name.
+    pub reference: String,
+    pub from: Source,
+}
+
+/// What kind of reference a baseline was found by.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum OriginKind {
+    /// A release tag.
+    Tag,
+    /// `--baseline-rev`.
+    Rev,
+    /// `--baseline-path`.
+    Path,
+    /// A published package.
+    Registry,
+}
+
+/// How a baseline's API was obtained.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// A committed or shipped snapshot file.
+    Snapshot,
+    /// Documented from source.
+    Rustdoc,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.kind {
+            OriginKind::Tag => "tag",
+            OriginKind::Rev => "rev",
+            OriginKind::Path => "path",
+            OriginKind::Registry => "registry",
+        };
+        let how = if self.from == Source::Rustdoc { ", documented" } else { "" };
+        write!(f, "{kind} {}{how}", self.reference)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Baseline {
+    pub origin: Origin,
+    /// The baseline's version (from the tag, the registry, or the checkout's manifest).
+    pub version: Option<semver::Version>,
+    pub snapshot: Snapshot,
+    /// Source locations, when the baseline was documented from source.
+    pub locations: HashMap<ItemKey, Location>,
+    locator: Locator,
+}
+
+/// How to find a removed item in the baseline's source.
+#[derive(Clone, Debug)]
+pub(crate) enum Locator {
+    Git { repo: Repo, rev: String, dir: String },
+    Dir { dir: PathBuf, shown: String },
+    Nowhere,
+}
+
+/// Resolves the baseline of each member in `members` (by package name; `None`: a new crate).
+pub fn resolve(
+    ws: &Workspace,
+    members: &[&Member],
+    spec: &Spec,
+    opts: &DocOptions,
+) -> anyhow::Result<BTreeMap<String, Option<Baseline>>> {
+    let mut out = BTreeMap::new();
+    match spec {
+        Spec::LastRelease => {
+            let repo = Repo::discover(&ws.root);
+            let mut from_registry = Vec::new();
+            let mut at_tags: BTreeMap<String, Vec<(&Member, semver::Version, String)>> = BTreeMap::new();
+            for m in members {
+                let tag = repo.as_ref().map(|r| last_release_tag(ws, r, m)).transpose()?.flatten();
+                match (tag, &repo) {
+                    (Some((tag, version)), Some(repo)) => match snapshot_at(repo, &tag, m)? {
+                        Some(snapshot) => {
+                            let origin =
+                                Origin { kind: OriginKind::Tag, reference: tag.clone(), from: Source::Snapshot };
+                            out.insert(m.name.clone(), Some(from_git(repo, &tag, m, origin, Some(version), snapshot)?));
+                        }
+                        None => at_tags.entry(tag.clone()).or_default().push((m, version, tag)),
+                    },
+                    _ if m.is_publishable() => from_registry.push(*m),
+                    _ => {
+                        out.insert(m.name.clone(), None);
+                    }
+                }
+            }
+            for (tag, list) in at_tags {
+                let repo = repo.as_ref().expect("tags come from a repository");
+                let names: Vec<&Member> = list.iter().map(|(m, _, _)| *m).collect();
+                let documented = document_at_rev(ws, repo, &tag, &names, opts, OriginKind::Tag)?;
+                for (m, version, _) in list {
+                    let b = documented.get(&m.name).cloned().flatten().map(|mut b| {
+                        b.version = Some(version.clone());
+                        b
+                    });
+                    out.insert(m.name.clone(), b);
+                }
+            }
+            out.extend(from_registry_baselines(ws, &from_registry, None, opts)?);
+        }
+        Spec::Rev(rev) => {
+            let repo = Repo::discover(&ws.root).with_context(|| {
+                format!("--baseline-rev needs a git repository; {} is not in one", ws.root.display())
+            })?;
+            let commit = repo.resolve(rev)?;
+            let mut missing = Vec::new();
+            for m in members {
+                // A crate whose manifest did not exist at the revision is new since.
+                let manifest = repo.relative(&m.manifest_path)?;
+                if repo.show(&commit, &manifest)?.is_none() {
+                    out.insert(m.name.clone(), None);
+                    continue;
+                }
+                match snapshot_at(&repo, &commit, m)? {
+                    Some(snapshot) => {
+                        let origin = Origin { kind: OriginKind::Rev, reference: rev.clone(), from: Source::Snapshot };
+                        let version = manifest_version_at(&repo, &commit, m);
+                        out.insert(m.name.clone(), Some(from_git(&repo, &commit, m, origin, version, snapshot)?));
+                    }
+                    None => missing.push(*m),
+                }
+            }
+            if !missing.is_empty() {
+                let documented = document_at_rev(ws, &repo, rev, &missing, opts, OriginKind::Rev)?;
+                for m in missing {
+                    out.insert(m.name.clone(), documented.get(&m.name).cloned().flatten());
+                }
+            }
+        }
+        Spec::Path(dir) => out.extend(from_path(ws, dir, members, opts)?),
+        Spec::Version(v) => {
+            let publishable: Vec<&Member> = members.to_vec();
+            out.extend(from_registry_baselines(ws, &publishable, Some(v), opts)?);
+        }
+    }
+    Ok(out)
+}

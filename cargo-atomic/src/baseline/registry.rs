@@ -1,0 +1,231 @@
+//! Baselines from the registry: the snapshot shipped in the published package, or the package
+//! documented (cached per name, version, features, target and toolchain). Registry access goes
+//! through a scratch Cargo project, so the workspace's registries and credentials apply.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+
+use super::{Baseline, Locator, Origin, OriginKind, Source};
+use crate::api::{snapshot, CrateApi, Snapshot};
+use crate::rustdoc::{self, CargoDoc, DocOptions, NormalizeInput};
+use crate::workspace::{Member, Publish, Workspace};
+
+/// Baselines from the registry each crate publishes to: the highest published version not above
+/// the manifest's (or exactly `version`).
+pub(super) fn from_registry_baselines(
+    ws: &Workspace,
+    members: &[&Member],
+    version: Option<&semver::Version>,
+    opts: &DocOptions,
+) -> anyhow::Result<BTreeMap<String, Option<Baseline>>> {
+    let mut out = BTreeMap::new();
+    let mut wanted: Vec<&Member> = members.to_vec();
+    if wanted.is_empty() {
+        return Ok(out);
+    }
+    // Resolve; a crate the registry does not have is new, and is dropped before trying again.
+    let mut probe_dir;
+    let metadata = loop {
+        if wanted.is_empty() {
+            return Ok(out);
+        }
+        probe_dir = probe(ws, &wanted, version, &opts.features, &HashMap::new())?;
+        match cargo_metadata::MetadataCommand::new().manifest_path(probe_dir.join("Cargo.toml")).exec() {
+            Ok(m) => break m,
+            Err(cargo_metadata::Error::CargoMetadata { stderr }) => {
+                let missing: Vec<String> = wanted
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, m)| {
+                        crate::cargo::no_such_package(&stderr, &m.name)
+                            || crate::cargo::no_matching_version(&stderr, &[&crate::cargo::alias(*i), &m.name])
+                    })
+                    .map(|(_, m)| m.name.clone())
+                    .collect();
+                if missing.is_empty() {
+                    bail!(
+                        "cannot look up the published versions of {}:\n{}\nhint: tag releases (as `{}`), or pass \
+                         --baseline-rev, --baseline-path or --baseline-version",
+                        wanted.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", "),
+                        stderr.trim(),
+                        ws.tag_name(&wanted[0].name, &wanted[0].version)
+                    );
+                }
+                if let Some(v) = version {
+                    bail!("version {v} of {} is not in the registry", missing.join(", "));
+                }
+                for name in missing {
+                    out.insert(name.clone(), None);
+                    wanted.retain(|m| m.name != name);
+                }
+            }
+            Err(e) => return Err(e).context("cannot run `cargo metadata` for the registry baseline"),
+        }
+    };
+    let mut need_rustdoc = Vec::new();
+    for m in &wanted {
+        let Some(pkg) = metadata.packages.iter().find(|p| p.name.as_str() == m.name && p.source.is_some()) else {
+            out.insert(m.name.clone(), None);
+            continue;
+        };
+        let dir = pkg.manifest_path.parent().expect("manifest in a directory").as_std_path().to_path_buf();
+        let registry = registry_name(m);
+        let shipped = dir.join(snapshot::FILE_NAME);
+        let locator = Locator::Dir { dir: dir.clone(), shown: format!("{}-{}", m.name, pkg.version) };
+        if shipped.is_file() {
+            out.insert(
+                m.name.clone(),
+                Some(Baseline {
+                    origin: Origin {
+                        kind: OriginKind::Registry,
+                        reference: format!("{registry} {}", pkg.version),
+                        from: Source::Snapshot,
+                    },
+                    version: Some(pkg.version.clone()),
+                    snapshot: snapshot::read(&shipped)?,
+                    locations: HashMap::new(),
+                    locator,
+                }),
+            );
+        } else {
+            need_rustdoc.push((*m, pkg, locator, registry));
+        }
+    }
+    if need_rustdoc.is_empty() {
+        return Ok(out);
+    }
+    // Document the published packages (cached per name, version, features, target, toolchain).
+    let toolchain = toolchain_version();
+    let cache_dir = ws.target_dir.join("atomic").join("baseline-cache");
+    let mut apis: HashMap<String, CrateApi> = HashMap::new();
+    let mut documented: Vec<(String, Snapshot)> = Vec::new();
+    let mut to_run = Vec::new();
+    for (m, pkg, _, _) in &need_rustdoc {
+        let selection = m.feature_selection(&opts.features);
+        let key = format!("{}|{}|{:?}|{}", selection.render(), pkg.version, opts.target, toolchain);
+        let key = &crate::fsutil::sha256_hex(key.as_bytes())[..16];
+        let cached = cache_dir.join(format!("{}-{}-{key}.txt", m.name, pkg.version));
+        match std::fs::read_to_string(&cached).ok().and_then(|t| snapshot::parse(&t, "cache").ok()) {
+            Some(s) => documented.push((m.name.clone(), s)),
+            None => to_run.push((*m, *pkg, selection, cached)),
+        }
+    }
+    if !to_run.is_empty() {
+        // `all-features = true`: every feature of the published version (known now it is resolved).
+        let all: HashMap<String, Vec<String>> = to_run
+            .iter()
+            .filter(|(_, _, sel, _)| *sel == crate::api::FeatureSelection::All)
+            .map(|(m, pkg, _, _)| (m.name.clone(), pkg.features.keys().cloned().collect()))
+            .collect();
+        if !all.is_empty() {
+            probe_dir = probe(ws, &wanted, version, &opts.features, &all)?;
+        }
+        let call = CargoDoc {
+            manifest: probe_dir.join("Cargo.toml"),
+            target_dir: probe_dir.join("target"),
+            packages: to_run.iter().map(|(_, p, _, _)| format!("{}@{}", p.name, p.version)).collect(),
+            names: to_run.iter().map(|(_, p, _, _)| format!("{} {}", p.name, p.version)).collect(),
+            features: Vec::new(),
+            mode: crate::rustdoc::DocMode::DefaultFeatures,
+            bootstrap: to_run.iter().filter_map(|(_, p, _, _)| lib_name(p)).collect(),
+        };
+        call.run(opts).context("cannot document the published baseline")?;
+        let doc_dir = call.doc_dir(opts.target.as_deref());
+        for (m, pkg, selection, cached) in to_run {
+            let lib = lib_name(pkg).with_context(|| format!("{} {} has no library", m.name, pkg.version))?;
+            let path = doc_dir.join(format!("{lib}.json"));
+            let json = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let input = NormalizeInput {
+                package: &m.name,
+                lib: &lib,
+                features: &pkg.features,
+                checked: selection,
+                siblings: &apis,
+                root: pkg.manifest_path.parent().unwrap().as_std_path(),
+            };
+            let mut api = rustdoc::normalize(&json, &path, &input)?;
+            let siblings: Vec<&String> = ws.members.iter().map(|m| &m.name).collect();
+            api.snapshot.expose_dependencies(
+                pkg.dependencies
+                    .iter()
+                    .filter(|d| d.kind == cargo_metadata::DependencyKind::Normal && !siblings.contains(&&d.name))
+                    .map(|d| (d.rename.clone().unwrap_or_else(|| d.name.clone()).replace('-', "_"), &d.req)),
+            );
+            std::fs::create_dir_all(&cache_dir)?;
+            crate::fsutil::write_atomic(&cached, snapshot::render_checked(&api.snapshot)?.as_bytes())?;
+            documented.push((m.name.clone(), api.snapshot.clone()));
+            apis.insert(lib, api);
+        }
+    }
+    for (name, snap) in documented {
+        let (m, pkg, locator, registry) = need_rustdoc.iter().find(|(m, ..)| m.name == name).expect("documented above");
+        out.insert(
+            m.name.clone(),
+            Some(Baseline {
+                origin: Origin {
+                    kind: OriginKind::Registry,
+                    reference: format!("{registry} {}", pkg.version),
+                    from: Source::Rustdoc,
+                },
+                version: Some(pkg.version.clone()),
+                snapshot: snap,
+                locations: HashMap::new(),
+                locator: locator.clone(),
+            }),
+        );
+    }
+    Ok(out)
+}
+
+pub(super) fn registry_name(m: &Member) -> String {
+    match &m.publish {
+        Publish::Registries(list) => list.first().cloned().unwrap_or_else(|| "crates-io".to_string()),
+        _ => "crates-io".to_string(),
+    }
+}
+
+/// The scratch project depending on each member's published version (the highest not above the
+/// manifest's, or `exact`); `all_features` lists the features to request for members documented
+/// with every feature.
+pub(super) fn probe(
+    ws: &Workspace,
+    members: &[&Member],
+    exact: Option<&semver::Version>,
+    flags: &crate::workspace::FeatureFlags,
+    all_features: &HashMap<String, Vec<String>>,
+) -> anyhow::Result<PathBuf> {
+    let mut deps = Vec::new();
+    for m in members {
+        let req = match exact {
+            Some(v) => format!("={v}"),
+            None => format!("<={}", m.version),
+        };
+        let registry = match &m.publish {
+            Publish::Registries(list) => list.first().cloned(),
+            _ => None,
+        };
+        let extra = match m.feature_selection(flags) {
+            crate::api::FeatureSelection::All => {
+                format!(", features = {:?}", all_features.get(&m.name).cloned().unwrap_or_default())
+            }
+            crate::api::FeatureSelection::Default(f) => format!(", features = {f:?}"),
+            crate::api::FeatureSelection::NoDefault(f) => format!(", default-features = false, features = {f:?}"),
+        };
+        deps.push(crate::cargo::Dependency { package: m.name.clone(), req, registry, extra });
+    }
+    crate::cargo::scratch(&ws.target_dir, "registry-probe", &deps)
+}
+
+pub(super) fn lib_name(pkg: &cargo_metadata::Package) -> Option<String> {
+    pkg.targets.iter().find(|t| t.is_lib() || t.is_proc_macro()).map(|t| t.name.replace('-', "_"))
+}
+
+pub(super) fn toolchain_version() -> String {
+    std::process::Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
+        .arg("-vV")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default()
+}

@@ -1,0 +1,92 @@
+//! Baselines from git: the last release tag of a crate, the committed snapshot at a revision,
+//! or the tree at a revision, documented.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::{checkout::document_checkout, Baseline, Locator, Origin, OriginKind, Source};
+use crate::api::{snapshot, Snapshot};
+use crate::git::Repo;
+use crate::rustdoc::DocOptions;
+use crate::workspace::{Member, Workspace};
+
+/// The tag of the highest released version not above the manifest's version.
+pub(super) fn last_release_tag(
+    ws: &Workspace,
+    repo: &Repo,
+    m: &Member,
+) -> anyhow::Result<Option<(String, semver::Version)>> {
+    let tags = repo.tags()?;
+    let mut best: Option<(semver::Version, String)> = None;
+    for format in ws.tag_formats() {
+        let format = format.replace("{crate}", &m.name);
+        let (prefix, suffix) = format.split_once("{version}").unwrap_or((&format, ""));
+        for tag in &tags {
+            let Some(v) = tag.strip_prefix(prefix).and_then(|r| r.strip_suffix(suffix)) else { continue };
+            let Ok(version) = semver::Version::parse(v) else { continue };
+            if version <= m.version && best.as_ref().is_none_or(|(b, _)| version > *b) {
+                best = Some((version, tag.clone()));
+            }
+        }
+    }
+    Ok(best.map(|(v, t)| (t, v)))
+}
+
+pub(super) fn snapshot_at(repo: &Repo, rev: &str, m: &Member) -> anyhow::Result<Option<Snapshot>> {
+    let rel = repo.relative(&m.snapshot_path())?;
+    match repo.show(rev, &rel)? {
+        Some(text) => Ok(Some(snapshot::parse(&text, &format!("{rev}:{rel}"))?)),
+        None => Ok(None),
+    }
+}
+
+pub(super) fn manifest_version_at(repo: &Repo, rev: &str, m: &Member) -> Option<semver::Version> {
+    let rel = repo.relative(&m.manifest_path).ok()?;
+    let text = repo.show(rev, &rel).ok()??;
+    let doc: toml_edit::DocumentMut = text.parse().ok()?;
+    doc.get("package")?.get("version")?.as_str().and_then(|v| semver::Version::parse(v).ok())
+}
+
+pub(super) fn from_git(
+    repo: &Repo,
+    rev: &str,
+    m: &Member,
+    origin: Origin,
+    version: Option<semver::Version>,
+    snapshot: Snapshot,
+) -> anyhow::Result<Baseline> {
+    let dir = repo.relative(&m.dir)?;
+    Ok(Baseline {
+        origin,
+        version,
+        snapshot,
+        locations: HashMap::new(),
+        locator: Locator::Git { repo: repo.clone(), rev: rev.to_string(), dir },
+    })
+}
+
+/// Documents `members` as they were at `rev` (the tree exported under the target dir).
+pub(super) fn document_at_rev(
+    ws: &Workspace,
+    repo: &Repo,
+    rev: &str,
+    members: &[&Member],
+    opts: &DocOptions,
+    kind: OriginKind,
+) -> anyhow::Result<BTreeMap<String, Option<Baseline>>> {
+    let commit = repo.resolve(rev)?;
+    let tree = ws.target_dir.join("atomic").join("trees").join(&commit);
+    let done = tree.join(".atomic-complete");
+    if !done.exists() {
+        let _ = std::fs::remove_dir_all(&tree);
+        repo.export(&commit, &tree)?;
+        std::fs::write(&done, b"")?;
+    }
+    let rel_root = repo.relative(&ws.root)?;
+    let root = if rel_root.is_empty() { tree.clone() } else { tree.join(&rel_root) };
+    let origin = Origin { kind, reference: rev.to_string(), from: Source::Rustdoc };
+    document_checkout(ws, &root, members, opts, origin, |m| Locator::Git {
+        repo: repo.clone(),
+        rev: commit.clone(),
+        dir: repo.relative(&m.dir).unwrap_or_default(),
+    })
+}
