@@ -9,6 +9,7 @@
 //! This module must not decide what is compatible with what: it produces models, nothing more.
 
 mod format57;
+mod std_paths;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};

@@ -72,6 +72,6 @@ pub fn rollback(ws: &Workspace, id: Option<&str>, undo: bool, emit: &mut dyn FnM
         None => bail!("no journal for train `{}`", id.unwrap_or_default()),
     };
     super::yank_all(ws, &mut journal, undo, emit)?;
-    emit(super::done(ws, &journal));
+    emit(super::run::done(ws, &journal));
     Ok(journal)
 }

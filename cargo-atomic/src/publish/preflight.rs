@@ -1,0 +1,200 @@
+//! Everything that can be known before the first upload: the train consistent, the metadata the
+//! registry requires, versions not yet taken, a clean tree, rate limits, every crate packaged and
+//! built against the others.
+
+use super::registry::{self, Published};
+use super::{now, rate_limits, registry_of, Event, Options, Step, StepState};
+use crate::git::Repo;
+use crate::train::{Problem, ProblemKind, Severity, Train};
+use crate::workspace::{Publish, Workspace};
+
+fn problem(kind: ProblemKind, severity: Severity, package: &str, message: String, help: &str) -> Problem {
+    Problem {
+        kind,
+        severity,
+        package: package.to_string(),
+        message,
+        file: None,
+        line: None,
+        notes: Vec::new(),
+        help: help.to_string(),
+    }
+}
+
+/// Everything that can be known before the first upload. Returns the steps (with checksums) and
+/// the problems; the train must have no error for the steps to be published.
+pub fn preflight(
+    ws: &Workspace,
+    train: &Train,
+    opts: &Options,
+    emit: &mut dyn FnMut(Event),
+) -> anyhow::Result<(Vec<Step>, Vec<Problem>)> {
+    let mut problems: Vec<Problem> = train.problems.clone();
+    emit(Event::Checked { what: "release train (cargo atomic check)".to_string() });
+    let steps: Vec<(String, String)> = train.order.iter().map(|s| (s.package.clone(), s.to.to_string())).collect();
+    if steps.is_empty() {
+        problems.push(problem(
+            ProblemKind::NothingToPublish,
+            Severity::Error,
+            "",
+            "no crate of the workspace needs a release".to_string(),
+            "bump a version (`cargo atomic bump --level patch -p CRATE`) to release a crate",
+        ));
+    }
+    for (name, _) in &steps {
+        let m = ws.member(name).expect("train crates are members");
+        if m.publish == Publish::Nowhere {
+            problems.push(problem(
+                ProblemKind::NotPublishable,
+                Severity::Error,
+                name,
+                format!("`{name}` has `publish = false`"),
+                "remove it from the train or allow publishing",
+            ));
+        }
+        if m.description.is_none() {
+            problems.push(problem(
+                ProblemKind::MissingMetadata,
+                Severity::Error,
+                name,
+                format!("`{name}` has no `description`; registries require one"),
+                "add `description = \"...\"` to its [package]",
+            ));
+        }
+        if m.license.is_none() && m.license_file.is_none() {
+            problems.push(problem(
+                ProblemKind::MissingMetadata,
+                Severity::Error,
+                name,
+                format!("`{name}` has no `license` or `license-file`; registries require one"),
+                "add `license = \"...\"` to its [package]",
+            ));
+        }
+        // A path dependency on a crate of another registry is published as a crates.io dependency
+        // unless it names the registry.
+        for dep in m.deps.iter().filter(|d| d.kind != crate::workspace::DepKind::Dev) {
+            let Some(target) = &dep.member else { continue };
+            let target_registry = registry_of(ws, target);
+            if target_registry.is_some() && dep.registry.is_none() {
+                problems.push(problem(
+                    ProblemKind::DependencyRegistry,
+                    Severity::Error,
+                    name,
+                    format!(
+                        "`{name}` depends on `{target}` without `registry = {:?}`; the published `{name}` would look for `{target}` on crates.io",
+                        target_registry.unwrap_or_default()
+                    ),
+                    "add the registry to the dependency",
+                ));
+            }
+        }
+        if m.repository.is_none() {
+            problems.push(problem(
+                ProblemKind::MissingRepository,
+                Severity::Warning,
+                name,
+                format!("`{name}` has no `repository`"),
+                "add `repository = \"...\"` so users find the source",
+            ));
+        }
+    }
+    emit(Event::Checked { what: "package metadata".to_string() });
+
+    // Versions already taken (yanked ones too: a version number is never reused).
+    let mut new_crates = Vec::new();
+    for (name, version) in &steps {
+        let registry = registry_of(ws, name);
+        match registry::published(ws, name, version, registry.as_deref())? {
+            Published::Live { .. } => problems.push(problem(
+                ProblemKind::VersionExists,
+                Severity::Error,
+                name,
+                format!("{name} {version} is already published"),
+                "bump the version (`cargo atomic bump --level patch`)",
+            )),
+            Published::Yanked => problems.push(problem(
+                ProblemKind::VersionExists,
+                Severity::Error,
+                name,
+                format!("{name} {version} was published and yanked; a version number is never reused"),
+                "bump the version (`cargo atomic bump --level patch`)",
+            )),
+            Published::NewCrate => new_crates.push(name.clone()),
+            Published::Absent => {}
+        }
+    }
+    emit(Event::Checked { what: "versions not yet in the registry".to_string() });
+
+    if !opts.allow_dirty {
+        if let Some(repo) = Repo::discover(&ws.root) {
+            let dirty = repo.dirty_files()?;
+            if !dirty.is_empty() {
+                problems.push(problem(
+                    ProblemKind::DirtyTree,
+                    Severity::Error,
+                    "",
+                    format!("the git tree has uncommitted changes: {}", dirty.join(", ")),
+                    "commit them, or pass --allow-dirty",
+                ));
+            }
+        }
+        emit(Event::Checked { what: "clean git tree".to_string() });
+    }
+
+    // Rate limits.
+    for registry in steps.iter().map(|(n, _)| registry_of(ws, n)).collect::<std::collections::BTreeSet<_>>() {
+        let Some(((crate_burst, crate_every), (version_burst, version_every))) = rate_limits(ws, registry.as_deref())
+        else {
+            continue;
+        };
+        let on_it: Vec<&(String, String)> = steps.iter().filter(|(n, _)| registry_of(ws, n) == registry).collect();
+        let new = on_it.iter().filter(|(n, _)| new_crates.contains(n)).count();
+        let versions = on_it.len() - new;
+        let wait = new.saturating_sub(crate_burst) as u64 * crate_every
+            + versions.saturating_sub(version_burst) as u64 * version_every;
+        if wait > 0 && !opts.pace {
+            problems.push(problem(
+                ProblemKind::RateLimit,
+                Severity::Error,
+                "",
+                format!(
+                    "the train has {new} new crates and {versions} new versions for {}; its limits ({crate_burst} new crates, then one per {crate_every} s; {version_burst} new versions, then one per {version_every} s) need about {} minutes of waiting",
+                    registry.as_deref().unwrap_or("crates.io"),
+                    wait.div_ceil(60)
+                ),
+                "pass --pace to wait between uploads",
+            ));
+        }
+    }
+
+    // Package and build every crate against the others, before anything is uploaded.
+    let names: Vec<String> = steps.iter().map(|(n, _)| n.clone()).collect();
+    let mut planned = Vec::new();
+    if !names.is_empty() {
+        match registry::package(ws, &names, true) {
+            Ok(files) => {
+                for (name, version) in &steps {
+                    let checksum = files.iter().find(|(n, ..)| n == name).map(|(.., c)| c.clone()).unwrap_or_default();
+                    planned.push(Step {
+                        package: name.clone(),
+                        version: version.clone(),
+                        registry: registry_of(ws, name),
+                        checksum,
+                        state: StepState::Planned,
+                        error: None,
+                        at: now(),
+                    });
+                }
+                emit(Event::Checked { what: "every crate packaged and built against the others".to_string() });
+            }
+            Err(e) => problems.push(problem(
+                ProblemKind::PackageFailed,
+                Severity::Error,
+                "",
+                format!("{e:#}"),
+                "fix the build of the packaged crates (`cargo package` shows the same)",
+            )),
+        }
+    }
+    Ok((planned, problems))
+}

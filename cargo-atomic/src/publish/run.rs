@@ -1,0 +1,256 @@
+//! The upload loop: dependency order, index confirmation, the failure policy (rollback by yank,
+//! or stop for resume), the health check and the tags; yanking a train; checking a resume.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+
+use super::registry::{self, Published};
+use super::{rate_limits, Event, Journal, Options, Outcome, Policy, Step, StepState, TrainState};
+use crate::git::Repo;
+use crate::workspace::Workspace;
+
+/// Publishes a train planned by [`preflight`] (or resumes one from its journal).
+pub fn publish(
+    ws: &Workspace,
+    mut journal: Journal,
+    opts: &Options,
+    emit: &mut dyn FnMut(Event),
+) -> anyhow::Result<Outcome> {
+    journal.state = TrainState::InProgress;
+    journal.save(ws)?;
+    let of = journal.steps.len();
+    let limits_for = |registry: Option<&str>| rate_limits(ws, registry);
+    let mut uploaded_new = 0usize;
+    let mut uploaded_versions = 0usize;
+    for i in 0..of {
+        let step = journal.steps[i].clone();
+        if step.state == StepState::Published {
+            continue;
+        }
+        // A step that may have reached the registry before an interruption.
+        match registry::published(ws, &step.package, &step.version, step.registry.as_deref())? {
+            Published::Live { checksum } if checksum == step.checksum || checksum.is_empty() => {
+                emit(Event::AlreadyPublished { package: step.package.clone(), version: step.version.clone() });
+                journal.set(ws, i, StepState::Published, None)?;
+                continue;
+            }
+            Published::Live { checksum } => {
+                let error = format!(
+                    "{} {} is already in the registry with checksum {checksum}, not the planned {}; refusing to continue",
+                    step.package, step.version, step.checksum
+                );
+                journal.set(ws, i, StepState::Failed, Some(error.clone()))?;
+                journal.state = TrainState::Stopped;
+                journal.save(ws)?;
+                emit(Event::Failed { package: Some(step.package.clone()), version: Some(step.version.clone()), error });
+                emit(done(ws, &journal));
+                return Ok(Outcome::Failed);
+            }
+            Published::Yanked => {
+                let error = format!("{} {} is in the registry, yanked", step.package, step.version);
+                return fail(ws, &mut journal, Some(i), error, opts, emit);
+            }
+            Published::NewCrate => {
+                if let Some(((burst, every), _)) = limits_for(step.registry.as_deref()) {
+                    if opts.pace && uploaded_new >= burst {
+                        emit(Event::Waiting { seconds: every, reason: "rate limit for new crates".to_string() });
+                        std::thread::sleep(Duration::from_secs(every));
+                    }
+                }
+                uploaded_new += 1;
+            }
+            Published::Absent => {
+                if let Some((_, (burst, every))) = limits_for(step.registry.as_deref()) {
+                    if opts.pace && uploaded_versions >= burst {
+                        emit(Event::Waiting { seconds: every, reason: "rate limit for new versions".to_string() });
+                        std::thread::sleep(Duration::from_secs(every));
+                    }
+                }
+                uploaded_versions += 1;
+            }
+        }
+        journal.set(ws, i, StepState::Uploading, None)?;
+        emit(Event::Uploading { package: step.package.clone(), version: step.version.clone(), n: i + 1, of });
+        let out = registry::publish(ws, &step.package, step.registry.as_deref())?;
+        if !out.status.success() {
+            let error = format!("uploading {} {} failed: {}", step.package, step.version, registry::cargo_error(&out));
+            return fail(ws, &mut journal, Some(i), error, opts, emit);
+        }
+        emit(Event::WaitingForIndex { package: step.package.clone(), version: step.version.clone() });
+        if !visible(ws, &step, opts.index_timeout)? {
+            journal.set(ws, i, StepState::Unconfirmed, None)?;
+            let error = format!(
+                "{} {} was uploaded but did not appear in the index within Cargo's wait and {} s more",
+                step.package,
+                step.version,
+                opts.index_timeout.as_secs()
+            );
+            return fail(ws, &mut journal, None, error, opts, emit);
+        }
+        journal.set(ws, i, StepState::Published, None)?;
+        emit(Event::Published { package: step.package.clone(), version: step.version.clone() });
+    }
+
+    // Health check: a user depending on the whole train, from the registry.
+    let deps: Vec<(String, String, Option<String>)> =
+        journal.steps.iter().map(|s| (s.package.clone(), s.version.clone(), s.registry.clone())).collect();
+    match registry::health_check(ws, &deps)? {
+        Ok(()) => {
+            journal.health = Some("passed".to_string());
+            journal.save(ws)?;
+            emit(Event::Health { ok: true, detail: None });
+        }
+        Err(error) => {
+            journal.health = Some(format!("failed: {error}"));
+            emit(Event::Health { ok: false, detail: Some(error.clone()) });
+            return fail(ws, &mut journal, None, format!("the health check failed: {error}"), opts, emit);
+        }
+    }
+
+    if opts.tag {
+        if let Some(repo) = Repo::discover(&ws.root) {
+            let existing = repo.tags().unwrap_or_default();
+            for s in &journal.steps.clone() {
+                let version = semver::Version::parse(&s.version)?;
+                let tag = ws.tag_name(&s.package, &version);
+                if existing.contains(&tag) {
+                    continue;
+                }
+                match repo.create_tag(&tag, &format!("{} {} (train {})", s.package, s.version, journal.train)) {
+                    Ok(()) => {
+                        journal.tags.push(tag.clone());
+                        emit(Event::Tagged { tag });
+                    }
+                    Err(e) => emit(Event::TagFailed { tag, error: format!("{e:#}") }),
+                }
+            }
+        }
+    }
+    journal.state = TrainState::Completed;
+    journal.save(ws)?;
+    emit(done(ws, &journal));
+    Ok(Outcome::Published)
+}
+
+/// Polls the registry until `step` is visible (Cargo has already waited its own minute).
+fn visible(ws: &Workspace, step: &Step, timeout: Duration) -> anyhow::Result<bool> {
+    let start = Instant::now();
+    loop {
+        if let Published::Live { .. } = registry::published(ws, &step.package, &step.version, step.registry.as_deref())?
+        {
+            return Ok(true);
+        }
+        if start.elapsed() >= timeout {
+            return Ok(false);
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+/// Applies the failure policy and reports which versions are live.
+fn fail(
+    ws: &Workspace,
+    journal: &mut Journal,
+    step: Option<usize>,
+    error: String,
+    opts: &Options,
+    emit: &mut dyn FnMut(Event),
+) -> anyhow::Result<Outcome> {
+    if let Some(i) = step {
+        journal.set(ws, i, StepState::Failed, Some(error.clone()))?;
+    }
+    emit(Event::Failed {
+        package: step.map(|i| journal.steps[i].package.clone()),
+        version: step.map(|i| journal.steps[i].version.clone()),
+        error,
+    });
+    match opts.policy {
+        Policy::Stop => {
+            journal.state = TrainState::Stopped;
+            journal.save(ws)?;
+        }
+        Policy::Rollback => yank_all(ws, journal, false, emit)?,
+    }
+    emit(done(ws, journal));
+    Ok(Outcome::Failed)
+}
+
+/// Yanks (or unyanks) every version the journal shows published, dependents first (or, for
+/// unyanking, dependencies first).
+pub fn yank_all(ws: &Workspace, journal: &mut Journal, undo: bool, emit: &mut dyn FnMut(Event)) -> anyhow::Result<()> {
+    let indices: Vec<usize> =
+        if undo { (0..journal.steps.len()).collect() } else { (0..journal.steps.len()).rev().collect() };
+    let mut complete = true;
+    for i in indices {
+        let s = journal.steps[i].clone();
+        let wanted = if undo {
+            s.state == StepState::Yanked
+        } else {
+            matches!(s.state, StepState::Published | StepState::Unconfirmed)
+        };
+        if !wanted {
+            continue;
+        }
+        match registry::yank(ws, &s.package, &s.version, s.registry.as_deref(), undo) {
+            Ok(()) => {
+                journal.set(ws, i, if undo { StepState::Published } else { StepState::Yanked }, None)?;
+                emit(if undo {
+                    Event::Unyanked { package: s.package, version: s.version }
+                } else {
+                    Event::Yanked { package: s.package, version: s.version }
+                });
+            }
+            Err(e) => {
+                complete = false;
+                journal.steps[i].error = Some(format!("{e:#}"));
+                journal.save(ws)?;
+                emit(Event::YankFailed { package: s.package, version: s.version, error: format!("{e:#}") });
+            }
+        }
+    }
+    journal.state = match (undo, complete) {
+        (true, _) => TrainState::Completed,
+        (false, true) => TrainState::RolledBack,
+        (false, false) => TrainState::RollbackIncomplete,
+    };
+    journal.save(ws)
+}
+
+pub(crate) fn done(ws: &Workspace, journal: &Journal) -> Event {
+    let state =
+        serde_json::to_value(journal.state).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    Event::Done { state, live: journal.live(), journal: ws.relative(&Journal::path(ws)) }
+}
+
+/// Re-packages the remaining steps and checks they are what was planned.
+pub fn check_resumable(ws: &Workspace, journal: &Journal) -> anyhow::Result<()> {
+    let remaining: Vec<String> =
+        journal.steps.iter().filter(|s| s.state != StepState::Published).map(|s| s.package.clone()).collect();
+    if remaining.is_empty() {
+        return Ok(());
+    }
+    for s in journal.steps.iter().filter(|s| s.state != StepState::Published) {
+        let m = ws.member(&s.package).with_context(|| format!("`{}` is no longer a workspace member", s.package))?;
+        if m.version.to_string() != s.version {
+            bail!(
+                "`{}` is now {} in its manifest, but the train planned {}; the tree changed since",
+                s.package,
+                m.version,
+                s.version
+            );
+        }
+    }
+    let files = registry::package(ws, &remaining, false)?;
+    for (name, _, checksum) in files {
+        let s = journal.steps.iter().find(|s| s.package == name).expect("packaged from the journal");
+        if checksum != s.checksum {
+            bail!(
+                "{} {} packages differently than when the train was planned; the working tree changed since",
+                s.package,
+                s.version
+            );
+        }
+    }
+    Ok(())
+}
