@@ -1,8 +1,9 @@
 //! cargo-atomic: release a Cargo workspace as one unit.
 //!
 //! The library is a pipeline of stages with plain data between them (see `ARCHITECTURE.md`):
-//! [`workspace`] → [`rustdoc`] → [`api`] → later stages. The `cargo-atomic` binary parses
-//! arguments, calls [`cli::run`], and exits with the code it returns.
+//! [`workspace`] → [`rustdoc`] → [`api`] → [`baseline`] → [`diff`] → [`train`] → [`publish`],
+//! run together by [`analysis`] and rendered by [`report`]. The `cargo-atomic` binary calls
+//! [`cli::main`] and exits with the code it returns.
 
 pub mod analysis;
 pub mod api;

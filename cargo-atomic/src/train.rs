@@ -1,5 +1,9 @@
 //! The release train: which crates must be released together, at which versions, in what order,
-//! and what stands in the way (the rules are in `PRODUCT.md`, "Rules of the train").
+//! and what stands in the way. The rules: a crate's required bump is the largest of its own
+//! changes' and what its dependencies impose; a dependency that breaks pulls every dependent
+//! (normal or build dependency) into the train, with a major bump where the dependent exposes it
+//! and a patch bump otherwise; a minor or patch release pulls in only dependents whose
+//! requirement no longer admits it. Versions follow Cargo's 0.x rules.
 //!
 //! Inputs are plain data from earlier stages — the workspace graph, each crate's diff against its
 //! baseline, the current APIs (for exposure), stale snapshots — and the output is a [`Train`]:

@@ -558,3 +558,130 @@ fn github_and_markdown_formats() {
 "#]]
     );
 }
+
+#[test]
+fn example_diff_shows_the_one_change_in_full() {
+    let p = example();
+    let run = run_example(&p, &["diff", "--workspace", "--color", "never"]);
+    run.assert_code(0);
+    assert_data_eq!(
+        run.stderr,
+        str![[r#"
+ Documenting core, gateway, interface
+   Comparing core 1.0.0 with baseline 1.0.0 (path gateway-1.0.0)
+major[fn-params-changed]: `fn core::execute_operation` gained parameter `timeout: std::time::Duration`
+  --> core/src/lib.rs:28
+   |
+   = old: pub fn core::execute_operation(interface: &str, operation: &str) -> Result<(), core::Error>
+   = new: pub fn core::execute_operation(interface: &str, operation: &str, timeout: std::time::Duration) -> Result<(), core::Error>
+   = rule: function parameters were added or removed
+   = see: https://doc.rust-lang.org/cargo/reference/semver.html#fn-change-arity
+
+   Comparing gateway 1.0.0 with baseline 1.0.0 (path gateway-1.0.0)
+   Comparing interface 1.0.0 with baseline 1.0.0 (path gateway-1.0.0)
+     Summary core: major bump required (1 major change); gateway: no API changes; interface: no API changes
+
+"#]]
+    );
+    let deny = run_example(&p, &["diff", "--workspace", "-q", "--deny", "major"]);
+    deny.assert_code(1);
+}
+
+#[test]
+fn example_diff_json_in_full() {
+    let p = example();
+    let run = run_example(&p, &["diff", "-q", "-p", "core", "--message-format", "json"]);
+    run.assert_code(0);
+    assert_data_eq!(
+        run.stdout,
+        str![[r#"
+{
+  "schema": 1,
+  "crates": [
+    {
+      "package": "core",
+      "version": "1.0.0",
+      "baseline": {
+        "kind": "path",
+        "reference": "gateway-1.0.0",
+        "from": "snapshot",
+        "version": "1.0.0"
+      },
+      "required_bump": "major",
+      "findings": [
+        {
+          "rule": "fn-params-changed",
+          "bump": "major",
+          "path": "core::execute_operation",
+          "kind": "function",
+          "subject": "fn core::execute_operation",
+          "detail": "gained parameter `timeout: std::time::Duration`",
+          "summary": "function parameters were added or removed",
+          "reference": "https://doc.rust-lang.org/cargo/reference/semver.html#fn-change-arity",
+          "old": "pub fn core::execute_operation(interface: &str, operation: &str) -> Result<(), core::Error>",
+          "new": "pub fn core::execute_operation(interface: &str, operation: &str, timeout: std::time::Duration) -> Result<(), core::Error>",
+          "location": {
+            "file": "core/src/lib.rs",
+            "line": 28
+          },
+          "location_side": "current"
+        }
+      ],
+      "notes": []
+    }
+  ]
+}
+
+"#]]
+    );
+}
+
+#[test]
+fn example_check_json_names_every_problem() {
+    let p = example();
+    let run = run_example(&p, &["check", "-q", "--message-format", "json"]);
+    run.assert_code(1);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let problems: Vec<String> = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| format!("{} {}", p["kind"].as_str().unwrap(), p["package"].as_str().unwrap()))
+        .collect();
+    assert_data_eq!(
+        problems.join("\n"),
+        str![[r#"
+stale-snapshot core
+bump-too-small core
+left-out-of-train interface
+requirement-not-admitting interface
+left-out-of-train gateway
+requirement-not-admitting gateway
+requirement-not-admitting gateway
+"#]]
+    );
+    let causes: Vec<String> = doc["crates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| {
+            c["causes"].as_array().unwrap().iter().map(move |k| {
+                format!(
+                    "{} {} {}",
+                    c["package"].as_str().unwrap(),
+                    k["kind"].as_str().unwrap(),
+                    k["bump"].as_str().unwrap()
+                )
+            })
+        })
+        .collect();
+    assert_data_eq!(
+        causes.join("\n"),
+        str![[r#"
+core changes major
+interface dependency major
+gateway dependency major
+gateway dependency patch
+"#]]
+    );
+}

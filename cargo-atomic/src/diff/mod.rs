@@ -9,15 +9,17 @@
 //! runs a process, reads a file or knows where a snapshot came from; source locations are attached
 //! afterwards by the analysis stage.
 
+mod rule;
 pub mod rules;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
 use crate::api::canonical::{canonical, Names};
 use crate::api::{Decl, Item, ItemKey, ItemKind, Location, Snapshot};
-pub use rules::{Rule, RULES};
+pub use rule::{Check, Ctx, Indexed, Repr, ReprChange, Rule};
+pub use rules::RULES;
 
 /// The version bump a change requires, in the SemVer sense (mapped to 0.x versions by the train).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize, clap::ValueEnum)]
@@ -79,68 +81,6 @@ pub struct Finding {
     pub location_side: Side,
     #[serde(skip)]
     pub key: ItemKey,
-}
-
-/// Both APIs, indexed, for rules that look at an item's surroundings (its parent enum, trait).
-pub struct Ctx<'a> {
-    pub old: Indexed<'a>,
-    pub new: Indexed<'a>,
-}
-
-pub struct Indexed<'a> {
-    pub snapshot: &'a Snapshot,
-    by_path: HashMap<&'a str, Vec<&'a Item>>,
-}
-
-impl<'a> Indexed<'a> {
-    fn new(snapshot: &'a Snapshot) -> Self {
-        let mut by_path: HashMap<&str, Vec<&Item>> = HashMap::new();
-        for item in &snapshot.items {
-            if !matches!(item.decl, Decl::Impl(_)) {
-                by_path.entry(item.path.as_str()).or_default().push(item);
-            }
-        }
-        Indexed { snapshot, by_path }
-    }
-
-    /// The items declared at `path` (trait impls excluded).
-    pub fn at(&self, path: &str) -> &[&'a Item] {
-        self.by_path.get(path).map(Vec::as_slice).unwrap_or(&[])
-    }
-
-    /// Whether the enum at `path` has a `#[doc(hidden)]` variant.
-    pub fn has_hidden_variant(&self, path: &str) -> bool {
-        let prefix = format!("{path}::");
-        self.snapshot.items.iter().any(|i| {
-            matches!(i.decl, Decl::Variant(_))
-                && i.attrs.doc_hidden
-                && i.path.strip_prefix(&prefix).is_some_and(|rest| !rest.contains("::"))
-        })
-    }
-
-    /// The type or trait an associated item, variant or impl belongs to.
-    pub fn parent_of(&self, item: &Item) -> Option<&'a Item> {
-        let parent = match item.decl {
-            Decl::Impl(_) => item.path.as_str(),
-            _ => item.parent_path()?,
-        };
-        self.at(parent)
-            .iter()
-            .find(|i| matches!(i.decl, Decl::Struct(_) | Decl::Enum(_) | Decl::Union(_) | Decl::Trait(_)))
-            .copied()
-    }
-}
-
-/// What a rule's check looks at.
-pub enum Check {
-    /// An item of the baseline that the current API no longer has.
-    Removed(fn(&Ctx, &Item) -> Option<String>),
-    /// An item of the current API that the baseline did not have.
-    Added(fn(&Ctx, &Item) -> Option<String>),
-    /// An item present in both whose declaration differs; one finding per returned detail.
-    Changed(fn(&Ctx, &Item, &Item) -> Vec<String>),
-    /// Crate-level data (Cargo features): `(subject, detail)` pairs.
-    Crate(fn(&Ctx) -> Vec<(String, String)>),
 }
 
 /// An item with its canonical form (what is compared) and the renaming that form applied.
@@ -215,10 +155,7 @@ pub fn findings(old: &Snapshot, new: &Snapshot) -> Vec<Finding> {
         }
         for o in &olds[paired..] {
             if visible(o.original) && !parent_gone(&ctx.old, &ctx.new, o.original) {
-                apply(key, Some(o), None, &mut findings, |check| match check {
-                    Check::Removed(f) => f(&ctx, &o.canonical).into_iter().collect(),
-                    _ => Vec::new(),
-                });
+                apply(&ctx, key, Some(o), None, &mut findings);
             }
         }
         for n in &news[paired..] {
@@ -269,30 +206,18 @@ fn changed(ctx: &Ctx, key: &ItemKey, o: &Versioned, n: &Versioned, findings: &mu
     match (visible(o.original), visible(n.original)) {
         (false, false) => {}
         (false, true) => added(ctx, key, n, findings),
-        _ => apply(key, Some(o), Some(n), findings, |check| match check {
-            Check::Changed(f) => f(ctx, &o.canonical, &n.canonical),
-            _ => Vec::new(),
-        }),
+        _ => apply(ctx, key, Some(o), Some(n), findings),
     }
 }
 
 fn added(ctx: &Ctx, key: &ItemKey, n: &Versioned, findings: &mut Vec<Finding>) {
-    apply(key, None, Some(n), findings, |check| match check {
-        Check::Added(f) => f(ctx, &n.canonical).into_iter().collect(),
-        _ => Vec::new(),
-    });
+    apply(ctx, key, None, Some(n), findings);
 }
 
-fn apply(
-    key: &ItemKey,
-    old: Option<&Versioned>,
-    new: Option<&Versioned>,
-    findings: &mut Vec<Finding>,
-    run: impl Fn(&Check) -> Vec<String>,
-) {
+fn apply(ctx: &Ctx, key: &ItemKey, old: Option<&Versioned>, new: Option<&Versioned>, findings: &mut Vec<Finding>) {
     let shown = new.or(old).expect("one side is present");
     for rule in RULES {
-        for detail in run(&rule.check) {
+        for detail in rule.details(ctx, old.map(|o| &o.canonical), new.map(|n| &n.canonical)) {
             findings.push(finding(
                 rule,
                 key.clone(),
@@ -531,5 +456,26 @@ mod tests {
         let c = compare(&old, &new);
         assert_eq!(c.notes.len(), 1);
         assert!(c.notes[0].contains("`default`") && c.notes[0].contains("`all`"), "{}", c.notes[0]);
+    }
+
+    #[test]
+    fn the_repr_family_reads_one_table() {
+        let s = |attrs: &str| format!("pub mod k\n{attrs}pub struct k::P {{ pub x: u8 }}");
+        assert_eq!(rules(&s("#[repr(C)] "), &s("")), ["repr-c-removed"]);
+        assert_eq!(rules(&s(""), &s("#[repr(C)] ")), ["repr-c-added"]);
+        assert_eq!(rules(&s("#[repr(packed(2))] "), &s("#[repr(packed(4))] ")), ["repr-packed-changed"]);
+        let f = &compare(&snap(&s("#[repr(align(8))] ")), &snap(&s(""))).findings[0];
+        assert_eq!((f.rule, f.detail.as_str()), ("repr-align-removed", "lost `#[repr(align(8))]`"));
+    }
+
+    #[test]
+    fn every_rule_says_what_it_applies_to() {
+        for rule in RULES {
+            assert!(!rule.applies.is_empty(), "{} applies to nothing", rule.id);
+            let crate_level = matches!(rule.check, Check::Crate(_));
+            assert_eq!(rule.applies_to(ItemKind::Crate), crate_level, "{}", rule.id);
+        }
+        let ids: BTreeSet<&str> = RULES.iter().map(|r| r.id).collect();
+        assert_eq!(ids.len(), RULES.len(), "rule ids are unique");
     }
 }

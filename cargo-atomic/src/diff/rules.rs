@@ -1,31 +1,37 @@
 //! The rules: one entry each, in the order of the Cargo book's SemVer Compatibility chapter.
 //!
-//! A rule fires when its check returns details; the bump is the rule's. Where the chapter makes
+//! Each entry says what it applies to (`for KINDS`), what it compares (its check) and what it says
+//! (its summary and the details its check returns). A rule fires when its check returns details;
+//! the bump is the rule's. Where the chapter makes
 //! the bump depend on context (a variant added to a `#[non_exhaustive]` enum, an item added to
 //! a sealed trait), there are two rules with two checks.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Bump, Check};
+use super::rule::kinds;
+use super::{Bump, Check, Repr, ReprChange, Rule};
 use crate::api::{
     Attrs, Decl, Field, Function, GenericParamKind, Generics, Item, Param, StructKind, Trait, AUTO_TRAITS,
 };
 
-pub struct Rule {
-    pub id: &'static str,
-    pub bump: Bump,
-    pub summary: &'static str,
-    /// Section anchor in the Cargo book's SemVer chapter.
-    pub anchor: &'static str,
-    pub check: Check,
-}
-
 use Bump::{Major, Minor};
 
 macro_rules! rule {
-    ($id:literal, $bump:expr, $anchor:literal, $summary:literal, $check:expr) => {
-        Rule { id: $id, bump: $bump, summary: $summary, anchor: $anchor, check: $check }
+    ($id:literal, $bump:expr, $anchor:literal, for $applies:ident, $summary:literal, $check:expr) => {
+        Rule { id: $id, bump: $bump, summary: $summary, anchor: $anchor, applies: kinds::$applies, check: $check }
     };
+}
+
+/// A row of the `repr` family: the attribute and what happened to it decide the detail.
+const fn repr(
+    id: &'static str,
+    bump: Bump,
+    anchor: &'static str,
+    repr: Repr,
+    change: ReprChange,
+    summary: &'static str,
+) -> Rule {
+    Rule { id, bump, summary, anchor, applies: kinds::TYPES, check: Check::Repr(repr, change) }
 }
 
 pub static RULES: &[Rule] = &[
@@ -34,22 +40,15 @@ pub static RULES: &[Rule] = &[
         "item-removed",
         Major,
         "item-remove",
+        for REMOVABLE,
         "a public item was removed, renamed, or is no longer importable at this path",
-        Check::Removed(|_, o| match o.decl {
-            Decl::Variant(_)
-            | Decl::TraitFunction { .. }
-            | Decl::TraitType { .. }
-            | Decl::TraitConst { .. }
-            | Decl::Impl(_)
-            | Decl::MacroRules
-            | Decl::ProcMacro { .. } => None,
-            _ => Some("was removed or is no longer importable at this path".to_string()),
-        })
+        Check::Removed(|_, _| Some("was removed or is no longer importable at this path".to_string()))
     ),
     rule!(
         "item-made-hidden",
         Major,
         "item-remove",
+        for ANY,
         "a public item was made `#[doc(hidden)]`, which takes it out of the public API",
         Check::Changed(|_, o, n| when(!o.attrs.doc_hidden && n.attrs.doc_hidden, "was made `#[doc(hidden)]`"))
     ),
@@ -57,6 +56,7 @@ pub static RULES: &[Rule] = &[
         "item-kind-changed",
         Major,
         "item-remove",
+        for ANY,
         "an item changed kind (for example a struct became an enum)",
         Check::Changed(|_, o, n| {
             let (a, b) = (o.decl.kind_name(), n.decl.kind_name());
@@ -67,16 +67,15 @@ pub static RULES: &[Rule] = &[
         "macro-removed",
         Major,
         "item-remove",
+        for MACROS,
         "an exported macro was removed or is no longer exported",
-        Check::Removed(|_, o| match o.decl {
-            Decl::MacroRules | Decl::ProcMacro { .. } => Some("was removed or is no longer exported".to_string()),
-            _ => None,
-        })
+        Check::Removed(|_, _| Some("was removed or is no longer exported".to_string()))
     ),
     rule!(
         "reexport-target-changed",
         Major,
         "item-remove",
+        for REEXPORTS,
         "a re-export now points at a different item",
         Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
             (Decl::ReExport { target: a }, Decl::ReExport { target: b }) if a != b => {
@@ -89,37 +88,33 @@ pub static RULES: &[Rule] = &[
         "item-added",
         Minor,
         "item-new",
+        for IMPORTABLE,
         "a public item was added",
-        Check::Added(|_, n| match n.decl {
-            Decl::Variant(_)
-            | Decl::TraitFunction { .. }
-            | Decl::TraitType { .. }
-            | Decl::TraitConst { .. }
-            | Decl::Impl(_)
-            | Decl::Method { .. }
-            | Decl::AssocConst { .. } => None,
-            _ => Some("was added".to_string()),
-        })
+        Check::Added(|_, _| Some("was added".to_string()))
     ),
     // ---- layout ---------------------------------------------------------------------------
-    rule!(
+    // The `repr` family: one table row each (attribute, what happened to it).
+    repr(
         "repr-c-removed",
         Major,
         "repr-c-remove",
+        Repr::C,
+        ReprChange::Lost,
         "`repr(C)` was removed: the layout is no longer defined",
-        Check::Changed(|_, o, n| when(has_repr(&o.attrs, "C") && !has_repr(&n.attrs, "C"), "lost `#[repr(C)]`"))
     ),
-    rule!(
+    repr(
         "repr-c-added",
         Minor,
         "repr-c-add",
+        Repr::C,
+        ReprChange::Gained,
         "`repr(C)` was added to a type with the default representation",
-        Check::Changed(|_, o, n| when(!has_repr(&o.attrs, "C") && has_repr(&n.attrs, "C"), "gained `#[repr(C)]`"))
     ),
     rule!(
         "repr-c-fields-reordered",
         Major,
         "repr-c-shuffle",
+        for TYPES,
         "the public fields of a `repr(C)` type changed order",
         Check::Changed(|_, o, n| {
             if !has_repr(&o.attrs, "C") || !has_repr(&n.attrs, "C") {
@@ -131,120 +126,99 @@ pub static RULES: &[Rule] = &[
             when(common_a != common_b, "changed the order of its public fields")
         })
     ),
-    rule!(
+    repr(
         "repr-int-removed",
         Major,
         "repr-int-enum-remove",
+        Repr::Int,
+        ReprChange::Lost,
         "the primitive representation of an enum was removed",
-        Check::Changed(|_, o, n| match (int_repr(&o.attrs), int_repr(&n.attrs)) {
-            (Some(a), None) => vec![format!("lost `#[repr({a})]`")],
-            _ => vec![],
-        })
     ),
-    rule!(
+    repr(
         "repr-int-changed",
         Major,
         "repr-int-enum-change",
+        Repr::Int,
+        ReprChange::Changed,
         "the primitive representation of an enum changed",
-        Check::Changed(|_, o, n| match (int_repr(&o.attrs), int_repr(&n.attrs)) {
-            (Some(a), Some(b)) if a != b => vec![format!("changed from `#[repr({a})]` to `#[repr({b})]`")],
-            _ => vec![],
-        })
     ),
-    rule!(
+    repr(
         "repr-int-added",
         Minor,
         "repr-int-enum-add",
+        Repr::Int,
+        ReprChange::Gained,
         "a primitive representation was added to an enum",
-        Check::Changed(|_, o, n| match (int_repr(&o.attrs), int_repr(&n.attrs)) {
-            (None, Some(b)) => vec![format!("gained `#[repr({b})]`")],
-            _ => vec![],
-        })
     ),
-    rule!(
+    repr(
         "repr-transparent-removed",
         Major,
         "repr-transparent-remove",
+        Repr::Transparent,
+        ReprChange::Lost,
         "`repr(transparent)` was removed",
-        Check::Changed(|_, o, n| when(
-            has_repr(&o.attrs, "transparent") && !has_repr(&n.attrs, "transparent"),
-            "lost `#[repr(transparent)]`",
-        ))
     ),
-    rule!(
+    repr(
         "repr-transparent-added",
         Minor,
         "repr-transparent-add",
+        Repr::Transparent,
+        ReprChange::Gained,
         "`repr(transparent)` was added to a type with the default representation",
-        Check::Changed(|_, o, n| when(
-            !has_repr(&o.attrs, "transparent") && has_repr(&n.attrs, "transparent"),
-            "gained `#[repr(transparent)]`",
-        ))
     ),
-    rule!(
+    repr(
         "repr-packed-added",
         Major,
         "repr-packed-add",
+        Repr::Packed,
+        ReprChange::Gained,
         "`repr(packed)` was added to a struct or union",
-        Check::Changed(|_, o, n| match (repr_arg(&o.attrs, "packed"), repr_arg(&n.attrs, "packed")) {
-            (None, Some(b)) => vec![format!("gained `#[repr({b})]`")],
-            _ => vec![],
-        })
     ),
-    rule!(
+    repr(
         "repr-packed-removed",
         Major,
         "repr-packed-remove",
+        Repr::Packed,
+        ReprChange::Lost,
         "`repr(packed)` was removed from a struct or union",
-        Check::Changed(|_, o, n| match (repr_arg(&o.attrs, "packed"), repr_arg(&n.attrs, "packed")) {
-            (Some(a), None) => vec![format!("lost `#[repr({a})]`")],
-            _ => vec![],
-        })
     ),
-    rule!(
+    repr(
         "repr-packed-changed",
         Major,
         "repr-packed-n-change",
+        Repr::Packed,
+        ReprChange::Changed,
         "the `N` of `repr(packed(N))` changed",
-        Check::Changed(|_, o, n| match (repr_arg(&o.attrs, "packed"), repr_arg(&n.attrs, "packed")) {
-            (Some(a), Some(b)) if a != b => vec![format!("changed from `#[repr({a})]` to `#[repr({b})]`")],
-            _ => vec![],
-        })
     ),
-    rule!(
+    repr(
         "repr-align-added",
         Major,
         "repr-align-add",
+        Repr::Align,
+        ReprChange::Gained,
         "`repr(align)` was added to a struct, union or enum",
-        Check::Changed(|_, o, n| match (repr_arg(&o.attrs, "align"), repr_arg(&n.attrs, "align")) {
-            (None, Some(b)) => vec![format!("gained `#[repr({b})]`")],
-            _ => vec![],
-        })
     ),
-    rule!(
+    repr(
         "repr-align-removed",
         Major,
         "repr-align-remove",
+        Repr::Align,
+        ReprChange::Lost,
         "`repr(align)` was removed from a struct, union or enum",
-        Check::Changed(|_, o, n| match (repr_arg(&o.attrs, "align"), repr_arg(&n.attrs, "align")) {
-            (Some(a), None) => vec![format!("lost `#[repr({a})]`")],
-            _ => vec![],
-        })
     ),
-    rule!(
+    repr(
         "repr-align-changed",
         Major,
         "repr-align-n-change",
+        Repr::Align,
+        ReprChange::Changed,
         "the `N` of `repr(align(N))` changed",
-        Check::Changed(|_, o, n| match (repr_arg(&o.attrs, "align"), repr_arg(&n.attrs, "align")) {
-            (Some(a), Some(b)) if a != b => vec![format!("changed from `#[repr({a})]` to `#[repr({b})]`")],
-            _ => vec![],
-        })
     ),
     rule!(
         "enum-discriminant-changed",
         Major,
         "type-layout",
+        for VARIANTS,
         "the discriminant of a variant changed (observable through `as` casts and the representation)",
         Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
             (Decl::Variant(a), Decl::Variant(b)) => match (&a.discriminant, &b.discriminant) {
@@ -259,6 +233,7 @@ pub static RULES: &[Rule] = &[
         "pub-field-removed",
         Major,
         "item-remove",
+        for STRUCTS,
         "a public field was removed or made private",
         Check::Changed(|_, o, n| {
             if !same_kind_of_fields(o, n) {
@@ -275,6 +250,7 @@ pub static RULES: &[Rule] = &[
         "field-type-changed",
         Major,
         "api-compatibility",
+        for STRUCTS,
         "the type of a public field changed",
         Check::Changed(|_, o, n| {
             if !same_kind_of_fields(o, n) {
@@ -295,6 +271,7 @@ pub static RULES: &[Rule] = &[
         "generic-generalize-identical",
         Minor,
         "generic-generalize-identical",
+        for STRUCTS,
         "a field's type became a generic parameter that defaults to the old type",
         Check::Changed(|_, o, n| {
             let generics = n.decl.generics();
@@ -312,6 +289,7 @@ pub static RULES: &[Rule] = &[
         "struct-private-field-added-when-public",
         Major,
         "struct-add-private-field-when-public",
+        for STRUCTS,
         "a private field was added to a struct whose fields were all public",
         Check::Changed(|_, o, n| match (struct_kind(o), struct_kind(n)) {
             (Some(a), Some(b)) if a.name() == b.name() && a.name() != "unit" => when(
@@ -328,6 +306,7 @@ pub static RULES: &[Rule] = &[
         "struct-pub-field-added-when-no-private",
         Major,
         "struct-add-public-field-when-no-private",
+        for STRUCTS,
         "a public field was added to an exhaustive struct without private fields",
         Check::Changed(|_, o, n| match (struct_kind(o), struct_kind(n)) {
             (Some(a), Some(b))
@@ -347,6 +326,7 @@ pub static RULES: &[Rule] = &[
         "struct-pub-field-added",
         Minor,
         "item-new",
+        for STRUCTS,
         "a public field was added to a struct that has private fields or is `#[non_exhaustive]`",
         Check::Changed(|_, o, n| match (struct_kind(o), struct_kind(n)) {
             (Some(a), Some(b))
@@ -367,6 +347,7 @@ pub static RULES: &[Rule] = &[
         "struct-kind-changed",
         Major,
         "api-compatibility",
+        for STRUCTS,
         "a struct changed between plain, tuple and unit form",
         Check::Changed(|_, o, n| match (struct_kind(o), struct_kind(n)) {
             (Some(a), Some(b)) if a.name() != b.name() && !all_private_tuple_plain(a, b) => {
@@ -379,6 +360,7 @@ pub static RULES: &[Rule] = &[
         "struct-tuple-normal-with-private",
         Minor,
         "struct-tuple-normal-with-private",
+        for STRUCTS,
         "a struct whose fields are all private changed between tuple and plain form",
         Check::Changed(|_, o, n| match (struct_kind(o), struct_kind(n)) {
             (Some(a), Some(b)) if a.name() != b.name() && all_private_tuple_plain(a, b) => {
@@ -392,6 +374,7 @@ pub static RULES: &[Rule] = &[
         "enum-variant-added",
         Major,
         "enum-variant-new",
+        for VARIANTS,
         "a variant was added to an exhaustive enum",
         Check::Added(|ctx, n| match (&n.decl, ctx.new.parent_of(n)) {
             (Decl::Variant(_), Some(parent)) if !parent.attrs.non_exhaustive => {
@@ -404,6 +387,7 @@ pub static RULES: &[Rule] = &[
         "enum-variant-added-non-exhaustive",
         Minor,
         "enum-variant-new",
+        for VARIANTS,
         "a variant was added to a `#[non_exhaustive]` enum",
         Check::Added(|ctx, n| match (&n.decl, ctx.new.parent_of(n)) {
             (Decl::Variant(_), Some(parent)) if parent.attrs.non_exhaustive => Some("was added".to_string()),
@@ -414,6 +398,7 @@ pub static RULES: &[Rule] = &[
         "enum-variant-removed",
         Major,
         "item-remove",
+        for VARIANTS,
         "a variant was removed",
         Check::Removed(|_, o| matches!(o.decl, Decl::Variant(_)).then(|| "was removed".to_string()))
     ),
@@ -421,6 +406,7 @@ pub static RULES: &[Rule] = &[
         "enum-variant-fields-added",
         Major,
         "enum-fields-new",
+        for VARIANTS,
         "fields were added to an enum variant",
         Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
             (Decl::Variant(a), Decl::Variant(b)) if a.kind.name() == b.kind.name() && !o.attrs.non_exhaustive => {
@@ -439,6 +425,7 @@ pub static RULES: &[Rule] = &[
         "enum-variant-field-removed",
         Major,
         "item-remove",
+        for VARIANTS,
         "a field of an enum variant was removed",
         Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
             (Decl::Variant(a), Decl::Variant(b)) if a.kind.name() == b.kind.name() => {
@@ -457,6 +444,7 @@ pub static RULES: &[Rule] = &[
         "enum-variant-field-type-changed",
         Major,
         "api-compatibility",
+        for VARIANTS,
         "the type of a field of an enum variant changed",
         Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
             (Decl::Variant(a), Decl::Variant(b)) if a.kind.name() == b.kind.name() => a
@@ -476,6 +464,7 @@ pub static RULES: &[Rule] = &[
         "enum-variant-kind-changed",
         Major,
         "api-compatibility",
+        for VARIANTS,
         "an enum variant changed between unit, tuple and struct form",
         Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
             (Decl::Variant(a), Decl::Variant(b)) if a.kind.name() != b.kind.name() => {
@@ -489,6 +478,7 @@ pub static RULES: &[Rule] = &[
         "trait-item-added-no-default",
         Major,
         "trait-new-item-no-default",
+        for TRAIT_ITEMS,
         "an item without a default was added to a trait users can implement",
         Check::Added(|ctx, n| match (required(n), ctx.new.parent_of(n).and_then(trait_decl)) {
             (Some(true), Some(t)) if !t.sealed =>
@@ -500,6 +490,7 @@ pub static RULES: &[Rule] = &[
         "sealed-trait-item-added",
         Minor,
         "trait-new-item-no-default",
+        for TRAIT_ITEMS,
         "an item without a default was added to a sealed trait (only this crate implements it)",
         Check::Added(|ctx, n| match (required(n), ctx.new.parent_of(n).and_then(trait_decl)) {
             (Some(true), Some(t)) if t.sealed => Some("was added to a sealed trait".to_string()),
@@ -510,6 +501,7 @@ pub static RULES: &[Rule] = &[
         "trait-item-added-default",
         Minor,
         "trait-new-default-item",
+        for TRAIT_ITEMS,
         "possibly breaking: an item with a default was added to a trait (it may clash with items of other traits)",
         Check::Added(|_, n| (required(n) == Some(false)).then(|| "was added with a default".to_string()))
     ),
@@ -517,6 +509,7 @@ pub static RULES: &[Rule] = &[
         "trait-item-removed",
         Major,
         "item-remove",
+        for TRAIT_ITEMS,
         "an item was removed from a trait",
         Check::Removed(|_, o| required(o).map(|_| "was removed from its trait".to_string()))
     ),
@@ -524,6 +517,7 @@ pub static RULES: &[Rule] = &[
         "trait-item-signature-changed",
         Major,
         "trait-item-signature",
+        for TRAIT_ITEMS,
         "the signature of a trait item changed (implementations and callers must both match it)",
         Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
             (Decl::TraitFunction { function: a, .. }, Decl::TraitFunction { function: b, .. }) => fn_differences(a, b),
@@ -551,6 +545,7 @@ pub static RULES: &[Rule] = &[
         "trait-item-default-removed",
         Major,
         "trait-new-item-no-default",
+        for TRAIT_ITEMS,
         "a trait item lost its default; implementations must now provide it",
         Check::Changed(|_, o, n| when(required(o) == Some(false) && required(n) == Some(true), "lost its default"))
     ),
@@ -558,6 +553,7 @@ pub static RULES: &[Rule] = &[
         "trait-item-default-added",
         Minor,
         "trait-new-default-item",
+        for TRAIT_ITEMS,
         "a required trait item gained a default",
         Check::Changed(|_, o, n| when(required(o) == Some(true) && required(n) == Some(false), "gained a default"))
     ),
@@ -565,6 +561,7 @@ pub static RULES: &[Rule] = &[
         "trait-supertrait-added",
         Major,
         "generic-bounds-tighten",
+        for TRAITS,
         "a supertrait was added: implementations must now implement it too",
         Check::Changed(|_, o, n| match (trait_decl(o), trait_decl(n)) {
             (Some(a), Some(b)) => b
@@ -580,6 +577,7 @@ pub static RULES: &[Rule] = &[
         "trait-supertrait-removed",
         Major,
         "api-compatibility",
+        for TRAITS,
         "a supertrait was removed: code relying on it through this trait breaks",
         Check::Changed(|_, o, n| match (trait_decl(o), trait_decl(n)) {
             (Some(a), Some(b)) => a
@@ -595,6 +593,7 @@ pub static RULES: &[Rule] = &[
         "trait-generic-param-added",
         Major,
         "trait-new-parameter-no-default",
+        for TRAITS,
         "a type parameter without a default was added to a trait",
         Check::Changed(|_, o, n| match (trait_decl(o), trait_decl(n)) {
             (Some(a), Some(b)) => added_params(&a.generics, &b.generics, false)
@@ -607,6 +606,7 @@ pub static RULES: &[Rule] = &[
         "trait-generic-param-added-default",
         Minor,
         "trait-new-parameter-default",
+        for TRAITS,
         "a defaulted type parameter was added to a trait",
         Check::Changed(|_, o, n| match (trait_decl(o), trait_decl(n)) {
             (Some(a), Some(b)) => added_params(&a.generics, &b.generics, true)
@@ -619,6 +619,7 @@ pub static RULES: &[Rule] = &[
         "trait-no-longer-dyn-compatible",
         Major,
         "trait-object-safety",
+        for TRAITS,
         "the trait is no longer dyn-compatible (object safe): `dyn Trait` stops compiling",
         Check::Changed(|_, o, n| match (trait_decl(o), trait_decl(n)) {
             (Some(a), Some(b)) => when(a.dyn_compatible && !b.dyn_compatible, "is no longer dyn-compatible"),
@@ -629,6 +630,7 @@ pub static RULES: &[Rule] = &[
         "trait-unsafe-changed",
         Major,
         "api-compatibility",
+        for TRAITS,
         "a trait became `unsafe` or stopped being `unsafe`: every implementation must change",
         Check::Changed(|_, o, n| match (trait_decl(o), trait_decl(n)) {
             (Some(a), Some(b)) if a.is_unsafe != b.is_unsafe => {
@@ -641,6 +643,7 @@ pub static RULES: &[Rule] = &[
         "trait-newly-sealed",
         Major,
         "api-compatibility",
+        for TRAITS,
         "the trait was sealed: users can no longer implement it",
         Check::Changed(|_, o, n| match (trait_decl(o), trait_decl(n)) {
             (Some(a), Some(b)) =>
@@ -653,6 +656,7 @@ pub static RULES: &[Rule] = &[
         "inherent-item-added",
         Minor,
         "impl-item-new",
+        for INHERENT_ITEMS,
         "possibly breaking: an inherent associated item was added (it may shadow a trait method users call)",
         Check::Added(
             |_, n| matches!(n.decl, Decl::Method { .. } | Decl::AssocConst { .. }).then(|| "was added".to_string())
@@ -662,6 +666,7 @@ pub static RULES: &[Rule] = &[
         "trait-impl-removed",
         Major,
         "item-remove",
+        for IMPLS,
         "a trait implementation was removed",
         Check::Removed(|_, o| match &o.decl {
             Decl::Impl(i) if !is_auto_trait(&i.trait_) => Some("was removed".to_string()),
@@ -672,6 +677,7 @@ pub static RULES: &[Rule] = &[
         "auto-trait-impl-removed",
         Major,
         "item-remove",
+        for IMPLS,
         "a type lost an auto trait (`Send`, `Sync`, `Unpin`, `UnwindSafe`, `RefUnwindSafe`)",
         Check::Removed(|_, o| match &o.decl {
             Decl::Impl(i) if is_auto_trait(&i.trait_) =>
@@ -683,6 +689,7 @@ pub static RULES: &[Rule] = &[
         "trait-impl-added",
         Minor,
         "item-new",
+        for IMPLS,
         "a trait implementation was added",
         Check::Added(|_, n| matches!(n.decl, Decl::Impl(_)).then(|| "was added".to_string()))
     ),
@@ -690,6 +697,7 @@ pub static RULES: &[Rule] = &[
         "trait-impl-assoc-type-changed",
         Major,
         "api-compatibility",
+        for IMPLS,
         "an associated type of a trait implementation changed (for example `Iterator::Item`)",
         Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
             (Decl::Impl(a), Decl::Impl(b)) => {
@@ -710,6 +718,7 @@ pub static RULES: &[Rule] = &[
         "generic-bounds-tightened",
         Major,
         "generic-bounds-tighten",
+        for GENERIC,
         "generic bounds were tightened: some uses that compiled no longer do",
         Check::Changed(|_, o, n| {
             if matches!(o.decl, Decl::TraitFunction { .. }) {
@@ -727,6 +736,7 @@ pub static RULES: &[Rule] = &[
         "generic-bounds-loosened",
         Minor,
         "generic-bounds-loosen",
+        for GENERIC,
         "generic bounds were loosened",
         Check::Changed(|_, o, n| {
             if matches!(o.decl, Decl::TraitFunction { .. }) {
@@ -746,6 +756,7 @@ pub static RULES: &[Rule] = &[
         "type-generic-param-added",
         Major,
         "generic-new-default",
+        for TYPE_DEFINITIONS,
         "a type parameter without a default was added to a type",
         Check::Changed(|_, o, n| match (type_generics(o), type_generics(n)) {
             (Some(a), Some(b)) =>
@@ -757,6 +768,7 @@ pub static RULES: &[Rule] = &[
         "type-generic-param-added-default",
         Minor,
         "generic-new-default",
+        for TYPE_DEFINITIONS,
         "a defaulted type parameter was added to a type",
         Check::Changed(|_, o, n| match (type_generics(o), type_generics(n)) {
             (Some(a), Some(b)) =>
@@ -768,6 +780,7 @@ pub static RULES: &[Rule] = &[
         "generic-params-removed-or-reordered",
         Major,
         "api-compatibility",
+        for GENERIC,
         "generic parameters were removed or reordered: explicit arguments (`Type<A, B>`, `f::<T>()`) break",
         Check::Changed(|_, o, n| {
             if matches!(o.decl, Decl::TraitFunction { .. } | Decl::Impl(_)) {
@@ -784,6 +797,7 @@ pub static RULES: &[Rule] = &[
         "fn-params-changed",
         Major,
         "fn-change-arity",
+        for FUNCTIONS,
         "function parameters were added or removed",
         Check::Changed(|_, o, n| match free_or_method(o, n) {
             Some((a, b)) => param_arity_details(a, b),
@@ -794,6 +808,7 @@ pub static RULES: &[Rule] = &[
         "fn-param-type-changed",
         Major,
         "api-compatibility",
+        for FUNCTIONS,
         "the type of a function parameter changed",
         Check::Changed(|_, o, n| match free_or_method(o, n) {
             Some((a, b)) => retyped_params(a, b)
@@ -808,6 +823,7 @@ pub static RULES: &[Rule] = &[
         "fn-generalize-compatible",
         Minor,
         "fn-generalize-compatible",
+        for FUNCTIONS,
         "a parameter was generalized to a generic type that still accepts the old one",
         Check::Changed(|_, o, n| match free_or_method(o, n) {
             Some((a, b)) => retyped_params(a, b)
@@ -822,6 +838,7 @@ pub static RULES: &[Rule] = &[
         "fn-return-type-changed",
         Major,
         "api-compatibility",
+        for FUNCTIONS,
         "the return type of a function changed",
         Check::Changed(|_, o, n| match free_or_method(o, n) {
             Some((a, b)) if a.output != b.output => vec![format!(
@@ -836,6 +853,7 @@ pub static RULES: &[Rule] = &[
         "fn-receiver-changed",
         Major,
         "api-compatibility",
+        for FUNCTIONS,
         "the receiver (`self`) of a method changed",
         Check::Changed(|_, o, n| match free_or_method(o, n) {
             Some((a, b)) => receiver_details(a, b),
@@ -846,6 +864,7 @@ pub static RULES: &[Rule] = &[
         "fn-generic-param-added",
         Minor,
         "fn-generic-new",
+        for FUNCTIONS,
         "possibly breaking: a type parameter was added to a function (explicit `f::<T>()` calls break)",
         Check::Changed(|_, o, n| match free_or_method(o, n) {
             Some((a, b)) => added_params(&a.generics, &b.generics, false)
@@ -859,6 +878,7 @@ pub static RULES: &[Rule] = &[
         "fn-const-removed",
         Major,
         "api-compatibility",
+        for FUNCTIONS,
         "a `const fn` is no longer `const`",
         Check::Changed(|_, o, n| match free_or_method(o, n) {
             Some((a, b)) => when(a.is_const && !b.is_const, "is no longer `const`; calls in constant contexts break"),
@@ -869,6 +889,7 @@ pub static RULES: &[Rule] = &[
         "fn-const-added",
         Minor,
         "item-new",
+        for FUNCTIONS,
         "a function became `const`",
         Check::Changed(|_, o, n| match free_or_method(o, n) {
             Some((a, b)) => when(!a.is_const && b.is_const, "became `const`"),
@@ -879,6 +900,7 @@ pub static RULES: &[Rule] = &[
         "fn-unsafe-added",
         Major,
         "api-compatibility",
+        for FUNCTIONS,
         "a safe function became `unsafe`",
         Check::Changed(|_, o, n| match free_or_method(o, n) {
             Some((a, b)) => when(!a.is_unsafe && b.is_unsafe, "became `unsafe`; calls outside `unsafe` blocks break"),
@@ -889,6 +911,7 @@ pub static RULES: &[Rule] = &[
         "fn-unsafe-removed",
         Minor,
         "fn-unsafe-safe",
+        for FUNCTIONS,
         "an `unsafe` function became safe",
         Check::Changed(|_, o, n| match free_or_method(o, n) {
             Some((a, b)) => when(a.is_unsafe && !b.is_unsafe, "is no longer `unsafe`"),
@@ -899,6 +922,7 @@ pub static RULES: &[Rule] = &[
         "fn-abi-changed",
         Major,
         "api-compatibility",
+        for FUNCTIONS,
         "the ABI of a function changed",
         Check::Changed(|_, o, n| match free_or_method(o, n) {
             Some((a, b)) if a.abi != b.abi =>
@@ -910,6 +934,7 @@ pub static RULES: &[Rule] = &[
         "fn-async-changed",
         Major,
         "api-compatibility",
+        for FUNCTIONS,
         "a function became `async` or stopped being `async`",
         Check::Changed(|_, o, n| match free_or_method(o, n) {
             Some((a, b)) if a.is_async != b.is_async => {
@@ -922,6 +947,7 @@ pub static RULES: &[Rule] = &[
         "fn-variadic-changed",
         Major,
         "fn-change-arity",
+        for FUNCTIONS,
         "a function became or stopped being C-variadic",
         Check::Changed(|_, o, n| match free_or_method(o, n) {
             Some((a, b)) if a.variadic != b.variadic => vec!["changed whether it takes variadic arguments".to_string()],
@@ -933,6 +959,7 @@ pub static RULES: &[Rule] = &[
         "type-alias-retargeted",
         Major,
         "api-compatibility",
+        for ALIASES,
         "a type alias now names a different type",
         Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
             (Decl::TypeAlias { ty: a, .. }, Decl::TypeAlias { ty: b, .. }) if a != b => {
@@ -945,6 +972,7 @@ pub static RULES: &[Rule] = &[
         "const-type-changed",
         Major,
         "api-compatibility",
+        for CONSTS,
         "the type of a constant changed",
         Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
             (Decl::Const { ty: a }, Decl::Const { ty: b })
@@ -958,6 +986,7 @@ pub static RULES: &[Rule] = &[
         "static-type-changed",
         Major,
         "api-compatibility",
+        for STATICS,
         "the type of a static changed",
         Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
             (Decl::Static { ty: a, .. }, Decl::Static { ty: b, .. }) if a != b =>
@@ -969,6 +998,7 @@ pub static RULES: &[Rule] = &[
         "static-mut-changed",
         Major,
         "api-compatibility",
+        for STATICS,
         "a static became `mut` or stopped being `mut`",
         Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
             (Decl::Static { mutable: a, .. }, Decl::Static { mutable: b, .. }) if a != b => {
@@ -986,6 +1016,7 @@ pub static RULES: &[Rule] = &[
         "proc-macro-kind-changed",
         Major,
         "item-remove",
+        for PROC_MACROS,
         "a procedural macro changed kind (function-like, attribute, derive)",
         Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
             (Decl::ProcMacro { kind: a, .. }, Decl::ProcMacro { kind: b, .. }) if a != b => {
@@ -998,6 +1029,7 @@ pub static RULES: &[Rule] = &[
         "derive-helper-removed",
         Major,
         "item-remove",
+        for PROC_MACROS,
         "a derive macro lost a helper attribute",
         Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
             (Decl::ProcMacro { helpers: a, .. }, Decl::ProcMacro { helpers: b, .. }) => {
@@ -1014,6 +1046,7 @@ pub static RULES: &[Rule] = &[
         "non-exhaustive-added",
         Major,
         "attr-adding-non-exhaustive",
+        for NON_EXHAUSTIVE,
         "`#[non_exhaustive]` was added to an enum, a variant, or a struct without private fields",
         Check::Changed(|ctx, o, n| {
             if o.attrs.non_exhaustive || !n.attrs.non_exhaustive {
@@ -1034,6 +1067,7 @@ pub static RULES: &[Rule] = &[
         "deprecated-added",
         Minor,
         "new-lints",
+        for ANY,
         "an item was deprecated (users get a new warning)",
         Check::Changed(|_, o, n| when(!o.attrs.deprecated && n.attrs.deprecated, "was deprecated"))
     ),
@@ -1041,6 +1075,7 @@ pub static RULES: &[Rule] = &[
         "must-use-added",
         Minor,
         "new-lints",
+        for ANY,
         "`#[must_use]` was added (users may get a new warning)",
         Check::Changed(|_, o, n| when(!o.attrs.must_use && n.attrs.must_use, "became `#[must_use]`"))
     ),
@@ -1049,6 +1084,7 @@ pub static RULES: &[Rule] = &[
         "cargo-feature-removed",
         Major,
         "cargo-feature-remove",
+        for CRATE,
         "a Cargo feature was removed",
         Check::Crate(|ctx| {
             let (old, new) = (&ctx.old.snapshot.features, &ctx.new.snapshot.features);
@@ -1062,6 +1098,7 @@ pub static RULES: &[Rule] = &[
         "cargo-optional-dependency-removed",
         Minor,
         "cargo-remove-opt-dep",
+        for CRATE,
         "possibly breaking: an optional dependency (and its implicit feature) was removed",
         Check::Crate(|ctx| {
             let (old, new) = (&ctx.old.snapshot.features, &ctx.new.snapshot.features);
@@ -1075,6 +1112,7 @@ pub static RULES: &[Rule] = &[
         "cargo-feature-no-longer-default",
         Major,
         "cargo-feature-remove-another",
+        for CRATE,
         "a feature is no longer enabled by default",
         Check::Crate(|ctx| {
             let (old, new) = (&ctx.old.snapshot.features, &ctx.new.snapshot.features);
@@ -1090,6 +1128,7 @@ pub static RULES: &[Rule] = &[
         "cargo-feature-no-longer-enables",
         Major,
         "cargo-feature-remove-another",
+        for CRATE,
         "a feature no longer enables something it enabled",
         Check::Crate(|ctx| {
             let (old, new) = (&ctx.old.snapshot.features, &ctx.new.snapshot.features);
@@ -1108,6 +1147,7 @@ pub static RULES: &[Rule] = &[
         "public-dependency-series-changed",
         Major,
         "api-compatibility",
+        for CRATE,
         "a dependency whose types the API exposes moved to an incompatible series: its types are new types to users",
         Check::Crate(|ctx| {
             let (old, new) = (&ctx.old.snapshot.dependencies, &ctx.new.snapshot.dependencies);
@@ -1124,6 +1164,7 @@ pub static RULES: &[Rule] = &[
         "cargo-feature-added",
         Minor,
         "cargo-feature-add",
+        for CRATE,
         "a Cargo feature was added",
         Check::Crate(|ctx| {
             let (old, new) = (&ctx.old.snapshot.features, &ctx.new.snapshot.features);
@@ -1155,18 +1196,6 @@ fn or_none(s: &str) -> &str {
 
 fn has_repr(a: &Attrs, what: &str) -> bool {
     a.repr.iter().any(|r| r == what)
-}
-
-/// The primitive representation (`u8`, `i32`, ...) of an enum, if any.
-fn int_repr(a: &Attrs) -> Option<&str> {
-    a.repr.iter().map(String::as_str).find(|r| {
-        matches!(*r, "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "i8" | "i16" | "i32" | "i64" | "i128" | "isize")
-    })
-}
-
-/// `packed(N)` / `align(N)` as written in the repr list.
-fn repr_arg<'a>(a: &'a Attrs, what: &str) -> Option<&'a str> {
-    a.repr.iter().map(String::as_str).find(|r| r.starts_with(what))
 }
 
 fn is_auto_trait(trait_: &str) -> bool {
