@@ -9,6 +9,10 @@ use std::collections::HashMap;
 use super::Bump;
 use crate::api::{Attrs, Decl, Item, ItemKind, Snapshot};
 
+/// What an item check returns: one phrase per finding, saying what happened to the item
+/// (`gained parameter \`timeout: std::time::Duration\``); empty when the rule does not fire.
+pub type Details = Vec<String>;
+
 /// One rule of the SemVer chapter.
 pub struct Rule {
     pub id: &'static str,
@@ -29,14 +33,14 @@ impl Rule {
 
     /// The details of a finding on a pair (`old`, `new`), a removal (`new` absent) or an
     /// addition (`old` absent).
-    pub fn details(&self, ctx: &Ctx, old: Option<&Item>, new: Option<&Item>) -> Vec<String> {
+    pub fn details(&self, ctx: &Ctx, old: Option<&Item>, new: Option<&Item>) -> Details {
         let kinds = old.iter().chain(new.iter()).map(|i| i.decl.kind_name());
         if !kinds.into_iter().any(|k| self.applies_to(k)) {
             return Vec::new();
         }
         match (&self.check, old, new) {
-            (Check::Removed(f), Some(o), None) => f(ctx, o).into_iter().collect(),
-            (Check::Added(f), None, Some(n)) => f(ctx, n).into_iter().collect(),
+            (Check::Removed(f), Some(o), None) => f(ctx, o),
+            (Check::Added(f), None, Some(n)) => f(ctx, n),
             (Check::Changed(f), Some(o), Some(n)) => f(ctx, o, n),
             (Check::Repr(repr, change), Some(o), Some(n)) => repr_details(*repr, *change, &o.attrs, &n.attrs),
             _ => Vec::new(),
@@ -144,7 +148,7 @@ impl Repr {
     }
 }
 
-fn repr_details(repr: Repr, change: ReprChange, old: &Attrs, new: &Attrs) -> Vec<String> {
+fn repr_details(repr: Repr, change: ReprChange, old: &Attrs, new: &Attrs) -> Details {
     match (change, repr.on(old), repr.on(new)) {
         (ReprChange::Gained, None, Some(b)) => vec![format!("gained `#[repr({b})]`")],
         (ReprChange::Lost, Some(a), None) => vec![format!("lost `#[repr({a})]`")],
@@ -208,11 +212,11 @@ impl<'a> Indexed<'a> {
 /// What a rule's check looks at.
 pub enum Check {
     /// An item of the baseline that the current API no longer has.
-    Removed(fn(&Ctx, &Item) -> Option<String>),
+    Removed(fn(&Ctx, &Item) -> Details),
     /// An item of the current API that the baseline did not have.
-    Added(fn(&Ctx, &Item) -> Option<String>),
-    /// An item present in both whose declaration differs; one finding per returned detail.
-    Changed(fn(&Ctx, &Item, &Item) -> Vec<String>),
+    Added(fn(&Ctx, &Item) -> Details),
+    /// An item present in both whose declaration differs.
+    Changed(fn(&Ctx, &Item, &Item) -> Details),
     /// Crate-level data (Cargo features): `(subject, detail)` pairs.
     Crate(fn(&Ctx) -> Vec<(String, String)>),
     /// A `#[repr]` of a type present in both, gained, lost or changed (the layout family, one

@@ -42,7 +42,7 @@ pub static RULES: &[Rule] = &[
         "item-remove",
         for REMOVABLE,
         "a public item was removed, renamed, or is no longer importable at this path",
-        Check::Removed(|_, _| Some("was removed or is no longer importable at this path".to_string()))
+        Check::Removed(|_, _| vec!["was removed or is no longer importable at this path".to_string()])
     ),
     rule!(
         "item-made-hidden",
@@ -69,7 +69,7 @@ pub static RULES: &[Rule] = &[
         "item-remove",
         for MACROS,
         "an exported macro was removed or is no longer exported",
-        Check::Removed(|_, _| Some("was removed or is no longer exported".to_string()))
+        Check::Removed(|_, _| vec!["was removed or is no longer exported".to_string()])
     ),
     rule!(
         "reexport-target-changed",
@@ -90,7 +90,7 @@ pub static RULES: &[Rule] = &[
         "item-new",
         for IMPORTABLE,
         "a public item was added",
-        Check::Added(|_, _| Some("was added".to_string()))
+        Check::Added(|_, _| vec!["was added".to_string()])
     ),
     // ---- layout ---------------------------------------------------------------------------
     // The `repr` family: one table row each (attribute, what happened to it).
@@ -378,9 +378,9 @@ pub static RULES: &[Rule] = &[
         "a variant was added to an exhaustive enum",
         Check::Added(|ctx, n| match (&n.decl, ctx.new.parent_of(n)) {
             (Decl::Variant(_), Some(parent)) if !parent.attrs.non_exhaustive => {
-                Some("was added; matches over the enum without a wildcard arm no longer compile".to_string())
+                vec!["was added; matches over the enum without a wildcard arm no longer compile".to_string()]
             }
-            _ => None,
+            _ => vec![],
         })
     ),
     rule!(
@@ -390,8 +390,8 @@ pub static RULES: &[Rule] = &[
         for VARIANTS,
         "a variant was added to a `#[non_exhaustive]` enum",
         Check::Added(|ctx, n| match (&n.decl, ctx.new.parent_of(n)) {
-            (Decl::Variant(_), Some(parent)) if parent.attrs.non_exhaustive => Some("was added".to_string()),
-            _ => None,
+            (Decl::Variant(_), Some(parent)) if parent.attrs.non_exhaustive => vec!["was added".to_string()],
+            _ => vec![],
         })
     ),
     rule!(
@@ -400,7 +400,7 @@ pub static RULES: &[Rule] = &[
         "item-remove",
         for VARIANTS,
         "a variant was removed",
-        Check::Removed(|_, o| matches!(o.decl, Decl::Variant(_)).then(|| "was removed".to_string()))
+        Check::Removed(|_, _| vec!["was removed".to_string()])
     ),
     rule!(
         "enum-variant-fields-added",
@@ -482,8 +482,8 @@ pub static RULES: &[Rule] = &[
         "an item without a default was added to a trait users can implement",
         Check::Added(|ctx, n| match (required(n), ctx.new.parent_of(n).and_then(trait_decl)) {
             (Some(true), Some(t)) if !t.sealed =>
-                Some("was added without a default; every implementation must now provide it".to_string()),
-            _ => None,
+                vec!["was added without a default; every implementation must now provide it".to_string()],
+            _ => vec![],
         })
     ),
     rule!(
@@ -493,8 +493,8 @@ pub static RULES: &[Rule] = &[
         for TRAIT_ITEMS,
         "an item without a default was added to a sealed trait (only this crate implements it)",
         Check::Added(|ctx, n| match (required(n), ctx.new.parent_of(n).and_then(trait_decl)) {
-            (Some(true), Some(t)) if t.sealed => Some("was added to a sealed trait".to_string()),
-            _ => None,
+            (Some(true), Some(t)) if t.sealed => vec!["was added to a sealed trait".to_string()],
+            _ => vec![],
         })
     ),
     rule!(
@@ -503,7 +503,7 @@ pub static RULES: &[Rule] = &[
         "trait-new-default-item",
         for TRAIT_ITEMS,
         "possibly breaking: an item with a default was added to a trait (it may clash with items of other traits)",
-        Check::Added(|_, n| (required(n) == Some(false)).then(|| "was added with a default".to_string()))
+        Check::Added(|_, n| when(required(n) == Some(false), "was added with a default"))
     ),
     rule!(
         "trait-item-removed",
@@ -511,7 +511,7 @@ pub static RULES: &[Rule] = &[
         "item-remove",
         for TRAIT_ITEMS,
         "an item was removed from a trait",
-        Check::Removed(|_, o| required(o).map(|_| "was removed from its trait".to_string()))
+        Check::Removed(|_, o| when(required(o).is_some(), "was removed from its trait"))
     ),
     rule!(
         "trait-item-signature-changed",
@@ -659,7 +659,7 @@ pub static RULES: &[Rule] = &[
         for INHERENT_ITEMS,
         "possibly breaking: an inherent associated item was added (it may shadow a trait method users call)",
         Check::Added(
-            |_, n| matches!(n.decl, Decl::Method { .. } | Decl::AssocConst { .. }).then(|| "was added".to_string())
+            |_, _| vec!["was added".to_string()]
         )
     ),
     rule!(
@@ -669,8 +669,8 @@ pub static RULES: &[Rule] = &[
         for IMPLS,
         "a trait implementation was removed",
         Check::Removed(|_, o| match &o.decl {
-            Decl::Impl(i) if !is_auto_trait(&i.trait_) => Some("was removed".to_string()),
-            _ => None,
+            Decl::Impl(i) if !is_auto_trait(&i.trait_) => vec!["was removed".to_string()],
+            _ => vec![],
         })
     ),
     rule!(
@@ -681,8 +681,8 @@ pub static RULES: &[Rule] = &[
         "a type lost an auto trait (`Send`, `Sync`, `Unpin`, `UnwindSafe`, `RefUnwindSafe`)",
         Check::Removed(|_, o| match &o.decl {
             Decl::Impl(i) if is_auto_trait(&i.trait_) =>
-                Some(format!("no longer holds: `{}` is not `{}` any more", i.self_ty, i.trait_)),
-            _ => None,
+                vec![format!("no longer holds: `{}` is not `{}` any more", i.self_ty, i.trait_)],
+            _ => vec![],
         })
     ),
     rule!(
@@ -691,7 +691,7 @@ pub static RULES: &[Rule] = &[
         "item-new",
         for IMPLS,
         "a trait implementation was added",
-        Check::Added(|_, n| matches!(n.decl, Decl::Impl(_)).then(|| "was added".to_string()))
+        Check::Added(|_, _| vec!["was added".to_string()])
     ),
     rule!(
         "trait-impl-assoc-type-changed",
