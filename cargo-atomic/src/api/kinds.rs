@@ -96,6 +96,29 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
+    /// Every kind of item a snapshot holds (all but [`ItemKind::Crate`]).
+    pub const ITEMS: &'static [ItemKind] = &[
+        ItemKind::Module,
+        ItemKind::Function,
+        ItemKind::Method,
+        ItemKind::AssocConst,
+        ItemKind::Struct,
+        ItemKind::Union,
+        ItemKind::Enum,
+        ItemKind::Variant,
+        ItemKind::Trait,
+        ItemKind::TraitMethod,
+        ItemKind::TraitType,
+        ItemKind::TraitConst,
+        ItemKind::TraitImpl,
+        ItemKind::TypeAlias,
+        ItemKind::Const,
+        ItemKind::Static,
+        ItemKind::Macro,
+        ItemKind::ProcMacro,
+        ItemKind::ReExport,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ItemKind::Module => "module",

@@ -75,20 +75,8 @@ pub(super) fn from_registry_baselines(
         let shipped = dir.join(snapshot::FILE_NAME);
         let locator = Locator::Dir { dir: dir.clone(), shown: format!("{}-{}", m.name, pkg.version) };
         if shipped.is_file() {
-            out.insert(
-                m.name.clone(),
-                Some(Baseline {
-                    origin: Origin {
-                        kind: OriginKind::Registry,
-                        reference: format!("{registry} {}", pkg.version),
-                        from: Source::Snapshot,
-                    },
-                    version: Some(pkg.version.clone()),
-                    snapshot: snapshot::read(&shipped)?,
-                    locations: HashMap::new(),
-                    locator,
-                }),
-            );
+            let snapshot = snapshot::read(&shipped)?;
+            out.insert(m.name.clone(), Some(published(&registry, &pkg.version, Source::Snapshot, snapshot, locator)));
         } else {
             need_rustdoc.push((*m, pkg, locator, registry));
         }
@@ -161,22 +149,26 @@ pub(super) fn from_registry_baselines(
     }
     for (name, snap) in documented {
         let (m, pkg, locator, registry) = need_rustdoc.iter().find(|(m, ..)| m.name == name).expect("documented above");
-        out.insert(
-            m.name.clone(),
-            Some(Baseline {
-                origin: Origin {
-                    kind: OriginKind::Registry,
-                    reference: format!("{registry} {}", pkg.version),
-                    from: Source::Rustdoc,
-                },
-                version: Some(pkg.version.clone()),
-                snapshot: snap,
-                locations: HashMap::new(),
-                locator: locator.clone(),
-            }),
-        );
+        out.insert(m.name.clone(), Some(published(registry, &pkg.version, Source::Rustdoc, snap, locator.clone())));
     }
     Ok(out)
+}
+
+/// The baseline of a published package.
+fn published(
+    registry: &str,
+    version: &semver::Version,
+    from: Source,
+    snapshot: Snapshot,
+    locator: Locator,
+) -> Baseline {
+    Baseline {
+        origin: Origin { kind: OriginKind::Registry, reference: format!("{registry} {version}"), from },
+        version: Some(version.clone()),
+        snapshot,
+        locations: HashMap::new(),
+        locator,
+    }
 }
 
 pub(super) fn registry_name(m: &Member) -> String {

@@ -53,27 +53,7 @@ pub mod kinds {
     use crate::api::ItemKind::{self, *};
 
     /// Every kind of item.
-    pub const ANY: &[ItemKind] = &[
-        Module,
-        Function,
-        Method,
-        AssocConst,
-        Struct,
-        Union,
-        Enum,
-        Variant,
-        Trait,
-        TraitMethod,
-        TraitType,
-        TraitConst,
-        TraitImpl,
-        TypeAlias,
-        Const,
-        Static,
-        Macro,
-        ProcMacro,
-        ReExport,
-    ];
+    pub const ANY: &[ItemKind] = ItemKind::ITEMS;
     /// Items that can be imported by path (not members of a type or trait, not impls).
     pub const IMPORTABLE: &[ItemKind] =
         &[Module, Function, Struct, Union, Enum, Trait, TypeAlias, Const, Static, Macro, ProcMacro, ReExport];
