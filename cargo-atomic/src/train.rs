@@ -22,7 +22,7 @@ use crate::workspace::{DepKind, Workspace};
 
 /// What a cause is. Orders by significance: a crate's own changes explain it better than a
 /// dependency that pulls it in, at the same bump.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum CauseKind {
     /// A dependency in the train.
@@ -32,7 +32,7 @@ pub enum CauseKind {
 }
 
 /// Why a crate needs what it needs.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Cause {
     pub kind: CauseKind,
     pub bump: Bump,
@@ -45,7 +45,7 @@ pub struct Cause {
     pub message: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct CrateTrain {
     pub package: String,
     pub baseline_version: Option<Version>,
@@ -65,14 +65,14 @@ pub struct CrateTrain {
     pub changes: usize,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct TrainStep {
     pub package: String,
     pub from: Option<Version>,
     pub to: Version,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -80,7 +80,7 @@ pub enum Severity {
 }
 
 /// Every kind of problem `check` and `publish` report, listed once.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProblemKind {
     // The train (`check`).
@@ -102,6 +102,44 @@ pub enum ProblemKind {
 }
 
 impl ProblemKind {
+    /// Every kind, in the order above.
+    pub const ALL: &'static [ProblemKind] = &[
+        ProblemKind::StaleSnapshot,
+        ProblemKind::BumpTooSmall,
+        ProblemKind::LeftOutOfTrain,
+        ProblemKind::RequirementNotAdmitting,
+        ProblemKind::UnneededBump,
+        ProblemKind::NothingToPublish,
+        ProblemKind::NotPublishable,
+        ProblemKind::MissingMetadata,
+        ProblemKind::DependencyRegistry,
+        ProblemKind::MissingRepository,
+        ProblemKind::VersionExists,
+        ProblemKind::DirtyTree,
+        ProblemKind::RateLimit,
+        ProblemKind::PackageFailed,
+    ];
+
+    /// What the problem is, in one line.
+    pub fn summary(self) -> &'static str {
+        match self {
+            ProblemKind::StaleSnapshot => "a committed API snapshot is missing or out of date",
+            ProblemKind::BumpTooSmall => "a declared version is below what the crate's changes or dependencies require",
+            ProblemKind::LeftOutOfTrain => "a dependent must be released with a breaking dependency but is not bumped",
+            ProblemKind::RequirementNotAdmitting => "a requirement on a member does not admit the member's new version",
+            ProblemKind::UnneededBump => "a version is bumped though nothing requires it",
+            ProblemKind::NothingToPublish => "no crate of the workspace needs a release",
+            ProblemKind::NotPublishable => "a crate of the train has `publish = false`",
+            ProblemKind::MissingMetadata => "a crate lacks metadata the registry requires",
+            ProblemKind::DependencyRegistry => "a dependency is not available from the registry the crate publishes to",
+            ProblemKind::MissingRepository => "a crate has no `repository` URL",
+            ProblemKind::VersionExists => "a version of the train is already in the registry",
+            ProblemKind::DirtyTree => "the git tree has uncommitted changes",
+            ProblemKind::RateLimit => "the train needs more uploads than the registry's rate limits allow at once",
+            ProblemKind::PackageFailed => "a crate of the train does not package or build against the others",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ProblemKind::StaleSnapshot => "stale-snapshot",
@@ -128,7 +166,7 @@ impl std::fmt::Display for ProblemKind {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Problem {
     pub kind: ProblemKind,
     pub severity: Severity,

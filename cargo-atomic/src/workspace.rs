@@ -18,9 +18,6 @@ pub struct Workspace {
     pub target_dir: PathBuf,
     /// Members sorted by name.
     pub members: Vec<Member>,
-    /// The package whose manifest was given (or found from the current directory), if any.
-    pub current: Option<String>,
-    pub default_members: Vec<String>,
     pub config: WorkspaceConfig,
 }
 
@@ -157,10 +154,10 @@ impl Workspace {
                     anyhow::Error::new(other).context(format!("cannot run `cargo metadata` for {}", manifest.display()))
                 }
             })?;
-        Self::from_metadata(metadata, &manifest)
+        Self::from_metadata(metadata)
     }
 
-    fn from_metadata(metadata: cargo_metadata::Metadata, manifest: &Path) -> anyhow::Result<Workspace> {
+    fn from_metadata(metadata: cargo_metadata::Metadata) -> anyhow::Result<Workspace> {
         let root = metadata.workspace_root.clone().into_std_path_buf();
         let config = parse_config::<WorkspaceConfig>(&metadata.workspace_metadata, "workspace.metadata.atomic")
             .with_context(|| format!("in {}", root.join("Cargo.toml").display()))?;
@@ -220,36 +217,17 @@ impl Workspace {
             });
         }
         members.sort_by(|a, b| a.name.cmp(&b.name));
-        let same = |a: &Path, b: &Path| {
-            a == b || (a.canonicalize().ok().is_some() && a.canonicalize().ok() == b.canonicalize().ok())
-        };
-        let current = members.iter().find(|m| same(&m.manifest_path, manifest)).map(|m| m.name.clone());
-        let default_members = if metadata.workspace_default_members.is_available() {
-            metadata
-                .workspace_default_members
-                .iter()
-                .filter_map(|id| packages.iter().find(|p| &p.id == id).map(|p| p.name.to_string()))
-                .collect()
-        } else {
-            members.iter().map(|m| m.name.clone()).collect()
-        };
-        Ok(Workspace {
-            root,
-            target_dir: metadata.target_directory.into_std_path_buf(),
-            members,
-            current,
-            default_members,
-            config,
-        })
+        Ok(Workspace { root, target_dir: metadata.target_directory.into_std_path_buf(), members, config })
     }
 
     pub fn member(&self, name: &str) -> Option<&Member> {
         self.members.iter().find(|m| m.name == name)
     }
 
-    /// Members chosen by Cargo's selection flags. Without flags: the current package if the
-    /// manifest is a package, else the default members. Packages named explicitly or the current
-    /// package are selected even when `publish = false`; otherwise such packages are skipped.
+    /// Members chosen by Cargo's selection flags. Without `-p`: every publishable member (the
+    /// release train is a workspace matter, so neither the current package nor
+    /// `default-members` narrows it); `--exclude` removes members. Packages named with `-p` are
+    /// selected even when `publish = false`.
     pub fn select(&self, selection: &Selection) -> anyhow::Result<Vec<&Member>> {
         for name in selection.packages.iter().chain(&selection.exclude) {
             if self.member(name).is_none() {
@@ -259,15 +237,8 @@ impl Workspace {
         }
         let chosen: Vec<&Member> = if !selection.packages.is_empty() {
             self.members.iter().filter(|m| selection.packages.contains(&m.name)).collect()
-        } else if selection.workspace {
-            self.members.iter().filter(|m| m.publish != Publish::Nowhere).collect()
-        } else if let Some(current) = &self.current {
-            self.members.iter().filter(|m| &m.name == current).collect()
         } else {
-            self.members
-                .iter()
-                .filter(|m| m.publish != Publish::Nowhere && self.default_members.contains(&m.name))
-                .collect()
+            self.members.iter().filter(|m| m.publish != Publish::Nowhere).collect()
         };
         Ok(chosen.into_iter().filter(|m| !selection.exclude.contains(&m.name)).collect())
     }
@@ -523,9 +494,7 @@ pub(crate) mod testing {
         Workspace {
             root: PathBuf::from("/ws"),
             target_dir: PathBuf::from("/ws/target"),
-            default_members: members.iter().map(|m| m.name.clone()).collect(),
             members,
-            current: None,
             config: WorkspaceConfig::default(),
         }
     }

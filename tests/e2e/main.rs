@@ -8,6 +8,7 @@ mod diff;
 mod publish;
 mod registry;
 mod rules;
+mod schema;
 mod snapshot;
 mod snapshot_kinds;
 #[allow(dead_code)] // shared by test modules; not every helper is used by every one

@@ -333,6 +333,10 @@ fn dry_run_plans_and_uploads_nothing_and_json_events() {
     let (p, env) = train(&registry);
     let run = publish(&p, &env, &["--dry-run", "--message-format", "json"]);
     run.assert_code(0);
+    let schema = crate::schema::schemas_dir().join("publish-event.schema.json");
+    for line in run.stdout.lines() {
+        crate::schema::assert_valid(&schema, line);
+    }
     let events: Vec<serde_json::Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let plan = events.iter().find(|e| e["event"] == "plan").expect("a plan event");
     assert_eq!(
@@ -346,6 +350,9 @@ fn dry_run_plans_and_uploads_nothing_and_json_events() {
 
     let run = publish(&p, &env, &["--message-format", "json", "-q"]);
     run.assert_code(0);
+    for line in run.stdout.lines() {
+        crate::schema::assert_valid(&schema, line);
+    }
     let events: Vec<serde_json::Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let uploads: Vec<(String, u64)> = events
         .iter()

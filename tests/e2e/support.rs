@@ -211,7 +211,8 @@ fn list(root: &Path, dir: &Path, out: &mut Vec<String>) {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies a directory tree, leaving `target/` out.
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("fixture {}: {e}", from.display())) {
         let entry = entry.unwrap();

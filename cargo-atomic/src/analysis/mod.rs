@@ -33,7 +33,7 @@ pub enum Scope {
     Selected,
     /// The selected crates and every publishable member that depends on them (normal or build
     /// dependencies, as the train counts them), so that the train is complete (`check`, `bump`,
-    /// `publish`). Without a selection: every publishable member.
+    /// `publish`).
     Train,
 }
 
@@ -71,12 +71,7 @@ pub fn covered<'a>(ws: &'a Workspace, selection: &Selection, scope: Scope) -> an
     match scope {
         Scope::Selected => ws.select(selection),
         Scope::Train => {
-            let everything = selection.packages.is_empty() && !selection.workspace;
-            let selected = if everything {
-                ws.select(&Selection { workspace: true, ..selection.clone() })?
-            } else {
-                ws.select(selection)?
-            };
+            let selected = ws.select(selection)?;
             let names: Vec<String> = selected.iter().map(|m| m.name.clone()).collect();
             let closure = ws.with_dependents(&names);
             Ok(ws.members.iter().filter(|m| closure.contains(&m.name)).collect())

@@ -164,6 +164,17 @@ impl fmt::Display for ItemKind {
     }
 }
 
+impl schemars::JsonSchema for ItemKind {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ItemKind".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let names: Vec<&str> = ItemKind::ITEMS.iter().chain([&ItemKind::Crate]).map(|k| k.as_str()).collect();
+        schemars::json_schema!({ "type": "string", "enum": names })
+    }
+}
+
 impl Serialize for ItemKind {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())

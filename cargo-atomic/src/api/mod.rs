@@ -547,7 +547,7 @@ pub struct CrateApi {
 }
 
 /// A place in the source tree: file relative to the workspace root, 1-based line.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Location {
     pub file: String,
     pub line: usize,

@@ -39,7 +39,7 @@ pub enum Spec {
 }
 
 /// Where a baseline came from, for reports.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Origin {
     pub kind: OriginKind,
     /// The tag, revision, directory or registry name.
@@ -48,7 +48,7 @@ pub struct Origin {
 }
 
 /// What kind of reference a baseline was found by.
-#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum OriginKind {
     /// A release tag.
@@ -62,7 +62,7 @@ pub enum OriginKind {
 }
 
 /// How a baseline's API was obtained.
-#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     /// A committed or shipped snapshot file.

@@ -1,6 +1,7 @@
 //! `cargo atomic check`: the CI gate. Snapshots up to date, changes classified, bumps propagated
 //! through the workspace, declared versions against required ones, the release train shown.
 
+use anyhow::Context;
 use clap::Args;
 
 use super::{exit, AnalysisArgs, GlobalArgs};
@@ -12,10 +13,13 @@ pub enum CheckFormat {
     #[default]
     Human,
     Json,
-    /// GitHub Actions workflow commands (`::error file=...,line=...::...`).
+    /// GitHub Actions workflow commands (`::error file=...,line=...::...`); with
+    /// `GITHUB_STEP_SUMMARY` set, the Markdown summary is also appended to that file.
     Github,
     /// A Markdown summary for a pull request comment or a job summary.
     Markdown,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
 }
 
 #[derive(Args, Debug)]
@@ -34,8 +38,25 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs, shell: &mut Shell) -> anyhow::
     match args.message_format {
         CheckFormat::Human => report.human(shell),
         CheckFormat::Json => shell.print(report.json()),
-        CheckFormat::Github => shell.print(report.github()),
+        CheckFormat::Github => {
+            shell.print(report.github());
+            if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty()) {
+                append(std::path::Path::new(&summary), &format!("{}\n", report.markdown()))?;
+            }
+        }
         CheckFormat::Markdown => shell.print(report.markdown()),
+        CheckFormat::Sarif => shell.print(crate::report::sarif::check(&a.train, &a.diffs)),
     }
     Ok(if a.train.consistent() { exit::OK } else { exit::PROBLEMS })
+}
+
+/// Appends to a file the CI owns (`$GITHUB_STEP_SUMMARY`), as its protocol asks.
+fn append(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("cannot open the step summary {}", path.display()))?;
+    file.write_all(text.as_bytes()).with_context(|| format!("cannot write the step summary {}", path.display()))
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{exit, AnalysisArgs, GlobalArgs, MessageFormat};
+use super::{exit, AnalysisArgs, GlobalArgs};
 use crate::analysis::Scope;
 use crate::baseline::Spec;
 use crate::diff::Bump;
@@ -38,13 +38,22 @@ impl BaselineArgs {
     }
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum DiffFormat {
+    #[default]
+    Human,
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+}
+
 #[derive(Args, Debug)]
 pub struct DiffArgs {
     #[command(flatten)]
     analysis: AnalysisArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
-    message_format: MessageFormat,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    message_format: DiffFormat,
     /// Exit with 1 when a change at or above this level is found.
     #[arg(long, value_enum, value_name = "LEVEL")]
     deny: Option<Bump>,
@@ -54,8 +63,9 @@ pub fn run(global: &GlobalArgs, args: &DiffArgs, shell: &mut Shell) -> anyhow::R
     let ws = super::load_workspace(global)?;
     let a = super::assess(&ws, &args.analysis, Scope::Selected, shell)?;
     match args.message_format {
-        MessageFormat::Json => shell.print(crate::report::diff::json(&a.diffs)),
-        MessageFormat::Human => crate::report::diff::human(shell, &a.diffs),
+        DiffFormat::Json => shell.print(crate::report::diff::json(&a.diffs)),
+        DiffFormat::Sarif => shell.print(crate::report::sarif::diff(&a.diffs)),
+        DiffFormat::Human => crate::report::diff::human(shell, &a.diffs),
     }
     let denied = args.deny.is_some_and(|t| a.diffs.iter().any(|d| d.changes.required_bump.is_some_and(|b| b >= t)));
     Ok(if denied { exit::PROBLEMS } else { exit::OK })

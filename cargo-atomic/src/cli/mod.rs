@@ -32,10 +32,10 @@ pub mod exit {
 }
 
 #[derive(Parser, Debug)]
-#[command(name = "cargo", bin_name = "cargo", disable_version_flag = true)]
+#[command(name = "cargo", bin_name = "cargo")]
 enum CargoCli {
     /// Release a workspace as one unit: API snapshots, SemVer checks across crates, atomic publish.
-    #[command(name = "atomic", version)]
+    #[command(name = "atomic", version = env!("CARGO_PKG_VERSION"))]
     Atomic(AtomicCli),
 }
 
@@ -63,6 +63,13 @@ enum Command {
     Publish(publish::PublishArgs),
     /// Yank a published train's versions, dependents first (`--undo`: unyank them).
     Rollback(publish::RollbackArgs),
+    /// Print a shell completion script (`cargo atomic completions bash > ...`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), generated from these definitions.
+    Man,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -81,16 +88,17 @@ pub struct GlobalArgs {
     pub verbose: bool,
 }
 
-/// Cargo's package selection flags.
+/// Cargo's package selection flags. Every command covers the whole workspace (its publishable
+/// members) unless `-p` or `--exclude` narrows it.
 #[derive(Args, Debug, Clone, Default)]
 pub struct SelectionArgs {
-    /// Package(s) to work on.
+    /// Package(s) to work on [default: every publishable member of the workspace].
     #[arg(short, long, value_name = "SPEC")]
     pub package: Vec<String>,
-    /// All publishable members.
+    /// Every publishable member (the default; accepted for Cargo compatibility).
     #[arg(long)]
     pub workspace: bool,
-    /// Exclude package(s) from `--workspace`.
+    /// Leave package(s) out.
     #[arg(long, value_name = "SPEC")]
     pub exclude: Vec<String>,
 }
@@ -174,6 +182,23 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Bump(args) => bump::run(&cli.global, args, &mut shell),
         Command::Publish(args) => publish::run(&cli.global, args, &mut shell),
         Command::Rollback(args) => publish::rollback(&cli.global, args, &mut shell),
+        Command::Completions { shell: which } => {
+            let mut cmd = atomic_command();
+            let mut out = Vec::new();
+            clap_complete::generate(*which, &mut cmd, "cargo-atomic", &mut out);
+            shell.print(String::from_utf8_lossy(&out).trim_end());
+            Ok(exit::OK)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(atomic_command()).render(&mut out) {
+                Ok(()) => {
+                    shell.print(String::from_utf8_lossy(&out).trim_end());
+                    Ok(exit::OK)
+                }
+                Err(e) => Err(anyhow::Error::new(e).context("cannot render the man page")),
+            }
+        }
     };
     match result {
         Ok(code) => code,
@@ -182,6 +207,18 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
             exit::ERROR
         }
     }
+}
+
+/// The `cargo atomic` command as the user types it, for completions and the man page.
+fn atomic_command() -> clap::Command {
+    use clap::CommandFactory;
+    let cargo = CargoCli::command();
+    cargo
+        .find_subcommand("atomic")
+        .expect("the atomic subcommand")
+        .clone()
+        .name("cargo-atomic")
+        .bin_name("cargo-atomic")
 }
 
 /// An error and its causes, Cargo style.

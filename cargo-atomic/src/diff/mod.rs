@@ -22,7 +22,20 @@ pub use rule::{Check, Ctx, Indexed, Repr, ReprChange, Rule};
 pub use rules::RULES;
 
 /// The version bump a change requires, in the SemVer sense (mapped to 0.x versions by the train).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize, clap::ValueEnum)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Bump {
     Patch,
@@ -51,7 +64,7 @@ impl std::fmt::Display for Bump {
 pub const CHAPTER_URL: &str = "https://doc.rust-lang.org/cargo/reference/semver.html";
 
 /// Which tree a location refers to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
     Current,
@@ -59,7 +72,7 @@ pub enum Side {
 }
 
 /// One difference between baseline and current API.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     pub rule: &'static str,
     pub bump: Bump,
@@ -283,7 +296,7 @@ pub fn required_bump(findings: &[Finding]) -> Option<Bump> {
 }
 
 /// What [`compare`] finds between two snapshots of one crate.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, schemars::JsonSchema)]
 pub struct Changes {
     /// The largest bump the findings require; `None` without findings.
     pub required_bump: Option<Bump>,
@@ -293,7 +306,7 @@ pub struct Changes {
 }
 
 /// One crate's changes against its baseline, with what identifies both sides.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct CrateDiff {
     pub package: String,
     /// The version in the manifest now.
@@ -304,7 +317,7 @@ pub struct CrateDiff {
     pub changes: Changes,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct BaselineInfo {
     #[serde(flatten)]
     pub origin: crate::baseline::Origin,

@@ -53,8 +53,9 @@ pub struct Options {
     pub tag: bool,
 }
 
-/// What publishing reports as it goes.
-#[derive(Clone, Debug, Serialize)]
+/// What publishing reports as it goes: `cargo atomic publish` and `rollback` with
+/// `--message-format json` print one event per line.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum Event {
     /// A preflight check ran.

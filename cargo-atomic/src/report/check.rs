@@ -11,7 +11,9 @@ pub struct Report<'a> {
     pub diffs: &'a [CrateDiff],
 }
 
-#[derive(Serialize)]
+/// The document `cargo atomic check --message-format json` prints.
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "CheckDocument")]
 struct Document<'a> {
     schema: u32,
     consistent: bool,
@@ -52,6 +54,11 @@ fn level(c: &CrateTrain) -> String {
         (None, true) => "new".to_string(),
         (None, false) => c.declared_bump.map(|b| b.to_string()).unwrap_or_default(),
     }
+}
+
+/// The JSON Schema of [`Report::json`]'s document.
+pub fn schema() -> schemars::Schema {
+    schemars::schema_for!(Document<'static>)
 }
 
 impl Report<'_> {

@@ -5,10 +5,17 @@ use serde::Serialize;
 use crate::diff::{Bump, CrateDiff, Finding};
 use crate::shell::{Shell, BOLD, CYAN, DIM, GREEN, RED, YELLOW};
 
-#[derive(Serialize)]
+/// The document `cargo atomic diff --message-format json` prints.
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "DiffDocument")]
 struct Document<'a> {
     schema: u32,
     crates: &'a [CrateDiff],
+}
+
+/// The JSON Schema of [`json`]'s document.
+pub fn schema() -> schemars::Schema {
+    schemars::schema_for!(Document<'static>)
 }
 
 pub fn json(diffs: &[CrateDiff]) -> String {

@@ -6,6 +6,8 @@
 pub mod check;
 pub mod diff;
 pub mod publish;
+pub mod sarif;
+pub mod schema;
 
 /// Version of the JSON documents printed with `--message-format json`.
 pub const JSON_SCHEMA: u32 = 1;
