@@ -2,6 +2,7 @@
 //! rustdoc. Expected outputs are inline (`SNAPSHOTS=overwrite cargo test` rewrites them; review
 //! the diff before committing).
 
+mod action;
 mod atomic_build;
 mod diff;
 #[allow(dead_code)] // the publish tests use the fault injection

@@ -120,7 +120,9 @@ impl Project {
             .args(args)
             .current_dir(self.root())
             .env("CARGO_TERM_COLOR", "never")
-            .env_remove("RUSTDOCFLAGS");
+            .env_remove("RUSTDOCFLAGS")
+            // `check --message-format github` appends to a step summary when one is set.
+            .env_remove("GITHUB_STEP_SUMMARY");
         git_identity(&mut cmd);
         for (k, v) in env {
             cmd.env(k, v);

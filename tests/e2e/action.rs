@@ -1,0 +1,164 @@
+//! The GitHub Action's shell steps (`action/run.sh`), run with a simulated GitHub environment:
+//! step summary, outputs and runner temp in temporary files, the built binary on `PATH`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use snapbox::{assert_data_eq, str};
+
+use crate::support::{Project, Run};
+
+struct Github {
+    dir: tempfile::TempDir,
+}
+
+impl Github {
+    fn new() -> Github {
+        Github { dir: tempfile::tempdir().unwrap() }
+    }
+
+    fn file(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.file(name)).unwrap_or_default()
+    }
+
+    /// Runs `action/run.sh <step>` with the `INPUT_*` variables given.
+    fn step(&self, step: &str, inputs: &[(&str, &str)]) -> Run {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../action/run.sh");
+        let bin = Path::new(env!("CARGO_BIN_EXE_cargo-atomic")).parent().unwrap().to_path_buf();
+        let path =
+            std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())))
+                .unwrap();
+        let mut cmd = Command::new("bash");
+        cmd.arg(script)
+            .arg(step)
+            .env("PATH", path)
+            .env("GITHUB_ACTIONS", "true")
+            .env("RUNNER_OS", "Linux")
+            .env("RUNNER_TEMP", self.dir.path())
+            .env("GITHUB_STEP_SUMMARY", self.file("summary.md"))
+            .env("GITHUB_OUTPUT", self.file("output"))
+            .env("CARGO_TERM_COLOR", "never")
+            .env_remove("RUSTDOCFLAGS");
+        for (k, v) in inputs {
+            cmd.env(format!("INPUT_{k}"), v);
+        }
+        let out = cmd.output().expect("bash runs");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+fn example() -> Project {
+    let p = Project::new();
+    for dir in ["gateway", "gateway-1.0.0"] {
+        crate::support::copy_dir(&Path::new(crate::support::FIXTURES).join("../../examples").join(dir), &p.path(dir));
+    }
+    p
+}
+
+#[test]
+fn the_action_annotates_summarizes_and_fails_an_inconsistent_train() {
+    let p = example();
+    let gh = Github::new();
+    let dir = p.path("gateway");
+    let inputs = [
+        ("COMMAND", "check"),
+        ("ARGS", "--baseline-path ../gateway-1.0.0 -q"),
+        ("WORKING_DIRECTORY", dir.to_str().unwrap()),
+    ];
+    let run = gh.step("run", &inputs);
+    run.assert_code(1);
+    assert_data_eq!(
+        run.stdout,
+        str![[r#"
+::notice title=cargo atomic: release train::publish in this order: core 2.0.0, interface 2.0.0, gateway 2.0.0
+::error file=core/atomic-api.txt,title=cargo atomic%3A stale-snapshot::the committed API snapshot of `core` is out of date (core/atomic-api.txt) — run `cargo atomic snapshot` and commit the result
+::error file=core/Cargo.toml,line=3,title=cargo atomic%3A bump-too-small::`core` needs a major bump (1.0.0 → 2.0.0) but declares 1.0.0 — run `cargo atomic bump`
+::error file=interface/Cargo.toml,line=3,title=cargo atomic%3A left-out-of-train::`interface` must be released with `core`: `interface` depends on `core` (interface/Cargo.toml) and exposes it in `pub use interface::Error`, and `core` breaks: `fn core::execute_operation` gained parameter `timeout: std::time::Duration` — run `cargo atomic bump`
+::error file=interface/Cargo.toml,line=11,title=cargo atomic%3A requirement-not-admitting::`interface` requires `core = "^1.0.0"`, which does not admit core 2.0.0 — run `cargo atomic bump`
+::error file=gateway/Cargo.toml,line=3,title=cargo atomic%3A left-out-of-train::`gateway` must be released with `core`: `gateway` depends on `core` (gateway/Cargo.toml) and exposes it in `pub fn gateway::serve(request: &gateway::Request) -> Result<(), core::Error>`, and `core` breaks: `fn core::execute_operation` gained parameter `timeout: std::time::Duration` — run `cargo atomic bump`
+::error file=gateway/Cargo.toml,line=11,title=cargo atomic%3A requirement-not-admitting::`gateway` requires `core = "^1.0.0"`, which does not admit core 2.0.0 — run `cargo atomic bump`
+::error file=gateway/Cargo.toml,line=12,title=cargo atomic%3A requirement-not-admitting::`gateway` requires `interface = "^1.0.0"`, which does not admit interface 2.0.0 — run `cargo atomic bump`
+
+"#]]
+    );
+    let summary = gh.read("summary.md");
+    assert!(summary.starts_with("## cargo atomic check\n\n❌ The release train is not consistent."), "{summary}");
+    assert!(summary.contains("| 1 | `core` | 1.0.0 → 2.0.0 | major |"), "{summary}");
+    assert_eq!(gh.read("output"), "exit-code=1\nconsistent=false\n");
+
+    // Fixed as the annotations say, the same step passes and appends to the same summary.
+    p.atomic(&["bump", "-q", "--manifest-path", "gateway/Cargo.toml", "--baseline-path", "gateway-1.0.0"])
+        .assert_code(0);
+    p.atomic(&["snapshot", "-q", "--manifest-path", "gateway/Cargo.toml"]).assert_code(0);
+    let run = gh.step("run", &inputs);
+    run.assert_code(0);
+    assert!(!run.stdout.contains("::error"), "{}", run.stdout);
+    let summary = gh.read("summary.md");
+    assert!(summary.contains("\n## cargo atomic check\n\n✅ The release train is consistent."), "{summary}");
+    assert_eq!(gh.read("output"), "exit-code=1\nconsistent=false\nexit-code=0\nconsistent=true\n");
+}
+
+#[test]
+fn the_action_keeps_an_installed_version_and_keys_its_cache() {
+    let p = example();
+    let gh = Github::new();
+    let run = gh.step("install", &[("VERSION", env!("CARGO_PKG_VERSION"))]);
+    run.assert_code(0);
+    assert_eq!(run.stdout.trim(), format!("using the installed cargo-atomic {}", env!("CARGO_PKG_VERSION")));
+
+    let dir = p.path("gateway");
+    gh.step("cache-key", &[("WORKING_DIRECTORY", dir.to_str().unwrap())]).assert_code(0);
+    let output = gh.read("output");
+    let get = |name: &str| {
+        output
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("{output}"))
+            .to_string()
+    };
+    let (key, restore) = (get("key"), get("restore-key"));
+    assert!(
+        key.starts_with("cargo-atomic-Linux-") && key.starts_with(&restore) && key.len() > restore.len(),
+        "{output}"
+    );
+    assert!(get("path").ends_with("/atomic"), "{output}");
+
+    let unknown = gh.step("deploy", &[]);
+    unknown.assert_code(2);
+    assert!(unknown.stderr.contains("usage: run.sh cache-key|install|run"), "{}", unknown.stderr);
+}
+
+/// `cargo binstall` finds what the release workflow uploads: the archive and directory names of
+/// `[package.metadata.binstall]` are the ones the workflow builds.
+#[test]
+fn binstall_metadata_names_what_the_release_workflow_uploads() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest: toml_edit::DocumentMut = std::fs::read_to_string(root.join("Cargo.toml")).unwrap().parse().unwrap();
+    let binstall = &manifest["package"]["metadata"]["binstall"];
+    assert_eq!(
+        binstall["pkg-url"].as_str(),
+        Some("{ repo }/releases/download/v{ version }/{ name }-{ target }{ archive-suffix }")
+    );
+    assert_eq!(binstall["bin-dir"].as_str(), Some("{ name }-{ target }/{ bin }{ binary-ext }"));
+    assert_eq!(binstall["pkg-fmt"].as_str(), Some("tgz"));
+    assert_eq!(binstall["overrides"]["x86_64-pc-windows-msvc"]["pkg-fmt"].as_str(), Some("zip"));
+    let workflow = std::fs::read_to_string(root.join("../.github/workflows/release.yml")).unwrap();
+    for expected in [
+        "tags: [\"v*\"]",
+        "name=cargo-atomic-${{ matrix.target }}",
+        "tar czf \"$name.tar.gz\" \"$name\"",
+        "7z a \"$name.zip\" \"$name\"",
+        "gh release upload \"$GITHUB_REF_NAME\" cargo-atomic-${{ matrix.target }}.*",
+        "x86_64-pc-windows-msvc",
+    ] {
+        assert!(workflow.contains(expected), "release.yml lost `{expected}`");
+    }
+}
