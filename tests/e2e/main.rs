@@ -4,6 +4,7 @@
 
 mod action;
 mod atomic_build;
+mod cli;
 mod diff;
 #[allow(dead_code)] // the publish tests use the fault injection
 mod publish;
