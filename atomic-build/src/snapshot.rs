@@ -2,8 +2,9 @@
 //! not change about it. (The full grammar belongs to `cargo-atomic`; this reader is kept small so
 //! the crate stays dependency-free.)
 
-/// The snapshot schema this crate reads.
-pub(crate) const SCHEMA: u32 = 1;
+/// The newest snapshot schema this crate reads; schema 1 files (a subset) are read too.
+pub(crate) const SCHEMA: u32 = 2;
+const OLDEST_SCHEMA: u32 = 1;
 
 #[derive(Debug)]
 pub(crate) struct Snapshot {
@@ -30,7 +31,7 @@ pub(crate) fn parse(text: &str) -> Result<Snapshot, String> {
              upgrade atomic-build"
         ));
     }
-    if schema < SCHEMA {
+    if schema < OLDEST_SCHEMA {
         return Err(format!("it uses snapshot schema {schema}, which this atomic-build no longer reads"));
     }
     let package = header("package")?;
@@ -39,8 +40,13 @@ pub(crate) fn parse(text: &str) -> Result<Snapshot, String> {
     let mut items = Vec::new();
     let mut end = None;
     for line in lines {
-        // Features and exposed dependencies are not items: nothing built against them can change.
-        if line.is_empty() || line.starts_with("feature ") || line.starts_with("dependency ") {
+        // Features, exposed dependencies and exported symbols are not items: the identity covers
+        // the Rust API a component is built against.
+        if line.is_empty()
+            || line.starts_with("feature ")
+            || line.starts_with("dependency ")
+            || line.starts_with("export ")
+        {
             continue;
         }
         if end.is_some() {
@@ -261,7 +267,13 @@ mod tests {
         assert_eq!(s.package, "a");
         assert_eq!(s.items.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["mod a", "fn a::f"]);
         assert!(parse(&text.replace("end 2", "end 3")).unwrap_err().contains("counts 3 items, the file has 2"));
-        assert!(parse(&text.replace("schema 1", "schema 2")).unwrap_err().contains("upgrade atomic-build"));
+        assert!(parse(&text.replace("schema 1", "schema 3")).unwrap_err().contains("upgrade atomic-build"));
+        assert!(parse(&text.replace("schema 1", "schema 0")).unwrap_err().contains("no longer reads"));
+        let with_exports = text.replace(
+            "\nfeature default = []\n",
+            "\nfeature default = []\nexport a_init = #[no_mangle] extern \"C\" fn a::init()\n",
+        );
+        assert_eq!(parse(&with_exports).unwrap().items.len(), parse(text).unwrap().items.len());
         assert!(parse(&text[..text.len() - 12]).unwrap_err().contains("truncated"));
     }
 

@@ -305,14 +305,14 @@ fn bad_baselines_are_clear_errors() {
     assert!(run.stderr.contains("is not a Cargo package or workspace: it has no Cargo.toml"), "{}", run.stderr);
 
     // A snapshot written by a newer cargo-atomic, committed at the release tag.
-    let newer = p.read("atomic-api.txt").replace("schema 1", "schema 2");
+    let newer = p.read("atomic-api.txt").replace("schema 2", "schema 3");
     p.file("atomic-api.txt", &newer);
     p.git(&["commit", "-q", "-am", "newer"]);
     p.git(&["tag", "-f", "demo-v1.0.0"]);
     let run = p.atomic(&["diff"]);
     run.assert_code(2);
     assert!(
-        run.stderr.contains("demo-v1.0.0:atomic-api.txt was written with snapshot schema 2, newer than this cargo-atomic reads (schema 1); upgrade cargo-atomic"),
+        run.stderr.contains("demo-v1.0.0:atomic-api.txt was written with snapshot schema 3, newer than this cargo-atomic reads (schema 2); upgrade cargo-atomic"),
         "{}",
         run.stderr
     );

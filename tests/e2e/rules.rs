@@ -170,6 +170,16 @@ cases! {
         expect [("repr-align-changed", "major", "S")];
     enum_discriminant_changed: "pub enum E { A = 1, B = 2 }\n" => "pub enum E { A = 1, B = 3 }\n",
         expect [("enum-discriminant-changed", "major", "E::B")];
+    // ---- discriminants (unit-only enums are castable with `as`) -----------------------------
+    implicit_discriminant_changed: "pub enum Level { Low, High }\n" => "pub enum Level { Low, Mid, High }\n",
+        expect [("enum-discriminant-changed", "major", "Level::High"), ("enum-variant-added", "major", "Level::Mid")];
+    unit_only_enum_gains_tuple_variant: "pub enum Op { Add, Sub }\n" => "pub enum Op { Add, Sub, Custom(u8) }\n",
+        expect [("enum-no-longer-castable", "major", "Op::Custom"), ("enum-variant-added", "major", "Op::Custom")];
+    unit_only_enum_gains_non_exhaustive_variant: "pub enum Op { Add, Sub }\n" => "pub enum Op { Add, Sub, #[non_exhaustive] Other }\n",
+        expect [("enum-no-longer-castable", "major", "Op::Other"), ("enum-variant-added", "major", "Op::Other")];
+    // A neighbour: an enum with fields was never castable; its variants can move.
+    enum_with_fields_reordered: "pub enum Shape { Dot, Circle(u32) }\n" => "pub enum Shape { Circle(u32), Dot }\n",
+        expect [];
     // ---- structs and unions ---------------------------------------------------------------
     pub_field_removed: "pub struct S { pub a: u8, pub b: u8 }\n" => "pub struct S { pub a: u8 }\n",
         expect [("pub-field-removed", "major", "S")];
@@ -187,6 +197,15 @@ cases! {
         expect [("struct-pub-field-added-when-no-private", "major", "Foo")];
     struct_pub_field_added_with_private: "pub struct Foo { pub f1: i32, f2: i32 }\n" => "pub struct Foo { pub f1: i32, f2: i32, pub f3: i32 }\n",
         expect [("struct-pub-field-added", "minor", "Foo")];
+    pub_field_made_hidden: "pub struct S { pub a: u8, pub b: u8 }\npub enum E { V { x: u8 }, T(u8) }\n" => "pub struct S { pub a: u8, #[doc(hidden)] pub b: u8 }\npub enum E { V { #[doc(hidden)] x: u8 }, T(#[doc(hidden)] u8) }\n",
+        expect [("pub-field-made-hidden", "major", "S"), ("enum-variant-field-made-hidden", "major", "E::V"), ("enum-variant-field-made-hidden", "major", "E::T")];
+    hidden_field_added_to_constructible_struct: "pub struct P { pub x: u8 }\npub struct Empty {}\npub struct T(pub u8);\n" => "pub struct P { pub x: u8, #[doc(hidden)] pub cache: u8 }\npub struct Empty { #[doc(hidden)] pub z: () }\npub struct T(pub u8, #[doc(hidden)] pub u8);\n",
+        expect [("struct-hidden-field-added-when-public", "major", "P"), ("struct-hidden-field-added-when-public", "major", "Empty"), ("struct-hidden-field-added-when-public", "major", "T")];
+    private_field_added_to_empty_and_tuple_structs: "pub struct Empty {}\npub struct T(pub u8);\n" => "pub struct Empty { z: () }\npub struct T(pub u8, u8);\n",
+        expect [("struct-private-field-added-when-public", "major", "Empty"), ("struct-private-field-added-when-public", "major", "T")];
+    // Neighbours: a struct that was not constructible gains a hidden field; a non-exhaustive one too.
+    hidden_field_added_when_not_constructible: "pub struct P { pub x: u8, y: u8 }\n#[non_exhaustive]\npub struct N { pub x: u8 }\n" => "pub struct P { pub x: u8, y: u8, #[doc(hidden)] pub z: u8 }\n#[non_exhaustive]\npub struct N { pub x: u8, #[doc(hidden)] pub z: u8 }\n",
+        expect [];
     struct_kind_changed: "pub struct S(pub u8);\n" => "pub struct S { pub a: u8 }\n",
         expect [("struct-kind-changed", "major", "S")];
     struct_tuple_normal_with_private: "pub struct Foo(i32);\n" => "pub struct Foo { f1: i32 }\n",
@@ -261,6 +280,43 @@ cases! {
         expect [("type-generic-param-added-default", "minor", "S")];
     generic_params_reordered: "pub fn f<A, B>(a: A, b: B) {}\n" => "pub fn f<B, A>(a: A, b: B) {}\n",
         expect [("generic-params-removed-or-reordered", "major", "f")];
+    // ---- trait and impl facts --------------------------------------------------------------
+    copy_impl_added: "#[derive(Clone)]\npub struct P(pub u8);\n" => "#[derive(Clone, Copy)]\npub struct P(pub u8);\n",
+        expect [("copy-impl-added", "major", "P")];
+    sized_no_longer_implemented: "pub struct Buf { pub len: usize, pub data: [u8; 4] }\npub struct Name(pub Box<str>);\n" => "pub struct Buf { pub len: usize, pub data: [u8] }\npub struct Name(pub str);\n",
+        expect [("sized-no-longer-implemented", "major", "Buf"), ("sized-no-longer-implemented", "major", "Name"), ("field-type-changed", "major", "Buf"), ("field-type-changed", "major", "Name")];
+    trait_generic_params_reordered: "pub trait Convert<A, B> { fn go(&self, a: A) -> B; }\npub trait Sized2<const N: usize, T> {}\n" => "pub trait Convert<B, A> { fn go(&self, a: A) -> B; }\npub trait Sized2<T, const N: usize> {}\n",
+        expect [("trait-generic-params-reordered", "major", "Convert"), ("trait-generic-params-reordered", "major", "Sized2")];
+    trait_lifetime_params_changed: "pub trait Parse<'a> { fn parse(&self, s: &'a str); }\n" => "pub trait Parse<'a, 'b> { fn parse(&self, s: &'a str, t: &'b str); }\n",
+        expect [("trait-lifetime-params-changed", "major", "Parse"), ("trait-item-signature-changed", "major", "Parse::parse")];
+    // ---- statics ---------------------------------------------------------------------------
+    static_made_unsafe: "pub static LIMIT: u32 = 8;\n" => "unsafe extern \"C\" { pub static LIMIT: u32; }\n",
+        expect [("static-made-unsafe", "major", "LIMIT")];
+    static_declared_safe_in_an_extern_block: "pub static LIMIT: u32 = 8;\n" => "unsafe extern \"C\" { pub safe static LIMIT: u32; }\n",
+        expect [];
+    // ---- target features -------------------------------------------------------------------
+    fn_target_feature_added: "pub fn sum(v: &[u32]) -> u32 { v.iter().sum() }\npub struct S;\nimpl S { pub fn go(&self) {} }\npub unsafe fn raw() {}\n" => "#[target_feature(enable = \"avx2\")]\npub fn sum(v: &[u32]) -> u32 { v.iter().sum() }\npub struct S;\nimpl S { #[target_feature(enable = \"avx2\", enable = \"fma\")] pub fn go(&self) {} }\n#[target_feature(enable = \"sse4.2\")]\npub unsafe fn raw() {}\n",
+        expect [("fn-target-feature-added", "major", "sum"), ("fn-target-feature-added", "major", "S::go"), ("fn-target-feature-added", "major", "raw")];
+    fn_target_feature_removed: "#[target_feature(enable = \"avx2\")]\npub fn sum(v: &[u32]) -> u32 { v.iter().sum() }\n" => "pub fn sum(v: &[u32]) -> u32 { v.iter().sum() }\n",
+        expect [];
+    // ---- exported symbols: ABI, public or not ------------------------------------------------
+    export_removed: "#[no_mangle]\npub extern \"C\" fn ffi_init() {}\n#[no_mangle]\nextern \"C\" fn ffi_private(x: u32) -> u32 { x }\n" => "pub extern \"C\" fn ffi_init() {}\n#[allow(dead_code)]\nextern \"C\" fn ffi_private(x: u32) -> u32 { x }\n",
+        expect [("export-removed", "major", ""), ("export-removed", "major", "")];
+    export_renamed: "#[export_name = \"v1_init\"]\npub extern \"C\" fn init() {}\n" => "#[export_name = \"v2_init\"]\npub extern \"C\" fn init() {}\n",
+        expect [("export-removed", "major", "")];
+    export_abi_changed: "#[no_mangle]\npub extern \"C\" fn run() {}\n#[no_mangle]\nextern \"C\" fn hidden_run() {}\n" => "#[no_mangle]\npub extern \"C-unwind\" fn run() {}\n#[no_mangle]\nfn hidden_run() {}\n",
+        expect [("export-abi-changed", "major", ""), ("export-abi-changed", "major", ""), ("fn-abi-changed", "major", "run")];
+    export_params_changed: "#[no_mangle]\nextern \"C\" fn add(a: u32, b: u32) -> u32 { a + b }\n" => "#[no_mangle]\nextern \"C\" fn add(a: u32, b: u32, c: u32) -> u32 { a + b + c }\n",
+        expect [("export-params-changed", "major", "")];
+    export_return_changed: "#[no_mangle]\nextern \"C\" fn tick() {}\n#[no_mangle]\nextern \"C\" fn count() -> u32 { 0 }\n" => "#[no_mangle]\nextern \"C\" fn tick() -> u32 { 0 }\n#[no_mangle]\nextern \"C\" fn count() {}\n",
+        expect [("export-return-changed", "major", ""), ("export-return-changed", "major", "")];
+    export_target_feature_added: "#[no_mangle]\nextern \"C\" fn fast() {}\n" => "#[no_mangle]\n#[target_feature(enable = \"avx2\")]\nunsafe extern \"C\" fn fast() {}\n",
+        expect [("export-target-feature-added", "major", "")];
+    export_static_changed: "#[no_mangle]\nstatic mut COUNTER: u32 = 0;\n" => "#[no_mangle]\nstatic COUNTER: u32 = 0;\n",
+        expect [("export-static-changed", "major", "")];
+    // The neighbour: the Rust signature changes, the C ABI (arity, return, ABI string) does not.
+    export_rust_signature_changed_c_abi_same: "#[no_mangle]\nextern \"C\" fn f(x: u32) -> u32 { x }\n" => "#[no_mangle]\nextern \"C\" fn f(x: i32) -> i32 { x }\n",
+        expect [];
     // ---- functions ------------------------------------------------------------------------
     fn_params_changed: "pub fn foo() {}\n" => "pub fn foo(x: i32) { let _ = x; }\n",
         expect [("fn-params-changed", "major", "foo")];
@@ -329,7 +385,20 @@ cases! {
         expect [("cargo-feature-added", "minor", "")];
     cargo_optional_dependency_removed: "" => "",
         manifest: "[dependencies]\nhelper = { path = \"../helper\", optional = true }\n" => "",
-        expect [("cargo-optional-dependency-removed", "minor", "")];
+        expect [("cargo-optional-dependency-removed", "major", "")];
+    cargo_implicit_feature_now_dep_only: "" => "",
+        manifest: "[dependencies]\nhelper = { path = \"../helper\", optional = true }\n" => "[dependencies]\nhelper = { path = \"../helper\", optional = true }\n\n[features]\nhelp = [\"dep:helper\"]\n",
+        expect [("cargo-optional-dependency-removed", "major", ""), ("cargo-feature-added", "minor", "")];
+    cargo_feature_renamed: "" => "",
+        manifest: "[features]\nlog = []\n" => "[features]\nlogging = []\n",
+        expect [("cargo-feature-removed", "major", ""), ("cargo-feature-added", "minor", "")];
+    // Neighbours: an explicit feature replaces the implicit one; unstable-looking names are not API.
+    cargo_implicit_feature_replaced_by_explicit: "" => "",
+        manifest: "[dependencies]\nhelper = { path = \"../helper\", optional = true }\n" => "[dependencies]\nhelper = { path = \"../helper\", optional = true }\n\n[features]\nhelper = [\"dep:helper\"]\n",
+        expect [];
+    cargo_unstable_features_are_not_api: "" => "",
+        manifest: "[features]\nunstable-simd = []\nnightly = []\nbench-internals = []\n_private = []\n" => "[features]\nunstable_next = []\n",
+        expect [];
     public_dependency_series_changed: "pub fn take(t: ext::Thing) { let _ = t; }\n" => "pub fn take(t: ext::Thing) { let _ = t; }\n",
         manifest: "[dependencies]\next = { path = \"../../ext-0.1.0\", version = \"0.1.0\" }\n" => "[dependencies]\next = { path = \"../../ext-0.2.0\", version = \"0.2.0\" }\n",
         expect [("public-dependency-series-changed", "major", "")];

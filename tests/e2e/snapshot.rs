@@ -29,7 +29,7 @@ fn snapshot_writes_the_file_and_api_prints_the_same_lines() {
         str![[r#"
 # cargo-atomic API snapshot: one public item per line, so a diff of this file reviews the API change.
 # Written by `cargo atomic snapshot`, checked by `cargo atomic check`. Do not edit by hand.
-schema 1
+schema 2
 package demo
 lib demo
 checked-features default
@@ -284,11 +284,11 @@ fn a_truncated_or_corrupt_snapshot_is_an_error() {
         run.stderr
     );
 
-    p.file("atomic-api.txt", &good.replace("schema 1", "schema 7"));
+    p.file("atomic-api.txt", &good.replace("schema 2", "schema 7"));
     let run = p.atomic(&["snapshot", "--check"]);
     run.assert_code(2);
     assert!(
-        run.stderr.contains("newer than this cargo-atomic reads (schema 1); upgrade cargo-atomic"),
+        run.stderr.contains("newer than this cargo-atomic reads (schema 2); upgrade cargo-atomic"),
         "{}",
         run.stderr
     );

@@ -24,14 +24,19 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 pub use kinds::{ItemKey, ItemKind, Namespace};
-pub use parse::{impl_anchor, parse_item};
+pub use parse::{impl_anchor, parse_export, parse_item};
 pub use text::{mentioned_crates, replace_self, split_top_level};
 
 /// The stable auto traits, as rendered in snapshots.
 pub const AUTO_TRAITS: [&str; 5] = ["Send", "Sync", "Unpin", "std::panic::UnwindSafe", "std::panic::RefUnwindSafe"];
 
 /// Version of the snapshot file format. Bump when a line's grammar or meaning changes.
-pub const SCHEMA: u32 = 1;
+/// Schema 2 added `export` lines, the `#[no_mangle]`, `#[export_name]` and `#[target_feature]`
+/// attributes, `unsafe static`, and discriminants of unit-only enums; schema 1 files, a subset,
+/// are still read (as baselines).
+pub const SCHEMA: u32 = 2;
+/// The oldest schema still read.
+pub const OLDEST_SCHEMA: u32 = 1;
 
 /// The public API of one library crate.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -50,6 +55,9 @@ pub struct Snapshot {
     pub dependencies: BTreeMap<String, String>,
     /// Every public item, sorted by [`Item::sort_key`].
     pub items: Vec<Item>,
+    /// Functions and statics exported to the linker (`#[no_mangle]`, `#[export_name]`), public
+    /// or not, by symbol: what C callers and `dlsym` see. Items carry their definition path.
+    pub exports: BTreeMap<String, Item>,
 }
 
 /// Which features a crate's API was documented with.
@@ -96,6 +104,19 @@ pub struct Attrs {
     /// Normalized `repr` arguments in a fixed order: `C`, `transparent`, the integer type,
     /// `packed(N)`, `align(N)`. Empty for the default representation.
     pub repr: Vec<String>,
+    /// `#[no_mangle]`: the item is exported under its own name.
+    pub no_mangle: bool,
+    /// `#[export_name = "..."]`.
+    pub export_name: Option<String>,
+    /// `#[target_feature(enable = ...)]`, sorted: the features a caller's target must have.
+    pub target_features: Vec<String>,
+}
+
+impl Attrs {
+    /// The linker symbol the item is exported as, if it is (`#[no_mangle]`, `#[export_name]`).
+    pub fn symbol<'a>(&'a self, name: &'a str) -> Option<&'a str> {
+        self.export_name.as_deref().or(self.no_mangle.then_some(name))
+    }
 }
 
 impl Attrs {
@@ -151,6 +172,8 @@ pub enum Decl {
     Static {
         ty: String,
         mutable: bool,
+        /// Using it takes `unsafe` (an item of an `extern` block not marked `safe`).
+        unsafe_: bool,
     },
     MacroRules,
     ProcMacro {
@@ -527,6 +550,7 @@ impl Snapshot {
     pub fn lines(&self) -> impl Iterator<Item = String> + '_ {
         render::feature_lines(&self.features)
             .chain(self.dependencies.iter().map(|(name, series)| format!("dependency {name} {series}")))
+            .chain(self.exports.iter().map(|(symbol, item)| render::export_line(symbol, item)))
             .chain(self.items.iter().map(Item::render))
     }
 }

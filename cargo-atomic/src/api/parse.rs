@@ -56,13 +56,17 @@ pub fn parse_item(line: &str, is_type: &dyn Fn(&str) -> bool) -> Result<Item> {
             }
             None => (path, Decl::Const { ty }),
         }
-    } else if let Some(rest) = body.strip_prefix("static ") {
+    } else if let Some((unsafe_, rest)) = body
+        .strip_prefix("static ")
+        .map(|r| (false, r))
+        .or_else(|| body.strip_prefix("unsafe static ").map(|r| (true, r)))
+    {
         let (mutable, rest) = match rest.strip_prefix("mut ") {
             Some(r) => (true, r),
             None => (false, rest),
         };
         let (path, ty) = rest.split_once(": ").ok_or("static without a type")?;
-        (path.to_string(), Decl::Static { ty: ty.to_string(), mutable })
+        (path.to_string(), Decl::Static { ty: ty.to_string(), mutable, unsafe_ })
     } else if let Some(rest) = body.strip_prefix("struct ") {
         parse_struct(rest)?
     } else if let Some(rest) = body.strip_prefix("union ") {
@@ -109,6 +113,19 @@ pub fn parse_item(line: &str, is_type: &dyn Fn(&str) -> bool) -> Result<Item> {
     Ok(Item { path, attrs, decl })
 }
 
+/// Parses an `export SYMBOL = DECLARATION` line (see `render::export_line`).
+pub fn parse_export(line: &str) -> Result<(String, Item)> {
+    let rest = line.strip_prefix("export ").ok_or("expected `export`")?;
+    let (symbol, decl) = rest.split_once(" = ").ok_or("export without `=`")?;
+    let (attrs, body) = parse_attrs(decl)?;
+    let attrs_text = super::render::attrs(&attrs);
+    let item = parse_item(&format!("{attrs_text}pub {body}"), &|_| false)?;
+    if !matches!(item.decl, Decl::Function(_) | Decl::Static { .. }) {
+        return Err(format!("export `{symbol}` is neither a function nor a static"));
+    }
+    Ok((symbol.to_string(), item))
+}
+
 /// Where a trait impl sorts: under its self type's path, or under the trait's path when the self
 /// type is not a path (`impl Tr for u32`, `impl<T> Tr for T`).
 pub fn impl_anchor(trait_: &str, self_ty: &str) -> String {
@@ -130,6 +147,17 @@ fn parse_attrs(mut line: &str) -> Result<(Attrs, &str)> {
             "doc(hidden)" => attrs.doc_hidden = true,
             "must_use" => attrs.must_use = true,
             "non_exhaustive" => attrs.non_exhaustive = true,
+            "no_mangle" => attrs.no_mangle = true,
+            _ if inner.starts_with("export_name = ") => {
+                let name = &inner["export_name = ".len()..];
+                attrs.export_name = Some(serde_json::from_str(name).map_err(|_| format!("bad export name `{name}`"))?);
+            }
+            _ if inner.starts_with("target_feature(enable = \"") => {
+                let list = inner["target_feature(enable = \"".len()..]
+                    .strip_suffix("\")")
+                    .ok_or_else(|| format!("malformed `#[{inner}]`"))?;
+                attrs.target_features = list.split(',').map(str::to_string).collect();
+            }
             _ => {
                 let list = inner
                     .strip_prefix("repr(")

@@ -96,9 +96,12 @@ pub(super) fn item(item: &Item) -> String {
             write!(out, "pub type {path}{} = {ty}{}", params(generics), where_clause(generics))
         }
         Decl::Const { ty } => write!(out, "pub const {path}: {ty}"),
-        Decl::Static { ty, mutable } => {
-            write!(out, "pub static {}{path}: {ty}", if *mutable { "mut " } else { "" })
-        }
+        Decl::Static { ty, mutable, unsafe_ } => write!(
+            out,
+            "pub {}static {}{path}: {ty}",
+            if *unsafe_ { "unsafe " } else { "" },
+            if *mutable { "mut " } else { "" }
+        ),
         Decl::MacroRules => write!(out, "pub macro_rules! {path}"),
         Decl::ProcMacro { kind, helpers } => {
             let keyword = match kind {
@@ -154,7 +157,25 @@ pub(super) fn attrs(a: &Attrs) -> String {
     if !a.repr.is_empty() {
         write!(out, "#[repr({})] ", a.repr.join(", ")).unwrap();
     }
+    if a.no_mangle {
+        out.push_str("#[no_mangle] ");
+    }
+    if let Some(name) = &a.export_name {
+        write!(out, "#[export_name = {}] ", serde_json::to_string(name).expect("a string serializes")).unwrap();
+    }
+    if !a.target_features.is_empty() {
+        write!(out, "#[target_feature(enable = \"{}\")] ", a.target_features.join(",")).unwrap();
+    }
     out
+}
+
+/// An exported symbol's line: `export SYMBOL = DECLARATION`, the declaration as an item line
+/// without its leading `pub` (exported items need not be public).
+pub(super) fn export_line(symbol: &str, item: &Item) -> String {
+    let line = self::item(item);
+    let attrs = attrs(&item.attrs);
+    let decl = &line[attrs.len()..];
+    format!("export {symbol} = {attrs}{}", decl.strip_prefix("pub ").unwrap_or(decl))
 }
 
 pub(super) fn function(out: &mut String, path: &str, f: &Function) {

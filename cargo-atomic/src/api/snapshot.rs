@@ -2,13 +2,14 @@
 //!
 //! ```text
 //! # cargo-atomic API snapshot: ...
-//! schema 1
+//! schema 2
 //! package core
 //! lib core
 //! checked-features default
 //!
 //! feature default = []
 //! dependency serde 1
+//! export core_init = #[no_mangle] extern "C" fn core::ffi::core_init()
 //! pub mod core
 //! pub fn core::execute_operation(interface: &str, operation: &str) -> Result<(), core::Error>
 //! end 2 items
@@ -21,7 +22,7 @@ use std::path::Path;
 
 use anyhow::{bail, Context};
 
-use super::{parse_item, Decl, FeatureSelection, Snapshot, SCHEMA};
+use super::{parse_export, parse_item, Decl, FeatureSelection, Snapshot, OLDEST_SCHEMA, SCHEMA};
 
 /// The snapshot's file name inside each package directory.
 pub const FILE_NAME: &str = "atomic-api.txt";
@@ -129,7 +130,7 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<Snapshot> {
              (schema {SCHEMA}); upgrade cargo-atomic"
         );
     }
-    if schema < SCHEMA {
+    if schema < OLDEST_SCHEMA {
         bail!("{origin} uses snapshot schema {schema}, which this cargo-atomic no longer reads");
     }
     let package = header("package")?;
@@ -144,6 +145,7 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<Snapshot> {
         features: BTreeMap::new(),
         dependencies: BTreeMap::new(),
         items: Vec::new(),
+        exports: BTreeMap::new(),
     };
     let mut types: HashSet<String> = HashSet::new();
     let mut ended = None;
@@ -160,6 +162,9 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<Snapshot> {
         } else if let Some(dep) = line.strip_prefix("dependency ") {
             let (name, series) = dep.split_once(' ').with_context(|| format!("{}: malformed dependency", at()))?;
             snapshot.dependencies.insert(name.to_string(), series.to_string());
+        } else if line.starts_with("export ") {
+            let (symbol, item) = parse_export(line).map_err(|e| anyhow::anyhow!("{}: {e}: `{line}`", at()))?;
+            snapshot.exports.insert(symbol, item);
         } else if let Some(feature) = line.strip_prefix("feature ") {
             let (name, values) = parse_feature(feature).with_context(|| format!("{}: malformed feature", at()))?;
             snapshot.features.insert(name, values);

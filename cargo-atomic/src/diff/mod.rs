@@ -155,7 +155,7 @@ pub fn findings(old: &Snapshot, new: &Snapshot) -> Vec<Finding> {
         let mut olds: Vec<Versioned> = old_by_key.remove(key).unwrap_or_default();
         let mut news: Vec<Versioned> = new_by_key.remove(key).unwrap_or_default();
         // Identical items pair first; the rest pair in order.
-        olds.retain(|o| match news.iter().position(|n| n.canonical == o.canonical) {
+        olds.retain(|o| match news.iter().position(|n| n.canonical == o.canonical && same_param_order(o, n)) {
             Some(i) => {
                 news.remove(i);
                 false
@@ -197,6 +197,22 @@ pub fn findings(old: &Snapshot, new: &Snapshot) -> Vec<Finding> {
     }
     findings.sort_by(|a, b| b.bump.cmp(&a.bump).then_with(|| a.path.cmp(&b.path)).then_with(|| a.rule.cmp(b.rule)));
     findings
+}
+
+/// Canonical forms number a trait's generic parameters by position, so reordering them looks like
+/// no change; the parameters as written decide (renaming them stays no change).
+fn same_param_order(a: &Versioned, b: &Versioned) -> bool {
+    match (&a.original.decl, &b.original.decl) {
+        (Decl::Trait(x), Decl::Trait(y)) => {
+            let names = |g: &crate::api::Generics| g.params.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
+            let (p, q) = (names(&x.generics), names(&y.generics));
+            let (mut ps, mut qs) = (p.clone(), q.clone());
+            ps.sort();
+            qs.sort();
+            p == q || ps != qs
+        }
+        _ => true,
+    }
 }
 
 fn visible(item: &Item) -> bool {

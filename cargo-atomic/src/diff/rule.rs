@@ -66,6 +66,8 @@ pub mod kinds {
     pub const STRUCTS: &[ItemKind] = &[Struct, Union];
     pub const VARIANTS: &[ItemKind] = &[Variant];
     pub const TRAITS: &[ItemKind] = &[Trait];
+    /// Functions `#[target_feature]` can be put on.
+    pub const TARGET_FEATURE_FNS: &[ItemKind] = &[Function, Method, TraitMethod];
     pub const TRAIT_ITEMS: &[ItemKind] = &[TraitMethod, TraitType, TraitConst];
     pub const INHERENT_ITEMS: &[ItemKind] = &[Method, AssocConst];
     pub const IMPLS: &[ItemKind] = &[TraitImpl];
@@ -164,6 +166,19 @@ impl<'a> Indexed<'a> {
     /// The items declared at `path` (trait impls excluded).
     pub fn at(&self, path: &str) -> &[&'a Item] {
         self.by_path.get(path).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The variants of the enum at `path`.
+    pub fn variants_of(&self, path: &str) -> Vec<&'a Item> {
+        let prefix = format!("{path}::");
+        self.snapshot
+            .items
+            .iter()
+            .filter(|i| {
+                matches!(i.decl, Decl::Variant(_))
+                    && i.path.strip_prefix(&prefix).is_some_and(|rest| !rest.contains("::"))
+            })
+            .collect()
     }
 
     /// Whether the enum at `path` has a `#[doc(hidden)]` variant.

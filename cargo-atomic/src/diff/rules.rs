@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::rule::kinds;
-use super::{Bump, Check, Repr, ReprChange, Rule};
+use super::{Bump, Check, Ctx, Repr, ReprChange, Rule};
 use crate::api::{
     Attrs, Decl, Field, Function, GenericParamKind, Generics, Item, Param, StructKind, Trait, AUTO_TRAITS,
 };
@@ -228,6 +228,50 @@ pub static RULES: &[Rule] = &[
             _ => vec![],
         })
     ),
+    rule!(
+        "enum-no-longer-castable",
+        Major,
+        "api-compatibility",
+        for VARIANTS,
+        "an enum whose variants were all unit variants (castable with `as`) gained a variant with fields or a `#[non_exhaustive]` variant",
+        Check::Added(|ctx, n| {
+            let Some(parent) = n.parent_path() else { return vec![] };
+            let was_castable = ctx.old.at(parent).iter().any(|e| matches!(e.decl, Decl::Enum(_)) && !e.attrs.non_exhaustive)
+                && castable(&ctx.old.variants_of(parent));
+            if !was_castable || castable(&[n]) {
+                return vec![];
+            }
+            let what = if n.attrs.non_exhaustive { "a `#[non_exhaustive]` variant" } else { "a variant with fields" };
+            vec![format!("was added as {what}: `as` casts of the enum no longer compile")]
+        })
+    ),
+    rule!(
+        "trait-generic-params-reordered",
+        Major,
+        "api-compatibility",
+        for TRAITS,
+        "a trait's type or const parameters were reordered: `Trait<A, B>` in impls and bounds now means something else",
+        Check::Changed(|ctx, o, _| {
+            let original = |side: &super::Indexed, path: &str| {
+                side.at(path).iter().find_map(|i| trait_decl(i).map(|t| type_and_const_params(&t.generics)))
+            };
+            let (Some(a), Some(b)) = (original(&ctx.old, &o.path), original(&ctx.new, &o.path)) else { return vec![] };
+            if a.len() != b.len() || a == b {
+                return vec![];
+            }
+            let mut names_a: Vec<&String> = a.iter().map(|(n, _)| n).collect();
+            let mut names_b: Vec<&String> = b.iter().map(|(n, _)| n).collect();
+            let kinds_differ = a.iter().map(|(_, k)| k).ne(b.iter().map(|(_, k)| k));
+            names_a.sort();
+            names_b.sort();
+            let same_names = names_a == names_b;
+            if !kinds_differ && !same_names {
+                return vec![]; // renamed, not reordered
+            }
+            let show = |p: &[(String, bool)]| p.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
+            vec![format!("reordered its parameters from `<{}>` to `<{}>`", show(&a), show(&b))]
+        })
+    ),
     // ---- structs and unions ---------------------------------------------------------------
     rule!(
         "pub-field-removed",
@@ -243,6 +287,23 @@ pub static RULES: &[Rule] = &[
             a.iter()
                 .filter(|f| !f.attrs.doc_hidden && !b.iter().any(|g| g.name == f.name))
                 .map(|f| format!("lost public field `{}`", f.name))
+                .collect()
+        })
+    ),
+    rule!(
+        "pub-field-made-hidden",
+        Major,
+        "item-remove",
+        for STRUCTS,
+        "a public field was made `#[doc(hidden)]`, which takes it out of the public API",
+        Check::Changed(|_, o, n| {
+            if !same_kind_of_fields(o, n) {
+                return vec![];
+            }
+            let (a, b) = (fields(o), fields(n));
+            a.iter()
+                .filter(|f| !f.attrs.doc_hidden && b.iter().any(|g| g.name == f.name && g.attrs.doc_hidden))
+                .map(|f| format!("made field `{}` `#[doc(hidden)]`", f.name))
                 .collect()
         })
     ),
@@ -300,6 +361,33 @@ pub static RULES: &[Rule] = &[
                 (Decl::Union(a), Decl::Union(b)) => when(!a.has_private && b.has_private, "gained a private field"),
                 _ => vec![],
             },
+        })
+    ),
+    rule!(
+        "struct-hidden-field-added-when-public",
+        Major,
+        "struct-add-private-field-when-public",
+        for STRUCTS,
+        "a `#[doc(hidden)]` field was added to a struct that could be built with a struct expression",
+        Check::Changed(|_, o, n| match (struct_kind(o), struct_kind(n)) {
+            (Some(a), Some(b)) if a.name() == b.name() && constructible(o) && !b.has_private_fields() => {
+                let old: Vec<String> = field_names(o);
+                let hidden_before = a.public_fields().iter().filter(|f| f.attrs.doc_hidden).count();
+                let hidden_now: Vec<&str> = b
+                    .public_fields()
+                    .into_iter()
+                    .filter(|f| f.attrs.doc_hidden && !old.contains(&f.name))
+                    .map(|f| f.name.as_str())
+                    .collect();
+                if hidden_before > 0 {
+                    return vec![];
+                }
+                hidden_now
+                    .iter()
+                    .map(|f| format!("gained hidden field `{f}`; it can no longer be built with a struct expression"))
+                    .collect()
+            }
+            _ => vec![],
         })
     ),
     rule!(
@@ -435,6 +523,23 @@ pub static RULES: &[Rule] = &[
                     .iter()
                     .filter(|f| !new.contains(&f.name.as_str()))
                     .map(|f| format!("lost field `{}`", f.name))
+                    .collect()
+            }
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "enum-variant-field-made-hidden",
+        Major,
+        "item-remove",
+        for VARIANTS,
+        "a field of an enum variant was made `#[doc(hidden)]`",
+        Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
+            (Decl::Variant(a), Decl::Variant(b)) if a.kind.name() == b.kind.name() => {
+                let (fa, fb) = (a.kind.fields(), b.kind.fields());
+                fa.iter()
+                    .filter(|f| !f.attrs.doc_hidden && fb.iter().any(|g| g.name == f.name && g.attrs.doc_hidden))
+                    .map(|f| format!("made field `{}` `#[doc(hidden)]`", f.name))
                     .collect()
             }
             _ => vec![],
@@ -616,6 +721,20 @@ pub static RULES: &[Rule] = &[
         })
     ),
     rule!(
+        "trait-lifetime-params-changed",
+        Major,
+        "api-compatibility",
+        for TRAITS,
+        "a trait takes a different number of lifetime parameters: every mention of it must change",
+        Check::Changed(|_, o, n| match (trait_decl(o), trait_decl(n)) {
+            (Some(a), Some(b)) => {
+                let (x, y) = (lifetimes(&a.generics), lifetimes(&b.generics));
+                when(x != y, &format!("takes {y} lifetime parameter{} instead of {x}", if y == 1 { "" } else { "s" }))
+            }
+            _ => vec![],
+        })
+    ),
+    rule!(
         "trait-no-longer-dyn-compatible",
         Major,
         "trait-object-safety",
@@ -691,7 +810,33 @@ pub static RULES: &[Rule] = &[
         "item-new",
         for IMPLS,
         "a trait implementation was added",
-        Check::Added(|_, _| vec!["was added".to_string()])
+        Check::Added(|_, n| when(!matches!(&n.decl, Decl::Impl(i) if i.trait_ == "Copy"), "was added"))
+    ),
+    rule!(
+        "copy-impl-added",
+        Major,
+        "api-compatibility",
+        for IMPLS,
+        "a type became `Copy`: closures that are not `move` now capture it by reference (rust-lang/rust#100905)",
+        Check::Added(|_, n| match &n.decl {
+            Decl::Impl(i) if i.trait_ == "Copy" => {
+                vec!["was added; non-`move` closures now capture values of the type by reference".to_string()]
+            }
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "sized-no-longer-implemented",
+        Major,
+        "api-compatibility",
+        for STRUCTS,
+        "a struct is no longer `Sized` (its last field became a dynamically sized type)",
+        Check::Changed(|_, o, n| match (last_field_type(o), last_field_type(n)) {
+            (Some(a), Some(b)) if !unsized_type(a) && unsized_type(b) => {
+                vec![format!("is no longer `Sized`: its last field is `{b}` now")]
+            }
+            _ => vec![],
+        })
     ),
     rule!(
         "trait-impl-assoc-type-changed",
@@ -919,6 +1064,22 @@ pub static RULES: &[Rule] = &[
         })
     ),
     rule!(
+        "fn-target-feature-added",
+        Major,
+        "api-compatibility",
+        for TARGET_FEATURE_FNS,
+        "a function now requires a target feature (`#[target_feature]`), or more of them: callers without it break",
+        Check::Changed(|_, o, n| {
+            let added: Vec<&String> =
+                n.attrs.target_features.iter().filter(|f| !o.attrs.target_features.contains(f)).collect();
+            if added.is_empty() {
+                return vec![];
+            }
+            let list: Vec<String> = added.iter().map(|f| format!("`{f}`")).collect();
+            vec![format!("now requires target feature{} {}", if added.len() == 1 { "" } else { "s" }, list.join(", "))]
+        })
+    ),
+    rule!(
         "fn-abi-changed",
         Major,
         "api-compatibility",
@@ -1013,6 +1174,19 @@ pub static RULES: &[Rule] = &[
         })
     ),
     rule!(
+        "static-made-unsafe",
+        Major,
+        "api-compatibility",
+        for STATICS,
+        "a static became `unsafe` to use (an item of an `unsafe extern` block not marked `safe`)",
+        Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
+            (Decl::Static { unsafe_: false, .. }, Decl::Static { unsafe_: true, .. }) => {
+                vec!["became unsafe to use; every access now needs `unsafe`".to_string()]
+            }
+            _ => vec![],
+        })
+    ),
+    rule!(
         "proc-macro-kind-changed",
         Major,
         "item-remove",
@@ -1080,31 +1254,155 @@ pub static RULES: &[Rule] = &[
         Check::Changed(|_, o, n| when(!o.attrs.must_use && n.attrs.must_use, "became `#[must_use]`"))
     ),
     // ---- Cargo ----------------------------------------------------------------------------
+    // ---- exported symbols: what C callers and `dlsym` see, public or not ---------------------
+    rule!(
+        "export-removed",
+        Major,
+        "item-remove",
+        for CRATE,
+        "an exported symbol (`#[no_mangle]`, `#[export_name]`) was removed or renamed",
+        Check::Crate(|ctx| {
+            let (old, new) = (&ctx.old.snapshot.exports, &ctx.new.snapshot.exports);
+            old.iter()
+                .filter(|(symbol, _)| !new.contains_key(*symbol))
+                .map(|(symbol, item)| {
+                    let renamed = new.iter().find(|(_, n)| n.path == item.path).map(|(s, _)| s);
+                    let detail = match renamed {
+                        Some(now) => format!("is no longer exported; `{}` exports `{now}` instead", item.path),
+                        None => format!("is no longer exported (it was `{}`)", item.path),
+                    };
+                    (format!("symbol `{symbol}`"), detail)
+                })
+                .collect()
+        })
+    ),
+    rule!(
+        "export-abi-changed",
+        Major,
+        "api-compatibility",
+        for CRATE,
+        "the ABI of an exported function changed (`\"Rust\"`, `\"C\"`, `\"C-unwind\"`, ...)",
+        Check::Crate(|ctx| {
+            exported_pairs(ctx)
+                .filter_map(|(symbol, a, b)| {
+                    let (x, y) = (exported_fn(a)?, exported_fn(b)?);
+                    let (p, q) = (abi_name(&x.abi), abi_name(&y.abi));
+                    (p != q).then(|| (format!("symbol `{symbol}`"), format!("changed ABI from {p} to {q}")))
+                })
+                .collect()
+        })
+    ),
+    rule!(
+        "export-params-changed",
+        Major,
+        "fn-change-arity",
+        for CRATE,
+        "an exported function takes a different number of parameters",
+        Check::Crate(|ctx| {
+            exported_pairs(ctx)
+                .filter_map(|(symbol, a, b)| {
+                    let (x, y) = (exported_fn(a)?, exported_fn(b)?);
+                    (x.params.len() != y.params.len()).then(|| {
+                        (format!("symbol `{symbol}`"), format!("takes {} parameters instead of {}", y.params.len(), x.params.len()))
+                    })
+                })
+                .collect()
+        })
+    ),
+    rule!(
+        "export-return-changed",
+        Major,
+        "api-compatibility",
+        for CRATE,
+        "an exported function gained or lost its return value",
+        Check::Crate(|ctx| {
+            exported_pairs(ctx)
+                .filter_map(|(symbol, a, b)| {
+                    let (x, y) = (exported_fn(a)?, exported_fn(b)?);
+                    let detail = match (&x.output, &y.output) {
+                        (None, Some(t)) => format!("now returns `{t}`"),
+                        (Some(t), None) => format!("no longer returns a value (it returned `{t}`)"),
+                        _ => return None,
+                    };
+                    Some((format!("symbol `{symbol}`"), detail))
+                })
+                .collect()
+        })
+    ),
+    rule!(
+        "export-target-feature-added",
+        Major,
+        "api-compatibility",
+        for CRATE,
+        "an exported function now requires a target feature, or more of them",
+        Check::Crate(|ctx| {
+            exported_pairs(ctx)
+                .filter_map(|(symbol, a, b)| {
+                    exported_fn(a)?;
+                    let added: Vec<String> = b
+                        .attrs
+                        .target_features
+                        .iter()
+                        .filter(|f| !a.attrs.target_features.contains(f))
+                        .map(|f| format!("`{f}`"))
+                        .collect();
+                    (!added.is_empty())
+                        .then(|| (format!("symbol `{symbol}`"), format!("now requires target features {}", added.join(", "))))
+                })
+                .collect()
+        })
+    ),
+    rule!(
+        "export-static-changed",
+        Major,
+        "api-compatibility",
+        for CRATE,
+        "an exported static changed mutability, or became a function (or the reverse)",
+        Check::Crate(|ctx| {
+            exported_pairs(ctx)
+                .filter_map(|(symbol, a, b)| {
+                    let detail = match (&a.decl, &b.decl) {
+                        (Decl::Static { mutable: x, .. }, Decl::Static { mutable: y, .. }) if x != y => {
+                            if *y { "became mutable" } else { "is no longer mutable" }.to_string()
+                        }
+                        (Decl::Static { .. }, Decl::Function(_)) => "is a function now, not a static".to_string(),
+                        (Decl::Function(_), Decl::Static { .. }) => "is a static now, not a function".to_string(),
+                        _ => return None,
+                    };
+                    Some((format!("symbol `{symbol}`"), detail))
+                })
+                .collect()
+        })
+    ),
     rule!(
         "cargo-feature-removed",
         Major,
         "cargo-feature-remove",
         for CRATE,
-        "a Cargo feature was removed",
+        "a Cargo feature was removed or renamed",
         Check::Crate(|ctx| {
             let (old, new) = (&ctx.old.snapshot.features, &ctx.new.snapshot.features);
             old.iter()
-                .filter(|(name, values)| !new.contains_key(*name) && !is_implicit_dep_feature(name, values))
+                .filter(|(name, values)| {
+                    !new.contains_key(*name) && !is_implicit_dep_feature(name, values) && is_public_feature(name)
+                })
                 .map(|(name, _)| (format!("feature `{name}`"), "was removed".to_string()))
                 .collect()
         })
     ),
     rule!(
         "cargo-optional-dependency-removed",
-        Minor,
+        Major,
         "cargo-remove-opt-dep",
         for CRATE,
-        "possibly breaking: an optional dependency (and its implicit feature) was removed",
+        "the implicit feature of an optional dependency is gone (the dependency was removed, or is only reachable as `dep:` now): users enabling it break",
         Check::Crate(|ctx| {
             let (old, new) = (&ctx.old.snapshot.features, &ctx.new.snapshot.features);
             old.iter()
-                .filter(|(name, values)| !new.contains_key(*name) && is_implicit_dep_feature(name, values))
-                .map(|(name, _)| (format!("feature `{name}`"), "was removed with its optional dependency".to_string()))
+                .filter(|(name, values)| {
+                    !new.contains_key(*name) && is_implicit_dep_feature(name, values) && is_public_feature(name)
+                })
+                .map(|(name, _)| (format!("feature `{name}`"), "(the implicit feature of an optional dependency) is gone".to_string()))
                 .collect()
         })
     ),
@@ -1119,7 +1417,7 @@ pub static RULES: &[Rule] = &[
             let empty = Vec::new();
             let (a, b) = (old.get("default").unwrap_or(&empty), new.get("default").unwrap_or(&empty));
             a.iter()
-                .filter(|v| !b.contains(v))
+                .filter(|v| !b.contains(v) && is_public_feature(v))
                 .map(|v| (format!("feature `{v}`"), "is no longer enabled by default".to_string()))
                 .collect()
         })
@@ -1133,7 +1431,7 @@ pub static RULES: &[Rule] = &[
         Check::Crate(|ctx| {
             let (old, new) = (&ctx.old.snapshot.features, &ctx.new.snapshot.features);
             let mut out = Vec::new();
-            for (name, values) in old.iter().filter(|(n, _)| *n != "default") {
+            for (name, values) in old.iter().filter(|(n, _)| *n != "default" && is_public_feature(n)) {
                 if let Some(now) = new.get(name) {
                     for v in values.iter().filter(|v| !now.contains(v)) {
                         out.push((format!("feature `{name}`"), format!("no longer enables `{v}`")));
@@ -1169,7 +1467,7 @@ pub static RULES: &[Rule] = &[
         Check::Crate(|ctx| {
             let (old, new) = (&ctx.old.snapshot.features, &ctx.new.snapshot.features);
             new.keys()
-                .filter(|k| !old.contains_key(*k))
+                .filter(|k| !old.contains_key(*k) && is_public_feature(k))
                 .map(|k| (format!("feature `{k}`"), "was added".to_string()))
                 .collect()
         })
@@ -1551,6 +1849,77 @@ fn fn_differences(a: &Function, b: &Function) -> Vec<String> {
 }
 
 /// The implicit feature of an optional dependency: `serde = ["dep:serde"]`.
+/// Features named like `unstable*`, `nightly*`, `bench*` or `_private` are not public API, as
+/// the ecosystem reads them.
+fn is_public_feature(name: &str) -> bool {
+    let unstable = ["unstable", "nightly", "bench"].iter().any(|p| name.starts_with(p)) || name.starts_with('_');
+    !unstable
+}
+
+/// Exported symbols present on both sides: `(symbol, old, new)`.
+fn exported_pairs<'a>(ctx: &'a Ctx) -> impl Iterator<Item = (&'a str, &'a Item, &'a Item)> + 'a {
+    let new = &ctx.new.snapshot.exports;
+    ctx.old.snapshot.exports.iter().filter_map(move |(s, a)| Some((s.as_str(), a, new.get(s)?)))
+}
+
+fn exported_fn(item: &Item) -> Option<&Function> {
+    match &item.decl {
+        Decl::Function(f) => Some(f),
+        _ => None,
+    }
+}
+
+/// Whether a struct or union can be built with a struct expression outside its crate.
+fn constructible(item: &Item) -> bool {
+    !item.attrs.non_exhaustive
+        && match &item.decl {
+            Decl::Struct(s) => !s.kind.has_private_fields(),
+            _ => false,
+        }
+}
+
+/// Whether an enum's variants (all of them) make it castable with `as`: unit variants, none
+/// `#[non_exhaustive]`.
+fn castable(variants: &[&Item]) -> bool {
+    variants.iter().all(|v| {
+        !v.attrs.non_exhaustive
+            && matches!(&v.decl, Decl::Variant(var) if matches!(var.kind, crate::api::VariantKind::Plain))
+    })
+}
+
+/// The type of a struct's last field, public or not is unknown here: the last public one.
+fn last_field_type(item: &Item) -> Option<&str> {
+    match &item.decl {
+        Decl::Struct(s) => match &s.kind {
+            StructKind::Tuple { fields } => fields.last()?.as_ref().map(|f| f.ty.as_str()),
+            StructKind::Plain { fields, has_private: false } => fields.last().map(|f| f.ty.as_str()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Dynamically sized types as written: `str`, slices, trait objects.
+fn unsized_type(ty: &str) -> bool {
+    ty == "str" || (ty.starts_with('[') && !ty.contains(';')) || ty.starts_with("dyn ")
+}
+
+/// A trait's type and const parameters in order: `(name, is_const)`.
+fn type_and_const_params(g: &Generics) -> Vec<(String, bool)> {
+    g.params
+        .iter()
+        .filter_map(|p| match &p.kind {
+            GenericParamKind::Lifetime => None,
+            GenericParamKind::Type { .. } => Some((p.name.clone(), false)),
+            GenericParamKind::Const { .. } => Some((p.name.clone(), true)),
+        })
+        .collect()
+}
+
+fn lifetimes(g: &Generics) -> usize {
+    g.params.iter().filter(|p| matches!(p.kind, GenericParamKind::Lifetime)).count()
+}
+
 fn is_implicit_dep_feature(name: &str, values: &[String]) -> bool {
     values.len() == 1 && values[0] == format!("dep:{name}")
 }

@@ -283,7 +283,11 @@ impl CargoDoc {
             .env("RUSTC_BOOTSTRAP", self.bootstrap.join(","))
             // Build scripts using atomic-build may run before the first snapshot exists.
             .env("CARGO_ATOMIC_DOCUMENTING", "1")
-            .env("RUSTDOCFLAGS", "-Z unstable-options --output-format json --document-hidden-items")
+            // Private items too: exported symbols (`#[no_mangle]`) are ABI whether public or not.
+            .env(
+                "RUSTDOCFLAGS",
+                "-Z unstable-options --output-format json --document-hidden-items --document-private-items",
+            )
             .env_remove("CARGO_ENCODED_RUSTDOCFLAGS");
         if let Some(color) = &opts.color {
             cmd.args(["--color", color]);

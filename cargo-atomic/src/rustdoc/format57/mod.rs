@@ -76,6 +76,8 @@ struct Normalizer<'a> {
     paths: BTreeMap<rt::Id, Vec<PublicPath>>,
     canonical: HashMap<rt::Id, String>,
     variant_parent: HashMap<rt::Id, rt::Id>,
+    /// Fields of enum variants (public whatever their recorded visibility).
+    variant_fields: HashSet<rt::Id>,
     items: Vec<Item>,
     locations: HashMap<ItemKey, Location>,
     reexports: BTreeMap<String, String>,
@@ -95,10 +97,23 @@ impl<'a> Normalizer<'a> {
             }
         }
         let mut variant_parent = HashMap::new();
+        let mut variant_fields = HashSet::new();
         for (id, item) in &krate.index {
             if let rt::ItemEnum::Enum(e) = &item.inner {
                 for v in &e.variants {
                     variant_parent.insert(*v, *id);
+                    match krate.index.get(v).map(|i| &i.inner) {
+                        Some(rt::ItemEnum::Variant(rt::Variant { kind: rt::VariantKind::Tuple(fields), .. })) => {
+                            variant_fields.extend(fields.iter().flatten());
+                        }
+                        Some(rt::ItemEnum::Variant(rt::Variant {
+                            kind: rt::VariantKind::Struct { fields, .. },
+                            ..
+                        })) => {
+                            variant_fields.extend(fields.iter());
+                        }
+                        _ => {}
+                    }
                 }
             }
         }
@@ -110,6 +125,7 @@ impl<'a> Normalizer<'a> {
             paths: BTreeMap::new(),
             canonical: HashMap::new(),
             variant_parent,
+            variant_fields,
             items: Vec::new(),
             locations: HashMap::new(),
             reexports: BTreeMap::new(),
@@ -148,6 +164,7 @@ impl<'a> Normalizer<'a> {
         }
         self.emit_trait_impls();
 
+        let exports = self.exports();
         let mut canonical = HashMap::new();
         for (id, path) in &self.canonical {
             if let Some(summary) = self.krate.paths.get(id) {
@@ -171,6 +188,7 @@ impl<'a> Normalizer<'a> {
             features,
             dependencies: std::collections::BTreeMap::new(),
             items: self.items,
+            exports,
         };
         snapshot.normalize();
         CrateApi { snapshot, locations: self.locations, canonical, reexports: self.reexports }
@@ -351,6 +369,40 @@ impl<'a> Normalizer<'a> {
         }
     }
 
+    // ---- exported symbols --------------------------------------------------------------------
+
+    /// Functions and statics of this crate exported to the linker, public or not (rustdoc runs
+    /// with private items for them), by symbol, under their public path when they have one and
+    /// their definition path otherwise.
+    fn exports(&self) -> std::collections::BTreeMap<String, Item> {
+        let mut out = std::collections::BTreeMap::new();
+        for (id, item) in &self.krate.index {
+            if item.crate_id != 0 {
+                continue;
+            }
+            let attrs = attrs_of(item);
+            let Some(name) = &item.name else { continue };
+            let Some(symbol) = attrs.symbol(name) else { continue };
+            let r = Renderer { n: self, self_trait: None };
+            let decl = match &item.inner {
+                rt::ItemEnum::Function(f) => Decl::Function(r.function(f, &[])),
+                rt::ItemEnum::Static(s) => {
+                    Decl::Static { ty: r.ty(&s.type_), mutable: s.is_mutable, unsafe_: s.is_unsafe }
+                }
+                _ => continue,
+            };
+            let path = self
+                .canonical
+                .get(id)
+                .cloned()
+                .or_else(|| self.krate.paths.get(id).map(|s| s.path.join("::")))
+                .unwrap_or_else(|| format!("{}::{name}", self.input.lib));
+            let symbol = symbol.to_string();
+            out.insert(symbol, Item { path, attrs: Attrs { doc_hidden: false, deprecated: false, ..attrs }, decl });
+        }
+        out
+    }
+
     // ---- emitting items ---------------------------------------------------------------------
 
     fn emit(&mut self, id: rt::Id, path: &str, path_hidden: bool) {
@@ -369,7 +421,7 @@ impl<'a> Normalizer<'a> {
                 Decl::Union(Union {
                     generics: r.generics(&u.generics, &[]),
                     fields,
-                    has_private: u.has_stripped_fields,
+                    has_private: u.has_stripped_fields || r.any_private(&u.fields),
                 })
             }
             rt::ItemEnum::Enum(e) => Decl::Enum(r.generics(&e.generics, &[])),
@@ -389,7 +441,7 @@ impl<'a> Normalizer<'a> {
                 Decl::TypeAlias { generics: r.generics(&a.generics, &[]), ty: r.ty(&a.type_) }
             }
             rt::ItemEnum::Constant { type_, .. } => Decl::Const { ty: r.ty(type_) },
-            rt::ItemEnum::Static(s) => Decl::Static { ty: r.ty(&s.type_), mutable: s.is_mutable },
+            rt::ItemEnum::Static(s) => Decl::Static { ty: r.ty(&s.type_), mutable: s.is_mutable, unsafe_: s.is_unsafe },
             rt::ItemEnum::Macro(_) => Decl::MacroRules,
             rt::ItemEnum::ProcMacro(pm) => Decl::ProcMacro {
                 kind: match pm.kind {

@@ -281,11 +281,16 @@ impl Renderer<'_, '_> {
         }
     }
 
+    /// A public field (private fields are documented too, since rustdoc runs with private
+    /// items for exported symbols; they count as private here).
     pub(super) fn field(&self, id: &rt::Id) -> Option<Field> {
         let item = self.n.krate.index.get(id)?;
         let rt::ItemEnum::StructField(t) = &item.inner else {
             return None;
         };
+        if !self.is_public_field(item) {
+            return None;
+        }
         Some(Field { name: item.name.clone()?, ty: self.ty(t), attrs: attrs_of(item) })
     }
 
@@ -297,9 +302,23 @@ impl Renderer<'_, '_> {
             }
             rt::StructKind::Plain { fields, has_stripped_fields } => StructKind::Plain {
                 fields: fields.iter().filter_map(|f| self.field(f)).collect(),
-                has_private: *has_stripped_fields,
+                has_private: *has_stripped_fields || self.any_private(fields),
             },
         }
+    }
+
+    /// Fields of a struct are public when declared `pub`; fields of an enum variant always are.
+    fn is_public_field(&self, item: &rt::Item) -> bool {
+        match item.visibility {
+            rt::Visibility::Public => true,
+            rt::Visibility::Default => self.n.variant_fields.contains(&item.id),
+            _ => false,
+        }
+    }
+
+    /// Whether some of `fields` exist but are not public.
+    pub(super) fn any_private(&self, fields: &[rt::Id]) -> bool {
+        fields.iter().filter_map(|f| self.n.krate.index.get(f)).any(|f| !self.is_public_field(f))
     }
 
     /// The variant `id` of enum `parent`, with its discriminant when it is observable.
@@ -319,13 +338,14 @@ impl Renderer<'_, '_> {
             }
             rt::VariantKind::Struct { fields, has_stripped_fields } => VariantKind::Struct {
                 fields: fields.iter().filter_map(|f| self.field(f)).collect(),
-                has_hidden: *has_stripped_fields,
+                has_hidden: *has_stripped_fields || self.any_private(fields),
             },
         }
     }
 
-    /// Discriminants are shown for enums that make them part of the API: a primitive `repr`, or
-    /// explicit discriminants. Implicit ones are computed (previous + 1).
+    /// Discriminants are shown for enums that make them part of the API: a primitive `repr`,
+    /// explicit discriminants, or only unit variants (`as` casts). Implicit ones are computed
+    /// (previous + 1).
     pub(super) fn discriminant(&self, parent: rt::Id, id: rt::Id) -> Option<String> {
         let enum_item = self.n.krate.index.get(&parent)?;
         let rt::ItemEnum::Enum(e) = &enum_item.inner else {
@@ -341,7 +361,11 @@ impl Renderer<'_, '_> {
             .collect();
         let has_int_repr = attrs_of(enum_item).repr.iter().any(|r| r.starts_with('i') || r.starts_with('u'));
         let any_explicit = variants.iter().any(|v| v.discriminant.is_some());
-        if !has_int_repr && !any_explicit {
+        // Unit-only exhaustive enums can be cast with `as`: their values are API too.
+        let castable = !attrs_of(enum_item).non_exhaustive
+            && variants.iter().all(|v| matches!(v.kind, rt::VariantKind::Plain))
+            && e.variants.iter().filter_map(|v| self.n.krate.index.get(v)).all(|v| !attrs_of(v).non_exhaustive);
+        if !has_int_repr && !any_explicit && !castable {
             return None;
         }
         let mut next: Option<i128> = Some(0);
@@ -425,9 +449,14 @@ pub(super) fn attrs_of(item: &rt::Item) -> Attrs {
                     attrs.repr.push(format!("align({n})"));
                 }
             }
+            rt::Attribute::NoMangle => attrs.no_mangle = true,
+            rt::Attribute::ExportName(name) => attrs.export_name = Some(name.clone()),
+            rt::Attribute::TargetFeature { enable } => attrs.target_features.extend(enable.iter().cloned()),
             _ => {}
         }
     }
+    attrs.target_features.sort();
+    attrs.target_features.dedup();
     attrs
 }
 
