@@ -135,10 +135,18 @@ pub(crate) fn key(line: &str) -> String {
                 path.push_str("::");
                 i += 2;
             }
-            c if c.is_ascii_alphanumeric() || c == b'_' || c == b'#' || c > 127 => {
+            c if c.is_ascii_alphanumeric() || c == b'_' || c == b'#' => {
                 path.push(c as char);
                 i += 1;
             }
+            // Identifiers may be non-ASCII: take the whole character.
+            c if c > 127 => match rest[i..].chars().next() {
+                Some(ch) if ch.is_alphanumeric() => {
+                    path.push(ch);
+                    i += ch.len_utf8();
+                }
+                _ => break,
+            },
             _ => break,
         }
     }
@@ -210,7 +218,7 @@ fn find_top(s: &str, pat: &str) -> Option<usize> {
     let b = s.as_bytes();
     let mut depth = 0i32;
     for i in 0..b.len() {
-        if depth == 0 && s[i..].starts_with(pat) {
+        if depth == 0 && b[i..].starts_with(pat.as_bytes()) && s.is_char_boundary(i) {
             return Some(i);
         }
         match b[i] {
@@ -257,6 +265,10 @@ mod tests {
         assert_eq!(key("pub fn core::Tr::f(&self) // required"), "fn core::Tr::f");
         assert_eq!(key("pub static mut core::COUNTER: u32"), "static core::COUNTER");
         assert_eq!(key("pub proc_macro_derive d::Describe(attributes(a))"), "macro d::Describe");
+        assert_eq!(key("pub struct na::Café { pub größe: u8 }"), "struct na::Café");
+        assert_eq!(key("pub fn na::größe<Ťype: Clone>(x: Ťype) -> Ťype"), "fn na::größe");
+        assert_eq!(key("pub na::Ünit::Ö(u8)"), "variant na::Ünit::Ö");
+        assert_eq!(comparable("pub fn na::größe(αβ: u16) -> u8"), "pub fn na::größe(u16) -> u8");
     }
 
     #[test]

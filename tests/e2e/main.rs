@@ -16,3 +16,4 @@ mod snapshot_kinds;
 #[allow(dead_code)] // shared by test modules; not every helper is used by every one
 mod support;
 mod train;
+mod unicode;

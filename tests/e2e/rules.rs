@@ -295,8 +295,8 @@ cases! {
     static_declared_safe_in_an_extern_block: "pub static LIMIT: u32 = 8;\n" => "unsafe extern \"C\" { pub safe static LIMIT: u32; }\n",
         expect [];
     // ---- target features -------------------------------------------------------------------
-    fn_target_feature_added: "pub fn sum(v: &[u32]) -> u32 { v.iter().sum() }\npub struct S;\nimpl S { pub fn go(&self) {} }\npub unsafe fn raw() {}\n" => "#[target_feature(enable = \"avx2\")]\npub fn sum(v: &[u32]) -> u32 { v.iter().sum() }\npub struct S;\nimpl S { #[target_feature(enable = \"avx2\", enable = \"fma\")] pub fn go(&self) {} }\n#[target_feature(enable = \"sse4.2\")]\npub unsafe fn raw() {}\n",
-        expect [("fn-target-feature-added", "major", "sum"), ("fn-target-feature-added", "major", "S::go"), ("fn-target-feature-added", "major", "raw")];
+    fn_target_feature_added: "pub fn sum(v: &[u32]) -> u32 { v.iter().sum() }\npub struct S;\nimpl S { pub fn go(&self) {} }\npub unsafe fn raw() {}\npub trait Fast { unsafe fn go(&self) {} }\n" => "#[target_feature(enable = \"avx2\")]\npub fn sum(v: &[u32]) -> u32 { v.iter().sum() }\npub struct S;\nimpl S { #[target_feature(enable = \"avx2\", enable = \"fma\")] pub fn go(&self) {} }\n#[target_feature(enable = \"sse4.2\")]\npub unsafe fn raw() {}\npub trait Fast { #[target_feature(enable = \"avx2\")] unsafe fn go(&self) {} }\n",
+        expect [("fn-target-feature-added", "major", "sum"), ("fn-target-feature-added", "major", "S::go"), ("fn-target-feature-added", "major", "raw"), ("fn-target-feature-added", "major", "Fast::go")];
     fn_target_feature_removed: "#[target_feature(enable = \"avx2\")]\npub fn sum(v: &[u32]) -> u32 { v.iter().sum() }\n" => "pub fn sum(v: &[u32]) -> u32 { v.iter().sum() }\n",
         expect [];
     // ---- exported symbols: ABI, public or not ------------------------------------------------

@@ -115,29 +115,38 @@ fn signature_text(f: &Function) -> String {
     parts.join(" ")
 }
 
-/// Lifetimes and identifiers (not path segments) of a text, in order.
-fn tokens(text: &str) -> Vec<String> {
-    let b = text.as_bytes();
+/// The identifier and lifetime tokens of a text as byte ranges, with whether each follows `::`
+/// (a path segment). Identifiers may be non-ASCII (`größe`, `Ťype`): Rust's identifiers are
+/// Unicode, so scanning goes by characters, never by bytes.
+fn token_spans(text: &str) -> Vec<(usize, usize, bool)> {
+    let is_start = |c: char| c == '\'' || c == '_' || c.is_alphabetic();
+    let is_continue = |c: char| c == '_' || c.is_alphanumeric();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        let continues_word = i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
-        if (c == b'\'' || c.is_ascii_alphabetic() || c == b'_') && !continues_word {
-            let start = i;
-            i += 1;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                i += 1;
-            }
-            let in_path = start >= 2 && &text[start - 2..start] == "::";
-            if !in_path {
-                out.push(text[start..i].to_string());
-            }
-        } else {
-            i += 1;
+    let mut chars = text.char_indices().peekable();
+    let mut previous: Option<char> = None;
+    while let Some((start, c)) = chars.next() {
+        let continues_word = previous.is_some_and(is_continue);
+        previous = Some(c);
+        if !is_start(c) || continues_word {
+            continue;
         }
+        let mut end = start + c.len_utf8();
+        while let Some(&(i, next)) = chars.peek() {
+            if !is_continue(next) {
+                break;
+            }
+            end = i + next.len_utf8();
+            previous = Some(next);
+            chars.next();
+        }
+        out.push((start, end, text[..start].ends_with("::")));
     }
     out
+}
+
+/// Lifetimes and identifiers (not path segments) of a text, in order.
+fn tokens(text: &str) -> Vec<String> {
+    token_spans(text).into_iter().filter(|(.., in_path)| !in_path).map(|(s, e, _)| text[s..e].to_string()).collect()
 }
 
 /// Lifetime parameters are not turbofish-able in practice (they are late-bound): a function's
@@ -266,21 +275,15 @@ fn static_lifetimes(ty: &str) -> String {
 /// Lifetime names in a text, in order of first appearance (`'static` and `'_` excluded).
 fn lifetimes_in(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'\'' {
-            let start = i;
-            i += 1;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                i += 1;
-            }
-            let name = &text[start..i];
-            if name != "'static" && name != "'_" && name.len() > 1 && !out.iter().any(|o| o == name) {
-                out.push(name.to_string());
-            }
-        } else {
-            i += 1;
+    for (s, e, _) in token_spans(text) {
+        let name = &text[s..e];
+        if name.starts_with('\'')
+            && name != "'static"
+            && name != "'_"
+            && name.len() > 1
+            && !out.iter().any(|o| o == name)
+        {
+            out.push(name.to_string());
         }
     }
     out
@@ -291,31 +294,16 @@ fn rename(text: &str, map: &HashMap<String, String>) -> String {
     if map.is_empty() {
         return text.to_string();
     }
-    let b = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        let starts_token = c == b'\'' || c.is_ascii_alphabetic() || c == b'_';
-        let in_path = i >= 2 && &text[i - 2..i] == "::";
-        let continues_word = i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
-        if starts_token && !continues_word {
-            let start = i;
-            i += 1;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                i += 1;
-            }
-            let token = &text[start..i];
-            match map.get(token) {
-                Some(new) if !in_path => out.push_str(new),
-                _ => out.push_str(token),
-            }
-        } else {
-            let ch = text[i..].chars().next().expect("in bounds");
-            out.push(ch);
-            i += ch.len_utf8();
+    let mut copied = 0;
+    for (s, e, in_path) in token_spans(text) {
+        if let (Some(new), false) = (map.get(&text[s..e]), in_path) {
+            out.push_str(&text[copied..s]);
+            out.push_str(new);
+            copied = e;
         }
     }
+    out.push_str(&text[copied..]);
     out
 }
 

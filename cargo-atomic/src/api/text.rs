@@ -24,7 +24,9 @@ pub fn find_top_level(s: &str, pat: &str, from: usize) -> Option<usize> {
             i += 1;
             continue;
         }
-        if depth == 0 && i >= from && s[i..].starts_with(pat) {
+        // Byte-wise: `i` may sit inside a multi-byte character (non-ASCII identifiers); a match
+        // of the (ASCII-led) pattern starts on a character boundary.
+        if depth == 0 && i >= from && bytes[i..].starts_with(pat.as_bytes()) && s.is_char_boundary(i) {
             return Some(i);
         }
         match c {
