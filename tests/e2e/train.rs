@@ -685,3 +685,49 @@ gateway dependency patch
 "#]]
     );
 }
+
+/// A kill at any instant of `bump`'s multi-file write loses nothing: the next command finishes
+/// it (every manifest new) or undoes it (every manifest old), and no temporary file remains.
+#[test]
+fn a_kill_during_bump_is_rolled_forward_or_back_by_the_next_command() {
+    let manifests = ["gateway/core/Cargo.toml", "gateway/interface/Cargo.toml", "gateway/gateway/Cargo.toml"];
+    let stray = |p: &Project| -> Vec<String> {
+        let mut found = Vec::new();
+        for dir in ["gateway", "gateway/core", "gateway/interface", "gateway/gateway"] {
+            for e in std::fs::read_dir(p.path(dir)).unwrap() {
+                let name = e.unwrap().file_name().to_string_lossy().into_owned();
+                if name.starts_with(".atomic-") {
+                    found.push(format!("{dir}/{name}"));
+                }
+            }
+        }
+        found
+    };
+    let reference = example();
+    run_example(&reference, &["bump", "-q"]).assert_code(0);
+    let bumped: Vec<String> = manifests.iter().map(|m| reference.read(m)).collect();
+    let original = example();
+    let before: Vec<String> = manifests.iter().map(|m| original.read(m)).collect();
+
+    for (fault, forward) in
+        [("stage:1", false), ("stage:2", false), ("rename:0", true), ("rename:1", true), ("rename:2", true)]
+    {
+        let p = example();
+        let killed = p.atomic_env(
+            &["bump", "-q", "--manifest-path", "gateway/Cargo.toml", "--baseline-path", "gateway-1.0.0"],
+            &[("CARGO_ATOMIC_TEST_ABORT", fault)],
+        );
+        assert_ne!(killed.code, 0, "{fault}: the run was killed");
+        assert!(p.exists("gateway/.atomic-transaction.json"), "{fault}: the intent record is left");
+        assert!(!stray(&p).is_empty(), "{fault}: staged files are left");
+
+        let next = p.atomic(&["snapshot", "--check", "--manifest-path", "gateway/Cargo.toml"]);
+        let said =
+            if forward { "completed an interrupted write of 3 files" } else { "undid an interrupted write of 3 files" };
+        assert!(next.stderr.contains(said), "{fault}: {}", next.stderr);
+        let now: Vec<String> = manifests.iter().map(|m| p.read(m)).collect();
+        assert_eq!(now, if forward { bumped.clone() } else { before.clone() }, "{fault}: all or none");
+        assert!(stray(&p).is_empty(), "{fault}: {:?}", stray(&p));
+        assert!(!p.exists("gateway/.atomic-transaction.json"), "{fault}");
+    }
+}

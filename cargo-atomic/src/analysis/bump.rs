@@ -25,6 +25,8 @@ pub struct BumpPlan {
     pub steps: Vec<BumpStep>,
     /// New contents of every manifest that changes.
     pub edits: Vec<FileEdit>,
+    /// The workspace root, where the write's intent record goes.
+    root: std::path::PathBuf,
 }
 
 /// The plan for `bump`: at least the required version of every crate in the train, and with
@@ -44,13 +46,13 @@ pub fn bump_plan(ws: &Workspace, a: &Assessment, level: Option<Bump>, chosen: &[
         steps.push(BumpStep { package: name.clone(), from, to: to.clone(), required, warning });
     }
     let edits = if versions.is_empty() { Vec::new() } else { crate::manifest::version_edits(ws, &versions)? };
-    Ok(BumpPlan { steps, edits })
+    Ok(BumpPlan { steps, edits, root: ws.root.clone() })
 }
 
 impl BumpPlan {
     /// Writes every edit, all or none.
     pub fn apply(&self) -> anyhow::Result<()> {
-        let mut tx = crate::fsutil::Transaction::default();
+        let mut tx = crate::fsutil::Transaction::anchored(&self.root);
         for e in &self.edits {
             tx.add(&e.path, e.after.clone().into_bytes());
         }

@@ -48,7 +48,7 @@ pub struct Written {
 
 /// Writes every snapshot that is not fresh, all or none.
 pub fn write_snapshots(ws: &Workspace, states: &[SnapshotState], apis: &Apis) -> anyhow::Result<Vec<Written>> {
-    let mut tx = crate::fsutil::Transaction::default();
+    let mut tx = crate::fsutil::Transaction::anchored(&ws.root);
     let mut written = Vec::new();
     for s in states.iter().filter(|s| s.freshness != Freshness::Fresh) {
         snapshot::verify(&s.expected, &apis[&s.package].snapshot)?;

@@ -22,7 +22,7 @@ pub struct BumpArgs {
 }
 
 pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &mut Shell) -> anyhow::Result<i32> {
-    let ws = super::load_workspace(global)?;
+    let ws = super::load_workspace(global, shell)?;
     let analysis = &args.check.analysis;
     let a = super::assess(&ws, analysis, Scope::Train, shell)?;
     let plan = crate::analysis::bump_plan(&ws, &a, args.level, &analysis.selection.package)?;

@@ -32,7 +32,7 @@ pub struct CheckArgs {
 }
 
 pub fn run(global: &GlobalArgs, args: &CheckArgs, shell: &mut Shell) -> anyhow::Result<i32> {
-    let ws = super::load_workspace(global)?;
+    let ws = super::load_workspace(global, shell)?;
     let a = super::assess(&ws, &args.analysis, Scope::Train, shell)?;
     let report = crate::report::check::Report { train: &a.train, diffs: &a.diffs };
     match args.message_format {

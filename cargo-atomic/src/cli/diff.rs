@@ -60,7 +60,7 @@ pub struct DiffArgs {
 }
 
 pub fn run(global: &GlobalArgs, args: &DiffArgs, shell: &mut Shell) -> anyhow::Result<i32> {
-    let ws = super::load_workspace(global)?;
+    let ws = super::load_workspace(global, shell)?;
     let a = super::assess(&ws, &args.analysis, Scope::Selected, shell)?;
     match args.message_format {
         DiffFormat::Json => shell.print(crate::report::diff::json(&a.diffs)),

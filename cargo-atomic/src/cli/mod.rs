@@ -230,8 +230,19 @@ fn format_error(e: &anyhow::Error) -> String {
     out
 }
 
-pub(crate) fn load_workspace(global: &GlobalArgs) -> anyhow::Result<Workspace> {
-    Workspace::load(global.manifest_path.as_deref())
+/// Loads the workspace and finishes a multi-file write a kill interrupted there.
+pub(crate) fn load_workspace(global: &GlobalArgs, shell: &mut Shell) -> anyhow::Result<Workspace> {
+    let ws = Workspace::load(global.manifest_path.as_deref())?;
+    match crate::fsutil::recover(&ws.root)? {
+        Some(crate::fsutil::Recovered::RolledForward(n)) => {
+            shell.warn(format!("completed an interrupted write of {n} files (all of them are new now)"))
+        }
+        Some(crate::fsutil::Recovered::RolledBack(n)) => {
+            shell.warn(format!("undid an interrupted write of {n} files (none of them had been replaced)"))
+        }
+        None => {}
+    }
+    Ok(ws)
 }
 
 /// Prints the analysis' progress: the packages documented, timings with `-v`, members without

@@ -70,7 +70,7 @@ pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &mut Shell) -> anyhow
         index_timeout: Duration::from_secs(args.index_timeout),
         tag: !args.no_tag,
     };
-    let ws = super::load_workspace(global)?;
+    let ws = super::load_workspace(global, shell)?;
     let outcome = if args.resume {
         crate::publish::resume(&ws, &opts, &mut reporter(shell, args.message_format))?
     } else {
@@ -84,7 +84,7 @@ pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &mut Shell) -> anyhow
 }
 
 pub fn rollback(global: &GlobalArgs, args: &RollbackArgs, shell: &mut Shell) -> anyhow::Result<i32> {
-    let ws = super::load_workspace(global)?;
+    let ws = super::load_workspace(global, shell)?;
     let mut emit = reporter(shell, args.message_format);
     let journal = crate::publish::rollback(&ws, args.train.as_deref(), args.undo, &mut emit)?;
     Ok(if journal.state == TrainState::RollbackIncomplete { exit::PROBLEMS } else { exit::OK })

@@ -18,7 +18,7 @@ pub struct SnapshotArgs {
 }
 
 pub fn run(global: &GlobalArgs, args: &SnapshotArgs, shell: &mut Shell) -> anyhow::Result<i32> {
-    let ws = super::load_workspace(global)?;
+    let ws = super::load_workspace(global, shell)?;
     let selected = crate::analysis::covered(&ws, &args.selection.selection(), Scope::Selected)?;
     let libs = crate::analysis::libraries(&selected, Some(&mut super::progress(shell)));
     if libs.is_empty() {
