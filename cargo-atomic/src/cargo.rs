@@ -49,10 +49,12 @@ pub fn alias(i: usize) -> String {
     format!("dep{i}")
 }
 
-/// Writes a scratch project `target_dir/atomic/<name>` (its own workspace) depending on `deps`,
-/// without a lock file from an earlier question. Returns its directory.
-pub fn scratch(target_dir: &Path, name: &str, deps: &[Dependency]) -> anyhow::Result<PathBuf> {
-    let root = target_dir.join("atomic").join(name);
+/// Writes a scratch project `<atomic dir>/<name>` (its own workspace) depending on `deps`,
+/// without a lock file from an earlier question. Returns its directory. Cargo commands on it run
+/// from the workspace root, so the workspace's `.cargo/config.toml` (registries, sources)
+/// applies.
+pub fn scratch(atomic_dir: &Path, name: &str, deps: &[Dependency]) -> anyhow::Result<PathBuf> {
+    let root = atomic_dir.join(name);
     std::fs::create_dir_all(root.join("src"))?;
     std::fs::write(root.join("src").join("lib.rs"), b"")?;
     let _ = std::fs::remove_file(root.join("Cargo.lock"));

@@ -231,6 +231,27 @@ fn stage(path: &Path, temp: &Path, contents: &[u8]) -> anyhow::Result<Option<Vec
     Ok(previous.map(|(bytes, _)| bytes))
 }
 
+/// An exclusive lock on a directory (a `.lock` file in it), held until dropped: two runs on one
+/// workspace take turns between starting rustdoc and reading what it wrote.
+pub struct DirLock {
+    _file: std::fs::File,
+}
+
+impl DirLock {
+    pub fn acquire(dir: &Path) -> anyhow::Result<DirLock> {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let path = dir.join(".lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        file.lock().with_context(|| format!("cannot lock {}", path.display()))?;
+        Ok(DirLock { _file: file })
+    }
+}
+
 /// SHA-256 of `bytes`, lowercase hex (the checksum registries record for a `.crate`).
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;

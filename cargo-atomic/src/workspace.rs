@@ -290,6 +290,22 @@ impl Workspace {
         }
     }
 
+    /// Where the tool keeps what it writes under the target directory (rustdoc output, baseline
+    /// caches, scratch projects, the publish journal): `target/atomic/`, or, when the target
+    /// directory is outside the workspace (a `CARGO_TARGET_DIR` shared by several workspaces),
+    /// `<target>/atomic/<workspace dir name>-<hash of its root>/`, so that workspaces never see
+    /// each other's journals, caches or documentation.
+    pub fn atomic_dir(&self) -> PathBuf {
+        let base = self.target_dir.join("atomic");
+        if self.target_dir.starts_with(&self.root) {
+            return base;
+        }
+        let root = self.root.canonicalize().unwrap_or_else(|_| self.root.clone());
+        let hash = crate::fsutil::sha256_hex(root.to_string_lossy().as_bytes());
+        let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "root".to_string());
+        base.join(format!("{name}-{}", &hash[..12]))
+    }
+
     /// The release tag of `krate` at `version`.
     pub fn tag_name(&self, krate: &str, version: &semver::Version) -> String {
         self.tag_formats()[0].replace("{crate}", krate).replace("{version}", &version.to_string())
@@ -528,6 +544,22 @@ mod tests {
         let ws = chain();
         let names: BTreeSet<String> = ["gateway", "core", "interface"].iter().map(|s| s.to_string()).collect();
         assert_eq!(ws.topo_order(&names), ["core", "interface", "gateway"]);
+    }
+
+    #[test]
+    fn a_shared_target_dir_keeps_workspaces_apart() {
+        let mut a = chain();
+        assert_eq!(a.atomic_dir(), PathBuf::from("/ws/target/atomic"), "a target dir of its own stays as it is");
+        a.target_dir = PathBuf::from("/shared/target");
+        let mut b = a.clone();
+        b.root = PathBuf::from("/other/ws");
+        let (da, db) = (a.atomic_dir(), b.atomic_dir());
+        assert!(
+            da.starts_with("/shared/target/atomic/ws-") && db.starts_with("/shared/target/atomic/ws-"),
+            "{da:?} {db:?}"
+        );
+        assert_ne!(da, db, "two workspaces sharing a target dir never share journals or caches");
+        assert_eq!(a.atomic_dir(), da, "stable");
     }
 
     #[test]

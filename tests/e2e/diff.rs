@@ -362,7 +362,7 @@ fn registry_baselines_from_the_shipped_snapshot_or_the_documented_package() {
     assert_eq!(krate["baseline"]["from"], "rustdoc");
     let rules: Vec<&str> = krate["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
     assert_eq!(rules, ["item-removed", "fn-params-changed"]);
-    let cache = documented.path("target/atomic/baseline-cache");
+    let cache = documented.atomic_dir().join("baseline-cache");
     assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 1, "the documented baseline is cached");
 
     // An explicit version; a version the registry does not have.

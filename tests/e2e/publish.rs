@@ -71,7 +71,7 @@ fn state(registry: &Registry, live: &[&str], yanked: &[&str]) -> Vec<(String, Ve
 }
 
 fn journal(p: &Project) -> serde_json::Value {
-    serde_json::from_str(&p.read("target/atomic/journal.json")).unwrap()
+    serde_json::from_str(&std::fs::read_to_string(p.atomic_dir().join("journal.json")).unwrap()).unwrap()
 }
 
 #[test]
@@ -131,7 +131,7 @@ fn success_then_rollback_and_undo() {
     assert_eq!(index(&registry), state(&registry, &CRATES, &[]));
 
     // Without the journal (another machine), the train is found from the tags at HEAD.
-    std::fs::remove_dir_all(p.path("target/atomic")).unwrap();
+    std::fs::remove_dir_all(p.atomic_dir()).unwrap();
     p.atomic_env(&["rollback", "-q"], &pairs(&env)).assert_code(0);
     assert_eq!(index(&registry), state(&registry, &[], &CRATES));
 }

@@ -159,8 +159,8 @@ impl<T> Unpin for enums::Generic<T> where T: Unpin
 impl<T> std::panic::RefUnwindSafe for enums::Generic<T> where T: std::panic::RefUnwindSafe
 impl<T> std::panic::UnwindSafe for enums::Generic<T> where T: std::panic::UnwindSafe
 pub enum enums::Implicit
-pub enums::Implicit::First
-pub enums::Implicit::Second
+pub enums::Implicit::First = 0
+pub enums::Implicit::Second = 1
 impl Send for enums::Implicit
 impl Sync for enums::Implicit
 impl Unpin for enums::Implicit

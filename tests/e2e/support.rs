@@ -101,6 +101,20 @@ impl Project {
         self
     }
 
+    /// Where cargo-atomic keeps its files for this project: `target/atomic`, or under a shared
+    /// `CARGO_TARGET_DIR` the directory keyed by the workspace (as the README describes).
+    pub fn atomic_dir(&self) -> PathBuf {
+        match std::env::var_os("CARGO_TARGET_DIR") {
+            Some(shared) => {
+                let root = self.root().canonicalize().unwrap();
+                let hash = cargo_atomic::fsutil::sha256_hex(root.to_string_lossy().as_bytes());
+                let name = root.file_name().unwrap().to_string_lossy().into_owned();
+                PathBuf::from(shared).join("atomic").join(format!("{name}-{}", &hash[..12]))
+            }
+            None => self.path("target/atomic"),
+        }
+    }
+
     pub fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
     }

@@ -32,7 +32,11 @@ pub(super) fn from_registry_baselines(
             return Ok(out);
         }
         probe_dir = probe(ws, &wanted, version, &opts.features, &HashMap::new())?;
-        match cargo_metadata::MetadataCommand::new().manifest_path(probe_dir.join("Cargo.toml")).exec() {
+        match cargo_metadata::MetadataCommand::new()
+            .manifest_path(probe_dir.join("Cargo.toml"))
+            .current_dir(&ws.root)
+            .exec()
+        {
             Ok(m) => break m,
             Err(cargo_metadata::Error::CargoMetadata { stderr }) => {
                 let missing: Vec<String> = wanted
@@ -86,7 +90,7 @@ pub(super) fn from_registry_baselines(
     }
     // Document the published packages (cached per name, version, features, target, toolchain).
     let toolchain = toolchain_version();
-    let cache_dir = ws.target_dir.join("atomic").join("baseline-cache");
+    let cache_dir = ws.atomic_dir().join("baseline-cache");
     let mut apis: HashMap<String, CrateApi> = HashMap::new();
     let mut documented: Vec<(String, Snapshot)> = Vec::new();
     let mut to_run = Vec::new();
@@ -112,6 +116,7 @@ pub(super) fn from_registry_baselines(
         }
         let call = CargoDoc {
             manifest: probe_dir.join("Cargo.toml"),
+            cwd: ws.root.clone(),
             target_dir: probe_dir.join("target"),
             packages: to_run.iter().map(|(_, p, _, _)| format!("{}@{}", p.name, p.version)).collect(),
             names: to_run.iter().map(|(_, p, _, _)| format!("{} {}", p.name, p.version)).collect(),
@@ -207,7 +212,7 @@ pub(super) fn probe(
         };
         deps.push(crate::cargo::Dependency { package: m.name.clone(), req, registry, extra });
     }
-    crate::cargo::scratch(&ws.target_dir, "registry-probe", &deps)
+    crate::cargo::scratch(&ws.atomic_dir(), "registry-probe", &deps)
 }
 
 pub(super) fn lib_name(pkg: &cargo_metadata::Package) -> Option<String> {

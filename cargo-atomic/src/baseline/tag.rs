@@ -74,7 +74,7 @@ pub(super) fn document_at_rev(
     kind: OriginKind,
 ) -> anyhow::Result<BTreeMap<String, Option<Baseline>>> {
     let commit = repo.resolve(rev)?;
-    let tree = ws.target_dir.join("atomic").join("trees").join(&commit);
+    let tree = ws.atomic_dir().join("trees").join(&commit);
     let done = tree.join(".atomic-complete");
     if !done.exists() {
         let _ = std::fs::remove_dir_all(&tree);

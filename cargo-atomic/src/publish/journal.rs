@@ -66,11 +66,11 @@ pub struct Journal {
 
 impl Journal {
     pub fn path(ws: &Workspace) -> PathBuf {
-        ws.target_dir.join("atomic").join("journal.json")
+        ws.atomic_dir().join("journal.json")
     }
 
     fn archive_path(ws: &Workspace, id: &str) -> PathBuf {
-        ws.target_dir.join("atomic").join("trains").join(format!("{id}.json"))
+        ws.atomic_dir().join("trains").join(format!("{id}.json"))
     }
 
     /// The last train's journal, or the train `id`'s.

@@ -106,7 +106,7 @@ fn scratch(ws: &Workspace, name: &str, deps: &[(String, String, Option<String>)]
             extra: String::new(),
         })
         .collect();
-    crate::cargo::scratch(&ws.target_dir, name, &deps)
+    crate::cargo::scratch(&ws.atomic_dir(), name, &deps)
 }
 
 /// Asks the registry about `package` `version`.
@@ -114,7 +114,7 @@ pub fn published(ws: &Workspace, package: &str, version: &str, registry: Option<
     let root =
         scratch(ws, "publish-probe", &[(package.to_string(), version.to_string(), registry.map(str::to_string))])?;
     let mut cmd = cargo();
-    cmd.current_dir(&root).args(["generate-lockfile", "--manifest-path"]).arg(root.join("Cargo.toml"));
+    cmd.current_dir(&ws.root).args(["generate-lockfile", "--manifest-path"]).arg(root.join("Cargo.toml"));
     let out = run(cmd, "generate-lockfile")?;
     if out.status.success() {
         let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("cargo wrote no Cargo.lock")?;
@@ -150,7 +150,7 @@ fn lock_checksum(lock: &str, package: &str, version: &str) -> Option<String> {
 pub fn health_check(ws: &Workspace, deps: &[(String, String, Option<String>)]) -> anyhow::Result<Result<(), String>> {
     let root = scratch(ws, "health-check", deps)?;
     let mut cmd = cargo();
-    cmd.current_dir(&root)
+    cmd.current_dir(&ws.root)
         .args(["build", "--manifest-path"])
         .arg(root.join("Cargo.toml"))
         .arg("--target-dir")

@@ -117,6 +117,8 @@ pub fn build_apis(ws: &Workspace, selected: &[&Member], opts: &DocOptions) -> an
             DocJob { member, selection: member.feature_selection(&opts.features) }
         })
         .collect();
+    // Another run on this workspace must not rewrite the JSON between Cargo's lock and our reads.
+    let _lock = crate::fsutil::DirLock::acquire(&ws.atomic_dir())?;
     let started = std::time::Instant::now();
     let json_paths = document(ws, &jobs, opts)?;
     let rustdoc = started.elapsed();
@@ -181,7 +183,7 @@ pub struct DocJob<'a> {
 /// the features a member is documented with and those its dependents ask for. Such members get
 /// a call of their own.
 pub fn document(ws: &Workspace, jobs: &[DocJob], opts: &DocOptions) -> anyhow::Result<HashMap<String, PathBuf>> {
-    let target_dir = ws.target_dir.join("atomic");
+    let target_dir = ws.atomic_dir();
     // Greedy grouping: each job joins the first call of its feature mode where documenting it
     // with the others cannot change its features. Usually that is a single call.
     let mut calls: Vec<(DocMode, Vec<&DocJob>)> = Vec::new();
@@ -207,6 +209,7 @@ pub fn document(ws: &Workspace, jobs: &[DocJob], opts: &DocOptions) -> anyhow::R
         }
         let call = CargoDoc {
             manifest: ws.root.join("Cargo.toml"),
+            cwd: ws.root.clone(),
             target_dir: target_dir.clone(),
             packages: group.iter().map(|j| j.member.id.clone()).collect(),
             names: group.iter().map(|j| j.member.name.clone()).collect(),
@@ -252,6 +255,9 @@ impl DocMode {
 /// One `cargo doc` call producing JSON.
 pub struct CargoDoc {
     pub manifest: PathBuf,
+    /// Where Cargo runs: the workspace root, whose `.cargo/config.toml` applies (also to the
+    /// scratch projects baselines are documented in).
+    pub cwd: PathBuf,
     pub target_dir: PathBuf,
     /// Package specs for `-p` (package IDs, or `name@version`).
     pub packages: Vec<String>,
@@ -275,7 +281,7 @@ impl CargoDoc {
 
     pub fn run(&self, opts: &DocOptions) -> anyhow::Result<()> {
         let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-        cmd.current_dir(self.manifest.parent().unwrap_or(Path::new(".")))
+        cmd.current_dir(&self.cwd)
             .args(["doc", "--no-deps", "--lib", "--manifest-path"])
             .arg(&self.manifest)
             .arg("--target-dir")
