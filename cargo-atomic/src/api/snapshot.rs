@@ -215,3 +215,87 @@ fn parse_feature(s: &str) -> anyhow::Result<(String, Vec<String>)> {
     let values: Vec<String> = serde_json::from_str(list).context("expected a list of strings")?;
     Ok((name.to_string(), values))
 }
+
+#[cfg(test)]
+mod fuzz {
+    //! The snapshot parser and the canonicalizer against generated input: item lines built from
+    //! the grammar with arbitrary (non-ASCII included) identifiers read back as written, and no
+    //! input, however malformed, panics them.
+
+    use proptest::prelude::*;
+
+    use crate::api::{canonical::canonical, parse_item};
+
+    /// An identifier: ASCII or not (Rust identifiers are Unicode).
+    fn ident() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z][a-z0-9_]{0,6}",
+            "[A-Z][a-zA-Z0-9]{0,6}",
+            "[a-zäöüßéçαβγ][a-zäöüßéçαβγ0-9_]{0,5}",
+            "[ÄÖÜÇŤ][a-zäöü]{0,5}",
+        ]
+    }
+
+    fn ty() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            Just("u8".to_string()),
+            Just("&str".to_string()),
+            Just("String".to_string()),
+            ident().prop_map(|i| format!("k::{i}")),
+        ];
+        leaf.prop_recursive(3, 12, 3, |inner| {
+            prop_oneof![
+                inner.clone().prop_map(|t| format!("Option<{t}>")),
+                inner.clone().prop_map(|t| format!("&{t}")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a}, {b})")),
+                inner.prop_map(|t| format!("Vec<{t}>")),
+            ]
+        })
+    }
+
+    /// Item lines of several kinds, as `render` writes them.
+    fn line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (ident(), prop::collection::vec((ident(), ty()), 0..4), prop::option::of(ty())).prop_map(|(n, ps, out)| {
+                let params: Vec<String> = ps.iter().map(|(p, t)| format!("{p}: {t}")).collect();
+                let out = out.map(|o| format!(" -> {o}")).unwrap_or_default();
+                format!("pub fn k::{n}({}){out}", params.join(", "))
+            }),
+            (ident(), prop::collection::vec((ident(), ty()), 1..4)).prop_map(|(n, fs)| {
+                let fields: Vec<String> = fs.iter().map(|(f, t)| format!("pub {f}: {t}")).collect();
+                format!("pub struct k::{n} {{ {} }}", fields.join(", "))
+            }),
+            (ident(), ty()).prop_map(|(n, t)| format!("pub const k::{n}: {t}")),
+            (ident(), ty()).prop_map(|(n, t)| format!("pub static k::{n}: {t}")),
+            (ident(), ident()).prop_map(|(n, g)| format!("pub fn k::{n}<{g}: Clone>(x: {g}) -> {g}")),
+            (ident(), ident()).prop_map(|(t, s)| format!("impl Clone for k::{t}{s}")),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn generated_lines_read_back_as_written(line in line()) {
+            let item = parse_item(&line, &|_| false).map_err(|e| TestCaseError::fail(format!("{e}: {line}")))?;
+            prop_assert_eq!(item.render(), line.clone());
+            // Canonical forms of valid items never panic and keep the path.
+            let (c, _) = canonical(&item, &[]);
+            prop_assert_eq!(c.path, item.path);
+        }
+
+        #[test]
+        fn arbitrary_lines_never_panic(line in "\\PC{0,80}") {
+            if let Ok(item) = parse_item(&line, &|_| false) {
+                let _ = canonical(&item, &[]);
+                let _ = item.render();
+            }
+        }
+
+        #[test]
+        fn arbitrary_files_never_panic(body in prop::collection::vec("\\PC{0,40}", 0..8)) {
+            let text = format!("schema 2\npackage k\nlib k\nchecked-features default\n\n{}\nend 1 items\n", body.join("\n"));
+            let _ = super::parse(&text, "fuzz");
+        }
+    }
+}
