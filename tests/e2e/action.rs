@@ -6,7 +6,7 @@ use std::process::Command;
 
 use snapbox::{assert_data_eq, str};
 
-use crate::support::{Project, Run};
+use crate::support::{example, Run};
 
 struct Github {
     dir: tempfile::TempDir,
@@ -53,14 +53,6 @@ impl Github {
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
     }
-}
-
-fn example() -> Project {
-    let p = Project::new();
-    for dir in ["gateway", "gateway-1.0.0"] {
-        crate::support::copy_dir(&Path::new(crate::support::FIXTURES).join("../../examples").join(dir), &p.path(dir));
-    }
-    p
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::Project;
+use crate::support::example;
 
 pub fn schemas_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas")
@@ -49,14 +49,6 @@ fn committed_json_schemas_match_the_types() {
             path.display()
         );
     }
-}
-
-fn example() -> Project {
-    let p = Project::new();
-    for dir in ["gateway", "gateway-1.0.0"] {
-        crate::support::copy_dir(&Path::new(crate::support::FIXTURES).join("../../examples").join(dir), &p.path(dir));
-    }
-    p
 }
 
 const EXAMPLE: [&str; 4] = ["--manifest-path", "gateway/Cargo.toml", "--baseline-path", "gateway-1.0.0"];

@@ -245,6 +245,16 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A copy of the bundled example: `gateway/` (the working tree) and `gateway-1.0.0/` (its
+/// release), side by side.
+pub fn example() -> Project {
+    let p = Project::new();
+    for dir in ["gateway", "gateway-1.0.0"] {
+        copy_dir(&Path::new(FIXTURES).join("../../examples").join(dir), &p.path(dir));
+    }
+    p
+}
+
 /// A one-crate workspace `demo` with `lib.rs` as given.
 pub fn single_crate(lib_rs: &str) -> Project {
     let p = Project::new();

@@ -3,7 +3,7 @@
 
 use snapbox::{assert_data_eq, str};
 
-use crate::support::{Project, Run};
+use crate::support::{example, Project, Run};
 
 /// A member of a generated workspace.
 struct Krate {
@@ -419,30 +419,6 @@ fn a_failed_write_leaves_every_manifest_as_it_was() {
     let after: Vec<String> = ["Cargo.toml", "a/Cargo.toml", "b/Cargo.toml"].iter().map(|f| new.read(f)).collect();
     assert_eq!(before, after);
     assert!(!new.files().iter().any(|f| f.contains(".atomic-")), "no temporary file is left: {:?}", new.files());
-}
-
-/// The README's story, on a copy of the bundled example.
-fn example() -> Project {
-    let p = Project::new();
-    for dir in ["gateway", "gateway-1.0.0"] {
-        copy(&std::path::Path::new(crate::support::FIXTURES).join("../../examples").join(dir), &p.path(dir));
-    }
-    p
-}
-
-fn copy(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_name() == "target" {
-            continue;
-        }
-        if e.path().is_dir() {
-            copy(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 fn run_example(p: &Project, args: &[&str]) -> Run {
