@@ -390,3 +390,43 @@ fn rate_limits_refuse_or_pace() {
     assert_eq!(paced.stderr.matches("Waiting 1 s (rate limit for new crates)").count(), 2, "{}", paced.stderr);
     assert_eq!(index(&registry), state(&registry, &CRATES, &[]));
 }
+
+/// The registry goes away right after accepting the first upload: that version is live, and the
+/// run never says otherwise; rollback (once the registry is back) yanks it.
+#[test]
+fn the_registry_goes_away_after_accepting_an_upload_and_the_version_counts_as_live() {
+    let registry = Registry::start();
+    let (p, env) = train(&registry);
+    registry.fail_upload(1, Fault::DownAfterStore);
+    let run = publish(&p, &env, &[]);
+    run.assert_code(1);
+    let last = run.stderr.lines().last().unwrap_or_default();
+    assert!(last.contains("live versions from this train: base 1.0.0"), "{}", run.stderr);
+    assert_eq!(journal(&p)["state"], "rollback-incomplete", "{}", run.stderr);
+    assert_eq!(journal(&p)["steps"][0]["state"], "unconfirmed");
+    registry.recover();
+    // Read from the registry itself: the upload went through.
+    assert_eq!(index(&registry), state(&registry, &["base"], &[]));
+    let rollback = p.atomic_env(&["rollback"], &pairs(&env));
+    rollback.assert_code(0);
+    assert!(rollback.stderr.contains("Yanked base 1.0.0"), "{}", rollback.stderr);
+    assert_eq!(index(&registry), state(&registry, &[], &["base"]));
+}
+
+/// The same, stopping for `--resume`: the resumed run finds the version live and goes on.
+#[test]
+fn the_registry_goes_away_after_accepting_an_upload_then_resume_finishes() {
+    let registry = Registry::start();
+    let (p, env) = train(&registry);
+    registry.fail_upload(2, Fault::DownAfterStore);
+    let run = publish(&p, &env, &["--on-failure", "stop"]);
+    run.assert_code(1);
+    let last = run.stderr.lines().last().unwrap_or_default();
+    assert!(last.contains("live versions from this train: base 1.0.0, left 1.0.0"), "{}", run.stderr);
+    assert_eq!(journal(&p)["state"], "stopped");
+    registry.recover();
+    assert_eq!(index(&registry), state(&registry, &["base", "left"], &[]));
+    let resumed = publish(&p, &env, &["--resume"]);
+    resumed.assert_code(0);
+    assert_eq!(index(&registry), state(&registry, &CRATES, &[]));
+}

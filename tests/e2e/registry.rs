@@ -28,6 +28,9 @@ pub enum Fault {
     HangAfterStore,
     /// The upload never reaches the server; the request hangs.
     Hang,
+    /// The upload is stored and answered (Cargo prints `Uploaded`), then the registry stops
+    /// answering (the index wait fails).
+    DownAfterStore,
 }
 
 #[derive(Default)]
@@ -154,6 +157,11 @@ async fn inject(State(faults): State<Arc<Mutex<Faults>>>, req: Request, next: Ne
                 let _ = next.run(Request::from_parts(parts, Body::from(bytes))).await;
                 tokio::time::sleep(Duration::from_secs(600)).await;
                 return error(axum::http::StatusCode::GATEWAY_TIMEOUT, "hung");
+            }
+            Some(Fault::DownAfterStore) => {
+                let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+                faults.lock().unwrap().down = true;
+                return response;
             }
             Some(Fault::Hang) => {
                 tokio::time::sleep(Duration::from_secs(600)).await;

@@ -109,6 +109,13 @@ fn scratch(ws: &Workspace, name: &str, deps: &[(String, String, Option<String>)]
     crate::cargo::scratch(&ws.atomic_dir(), name, &deps)
 }
 
+/// Whether Cargo's output says the upload itself went through (`Uploaded NAME vVERSION`), even
+/// if it failed afterwards (waiting for the index).
+pub fn reported_uploaded(out: &std::process::Output, package: &str, version: &str) -> bool {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    stderr.lines().any(|l| l.trim_start().starts_with("Uploaded") && l.contains(&format!("{package} v{version}")))
+}
+
 /// Asks the registry about `package` `version`.
 pub fn published(ws: &Workspace, package: &str, version: &str, registry: Option<&str>) -> anyhow::Result<Published> {
     let root =

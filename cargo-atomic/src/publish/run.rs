@@ -28,8 +28,16 @@ pub fn publish(
         if step.state == StepState::Published {
             continue;
         }
-        // A step that may have reached the registry before an interruption.
-        match registry::published(ws, &step.package, &step.version, step.registry.as_deref())? {
+        // A step that may have reached the registry before an interruption. Any error from here
+        // on goes through the failure policy: versions may be live already.
+        let known = match registry::published(ws, &step.package, &step.version, step.registry.as_deref()) {
+            Ok(known) => known,
+            Err(e) => {
+                let error = format!("cannot ask the registry about {} {}: {e:#}", step.package, step.version);
+                return fail(ws, &mut journal, None, error, opts, emit);
+            }
+        };
+        match known {
             Published::Live { checksum } if checksum == step.checksum || checksum.is_empty() => {
                 emit(Event::AlreadyPublished { package: step.package.clone(), version: step.version.clone() });
                 journal.set(ws, i, StepState::Published, None)?;
@@ -72,21 +80,44 @@ pub fn publish(
         }
         journal.set(ws, i, StepState::Uploading, None)?;
         emit(Event::Uploading { package: step.package.clone(), version: step.version.clone(), n: i + 1, of });
-        let out = registry::publish(ws, &step.package, step.registry.as_deref())?;
+        let out = match registry::publish(ws, &step.package, step.registry.as_deref()) {
+            Ok(out) => out,
+            Err(e) => {
+                let error = format!("cannot run `cargo publish` for {} {}: {e:#}", step.package, step.version);
+                return fail_at(ws, &mut journal, i, error, opts, emit);
+            }
+        };
         if !out.status.success() {
             let error = format!("uploading {} {} failed: {}", step.package, step.version, registry::cargo_error(&out));
-            return fail(ws, &mut journal, Some(i), error, opts, emit);
+            if registry::reported_uploaded(&out, &step.package, &step.version) {
+                // Cargo uploaded it and then failed waiting for the index: it is live as far as
+                // anyone can tell.
+                journal.set(ws, i, StepState::Unconfirmed, Some(error.clone()))?;
+                return fail(ws, &mut journal, None, format!("{error} (the upload itself went through)"), opts, emit);
+            }
+            return fail_at(ws, &mut journal, i, error, opts, emit);
         }
         emit(Event::WaitingForIndex { package: step.package.clone(), version: step.version.clone() });
-        if !visible(ws, &step, opts.index_timeout)? {
-            journal.set(ws, i, StepState::Unconfirmed, None)?;
-            let error = format!(
-                "{} {} was uploaded but did not appear in the index within Cargo's wait and {} s more",
-                step.package,
-                step.version,
-                opts.index_timeout.as_secs()
-            );
-            return fail(ws, &mut journal, None, error, opts, emit);
+        match visible(ws, &step, opts.index_timeout) {
+            Ok(true) => {}
+            Ok(false) => {
+                journal.set(ws, i, StepState::Unconfirmed, None)?;
+                let error = format!(
+                    "{} {} was uploaded but did not appear in the index within Cargo's wait and {} s more",
+                    step.package,
+                    step.version,
+                    opts.index_timeout.as_secs()
+                );
+                return fail(ws, &mut journal, None, error, opts, emit);
+            }
+            Err(e) => {
+                journal.set(ws, i, StepState::Unconfirmed, None)?;
+                let error = format!(
+                    "{} {} was uploaded, then the registry stopped answering: {e:#}",
+                    step.package, step.version
+                );
+                return fail(ws, &mut journal, None, error, opts, emit);
+            }
         }
         journal.set(ws, i, StepState::Published, None)?;
         emit(Event::Published { package: step.package.clone(), version: step.version.clone() });
@@ -95,7 +126,11 @@ pub fn publish(
     // Health check: a user depending on the whole train, from the registry.
     let deps: Vec<(String, String, Option<String>)> =
         journal.steps.iter().map(|s| (s.package.clone(), s.version.clone(), s.registry.clone())).collect();
-    match registry::health_check(ws, &deps)? {
+    let health = match registry::health_check(ws, &deps) {
+        Ok(h) => h,
+        Err(e) => Err(format!("cannot run it: {e:#}")),
+    };
+    match health {
         Ok(()) => {
             journal.health = Some("passed".to_string());
             journal.save(ws)?;
@@ -148,6 +183,34 @@ fn visible(ws: &Workspace, step: &Step, timeout: Duration) -> anyhow::Result<boo
     }
 }
 
+/// The upload of step `i` failed: unless the registry says the version is not there, it may be
+/// live (the request can have been stored before the connection broke), and counts as such.
+fn fail_at(
+    ws: &Workspace,
+    journal: &mut Journal,
+    i: usize,
+    error: String,
+    opts: &Options,
+    emit: &mut dyn FnMut(Event),
+) -> anyhow::Result<Outcome> {
+    let s = journal.steps[i].clone();
+    match registry::published(ws, &s.package, &s.version, s.registry.as_deref()) {
+        Ok(Published::Absent | Published::NewCrate) => fail(ws, journal, Some(i), error, opts, emit),
+        Ok(Published::Live { .. }) => {
+            journal.set(ws, i, StepState::Unconfirmed, Some(error.clone()))?;
+            fail(ws, journal, None, format!("{error} (yet the registry has it)"), opts, emit)
+        }
+        Ok(Published::Yanked) => {
+            journal.set(ws, i, StepState::Yanked, Some(error.clone()))?;
+            fail(ws, journal, None, error, opts, emit)
+        }
+        Err(_) => {
+            journal.set(ws, i, StepState::Unconfirmed, Some(error.clone()))?;
+            fail(ws, journal, None, format!("{error} (the registry cannot say whether it arrived)"), opts, emit)
+        }
+    }
+}
+
 /// Applies the failure policy and reports which versions are live.
 fn fail(
     ws: &Workspace,
@@ -187,7 +250,30 @@ pub fn yank_all(ws: &Workspace, journal: &mut Journal, undo: bool, emit: &mut dy
         let wanted = if undo {
             s.state == StepState::Yanked
         } else {
-            matches!(s.state, StepState::Published | StepState::Unconfirmed)
+            match s.state {
+                StepState::Published | StepState::Unconfirmed => true,
+                // An upload that was running or failed: the registry says whether it is there.
+                StepState::Uploading | StepState::Failed => {
+                    match registry::published(ws, &s.package, &s.version, s.registry.as_deref()) {
+                        Ok(Published::Live { .. }) => {
+                            journal.set(ws, i, StepState::Unconfirmed, s.error.clone())?;
+                            true
+                        }
+                        Ok(_) => false,
+                        Err(e) => {
+                            complete = false;
+                            journal.set(ws, i, StepState::Unconfirmed, Some(format!("{e:#}")))?;
+                            emit(Event::YankFailed {
+                                package: s.package.clone(),
+                                version: s.version.clone(),
+                                error: format!("cannot ask the registry whether it is live: {e:#}"),
+                            });
+                            continue;
+                        }
+                    }
+                }
+                StepState::Planned | StepState::Yanked => false,
+            }
         };
         if !wanted {
             continue;
