@@ -251,18 +251,26 @@ pub fn yank_all(ws: &Workspace, journal: &mut Journal, undo: bool, emit: &mut dy
             s.state == StepState::Yanked
         } else {
             match s.state {
+                // Uploaded (confirmed or not: an unconfirmed one may be stored yet unindexed).
                 StepState::Published | StepState::Unconfirmed => true,
                 // An upload that was running or failed: the registry says whether it is there.
                 StepState::Uploading | StepState::Failed => {
                     match registry::published(ws, &s.package, &s.version, s.registry.as_deref()) {
-                        Ok(Published::Live { .. }) => {
-                            journal.set(ws, i, StepState::Unconfirmed, s.error.clone())?;
-                            true
+                        Ok(Published::Live { .. }) => true,
+                        Ok(Published::Yanked) => {
+                            journal.set(ws, i, StepState::Yanked, s.error.clone())?;
+                            false
                         }
-                        Ok(_) => false,
+                        Ok(Published::Absent | Published::NewCrate) => {
+                            // It never arrived: not live, nothing to yank.
+                            if s.state != StepState::Failed {
+                                journal.set(ws, i, StepState::Failed, s.error.clone())?;
+                            }
+                            false
+                        }
                         Err(e) => {
                             complete = false;
-                            journal.set(ws, i, StepState::Unconfirmed, Some(format!("{e:#}")))?;
+                            journal.set(ws, i, StepState::Unconfirmed, s.error.clone())?;
                             emit(Event::YankFailed {
                                 package: s.package.clone(),
                                 version: s.version.clone(),
@@ -288,6 +296,17 @@ pub fn yank_all(ws: &Workspace, journal: &mut Journal, undo: bool, emit: &mut dy
                 });
             }
             Err(e) => {
+                // An unconfirmed upload the registry positively does not have never arrived.
+                let absent = s.state == StepState::Unconfirmed
+                    && !undo
+                    && matches!(
+                        registry::published(ws, &s.package, &s.version, s.registry.as_deref()),
+                        Ok(Published::Absent | Published::NewCrate)
+                    );
+                if absent {
+                    journal.set(ws, i, StepState::Failed, Some(format!("never arrived: {e:#}")))?;
+                    continue;
+                }
                 complete = false;
                 journal.steps[i].error = Some(format!("{e:#}"));
                 journal.save(ws)?;
