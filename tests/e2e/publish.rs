@@ -430,3 +430,30 @@ fn the_registry_goes_away_after_accepting_an_upload_then_resume_finishes() {
     resumed.assert_code(0);
     assert_eq!(index(&registry), state(&registry, &CRATES, &[]));
 }
+
+/// The registry's rate limit (429): without `--pace` the run stops for `--resume` (yanking a
+/// train for a rate limit would waste its versions); with it, the run waits and goes on.
+#[test]
+fn a_rate_limited_upload_stops_resumably_or_waits_with_pace() {
+    let registry = Registry::start();
+    let (p, env) = train(&registry);
+    registry.fail_upload(2, Fault::TooManyRequests);
+    let run = publish(&p, &env, &[]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("rate limit (429)"), "{}", run.stderr);
+    let last = run.stderr.lines().last().unwrap_or_default();
+    assert!(last.contains("live versions from this train: base 1.0.0"), "{}", run.stderr);
+    assert_eq!(journal(&p)["state"], "stopped");
+    assert_eq!(index(&registry), state(&registry, &["base"], &[]));
+    let resumed = publish(&p, &env, &["--resume"]);
+    resumed.assert_code(0);
+    assert_eq!(index(&registry), state(&registry, &CRATES, &[]));
+
+    let registry = Registry::start();
+    let (p, env) = train(&registry);
+    registry.fail_upload(3, Fault::TooManyRequests);
+    let paced = publish(&p, &env, &["--pace"]);
+    paced.assert_code(0);
+    assert!(paced.stderr.contains("the registry's rate limit (429)"), "{}", paced.stderr);
+    assert_eq!(index(&registry), state(&registry, &CRATES, &[]));
+}

@@ -31,6 +31,8 @@ pub enum Fault {
     /// The upload is stored and answered (Cargo prints `Uploaded`), then the registry stops
     /// answering (the index wait fails).
     DownAfterStore,
+    /// `429 Too Many Requests` with `Retry-After: 1`, as crates.io rate-limits; nothing stored.
+    TooManyRequests,
 }
 
 #[derive(Default)]
@@ -140,6 +142,14 @@ async fn inject(State(faults): State<Arc<Mutex<Faults>>>, req: Request, next: Ne
         match fault {
             Some(Fault::ServerError) => {
                 return error(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "injected server error");
+            }
+            Some(Fault::TooManyRequests) => {
+                let mut response = error(
+                    axum::http::StatusCode::TOO_MANY_REQUESTS,
+                    "You have published too many versions in a short period of time. Retry-After: 1",
+                );
+                response.headers_mut().insert("retry-after", axum::http::HeaderValue::from_static("1"));
+                return response;
             }
             Some(Fault::Conflict) => {
                 return error(axum::http::StatusCode::CONFLICT, "crate version already exists (injected)");

@@ -109,6 +109,27 @@ fn scratch(ws: &Workspace, name: &str, deps: &[(String, String, Option<String>)]
     crate::cargo::scratch(&ws.atomic_dir(), name, &deps)
 }
 
+/// When `cargo publish` failed on the registry's rate limit (HTTP 429), how long to wait: the
+/// time the registry names (`Retry-After: N` or crates.io's "try again after <date>"), else a
+/// minute.
+pub fn rate_limited(out: &std::process::Output) -> Option<std::time::Duration> {
+    if out.status.success() {
+        return None;
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !stderr.contains("429") && !stderr.contains("Too Many Requests") {
+        return None;
+    }
+    let seconds = stderr
+        .split("Retry-After:")
+        .nth(1)
+        .or_else(|| stderr.split("retry after ").nth(1))
+        .and_then(|rest| rest.trim_start().split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse::<u64>().ok())
+        .unwrap_or(60);
+    Some(std::time::Duration::from_secs(seconds.clamp(1, 3600)))
+}
+
 /// Whether Cargo's output says the upload itself went through (`Uploaded NAME vVERSION`), even
 /// if it failed afterwards (waiting for the index).
 pub fn reported_uploaded(out: &std::process::Output, package: &str, version: &str) -> bool {

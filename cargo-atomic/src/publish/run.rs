@@ -80,12 +80,37 @@ pub fn publish(
         }
         journal.set(ws, i, StepState::Uploading, None)?;
         emit(Event::Uploading { package: step.package.clone(), version: step.version.clone(), n: i + 1, of });
-        let out = match registry::publish(ws, &step.package, step.registry.as_deref()) {
-            Ok(out) => out,
-            Err(e) => {
-                let error = format!("cannot run `cargo publish` for {} {}: {e:#}", step.package, step.version);
-                return fail_at(ws, &mut journal, i, error, opts, emit);
+        let mut retries = 0;
+        let out = loop {
+            let out = match registry::publish(ws, &step.package, step.registry.as_deref()) {
+                Ok(out) => out,
+                Err(e) => {
+                    let error = format!("cannot run `cargo publish` for {} {}: {e:#}", step.package, step.version);
+                    return fail_at(ws, &mut journal, i, error, opts, emit);
+                }
+            };
+            let Some(wait) = registry::rate_limited(&out) else { break out };
+            // The registry's rate limit: nothing was stored. Wait and go on with `--pace`, else
+            // stop for `--resume` (yanking a train for a rate limit would waste its versions).
+            if opts.pace && retries < 3 {
+                retries += 1;
+                emit(Event::Waiting { seconds: wait.as_secs(), reason: "the registry's rate limit (429)".to_string() });
+                std::thread::sleep(wait);
+                continue;
             }
+            let error = format!(
+                "the registry refused {} {} for its rate limit (429): {}; wait, then `cargo atomic publish --resume` \
+                 (or pass --pace to wait between uploads)",
+                step.package,
+                step.version,
+                registry::cargo_error(&out)
+            );
+            journal.set(ws, i, StepState::Planned, Some(error.clone()))?;
+            journal.state = TrainState::Stopped;
+            journal.save(ws)?;
+            emit(Event::Failed { package: Some(step.package.clone()), version: Some(step.version.clone()), error });
+            emit(done(ws, &journal));
+            return Ok(Outcome::Failed);
         };
         if !out.status.success() {
             let error = format!("uploading {} {} failed: {}", step.package, step.version, registry::cargo_error(&out));
