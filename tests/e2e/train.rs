@@ -707,3 +707,56 @@ fn a_kill_during_bump_is_rolled_forward_or_back_by_the_next_command() {
         assert!(!p.exists("gateway/.atomic-transaction.json"), "{fault}");
     }
 }
+
+/// A released binary-only member that depends on a breaking member needs a release too (its
+/// requirement must move), like any dependent: at least a patch.
+#[test]
+fn a_binary_only_dependent_of_a_breaking_member_joins_the_train() {
+    let p = Project::new();
+    p.file("Cargo.toml", "[workspace]\nmembers = [\"core\", \"app\"]\nresolver = \"2\"\n")
+        .file(".gitignore", "target/\n")
+        // Named so the manifests parse; the baselines are release tags, nothing asks a registry.
+        .file(".cargo/config.toml", "[registries.local]\nindex = \"sparse+http://127.0.0.1:9/index/\"\n")
+        .file(
+            "core/Cargo.toml",
+            "[package]\nname = \"core\"\nversion = \"1.0.0\"\nedition = \"2021\"\npublish = [\"local\"]\n",
+        )
+        .file("core/src/lib.rs", "pub fn run() {}\n")
+        .file(
+            "app/Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"1.0.0\"\nedition = \"2021\"\npublish = [\"local\"]\n\n\
+             [dependencies]\ncore = { path = \"../core\", version = \"1.0.0\", registry = \"local\" }\n",
+        )
+        .file("app/src/main.rs", "fn main() { core::run(); }\n");
+    p.atomic(&["snapshot", "-q"]).assert_code(0);
+    p.git(&["init", "-q", "-b", "main"]);
+    p.git(&["add", "-A"]);
+    p.git(&["commit", "-q", "-m", "release"]);
+    p.git(&["tag", "core-v1.0.0"]);
+    p.git(&["tag", "app-v1.0.0"]);
+    p.file("core/src/lib.rs", "pub fn run(fast: bool) { let _ = fast; }\n")
+        .file("app/src/main.rs", "fn main() { core::run(true); }\n");
+    p.atomic(&["snapshot", "-q"]).assert_code(0);
+    let run = p.atomic(&["check", "-q", "--message-format", "json"]);
+    run.assert_code(1);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let app = doc["crates"].as_array().unwrap().iter().find(|c| c["package"] == "app").expect("app is analyzed");
+    assert_eq!(app["required_bump"], "patch", "{}", run.stdout);
+    assert_eq!(app["required_version"], "1.0.1");
+    let problems: Vec<String> = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| format!("{} {}", p["kind"].as_str().unwrap(), p["package"].as_str().unwrap()))
+        .collect();
+    assert!(problems.contains(&"left-out-of-train app".to_string()), "{problems:?}");
+    // After `bump`, the train holds both and is consistent.
+    p.atomic(&["bump", "-q"]).assert_code(0);
+    let ok = p.atomic(&["check", "-q", "--message-format", "json"]);
+    ok.assert_code(0);
+    let doc: serde_json::Value = serde_json::from_str(&ok.stdout).unwrap();
+    assert_eq!(
+        doc["train"],
+        serde_json::json!([{ "package": "core", "from": "1.0.0", "to": "2.0.0" }, { "package": "app", "from": "1.0.0", "to": "1.0.1" }])
+    );
+}

@@ -128,10 +128,35 @@ pub fn assess(ws: &Workspace, opts: &Options, progress: &mut dyn FnMut(Progress)
         }
     };
     let baselines = crate::baseline::resolve(ws, &libs, &opts.baseline, &opts.doc)?;
-    let diffs = diff_all(ws, &libs, &apis, &baselines);
+    let mut diffs = diff_all(ws, &libs, &apis, &baselines);
+    if opts.scope == Scope::Train {
+        diffs.extend(binaries(ws, &members)?);
+    }
     let stale: Vec<&SnapshotState> = snapshots.iter().filter(|s| s.freshness != Freshness::Fresh).collect();
     let train = crate::train::plan(ws, &diffs, &apis.by_package, &stale, &Manifests { ws });
     Ok(Assessment { packages: libs.iter().map(|m| m.name.clone()).collect(), apis, snapshots, diffs, train })
+}
+
+/// Publishable members without a library that were released (a release tag): they have no API
+/// to compare, but they are released, so a breaking dependency pulls them into the train like
+/// any dependent. (Without a release tag their release is unknown; they are left out.)
+fn binaries(ws: &Workspace, members: &[&Member]) -> anyhow::Result<Vec<CrateDiff>> {
+    let mut out = Vec::new();
+    for m in members.iter().filter(|m| m.lib.is_none() && m.is_publishable()) {
+        let Some((tag, version)) = crate::baseline::last_release(ws, m)? else { continue };
+        let origin = crate::baseline::Origin {
+            kind: crate::baseline::OriginKind::Tag,
+            reference: tag,
+            from: crate::baseline::Source::Snapshot,
+        };
+        out.push(CrateDiff {
+            package: m.name.clone(),
+            version: m.version.clone(),
+            baseline: Some(BaselineInfo { origin, version: Some(version) }),
+            changes: Changes::default(),
+        });
+    }
+    Ok(out)
 }
 
 /// Compares each crate's current API with its baseline (crates in parallel) and attaches source

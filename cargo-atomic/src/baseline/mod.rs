@@ -103,6 +103,15 @@ pub(crate) enum Locator {
     Nowhere,
 }
 
+/// The last release of a member that has no API (binary only), from its release tags: `(tag,
+/// version)`. Only tags count: such a crate has no snapshot and no documented package.
+pub fn last_release(ws: &Workspace, m: &Member) -> anyhow::Result<Option<(String, semver::Version)>> {
+    match Repo::discover(&ws.root) {
+        Some(repo) => last_release_tag(ws, &repo, m),
+        None => Ok(None),
+    }
+}
+
 /// Resolves the baseline of each member in `members` (by package name; `None`: a new crate).
 pub fn resolve(
     ws: &Workspace,
