@@ -97,12 +97,7 @@ impl Transaction {
             match stage(path, temp, contents) {
                 Ok(p) => previous.push(p),
                 Err(e) => {
-                    for (_, t) in &planned {
-                        let _ = std::fs::remove_file(t);
-                    }
-                    if let Some(intent) = &intent {
-                        let _ = std::fs::remove_file(intent);
-                    }
+                    abandon(&planned, intent.as_deref());
                     return Err(e);
                 }
             }
@@ -122,12 +117,7 @@ impl Transaction {
                         None => std::fs::remove_file(restored),
                     };
                 }
-                for (_, t) in &planned {
-                    let _ = std::fs::remove_file(t);
-                }
-                if let Some(intent) = &intent {
-                    let _ = std::fs::remove_file(intent);
-                }
+                abandon(&planned, intent.as_deref());
                 return Err(e).with_context(|| format!("cannot replace {}", path.display()));
             }
             done.push((path, previous));
@@ -136,6 +126,17 @@ impl Transaction {
             std::fs::remove_file(intent).with_context(|| format!("cannot remove {}", intent.display()))?;
         }
         Ok(())
+    }
+}
+
+/// A transaction that failed in this process: its staged files and its intent record go (best
+/// effort: the original error is the one worth reporting).
+fn abandon(planned: &[(PathBuf, PathBuf)], intent: Option<&Path>) {
+    for (_, temp) in planned {
+        let _ = std::fs::remove_file(temp);
+    }
+    if let Some(intent) = intent {
+        let _ = std::fs::remove_file(intent);
     }
 }
 

@@ -70,6 +70,13 @@ fn state(registry: &Registry, live: &[&str], yanked: &[&str]) -> Vec<(String, Ve
         .collect()
 }
 
+/// The run's last line names exactly these live versions.
+#[track_caller]
+fn assert_last_line_live(run: &Run, live: &str) {
+    let last = run.stderr.lines().last().unwrap_or_default();
+    assert!(last.contains(&format!("live versions from this train: {live}")), "{}", run.stderr);
+}
+
 fn journal(p: &Project) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(p.atomic_dir().join("journal.json")).unwrap()).unwrap()
 }
@@ -400,8 +407,7 @@ fn the_registry_goes_away_after_accepting_an_upload_and_the_version_counts_as_li
     registry.fail_upload(1, Fault::DownAfterStore);
     let run = publish(&p, &env, &[]);
     run.assert_code(1);
-    let last = run.stderr.lines().last().unwrap_or_default();
-    assert!(last.contains("live versions from this train: base 1.0.0"), "{}", run.stderr);
+    assert_last_line_live(&run, "base 1.0.0");
     assert_eq!(journal(&p)["state"], "rollback-incomplete", "{}", run.stderr);
     assert_eq!(journal(&p)["steps"][0]["state"], "unconfirmed");
     registry.recover();
@@ -421,8 +427,7 @@ fn the_registry_goes_away_after_accepting_an_upload_then_resume_finishes() {
     registry.fail_upload(2, Fault::DownAfterStore);
     let run = publish(&p, &env, &["--on-failure", "stop"]);
     run.assert_code(1);
-    let last = run.stderr.lines().last().unwrap_or_default();
-    assert!(last.contains("live versions from this train: base 1.0.0, left 1.0.0"), "{}", run.stderr);
+    assert_last_line_live(&run, "base 1.0.0, left 1.0.0");
     assert_eq!(journal(&p)["state"], "stopped");
     registry.recover();
     assert_eq!(index(&registry), state(&registry, &["base", "left"], &[]));
@@ -441,8 +446,7 @@ fn a_rate_limited_upload_stops_resumably_or_waits_with_pace() {
     let run = publish(&p, &env, &[]);
     run.assert_code(1);
     assert!(run.stderr.contains("rate limit (429)"), "{}", run.stderr);
-    let last = run.stderr.lines().last().unwrap_or_default();
-    assert!(last.contains("live versions from this train: base 1.0.0"), "{}", run.stderr);
+    assert_last_line_live(&run, "base 1.0.0");
     assert_eq!(journal(&p)["state"], "stopped");
     assert_eq!(index(&registry), state(&registry, &["base"], &[]));
     let resumed = publish(&p, &env, &["--resume"]);

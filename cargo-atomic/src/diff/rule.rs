@@ -150,17 +150,23 @@ pub struct Ctx<'a> {
 pub struct Indexed<'a> {
     pub snapshot: &'a Snapshot,
     by_path: HashMap<&'a str, Vec<&'a Item>>,
+    /// Variants by the path of their enum, indexed once: rules ask per item.
+    variants: HashMap<&'a str, Vec<&'a Item>>,
 }
 
 impl<'a> Indexed<'a> {
     pub(super) fn new(snapshot: &'a Snapshot) -> Self {
         let mut by_path: HashMap<&str, Vec<&Item>> = HashMap::new();
+        let mut variants: HashMap<&str, Vec<&Item>> = HashMap::new();
         for item in &snapshot.items {
             if !matches!(item.decl, Decl::Impl(_)) {
                 by_path.entry(item.path.as_str()).or_default().push(item);
             }
+            if let (Decl::Variant(_), Some(parent)) = (&item.decl, item.parent_path()) {
+                variants.entry(parent).or_default().push(item);
+            }
         }
-        Indexed { snapshot, by_path }
+        Indexed { snapshot, by_path, variants }
     }
 
     /// The items declared at `path` (trait impls excluded).
@@ -169,26 +175,13 @@ impl<'a> Indexed<'a> {
     }
 
     /// The variants of the enum at `path`.
-    pub fn variants_of(&self, path: &str) -> Vec<&'a Item> {
-        let prefix = format!("{path}::");
-        self.snapshot
-            .items
-            .iter()
-            .filter(|i| {
-                matches!(i.decl, Decl::Variant(_))
-                    && i.path.strip_prefix(&prefix).is_some_and(|rest| !rest.contains("::"))
-            })
-            .collect()
+    pub fn variants_of(&self, path: &str) -> &[&'a Item] {
+        self.variants.get(path).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// Whether the enum at `path` has a `#[doc(hidden)]` variant.
     pub fn has_hidden_variant(&self, path: &str) -> bool {
-        let prefix = format!("{path}::");
-        self.snapshot.items.iter().any(|i| {
-            matches!(i.decl, Decl::Variant(_))
-                && i.attrs.doc_hidden
-                && i.path.strip_prefix(&prefix).is_some_and(|rest| !rest.contains("::"))
-        })
+        self.variants_of(path).iter().any(|v| v.attrs.doc_hidden)
     }
 
     /// The type or trait an associated item, variant or impl belongs to.

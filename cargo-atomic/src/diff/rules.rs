@@ -237,7 +237,7 @@ pub static RULES: &[Rule] = &[
         Check::Added(|ctx, n| {
             let Some(parent) = n.parent_path() else { return vec![] };
             let was_castable = ctx.old.at(parent).iter().any(|e| matches!(e.decl, Decl::Enum(_)) && !e.attrs.non_exhaustive)
-                && castable(&ctx.old.variants_of(parent));
+                && castable(ctx.old.variants_of(parent));
             if !was_castable || castable(&[n]) {
                 return vec![];
             }

@@ -31,14 +31,12 @@ fn rules() -> Vec<Value> {
     semver.chain(problems).collect()
 }
 
-/// The index of rule `id` in [`rules`] (SARIF's "unknown" is -1).
+/// The index of rule `id` in [`rules`] (SARIF's "unknown" is -1): SemVer rules first, then
+/// problem kinds, as [`rules`] lists them.
 fn rule_index(id: &str) -> i64 {
-    RULES
-        .iter()
-        .map(|r| r.id)
-        .chain(ProblemKind::ALL.iter().map(|k| k.as_str()))
-        .position(|r| r == id)
-        .map_or(-1, |i| i as i64)
+    let semver = RULES.iter().position(|r| r.id == id);
+    let problem = || ProblemKind::ALL.iter().position(|k| k.as_str() == id).map(|i| RULES.len() + i);
+    semver.or_else(problem).map_or(-1, |i| i as i64)
 }
 
 fn level(bump: Bump) -> &'static str {
