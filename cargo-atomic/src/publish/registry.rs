@@ -117,7 +117,9 @@ pub fn rate_limited(out: &std::process::Output) -> Option<std::time::Duration> {
         return None;
     }
     let stderr = String::from_utf8_lossy(&out.stderr);
-    if !stderr.contains("429") && !stderr.contains("Too Many Requests") {
+    // Cargo words an API error as `the remote server responded with an error (status 429 Too
+    // Many Requests): …`; a bare "429" could be part of a port or a path.
+    if !stderr.contains("status 429") && !stderr.contains("429 Too Many Requests") {
         return None;
     }
     let seconds = stderr
@@ -185,4 +187,32 @@ pub fn health_check(ws: &Workspace, deps: &[(String, String, Option<String>)]) -
         .arg(root.join("target"));
     let out = run(cmd, "build")?;
     Ok(if out.status.success() { Ok(()) } else { Err(cargo_error(&out)) })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::process::ExitStatusExt;
+
+    fn failed(stderr: &str) -> std::process::Output {
+        std::process::Output {
+            status: std::process::ExitStatus::from_raw(101 << 8),
+            stdout: Vec::new(),
+            stderr: stderr.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn only_cargo_s_wording_of_a_429_is_a_rate_limit() {
+        let limited = failed(
+            "error: failed to publish to registry at http://127.0.0.1:4291\n\nCaused by:\n  the remote server \
+             responded with an error (status 429 Too Many Requests): slow down. Retry-After: 7\n",
+        );
+        assert_eq!(super::rate_limited(&limited), Some(std::time::Duration::from_secs(7)));
+        // A port or a temporary path holding "429" is not a rate limit.
+        let conflict = failed(
+            "error: failed to publish to registry at http://127.0.0.1:42913\n\nCaused by:\n  the remote server \
+             responded with an error (status 409 Conflict): crate version already exists\n",
+        );
+        assert_eq!(super::rate_limited(&conflict), None);
+    }
 }
