@@ -14,9 +14,12 @@ and warm: the bare rustdoc JSON run of the new workspace (the floor), `cargo ato
 `cargo install cargo-semver-checks --locked` when missing). Targets: diff warm <= 1.2 x the
 floor, and at least 3 x faster than cargo semver-checks.
 
-Then, for changes the changelogs of these releases call breaking, whether `diff` found them.
+Then, for changes the changelogs of these releases call breaking, whether `diff` found them; and,
+per crate, the top-level diagnostics and lines of `diff`'s human output next to cargo
+semver-checks' failing items and lines on the same pair (targets: diagnostics <= its failing
+items, lines <= 2 x its lines). `--findings-only` skips the timings.
 
-Usage: python3 benches/diff.py [--runs N] [--dir DIR]
+Usage: python3 benches/diff.py [--runs N] [--dir DIR] [--findings-only]
 """
 
 import argparse
@@ -77,14 +80,16 @@ def semver_checks(ws, old):
     return bench.run(cmd, ws, env=CAP, check=False)
 
 
-def tool(binary, ws, *args):
-    return bench.run([str(binary), "atomic", *args, "--manifest-path", str(ws / "Cargo.toml"), "-v"], ws, env=CAP)
+def tool(binary, ws, *args, verbose=True):
+    flags = ["-v"] if verbose else []
+    return bench.run([str(binary), "atomic", *args, "--manifest-path", str(ws / "Cargo.toml"), *flags], ws, env=CAP)
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--dir", default=str(bench.ROOT / "target" / "bench"))
+    parser.add_argument("--findings-only", action="store_true")
     args = parser.parse_args()
     work = Path(args.dir)
     work.mkdir(parents=True, exist_ok=True)
@@ -103,6 +108,11 @@ def main():
     cmd, env = bench.floor_cmd(new)
     env.update(CAP)
     diff = lambda: tool(binary, new, "diff", "--workspace", "--baseline-path", str(old), "--message-format", "json")
+
+    if args.findings_only:
+        _, proc = diff()
+        findings(binary, new, old, json.loads(proc.stdout))
+        return
 
     shutil.rmtree(new / "target", ignore_errors=True)
     a_cold, _ = bench.run(cmd, new, env)
@@ -138,6 +148,49 @@ def main():
         by_crate[c["package"]] = c
         base = c["baseline"]["version"] if c["baseline"] else "new"
         print(f"  {c['package']:16} {base:>9} -> {c['version']:<9} {majors:>5} / {minors:<5} required: {c['required_bump']}")
+
+    findings(binary, new, old, report)
+
+
+def semver_checks_crate(ws, old, package):
+    """cargo semver-checks on one crate: (failing items, output lines)."""
+    cmd = ["cargo", "semver-checks", "-p", package, "--default-features", "--baseline-root", str(old)]
+    _, proc = bench.run(cmd, ws, env=CAP, check=False)
+    out = proc.stdout + proc.stderr
+    items, listing = 0, False
+    for line in proc.stdout.splitlines():
+        if line.startswith("Failed in:"):
+            listing = True
+        elif listing and line.startswith("  ") and line.strip():
+            items += 1
+        else:
+            listing = False
+    return items, len(out.splitlines())
+
+
+def findings(binary, new, old, report):
+    by_crate = {c["package"]: c for c in report["crates"]}
+    _, human = tool(binary, new, "diff", "--workspace", "--baseline-path", str(old), verbose=False)
+    sections, current = {}, None
+    for line in human.stderr.splitlines():
+        words = line.split()
+        if words[:1] == ["Comparing"] and len(words) > 1:
+            current = words[1]
+            sections[current] = []
+        elif current and not line.startswith("     Summary"):
+            sections[current].append(line)
+    print("\nper crate: cargo atomic diff (top-level diagnostics, lines) vs cargo semver-checks (failing items, lines):")
+    print(f"  {'crate':16}{'diag':>6}{'lines':>7}   {'items':>6}{'lines':>7}   causes/findings")
+    totals = [0, 0, 0, 0]
+    for name, c in by_crate.items():
+        if not c["baseline"] or name == "regex-automata":
+            continue
+        lines = sections.get(name, [])
+        diag = sum(1 for l in lines if l.startswith("major[") or l.startswith("minor: ") or l.startswith("patch: "))
+        items, sc_lines = semver_checks_crate(new, old, name)
+        totals = [totals[0] + diag, totals[1] + len(lines), totals[2] + items, totals[3] + sc_lines]
+        print(f"  {name:16}{diag:>6}{len(lines):>7}   {items:>6}{sc_lines:>7}   {len(c['causes'])}/{len(c['findings'])}")
+    print(f"  {'total':16}{totals[0]:>6}{totals[1]:>7}   {totals[2]:>6}{totals[3]:>7}")
 
     print("\nbreaking changes from the changelogs, and whether diff found them:")
     for krate, prefix, note in KNOWN_BREAKS:

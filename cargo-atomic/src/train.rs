@@ -301,10 +301,12 @@ fn causes(
     let name = &d.package;
     let member = ws.member(name).expect("diffs are of members");
     let mut causes = Vec::new();
-    if let (Some(bump), Some(top)) = (d.changes.required_bump, d.changes.findings.first()) {
-        let more = d.changes.findings.len() - 1;
+    // The most significant root cause names the crate's change (a removal before an auto trait).
+    let top = d.changes.causes.first().map(|c| &d.changes.findings[c.finding]);
+    if let (Some(bump), Some(top)) = (d.changes.required_bump, top) {
+        let more = d.changes.causes.len() - 1;
         let more = if more > 0 {
-            format!(" (and {more} more change{})", if more == 1 { "" } else { "s" })
+            format!(" (and {more} more cause{})", if more == 1 { "" } else { "s" })
         } else {
             String::new()
         };

@@ -118,14 +118,9 @@ major[fn-params-changed]: `fn demo::execute_operation` gained parameter `timeout
    = rule: function parameters were added or removed
    = see: https://doc.rust-lang.org/cargo/reference/semver.html#fn-change-arity
 
-minor[item-added]: `fn demo::added` was added
-  --> src/lib.rs:18
-   |
-   = new: pub fn demo::added()
-   = rule: a public item was added
-   = see: https://doc.rust-lang.org/cargo/reference/semver.html#item-new
+minor: 1 item added (-v lists them)
 
-     Summary demo: major bump required (2 major, 1 minor changes)
+     Summary demo: major bump required (3 causes, 3 findings: 2 major, 1 minor)
 
 "#]]
     );
@@ -403,4 +398,88 @@ fn a_registry_baseline_is_documented_with_the_configured_features() {
     let krate = &doc["crates"][0];
     assert_eq!(krate["baseline"]["from"], "rustdoc");
     assert_eq!(krate["findings"].as_array().unwrap().len(), 0, "{krate:#}");
+}
+
+/// An exposed dependency that moved to a new major and reorganised its modules: the differences
+/// that are only its paths are one cause, the series change, not one finding per signature.
+#[test]
+fn an_exposed_dependency_moving_to_a_new_major_is_one_cause() {
+    let root = Project::new();
+    for (version, lib) in [
+        ("0.8.0", "pub mod a { pub trait Tr {} pub struct Thing; }\n"),
+        ("0.9.0", "pub mod b { pub trait Tr {} pub struct Thing; }\n"),
+    ] {
+        root.file(
+            &format!("dep-{version}/Cargo.toml"),
+            &format!("[package]\nname = \"dep\"\nversion = \"{version}\"\nedition = \"2021\"\n\n[workspace]\n"),
+        )
+        .file(&format!("dep-{version}/src/lib.rs"), lib);
+    }
+    let user = |side: &str, version: &str, module: &str| {
+        root.file(
+            &format!("{side}/Cargo.toml"),
+            &format!(
+                "[package]\nname = \"user\"\nversion = \"1.0.0\"\nedition = \"2021\"\npublish = [\"local\"]\n\n[workspace]\n\n\
+                 [dependencies]\ndep = {{ path = \"../dep-{version}\", version = \"{version}\" }}\n"
+            ),
+        )
+        .file(
+            &format!("{side}/src/lib.rs"),
+            &format!(
+                "pub use dep::{module}::Tr;\n\
+                 pub fn take(_: &dyn dep::{module}::Tr) {{}}\n\
+                 pub fn make() -> dep::{module}::Thing {{ dep::{module}::Thing }}\n\
+                 pub struct Holder {{ pub thing: dep::{module}::Thing }}\n\
+                 pub fn own(x: {}) {{ let _ = x; }}\n",
+                if side == "old" { "u8" } else { "u16" }
+            ),
+        );
+    };
+    user("old", "0.8.0", "a");
+    user("new", "0.9.0", "b");
+    let run = root.atomic(&[
+        "diff",
+        "--manifest-path",
+        "new/Cargo.toml",
+        "--baseline-path",
+        "old",
+        "--message-format",
+        "json",
+    ]);
+    let doc = json(run.assert_code(0));
+    let krate = &doc["crates"][0];
+    let findings = krate["findings"].as_array().unwrap();
+    let causes = krate["causes"].as_array().unwrap();
+    let rule_of = |c: &serde_json::Value| findings[c["finding"].as_u64().unwrap() as usize]["rule"].as_str().unwrap();
+    let series = causes.iter().find(|c| rule_of(c) == "public-dependency-series-changed").expect("the series change");
+    assert_eq!(series["kind"], "dependency");
+    assert!(series["consequences"].as_u64().unwrap() >= 3, "{causes:#?}\n{findings:#?}");
+    // Its own change stays a cause of its own; nothing else is top-level.
+    let top: Vec<&str> = causes.iter().map(rule_of).collect();
+    assert_eq!(top.len(), 2, "{top:?}\n{findings:#?}");
+    assert!(top.contains(&"fn-param-type-changed"), "{top:?}");
+    assert_eq!(krate["required_bump"], "major");
+
+    let human = root.atomic(&["diff", "--manifest-path", "new/Cargo.toml", "--baseline-path", "old"]);
+    let diagnostics = human.assert_code(0).stderr.lines().filter(|l| l.starts_with("major[")).count();
+    assert_eq!(diagnostics, 2, "{}", human.stderr);
+    assert!(human.stderr.contains("= with it: "), "{}", human.stderr);
+}
+
+/// `check` names a crate's most significant cause: a removal, not one of the auto traits a type
+/// lost in the same release (whose path sorts first).
+#[test]
+fn the_check_headline_is_the_removal_not_an_auto_trait() {
+    let old = single_crate("pub struct A { x: u8 }\nimpl A { pub fn x(&self) -> u8 { self.x } }\npub fn zzz() {}\n");
+    let p = single_crate("pub struct A { x: std::rc::Rc<u8> }\nimpl A { pub fn x(&self) -> u8 { *self.x } }\n");
+    p.atomic(&["snapshot", "-q"]).assert_code(0);
+    let run = p.atomic(&["check", "--baseline-path", old.root().to_str().unwrap()]);
+    run.assert_code(1);
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("demo") && l.contains("API change"))
+        .unwrap_or_else(|| panic!("{}", run.stderr));
+    assert!(line.contains("`fn demo::zzz` was removed"), "{line}\n{}", run.stderr);
+    assert!(line.contains("(and 1 more cause)"), "the lost auto traits are one cause: {line}");
 }

@@ -342,8 +342,9 @@ cases! {
         expect [("fn-unsafe-removed", "minor", "f")];
     fn_abi_changed: "pub extern \"C\" fn f() {}\n" => "pub fn f() {}\n",
         expect [("fn-abi-changed", "major", "f")];
+    // `async` is the return type `impl Future<Output = u8>`: the return type changed.
     fn_async_changed: "pub fn f() -> u8 { 1 }\n" => "pub async fn f() -> u8 { 1 }\n",
-        expect [("fn-async-changed", "major", "f")];
+        expect [("fn-return-type-changed", "major", "f")];
     fn_variadic_changed: "extern \"C\" { pub fn f(x: i32, ...); }\n" => "extern \"C\" { pub fn f(x: i32); }\n",
         expect [("fn-variadic-changed", "major", "f")];
     // ---- aliases, consts, statics, macros -------------------------------------------------
@@ -427,6 +428,44 @@ cases! {
     non_exhaustive_replacing_a_hidden_variant: "pub enum E { A, #[doc(hidden)] __Nonexhaustive }\n" => "#[non_exhaustive]\npub enum E { A }\n",
         expect [];
     hidden_items_changed: "#[doc(hidden)]\npub fn internal(a: u8) {}\npub fn f() {}\n" => "#[doc(hidden)]\npub fn internal(a: u16, b: u8) {}\npub fn f() {}\n",
+        expect [];
+    async_fn_written_as_impl_future: "pub async fn f() -> u8 { 1 }\npub struct S;\nimpl S { pub async fn m(&self) -> u8 { 0 } }\n" => "pub fn f() -> impl std::future::Future<Output = u8> { async { 1 } }\npub struct S;\nimpl S { pub fn m(&self) -> impl std::future::Future<Output = u8> + '_ { async move { 0 } } }\n",
+        expect [];
+    impl_future_written_as_async_fn: "pub fn f() -> impl core::future::Future<Output = u8> { async { 1 } }\n" => "pub async fn f() -> u8 { 1 }\n",
+        expect [];
+    // Counter: the `Send` the signature promised is gone.
+    impl_future_send_lost_by_async_fn: "pub fn f() -> impl std::future::Future<Output = u8> + Send { async { 1 } }\n" => "pub async fn f() -> u8 { 1 }\n",
+        expect [("fn-return-type-changed", "major", "f")];
+    supertrait_written_as_where_clause: "pub trait B {}\npub trait A: B {}\n" => "pub trait B {}\npub trait A where Self: B {}\n",
+        expect [];
+    // Counter: a supertrait gained through a where clause is still gained.
+    supertrait_added_as_where_clause: "pub trait B {}\npub trait A {}\n" => "pub trait B {}\npub trait A where Self: B {}\n",
+        expect [("trait-supertrait-added", "major", "A")];
+    renamed_keeping_the_old_path: "pub struct Old;\nimpl Old { pub fn get(&self) -> u8 { 0 } }\n" => "pub struct New;\nimpl New { pub fn get(&self) -> u8 { 0 } }\npub use New as Old;\n",
+        expect [("item-added", "minor", "New")];
+    // Counter: the old path is gone.
+    renamed_without_the_old_path: "pub struct Old;\nimpl Old { pub fn get(&self) -> u8 { 0 } }\n" => "pub struct New;\nimpl New { pub fn get(&self) -> u8 { 0 } }\n",
+        expect [("item-renamed", "major", "Old")];
+    underscore_reexport_removed: "pub mod m { pub trait T {} }\npub use m::T as _;\npub use std::fmt::Write as _;\n" => "pub mod m { pub trait T {} }\n",
+        expect [];
+    hidden_impl_block_items_removed: "pub struct S;\n#[doc(hidden)]\nimpl S { pub fn internal(&self) {} pub const K: u8 = 1; }\n" => "pub struct S;\n",
+        expect [];
+    // Counter: a visible impl block's items are API.
+    impl_block_items_removed: "pub struct S;\nimpl S { pub fn internal(&self) {} }\n" => "pub struct S;\n",
+        expect [("item-removed", "major", "S::internal")];
+    variant_unhidden: "pub enum E { A, #[doc(hidden)] B }\n" => "pub enum E { A, B }\n",
+        expect [("item-unhidden", "minor", "E::B")];
+    deprecated_item_made_hidden: "#[deprecated]\npub struct S { pub a: u8 }\nimpl S { pub fn get(&self) -> u8 { self.a } }\nimpl Clone for S { fn clone(&self) -> S { S { a: self.a } } }\n" => "#[deprecated]\n#[doc(hidden)]\npub struct S { pub a: u8 }\nimpl S { pub fn get(&self) -> u8 { self.a } }\nimpl Clone for S { fn clone(&self) -> S { S { a: self.a } } }\n",
+        expect [];
+    deprecated_and_hidden_at_once: "pub struct S { pub a: u8 }\nimpl Clone for S { fn clone(&self) -> S { S { a: self.a } } }\n" => "#[deprecated]\n#[doc(hidden)]\npub struct S { pub a: u8 }\nimpl Clone for S { fn clone(&self) -> S { S { a: self.a } } }\n",
+        expect [("deprecated-added", "minor", "S")];
+    static_made_const: "pub static X: u8 = 1;\n" => "pub const X: u8 = 1;\n",
+        expect [("static-made-const", "minor", "X")];
+    // Counter: a const made a static cannot be used in const contexts any more.
+    const_made_static: "pub const X: u8 = 1;\n" => "pub static X: u8 = 1;\n",
+        expect [("item-kind-changed", "major", "X")];
+    feature_dep_entry_renamed: "" => "",
+        manifest: "[dependencies]\nhelper = { path = \"../helper\", optional = true }\next = { path = \"../../ext-0.1.0\", optional = true }\n\n[features]\nx = [\"dep:helper\"]\nrest = [\"dep:ext\"]\n" => "[dependencies]\nhelper = { path = \"../helper\", optional = true }\next = { path = \"../../ext-0.2.0\", optional = true }\n\n[features]\nx = [\"dep:ext\"]\nrest = [\"dep:helper\"]\n",
         expect [];
 }
 

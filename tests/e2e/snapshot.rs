@@ -321,3 +321,40 @@ fn unknown_package_and_bad_flags_are_usage_errors() {
     assert!(run.stderr.contains("package `nope` is not a member of the workspace (members: demo)"), "{}", run.stderr);
     p.atomic(&["snapshot", "--frobnicate"]).assert_code(2);
 }
+
+/// A member's snapshot depends on the member alone: a sibling that turns on one of its features
+/// (and, through it, an optional dependency) does not change what is documented for it, and the
+/// snapshot written with the whole workspace is the one written for the member alone.
+#[test]
+fn a_sibling_enabling_a_feature_does_not_change_a_members_snapshot() {
+    let p = Project::new();
+    p.file("Cargo.toml", "[workspace]\nmembers = [\"base\", \"app\", \"extra\"]\nresolver = \"2\"\n")
+        .file(
+            "base/Cargo.toml",
+            "[package]\nname = \"base\"\nversion = \"1.0.0\"\nedition = \"2021\"\npublish = [\"local\"]\n\n\
+             [dependencies]\nextra = { path = \"../extra\", optional = true }\n\n[features]\nmore = [\"dep:extra\"]\n",
+        )
+        .file("base/src/lib.rs", "pub fn always() {}\n#[cfg(feature = \"more\")]\npub fn gated(_: extra::Thing) {}\n")
+        .file(
+            "extra/Cargo.toml",
+            "[package]\nname = \"extra\"\nversion = \"1.0.0\"\nedition = \"2021\"\npublish = false\n",
+        )
+        .file("extra/src/lib.rs", "pub struct Thing;\n")
+        .file(
+            "app/Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"1.0.0\"\nedition = \"2021\"\npublish = [\"local\"]\n\n\
+             [dependencies]\nbase = { path = \"../base\", features = [\"more\"] }\n",
+        )
+        .file("app/src/lib.rs", "pub use base::always;\n");
+    p.atomic(&["snapshot", "--workspace"]).assert_code(0);
+    let whole = p.read("base/atomic-api.txt");
+    assert!(whole.contains("checked-features default"), "{whole}");
+    assert!(whole.contains("pub fn base::always()"), "{whole}");
+    assert!(!whole.contains("gated"), "only the sibling turns `more` on:\n{whole}");
+    assert!(!whole.contains("dependency extra"), "{whole}");
+    std::fs::remove_file(p.path("base/atomic-api.txt")).unwrap();
+    p.atomic(&["snapshot", "-p", "base"]).assert_code(0);
+    assert_eq!(p.read("base/atomic-api.txt"), whole, "the same bytes for `-p base` and the workspace");
+    p.atomic(&["snapshot", "--check", "-p", "base"]).assert_code(0);
+    p.atomic(&["check", "--baseline-path", "."]).assert_code(0);
+}

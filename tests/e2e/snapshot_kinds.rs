@@ -401,6 +401,11 @@ impl Unpin for reexports::Moved
 impl std::panic::RefUnwindSafe for reexports::Moved
 impl std::panic::UnwindSafe for reexports::Moved
 pub struct reexports::Renamed;
+impl Send for reexports::Renamed
+impl Sync for reexports::Renamed
+impl Unpin for reexports::Renamed
+impl std::panic::RefUnwindSafe for reexports::Renamed
+impl std::panic::UnwindSafe for reexports::Renamed
 pub fn reexports::from_glob()
 pub mod reexports::public
 pub struct reexports::public::Twice;

@@ -555,7 +555,7 @@ major[fn-params-changed]: `fn core::execute_operation` gained parameter `timeout
 
    Comparing gateway 1.0.0 with baseline 1.0.0 (path gateway-1.0.0)
    Comparing interface 1.0.0 with baseline 1.0.0 (path gateway-1.0.0)
-     Summary core: major bump required (1 major change); gateway: no API changes; interface: no API changes
+     Summary core: major bump required (1 cause, 1 finding: 1 major); gateway: no API changes; interface: no API changes
 
 "#]]
     );
@@ -572,7 +572,7 @@ fn example_diff_json_in_full() {
         run.stdout,
         str![[r#"
 {
-  "schema": 1,
+  "schema": 2,
   "crates": [
     {
       "package": "core",
@@ -600,7 +600,17 @@ fn example_diff_json_in_full() {
             "file": "core/src/lib.rs",
             "line": 28
           },
-          "location_side": "current"
+          "location_side": "current",
+          "cause": 0
+        }
+      ],
+      "causes": [
+        {
+          "id": 0,
+          "kind": "change",
+          "bump": "major",
+          "finding": 0,
+          "consequences": 0
         }
       ],
       "notes": []

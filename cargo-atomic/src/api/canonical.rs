@@ -35,11 +35,13 @@ pub fn canonical(item: &Item, outer: &[String]) -> (Item, Names) {
     let mut declared: Vec<String> = outer.to_vec();
     let body: String = match &mut item.decl {
         Decl::Function(f) | Decl::TraitFunction { function: f, .. } => {
+            desugar_async(f);
             elide(f);
             signature_text(f)
         }
         Decl::Method { impl_args, function } => {
             declared.extend(param_like(impl_args));
+            desugar_async(function);
             elide(function);
             format!("{} {impl_args}", signature_text(function))
         }
@@ -70,7 +72,16 @@ pub fn canonical(item: &Item, outer: &[String]) -> (Item, Names) {
         Decl::Union(u) => u.fields.iter().map(|f| f.ty.as_str()).collect::<Vec<_>>().join(" "),
         Decl::Variant(v) => v.kind.fields().iter().map(|f| f.ty.as_str()).collect::<Vec<_>>().join(" "),
         Decl::TypeAlias { ty, .. } => ty.clone(),
-        Decl::Trait(t) => t.supertraits.join(" "),
+        Decl::Trait(t) => {
+            // `trait A: B` and `trait A where Self: B` declare the same supertrait.
+            if let Some(i) = t.generics.predicates.iter().position(|p| p.subject == "Self") {
+                let p = t.generics.predicates.remove(i);
+                t.supertraits.extend(p.bounds);
+                t.supertraits.sort();
+                t.supertraits.dedup();
+            }
+            t.supertraits.join(" ")
+        }
         Decl::TraitType { bounds, default, .. } => format!("{} {}", bounds.join(" "), default.as_deref().unwrap_or("")),
         _ => String::new(),
     };
@@ -104,6 +115,27 @@ pub fn canonical(item: &Item, outer: &[String]) -> (Item, Names) {
     let back = map.iter().map(|(k, v)| (v.clone(), k.clone())).collect();
     apply(&mut item, &map);
     (item, Names { back })
+}
+
+/// `async fn f(..) -> T` is `fn f(..) -> impl Future<Output = T>` capturing every input lifetime;
+/// written out, the future's `+ 'a` bounds only restate that capture. Both forms compare as the
+/// second without those bounds (`+ 'static` and auto traits like `+ Send` are promises and stay).
+fn desugar_async(f: &mut Function) {
+    const FUTURE: &str = "std::future::Future<";
+    if f.is_async {
+        f.is_async = false;
+        f.output = Some(format!("impl {FUTURE}Output = {}>", f.output.as_deref().unwrap_or("()")));
+        return;
+    }
+    let Some(output) = f.output.as_deref().and_then(|o| o.strip_prefix("impl ")) else {
+        return;
+    };
+    let bounds = super::text::split_top_level(output, " + ");
+    if !bounds.iter().any(|b| b.trim().starts_with(FUTURE)) {
+        return;
+    }
+    let kept: Vec<&str> = bounds.iter().map(|b| b.trim()).filter(|b| !b.starts_with('\'') || *b == "'static").collect();
+    f.output = Some(format!("impl {}", kept.join(" + ")));
 }
 
 /// Parameters' and output's types, for ordering names by first use.

@@ -9,6 +9,7 @@
 //! runs a process, reads a file or knows where a snapshot came from; source locations are attached
 //! afterwards by the analysis stage.
 
+mod causes;
 mod rule;
 pub mod rules;
 
@@ -18,6 +19,7 @@ use serde::Serialize;
 
 use crate::api::canonical::{canonical, Names};
 use crate::api::{Decl, Item, ItemKey, ItemKind, Location, Snapshot};
+pub use causes::{Cause, CauseKind};
 pub use rule::{Check, Ctx, Indexed, Repr, ReprChange, Rule};
 pub use rules::RULES;
 
@@ -92,6 +94,9 @@ pub struct Finding {
     /// Source location: in the current tree, or in the baseline for removals.
     pub location: Option<Location>,
     pub location_side: Side,
+    /// The id of the root cause this finding belongs to (see `causes`); a finding that stands for
+    /// its cause has that cause's id too.
+    pub cause: usize,
     #[serde(skip)]
     pub key: ItemKey,
 }
@@ -128,7 +133,8 @@ fn versioned<'a>(side: &Indexed, snapshot: &'a Snapshot) -> BTreeMap<ItemKey, Ve
 /// Compares two APIs of one crate: the findings (most severe first, then by path), the bump they
 /// require, and notes on reading them. Does no I/O.
 pub fn compare(old: &Snapshot, new: &Snapshot) -> Changes {
-    let findings = findings(old, new);
+    let mut findings = findings(old, new);
+    let causes = causes::fold(&mut findings);
     let mut notes = Vec::new();
     let (then, now) = (&old.checked_features, &new.checked_features);
     if then != now {
@@ -138,7 +144,7 @@ pub fn compare(old: &Snapshot, new: &Snapshot) -> Changes {
             now.render()
         ));
     }
-    Changes { required_bump: required_bump(&findings), findings, notes }
+    Changes { required_bump: required_bump(&findings), findings, causes, notes }
 }
 
 /// The findings between two APIs of one crate, sorted most severe first, then by path.
@@ -195,8 +201,90 @@ pub fn findings(old: &Snapshot, new: &Snapshot) -> Vec<Finding> {
             }
         }
     }
+    renames(&ctx, &mut findings);
     findings.sort_by(|a, b| b.bump.cmp(&a.bump).then_with(|| a.path.cmp(&b.path)).then_with(|| a.rule.cmp(b.rule)));
     findings
+}
+
+/// A removal and an addition of the same kind and shape in the same module are one rename: the
+/// removal becomes `item-renamed` and the addition goes. Shape: the item's declaration and its
+/// members' and impls', with its own path written as a placeholder. Modules are left alone (every
+/// empty module has one shape), and only one-to-one pairs count.
+fn renames(ctx: &Ctx, findings: &mut Vec<Finding>) {
+    let parent = |p: &str| p.rsplit_once("::").map(|(a, _)| a.to_string());
+    let shape = |side: &Indexed, path: &str| -> Vec<String> {
+        let mut lines: Vec<String> = side
+            .snapshot
+            .items
+            .iter()
+            .filter(|i| i.path == path || i.path.starts_with(&format!("{path}::")))
+            .map(|i| replace_path(&i.render(), path, "$"))
+            .collect();
+        lines.sort();
+        lines
+    };
+    let candidates = |rule: &str| -> Vec<usize> {
+        (0..findings.len()).filter(|&i| findings[i].rule == rule && findings[i].kind != ItemKind::Module).collect()
+    };
+    let (removed, added) = (candidates("item-removed"), candidates("item-added"));
+    let mut pairs = Vec::new();
+    for &r in &removed {
+        let (fr, old_shape) = (&findings[r], shape(&ctx.old, &findings[r].path));
+        let matching: Vec<usize> = added
+            .iter()
+            .copied()
+            .filter(|&a| {
+                let fa = &findings[a];
+                fa.kind == fr.kind && parent(&fa.path) == parent(&fr.path) && shape(&ctx.new, &fa.path) == old_shape
+            })
+            .collect();
+        if let [a] = matching[..] {
+            pairs.push((r, a));
+        }
+    }
+    // An addition claimed by two removals pairs with neither.
+    let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
+    for (_, a) in &pairs {
+        *taken.entry(*a).or_default() += 1;
+    }
+    let rule = RULES.iter().find(|r| r.id == "item-renamed").expect("a rule of the table");
+    let mut drop = BTreeSet::new();
+    for (r, a) in pairs.into_iter().filter(|(_, a)| taken[a] == 1) {
+        let new_name = findings[a].path.rsplit("::").next().unwrap_or_default().to_string();
+        let renamed = Finding {
+            rule: rule.id,
+            bump: rule.bump,
+            detail: format!("was renamed to `{new_name}`"),
+            summary: rule.summary,
+            reference: format!("{CHAPTER_URL}#{}", rule.anchor),
+            new: findings[a].new.clone(),
+            ..findings[r].clone()
+        };
+        findings[r] = renamed;
+        drop.insert(a);
+    }
+    let mut i = 0;
+    findings.retain(|_| {
+        i += 1;
+        !drop.contains(&(i - 1))
+    });
+}
+
+/// `text` with the path `path` (and paths under it) written as `with`, at path boundaries.
+fn replace_path(text: &str, path: &str, with: &str) -> String {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(path) {
+        let before = rest[..i].chars().next_back();
+        let after = rest[i + path.len()..].chars().next();
+        let bounded = !before.is_some_and(|c| ident(c) || c == ':') && !after.is_some_and(ident);
+        out.push_str(&rest[..i]);
+        out.push_str(if bounded { with } else { path });
+        rest = &rest[i + path.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Canonical forms number a trait's generic parameters by position, so reordering them looks like
@@ -215,26 +303,48 @@ fn same_param_order(a: &Versioned, b: &Versioned) -> bool {
     }
 }
 
+/// Public API, as the ecosystem reads it: not `#[doc(hidden)]`, or deprecated (a deprecated item
+/// stays API when hidden: hiding is how deprecations leave the docs).
 fn visible(item: &Item) -> bool {
-    !item.attrs.doc_hidden
+    !item.attrs.doc_hidden || item.attrs.deprecated
 }
 
 /// An item whose parent (module, type or trait) exists on `here` but not on `there` (not as the
-/// same kind of item): the parent's own change says it all.
+/// same kind of item), or is hidden on `there`: the parent's own change says it all (a hidden
+/// type's members and impls are not listed, so their absence is no removal).
 fn parent_gone(here: &Indexed, there: &Indexed, item: &Item) -> bool {
     let parent = match item.decl {
         Decl::Impl(_) => Some(item.path.as_str()),
         _ => item.parent_path(),
     };
+    // rustdoc synthesizes no auto-trait impls for a hidden type, deprecated or not.
+    let unlisted = |b: &Item| if matches!(item.decl, Decl::Impl(_)) { b.attrs.doc_hidden } else { !visible(b) };
     parent.is_some_and(|p| {
-        here.at(p).iter().any(|a| !there.at(p).iter().any(|b| a.decl.kind_name() == b.decl.kind_name()))
+        here.at(p).iter().any(|a| {
+            let same_kind = |b: &&&Item| a.decl.kind_name() == b.decl.kind_name();
+            !there.at(p).iter().any(|b| same_kind(&b)) || there.at(p).iter().filter(same_kind).any(|b| unlisted(b))
+        })
     })
 }
 
 fn changed(ctx: &Ctx, key: &ItemKey, o: &Versioned, n: &Versioned, findings: &mut Vec<Finding>) {
     match (visible(o.original), visible(n.original)) {
         (false, false) => {}
-        (false, true) => added(ctx, key, n, findings),
+        // Un-hiding is an addition, whatever else changed: code could not rely on the item before.
+        (false, true) => {
+            let rule = RULES.iter().find(|r| r.id == "item-unhidden").expect("a rule of the table");
+            for detail in rule.details(ctx, Some(&o.canonical), Some(&n.canonical)) {
+                findings.push(finding(
+                    rule,
+                    key.clone(),
+                    n.original.path.clone(),
+                    n.original.decl.kind_name(),
+                    detail,
+                    Some(o.original.render()),
+                    Some(n.original.render()),
+                ));
+            }
+        }
         _ => apply(ctx, key, Some(o), Some(n), findings),
     }
 }
@@ -283,6 +393,7 @@ fn finding(
         old,
         new,
         location: None,
+        cause: 0,
         key,
     }
 }
@@ -316,7 +427,10 @@ pub fn required_bump(findings: &[Finding]) -> Option<Bump> {
 pub struct Changes {
     /// The largest bump the findings require; `None` without findings.
     pub required_bump: Option<Bump>,
+    /// Every finding, most severe first, then by path; each names its root cause.
     pub findings: Vec<Finding>,
+    /// The root causes, most significant first: each finding belongs to one.
+    pub causes: Vec<Cause>,
     /// What to keep in mind reading the findings (the two APIs documented with different features).
     pub notes: Vec<String>,
 }
@@ -347,7 +461,7 @@ mod tests {
     /// A snapshot of crate `k` with the given item lines (and features).
     fn snap(lines: &str) -> Snapshot {
         let lines: Vec<&str> = lines.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-        let items = lines.iter().filter(|l| !l.starts_with("feature ")).count();
+        let items = lines.iter().filter(|l| !l.starts_with("feature ") && !l.starts_with("dependency ")).count();
         let text = format!(
             "schema 1\npackage k\nlib k\nchecked-features default\n\n{}\nend {items} items\n",
             lines.join("\n")
@@ -495,6 +609,73 @@ mod tests {
         assert_eq!(rules(&s("#[repr(packed(2))] "), &s("#[repr(packed(4))] ")), ["repr-packed-changed"]);
         let f = &compare(&snap(&s("#[repr(align(8))] ")), &snap(&s(""))).findings[0];
         assert_eq!((f.rule, f.detail.as_str()), ("repr-align-removed", "lost `#[repr(align(8))]`"));
+    }
+
+    /// (rule, path, consequences) of each cause, most significant first.
+    fn causes(old: &str, new: &str) -> Vec<(&'static str, String, usize)> {
+        let c = compare(&snap(old), &snap(new));
+        c.causes
+            .iter()
+            .map(|k| (c.findings[k.finding].rule, c.findings[k.finding].path.clone(), k.consequences))
+            .collect()
+    }
+
+    #[test]
+    fn a_removed_type_explains_its_impls_and_members() {
+        // The type is gone from this path, its impls stay listed at the definition elsewhere.
+        let old = "pub mod k\npub struct k::S { pub x: u8 }\npub fn k::S::get(&self) -> u8\nimpl Send for k::S\nimpl Sync for k::S\nimpl Clone for k::S\npub fn k::f()";
+        let new = "pub mod k\npub fn k::f()";
+        let c = compare(&snap(old), &snap(new));
+        assert_eq!(c.causes.len(), 1, "{:#?}", c.findings);
+        assert_eq!(c.findings[c.causes[0].finding].rule, "item-removed");
+        assert!(c.findings.iter().all(|f| f.cause == c.causes[0].id));
+        assert_eq!(c.required_bump, Some(Bump::Major), "folding keeps the bump");
+    }
+
+    #[test]
+    fn auto_traits_lost_together_are_one_cause_after_a_removal() {
+        let old = "pub mod k\npub struct k::S;\nimpl Send for k::S\nimpl Sync for k::S\nimpl Unpin for k::S\npub fn k::gone()";
+        let new = "pub mod k\npub struct k::S;\nimpl Unpin for k::S";
+        let got = causes(old, new);
+        assert_eq!(
+            got,
+            [("item-removed", "k::gone".to_string(), 0), ("auto-trait-impl-removed", "k::S".to_string(), 1)]
+        );
+    }
+
+    #[test]
+    fn the_same_bound_on_a_type_and_its_impls_is_one_cause_on_the_type() {
+        let old = "pub mod k\npub struct k::W<T>(pub T) where T: k::A;\nimpl<T> Clone for k::W<T> where T: k::A + Clone\nimpl<T> std::fmt::Debug for k::W<T> where T: k::A + std::fmt::Debug\npub trait k::A // dyn-compatible\npub trait k::B // dyn-compatible";
+        let new = old.replace("T: k::A", "T: k::B");
+        let got = causes(old, &new);
+        let c = compare(&snap(old), &snap(&new));
+        let messages: Vec<String> = c.findings.iter().map(|f| format!("{} {}", f.rule, f.message())).collect();
+        assert_eq!(got.len(), 1, "{messages:#?}");
+        assert_eq!(got[0].1, "k::W");
+        assert!(got[0].2 >= 2, "the impls follow the type: {got:?}");
+    }
+
+    #[test]
+    fn paths_moved_inside_an_exposed_dependency_are_its_new_series() {
+        let old = "dependency dep 0.8\npub mod k\npub fn k::f(x: dep::a::Tr) -> u8\npub fn k::g(x: &dep::a::Tr)\npub use k::Tr = dep::a::Tr\npub fn k::own(x: u8)";
+        let new = "dependency dep 0.9\npub mod k\npub fn k::f(x: dep::b::Tr) -> u8\npub fn k::g(x: &dep::b::Tr)\npub fn k::own(x: u16)";
+        let got = causes(old, new);
+        let series = got.iter().find(|c| c.0 == "public-dependency-series-changed").expect("the series change");
+        assert_eq!(series.2, 3, "two signatures and the re-export: {got:?}");
+        assert!(got.iter().any(|c| c.1 == "k::own"), "a change of its own stays a cause: {got:?}");
+    }
+
+    #[test]
+    fn a_rename_in_one_module_is_one_finding() {
+        let old =
+            "pub mod k\npub struct k::Old { pub x: u8 }\npub fn k::Old::get(&self) -> k::Old\nimpl Send for k::Old";
+        let new = old.replace("Old", "New");
+        let c = compare(&snap(old), &snap(&new));
+        assert_eq!(c.findings.len(), 1, "{:#?}", c.findings);
+        assert_eq!(c.findings[0].message(), "`struct k::Old` was renamed to `New`");
+        // Another shape is a removal and an addition.
+        let other = new.replace("pub x: u8", "pub x: u16");
+        assert_eq!(rules(old, &other), ["item-removed", "item-added"]);
     }
 
     #[test]

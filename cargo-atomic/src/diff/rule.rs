@@ -207,6 +207,9 @@ pub enum Check {
     Changed(fn(&Ctx, &Item, &Item) -> Details),
     /// Crate-level data (Cargo features): `(subject, detail)` pairs.
     Crate(fn(&Ctx) -> Vec<(String, String)>),
+    /// Not run on items: the diff derives these findings from others (a rename pairs a removal
+    /// with an addition of the same shape).
+    Derived,
     /// A `#[repr]` of a type present in both, gained, lost or changed (the layout family, one
     /// table entry each).
     Repr(Repr, ReprChange),

@@ -50,7 +50,44 @@ pub static RULES: &[Rule] = &[
         "item-remove",
         for ANY,
         "a public item was made `#[doc(hidden)]`, which takes it out of the public API",
-        Check::Changed(|_, o, n| when(!o.attrs.doc_hidden && n.attrs.doc_hidden, "was made `#[doc(hidden)]`"))
+        // A deprecated item stays public API when hidden (the ecosystem's reading): hiding it is
+        // how deprecations are retired from the docs.
+        Check::Changed(|_, o, n| {
+            when(!o.attrs.doc_hidden && n.attrs.doc_hidden && !n.attrs.deprecated, "was made `#[doc(hidden)]`")
+        })
+    ),
+    rule!(
+        "item-unhidden",
+        Minor,
+        "item-new",
+        for ANY,
+        "a `#[doc(hidden)]` item was made public API (an addition: code could not rely on it before)",
+        Check::Changed(|_, o, n| {
+            when(o.attrs.doc_hidden && !o.attrs.deprecated && !n.attrs.doc_hidden, "is no longer `#[doc(hidden)]`")
+        })
+    ),
+    rule!(
+        "item-renamed",
+        Major,
+        "item-remove",
+        for REMOVABLE,
+        "an item was renamed: code using the old name breaks (a `pub use New as Old` would keep it)",
+        // Found by pairing a removal with an addition of the same shape (see `diff::renames`).
+        Check::Derived
+    ),
+    rule!(
+        "static-made-const",
+        Minor,
+        "item-new",
+        for STATICS,
+        "a static became a const of the same type: reads, `&X` and patterns keep working (the \
+         address is no longer unique, which only `unsafe` pointer identity could observe)",
+        Check::Changed(|_, o, n| match (&o.decl, &n.decl) {
+            (Decl::Static { ty: a, mutable: false, unsafe_: false }, Decl::Const { ty: b }) if a == b => {
+                vec!["became a `const` of the same type".to_string()]
+            }
+            _ => vec![],
+        })
     ),
     rule!(
         "item-kind-changed",
@@ -60,7 +97,11 @@ pub static RULES: &[Rule] = &[
         "an item changed kind (for example a struct became an enum)",
         Check::Changed(|_, o, n| {
             let (a, b) = (o.decl.kind_name(), n.decl.kind_name());
-            when(a != b, &format!("changed from a {a} to a {b}"))
+            let static_to_const = matches!(
+                (&o.decl, &n.decl),
+                (Decl::Static { ty: x, mutable: false, unsafe_: false }, Decl::Const { ty: y }) if x == y
+            );
+            when(a != b && !static_to_const, &format!("changed from a {a} to a {b}"))
         })
     ),
     rule!(
@@ -1092,19 +1133,6 @@ pub static RULES: &[Rule] = &[
         })
     ),
     rule!(
-        "fn-async-changed",
-        Major,
-        "api-compatibility",
-        for FUNCTIONS,
-        "a function became `async` or stopped being `async`",
-        Check::Changed(|_, o, n| match free_or_method(o, n) {
-            Some((a, b)) if a.is_async != b.is_async => {
-                vec![if b.is_async { "became `async`" } else { "is no longer `async`" }.to_string()]
-            }
-            _ => vec![],
-        })
-    ),
-    rule!(
         "fn-variadic-changed",
         Major,
         "fn-change-arity",
@@ -1433,7 +1461,9 @@ pub static RULES: &[Rule] = &[
             let mut out = Vec::new();
             for (name, values) in old.iter().filter(|(n, _)| *n != "default" && is_public_feature(n)) {
                 if let Some(now) = new.get(name) {
-                    for v in values.iter().filter(|v| !now.contains(v)) {
+                    // A `dep:` entry names no feature users can enable; what the dependency
+                    // brings to the API is compared where that feature is documented.
+                    for v in values.iter().filter(|v| !now.contains(v) && !v.starts_with("dep:")) {
                         out.push((format!("feature `{name}`"), format!("no longer enables `{v}`")));
                     }
                 }

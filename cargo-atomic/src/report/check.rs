@@ -199,8 +199,13 @@ impl Report<'_> {
             out.push_str("\n<details><summary>API changes</summary>\n\n");
             for d in self.diffs.iter().filter(|d| !d.changes.findings.is_empty()) {
                 out.push_str(&format!("**{}**\n\n", d.package));
-                for f in &d.changes.findings {
-                    out.push_str(&format!("- {} `{}`: {}\n", f.bump, f.rule, f.message()));
+                for c in &d.changes.causes {
+                    let f = &d.changes.findings[c.finding];
+                    let with = match c.consequences {
+                        0 => String::new(),
+                        n => format!(" (and {n} finding{} with it)", plural(n)),
+                    };
+                    out.push_str(&format!("- {} `{}`: {}{with}\n", f.bump, f.rule, f.message()));
                 }
                 out.push('\n');
             }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::diff::{Bump, CrateDiff, Finding};
+use crate::diff::{Bump, Cause, CrateDiff, Finding};
 use crate::shell::{Shell, BOLD, CYAN, DIM, GREEN, RED, YELLOW};
 
 /// The document `cargo atomic diff --message-format json` prints.
@@ -30,8 +30,9 @@ pub fn bump_style(bump: Bump) -> anstyle::Style {
     }
 }
 
-/// One finding, Cargo-diagnostic style.
-pub fn finding(shell: &mut Shell, f: &Finding, baseline_name: &str) {
+/// One finding, Cargo-diagnostic style; `consequences` are the other findings of its cause (all
+/// of them listed when `verbose`, else their count and up to three examples).
+pub fn finding(shell: &mut Shell, f: &Finding, consequences: &[&Finding], baseline_name: &str) {
     let style = bump_style(f.bump);
     let mut out = format!("{style}{}[{}]{style:#}{BOLD}: {}{BOLD:#}\n", f.bump, f.rule, f.message());
     if let Some(l) = &f.location {
@@ -48,12 +49,41 @@ pub fn finding(shell: &mut Shell, f: &Finding, baseline_name: &str) {
     if let Some(new) = &f.new {
         out.push_str(&format!("   {CYAN}={CYAN:#} {BOLD}new{BOLD:#}: {new}\n"));
     }
+    if !consequences.is_empty() {
+        let n = consequences.len();
+        let s = if n == 1 { "" } else { "s" };
+        if shell.verbose {
+            out.push_str(&format!("   {CYAN}={CYAN:#} {BOLD}with it{BOLD:#}: {n} more finding{s}:\n"));
+            for c in consequences {
+                out.push_str(&format!("       {}[{}] {}\n", c.bump, c.rule, c.message()));
+            }
+        } else {
+            let examples: Vec<String> = consequences.iter().take(3).map(|c| c.message()).collect();
+            let more = if n > 3 { ", ... (-v lists all)" } else { "" };
+            out.push_str(&format!(
+                "   {CYAN}={CYAN:#} {BOLD}with it{BOLD:#}: {n} more finding{s}, e.g. {}{more}\n",
+                examples.join("; ")
+            ));
+        }
+    }
     out.push_str(&format!("   {CYAN}={CYAN:#} {BOLD}rule{BOLD:#}: {}\n", f.summary));
     out.push_str(&format!("   {CYAN}={CYAN:#} {BOLD}see{BOLD:#}: {DIM}{}{DIM:#}\n\n", f.reference));
     shell.print_err(out);
 }
 
-/// All crates: findings grouped by crate, most severe first, then a summary.
+/// The findings of a cause other than the one standing for it.
+pub fn consequences<'a>(changes: &'a crate::diff::Changes, cause: &Cause) -> Vec<&'a Finding> {
+    changes
+        .findings
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| f.cause == cause.id && *i != cause.finding)
+        .map(|(_, f)| f)
+        .collect()
+}
+
+/// All crates: causes by crate, most significant first, each with its consequences; changes that
+/// need no major bump summed up in one line per crate (`-v` shows them all). Then a summary.
 pub fn human(shell: &mut Shell, diffs: &[CrateDiff]) {
     for d in diffs {
         let Some(b) = &d.baseline else { continue };
@@ -62,15 +92,50 @@ pub fn human(shell: &mut Shell, diffs: &[CrateDiff]) {
         for note in &d.changes.notes {
             shell.note(format!("{}: {note}", d.package));
         }
-        for f in &d.changes.findings {
-            finding(shell, f, &b.origin.to_string());
+        let c = &d.changes;
+        let (shown, summed): (Vec<&Cause>, Vec<&Cause>) =
+            c.causes.iter().partition(|cause| cause.bump == Bump::Major || shell.verbose);
+        for cause in shown {
+            finding(shell, &c.findings[cause.finding], &consequences(c, cause), &b.origin.to_string());
+        }
+        for bump in [Bump::Minor, Bump::Patch] {
+            let mut by_rule: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+            for f in c.findings.iter().filter(|f| f.bump == bump && summed.iter().any(|s| s.id == f.cause)) {
+                *by_rule.entry(f.rule).or_default() += 1;
+            }
+            if by_rule.is_empty() {
+                continue;
+            }
+            let mut parts: Vec<(usize, String)> = by_rule.into_iter().map(|(r, n)| (n, noun(r, n))).collect();
+            parts.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            let parts: Vec<String> = parts.into_iter().map(|(_, p)| p).collect();
+            let style = bump_style(bump);
+            shell.print_err(format!("{style}{bump}{style:#}: {} (-v lists them)\n\n", parts.join(", ")));
         }
     }
     let parts: Vec<String> = diffs.iter().map(summary).collect();
     shell.status("Summary", parts.join("; "));
 }
 
-/// `core: major bump required (1 major, 2 minor changes)`.
+/// `42 items added`, `2 deprecations`: what findings of one rule amount to.
+fn noun(rule: &str, n: usize) -> String {
+    let (one, many) = match rule {
+        "item-added" => ("item added", "items added"),
+        "item-unhidden" => ("item no longer hidden", "items no longer hidden"),
+        "trait-impl-added" => ("trait impl added", "trait impls added"),
+        "inherent-item-added" => ("inherent item added", "inherent items added"),
+        "deprecated-added" => ("deprecation", "deprecations"),
+        "must-use-added" => ("`#[must_use]` added", "`#[must_use]` added"),
+        "cargo-feature-added" => ("feature added", "features added"),
+        "trait-item-added-default" => ("provided trait item added", "provided trait items added"),
+        "enum-variant-added-non-exhaustive" => ("variant added", "variants added"),
+        "struct-pub-field-added" => ("field added", "fields added"),
+        other => return format!("{n} × {other}"),
+    };
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `core: major bump required (1 cause, 3 findings: 2 major, 1 minor)`.
 pub fn summary(d: &CrateDiff) -> String {
     if d.baseline.is_none() {
         return format!("{}: new crate, no baseline", d.package);
@@ -86,6 +151,12 @@ pub fn summary(d: &CrateDiff) -> String {
             counts.push(format!("{n} {b}"));
         }
     }
-    let total = d.changes.findings.len();
-    format!("{}: {bump} bump required ({} change{})", d.package, counts.join(", "), if total == 1 { "" } else { "s" })
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}: {bump} bump required ({}, {}: {})",
+        d.package,
+        plural(d.changes.causes.len(), "cause"),
+        plural(d.changes.findings.len(), "finding"),
+        counts.join(", ")
+    )
 }

@@ -10,4 +10,4 @@ pub mod sarif;
 pub mod schema;
 
 /// Version of the JSON documents printed with `--message-format json`.
-pub const JSON_SCHEMA: u32 = 1;
+pub const JSON_SCHEMA: u32 = 2;

@@ -101,16 +101,19 @@ fn document(results: Vec<Value>) -> String {
     serde_json::to_string_pretty(&doc).expect("serializable")
 }
 
-/// `diff`: one result per finding.
-pub fn diff(diffs: &[CrateDiff]) -> String {
-    document(diffs.iter().flat_map(|d| d.changes.findings.iter().map(|f| finding(&d.package, f))).collect())
+/// The findings standing for each root cause of a crate (its consequences are not results).
+fn causes(d: &CrateDiff) -> impl Iterator<Item = &crate::diff::Finding> {
+    d.changes.causes.iter().map(|c| &d.changes.findings[c.finding])
 }
 
-/// `check`: one result per problem, then one per change that requires a major or minor bump.
+/// `diff`: one result per root cause.
+pub fn diff(diffs: &[CrateDiff]) -> String {
+    document(diffs.iter().flat_map(|d| causes(d).map(|f| finding(&d.package, f))).collect())
+}
+
+/// `check`: one result per problem, then one per root cause that requires a major or minor bump.
 pub fn check(train: &Train, diffs: &[CrateDiff]) -> String {
     let problems = train.problems.iter().map(problem);
-    let changes = diffs
-        .iter()
-        .flat_map(|d| d.changes.findings.iter().filter(|f| f.bump > Bump::Patch).map(|f| finding(&d.package, f)));
+    let changes = diffs.iter().flat_map(|d| causes(d).filter(|f| f.bump > Bump::Patch).map(|f| finding(&d.package, f)));
     document(problems.chain(changes).collect())
 }

@@ -208,7 +208,8 @@ impl<'a> Normalizer<'a> {
             match entry.target {
                 Target::Local(id) => {
                     let item = &self.krate.index[&id];
-                    let hidden = entry.hidden || is_hidden(item);
+                    // A deprecated item stays public API when hidden (the ecosystem's reading).
+                    let hidden = entry.hidden || (is_hidden(item) && item.deprecation.is_none());
                     self.paths.entry(id).or_default().push(PublicPath { path: entry_path.clone(), hidden });
                     if matches!(item.inner, rt::ItemEnum::Module(_)) && !hidden && !stack.contains(&id) {
                         stack.push(id);
@@ -349,6 +350,8 @@ impl<'a> Normalizer<'a> {
             }
         }
         visiting.pop();
+        // `pub use x as _` (and `const _`) give no path anyone can import.
+        entries.retain(|e| e.name != "_");
         entries
     }
 
@@ -453,7 +456,7 @@ impl<'a> Normalizer<'a> {
             },
             _ => return,
         };
-        let hidden = attrs.doc_hidden;
+        let hidden = attrs.doc_hidden && !attrs.deprecated;
         let new = Item { path: path.to_string(), attrs, decl };
         self.record_location(&new, id);
         self.items.push(new);
@@ -517,6 +520,8 @@ impl<'a> Normalizer<'a> {
             if imp.trait_.is_some() || imp.is_synthetic || imp.blanket_impl.is_some() {
                 continue;
             }
+            // Items of a `#[doc(hidden)]` impl block are hidden with it.
+            let block_hidden = self.krate.index.get(impl_id).is_some_and(is_hidden);
             let r = Renderer { n: self, self_trait: None };
             let impl_args = match &imp.for_ {
                 rt::Type::ResolvedPath(p) => p.args.as_deref().map(|a| r.args(a)).unwrap_or_default(),
@@ -551,7 +556,9 @@ impl<'a> Normalizer<'a> {
                     }
                     _ => continue,
                 };
-                new_items.push((Item { path: format!("{path}::{name}"), attrs: attrs_of(ci), decl }, *child));
+                let mut attrs = attrs_of(ci);
+                attrs.doc_hidden |= block_hidden;
+                new_items.push((Item { path: format!("{path}::{name}"), attrs, decl }, *child));
             }
             for (item, id) in new_items {
                 self.record_location(&item, id);
@@ -614,8 +621,31 @@ impl<'a> Normalizer<'a> {
                 self_ty: self_ty.clone(),
                 assoc_types,
             };
+            // A type public at several paths (`pub use New as Old`) has its impls at each: code
+            // naming it by any of them relies on them.
+            let aliases: Vec<String> = match self_type_head(&imp.for_) {
+                Some(head) => {
+                    let canonical = self.canonical.get(&head).cloned().unwrap_or_default();
+                    self.paths
+                        .get(&head)
+                        .into_iter()
+                        .flatten()
+                        .filter(|p| !p.hidden && p.path != canonical && self_ty.starts_with(&canonical))
+                        .map(|p| format!("{}{}", p.path, &self_ty[canonical.len()..]))
+                        .collect()
+                }
+                None => Vec::new(),
+            };
             let new = Item { path: impl_anchor(&trait_, &self_ty), attrs: Attrs::default(), decl: Decl::Impl(decl) };
             self.record_location(&new, *id);
+            for alias in aliases {
+                let Decl::Impl(mut decl) = new.decl.clone() else { unreachable!("built as an impl") };
+                decl.self_ty = alias;
+                let item =
+                    Item { path: impl_anchor(&trait_, &decl.self_ty), attrs: Attrs::default(), decl: Decl::Impl(decl) };
+                self.record_location(&item, *id);
+                self.items.push(item);
+            }
             self.items.push(new);
         }
     }

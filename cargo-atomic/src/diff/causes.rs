@@ -1,0 +1,207 @@
+//! Root causes: every finding belongs to one, and the consequences of a cause are not reported
+//! as causes of their own.
+//!
+//! - an item removed, renamed, hidden or changed in kind explains every finding on its members,
+//!   fields, variants and impls;
+//! - the same change on a type and on its impls (a bound, a generic) is one cause, on the type;
+//! - impls of one type lost together (its auto traits, say) are one cause;
+//! - an exposed dependency that moved to an incompatible series explains every difference that
+//!   vanishes when that dependency's paths are compared without their modules (`dep::a::Tr` →
+//!   `dep::b::Tr`), and the re-exports of its items that went.
+//!
+//! Folding never changes the required bump: a consequence still counts.
+
+use serde::Serialize;
+
+use super::{Bump, Finding};
+use crate::api::ItemKind;
+
+/// What kind of root cause a [`Cause`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CauseKind {
+    /// An item removed, renamed, hidden or changed in kind; its members and impls follow it.
+    Removal,
+    /// A change of an item's signature, type or attributes (with the same change on its impls).
+    Change,
+    /// An exposed dependency moved to an incompatible series.
+    Dependency,
+    /// Impls of one type lost or changed together.
+    Impls,
+    /// An addition or another change that needs no major bump.
+    Addition,
+}
+
+/// One root cause: the finding that stands for it and how many findings it explains.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct Cause {
+    /// The id findings refer to (`cause`); causes are numbered most significant first.
+    pub id: usize,
+    pub kind: CauseKind,
+    /// The largest bump among the cause and its consequences.
+    pub bump: Bump,
+    /// Index into `findings` of the finding that stands for the cause.
+    pub finding: usize,
+    /// How many other findings are its consequences.
+    pub consequences: usize,
+}
+
+/// Rules whose finding takes the whole item (and what hangs under it) with it.
+const REMOVALS: &[&str] = &["item-removed", "item-renamed", "item-made-hidden", "item-kind-changed"];
+const SERIES: &str = "public-dependency-series-changed";
+
+/// Assigns every finding its cause (`Finding::cause`) and returns the causes, most significant
+/// first: by bump, then removals before changes before impls, then by consequences, then path.
+pub fn fold(findings: &mut [Finding]) -> Vec<Cause> {
+    let n = findings.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+
+    // Removals, outermost first: what lies under a removed path is its consequence.
+    let mut removals: Vec<usize> = (0..n).filter(|&i| REMOVALS.contains(&findings[i].rule)).collect();
+    removals.sort_by_key(|&i| (findings[i].path.matches("::").count(), i));
+    for &r in &removals {
+        if parent[r] != r {
+            continue;
+        }
+        let path = findings[r].path.clone();
+        let under = format!("{path}::");
+        for i in 0..n {
+            let f = &findings[i];
+            if i != r && parent[i] == i && (f.path == path || f.path.starts_with(&under)) {
+                parent[i] = r;
+            }
+        }
+    }
+
+    // An exposed dependency's new series: differences that are only its paths.
+    for s in (0..n).filter(|&i| findings[i].rule == SERIES) {
+        let Some(dep) = findings[s].subject.strip_prefix("dependency `").and_then(|d| d.strip_suffix('`')) else {
+            continue;
+        };
+        let lib = dep.replace('-', "_");
+        for i in 0..n {
+            let f = &findings[i];
+            if i == s || parent[i] != i || f.kind == ItemKind::Crate {
+                continue;
+            }
+            let only_paths = match (&f.old, &f.new) {
+                (Some(o), Some(n)) => without_modules(o, &lib) == without_modules(n, &lib),
+                // A re-export of one of its items, gone with the move.
+                (Some(o), None) => f.kind == ItemKind::ReExport && o.contains(&format!("= {lib}::")),
+                _ => false,
+            };
+            if only_paths {
+                parent[i] = s;
+            }
+        }
+    }
+
+    // The same change on a type and on its impls: one cause, on the type; impls of one type
+    // changed by one rule (its auto traits lost, say): one cause, on the first.
+    for i in (0..n).filter(|&i| findings[i].kind == ItemKind::TraitImpl) {
+        if parent[i] != i {
+            continue;
+        }
+        let (f, free) = (&findings[i], |j: usize| parent[j] == j && j != i);
+        let same = |g: &Finding| g.path == f.path && g.rule == f.rule;
+        let on_type = (0..n).find(|&j| {
+            let g = &findings[j];
+            free(j) && same(g) && g.kind != ItemKind::TraitImpl && g.detail == f.detail
+        });
+        let first_impl = (0..i).find(|&j| free(j) && same(&findings[j]) && findings[j].kind == ItemKind::TraitImpl);
+        if let Some(j) = on_type.or(first_impl) {
+            parent[i] = j;
+        }
+    }
+
+    let root = |mut i: usize| {
+        while parent[i] != i {
+            i = parent[i];
+        }
+        i
+    };
+    let roots: Vec<usize> = (0..n).map(root).collect();
+    let mut causes: Vec<Cause> = (0..n)
+        .filter(|&i| roots[i] == i)
+        .map(|i| {
+            let members = (0..n).filter(|&j| roots[j] == i);
+            Cause {
+                id: 0,
+                kind: kind(&findings[i]),
+                bump: members.clone().map(|j| findings[j].bump).max().unwrap_or(findings[i].bump),
+                finding: i,
+                consequences: members.count() - 1,
+            }
+        })
+        .collect();
+    causes.sort_by(|a, b| {
+        b.bump
+            .cmp(&a.bump)
+            .then(a.kind.cmp(&b.kind))
+            .then(b.consequences.cmp(&a.consequences))
+            .then_with(|| findings[a.finding].path.cmp(&findings[b.finding].path))
+            .then(a.finding.cmp(&b.finding))
+    });
+    for (id, c) in causes.iter_mut().enumerate() {
+        c.id = id;
+    }
+    let id_of: std::collections::HashMap<usize, usize> = causes.iter().map(|c| (c.finding, c.id)).collect();
+    for (i, f) in findings.iter_mut().enumerate() {
+        f.cause = id_of[&roots[i]];
+    }
+    causes
+}
+
+fn kind(f: &Finding) -> CauseKind {
+    if f.bump < Bump::Major {
+        CauseKind::Addition
+    } else if REMOVALS.contains(&f.rule) {
+        CauseKind::Removal
+    } else if f.rule == SERIES {
+        CauseKind::Dependency
+    } else if f.kind == ItemKind::TraitImpl {
+        CauseKind::Impls
+    } else {
+        CauseKind::Change
+    }
+}
+
+/// `text` with every path into crate `lib` cut to the crate and the last segment:
+/// `dep::a::Tr<u8>` → `dep::Tr<u8>`, so a move inside `dep` compares equal.
+fn without_modules(text: &str, lib: &str) -> String {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let prefix = format!("{lib}::");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(&prefix) {
+        let boundary = !rest[..i].chars().next_back().is_some_and(|c| ident(c) || c == ':');
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + prefix.len()..];
+        if !boundary {
+            out.push_str(&prefix);
+            rest = tail;
+            continue;
+        }
+        let end = tail.find(|c: char| !(ident(c) || c == ':')).unwrap_or(tail.len());
+        let path = &tail[..end];
+        out.push_str(&prefix);
+        out.push_str(path.rsplit("::").next().unwrap_or(path));
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_into_a_crate_lose_their_modules() {
+        assert_eq!(
+            without_modules("fn f(x: dep::a::Tr) -> dep::b::c::S<dep::T>", "dep"),
+            "fn f(x: dep::Tr) -> dep::S<dep::T>"
+        );
+        assert_eq!(without_modules("mydep::a::X", "dep"), "mydep::a::X");
+    }
+}
