@@ -358,3 +358,13 @@ fn a_sibling_enabling_a_feature_does_not_change_a_members_snapshot() {
     p.atomic(&["snapshot", "--check", "-p", "base"]).assert_code(0);
     p.atomic(&["check", "--baseline-path", "."]).assert_code(0);
 }
+
+/// rustdoc runs with private items (for exported symbols); a crate denying a rustdoc lint in docs
+/// it never renders itself, a private item's broken link, still gets its snapshot.
+#[test]
+fn rustdoc_lints_on_private_docs_do_not_fail_the_snapshot() {
+    let p = single_crate("#![deny(rustdoc::broken_intra_doc_links)]\n/// See [nowhere].\nfn private() {}\npub fn public() { private() }\n");
+    let run = p.atomic(&["snapshot"]);
+    run.assert_code(0);
+    assert!(p.read("atomic-api.txt").contains("pub fn demo::public()"));
+}
