@@ -17,7 +17,7 @@ mod kinds;
 mod parse;
 mod render;
 pub mod snapshot;
-mod text;
+pub(crate) mod text;
 
 use std::collections::BTreeMap;
 

@@ -141,6 +141,26 @@ pub fn replace_self(text: &str, with: &str) -> String {
     out
 }
 
+/// `text` with every path that starts with `root` at an identifier boundary rewritten by `f`,
+/// which gets the whole path (`root::a::B`, without generic arguments).
+pub fn rewrite_paths(text: &str, root: &str, f: impl Fn(&str) -> String) -> String {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(root) {
+        let bounded = !rest[..i].chars().next_back().is_some_and(|c| ident(c) || c == ':');
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let end =
+            root.len() + tail[root.len()..].find(|c: char| !(ident(c) || c == ':')).unwrap_or(tail.len() - root.len());
+        let path = &tail[..end];
+        out.push_str(&if bounded { f(path) } else { path.to_string() });
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -169,27 +169,8 @@ fn kind(f: &Finding) -> CauseKind {
 /// `text` with every path into crate `lib` cut to the crate and the last segment:
 /// `dep::a::Tr<u8>` → `dep::Tr<u8>`, so a move inside `dep` compares equal.
 fn without_modules(text: &str, lib: &str) -> String {
-    let ident = |c: char| c.is_alphanumeric() || c == '_';
     let prefix = format!("{lib}::");
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find(&prefix) {
-        let boundary = !rest[..i].chars().next_back().is_some_and(|c| ident(c) || c == ':');
-        out.push_str(&rest[..i]);
-        let tail = &rest[i + prefix.len()..];
-        if !boundary {
-            out.push_str(&prefix);
-            rest = tail;
-            continue;
-        }
-        let end = tail.find(|c: char| !(ident(c) || c == ':')).unwrap_or(tail.len());
-        let path = &tail[..end];
-        out.push_str(&prefix);
-        out.push_str(path.rsplit("::").next().unwrap_or(path));
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
+    crate::api::text::rewrite_paths(text, &prefix, |p| format!("{prefix}{}", p.rsplit("::").next().unwrap_or(p)))
 }
 
 #[cfg(test)]

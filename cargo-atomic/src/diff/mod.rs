@@ -247,7 +247,7 @@ fn renames(ctx: &Ctx, findings: &mut Vec<Finding>) {
     for (_, a) in &pairs {
         *taken.entry(*a).or_default() += 1;
     }
-    let rule = RULES.iter().find(|r| r.id == "item-renamed").expect("a rule of the table");
+    let rule = rule_by_id("item-renamed");
     let mut drop = BTreeSet::new();
     for (r, a) in pairs.into_iter().filter(|(_, a)| taken[a] == 1) {
         let new_name = findings[a].path.rsplit("::").next().unwrap_or_default().to_string();
@@ -270,21 +270,17 @@ fn renames(ctx: &Ctx, findings: &mut Vec<Finding>) {
     });
 }
 
-/// `text` with the path `path` (and paths under it) written as `with`, at path boundaries.
+/// A rule of the table the diff applies itself (renames, un-hiding).
+fn rule_by_id(id: &str) -> &'static Rule {
+    RULES.iter().find(|r| r.id == id).expect("a rule of the table")
+}
+
+/// `text` with the path `path` (and paths under it) written as `with`.
 fn replace_path(text: &str, path: &str, with: &str) -> String {
-    let ident = |c: char| c.is_alphanumeric() || c == '_';
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find(path) {
-        let before = rest[..i].chars().next_back();
-        let after = rest[i + path.len()..].chars().next();
-        let bounded = !before.is_some_and(|c| ident(c) || c == ':') && !after.is_some_and(ident);
-        out.push_str(&rest[..i]);
-        out.push_str(if bounded { with } else { path });
-        rest = &rest[i + path.len()..];
-    }
-    out.push_str(rest);
-    out
+    crate::api::text::rewrite_paths(text, path, |p| match p.strip_prefix(path) {
+        Some(rest) if rest.is_empty() || rest.starts_with("::") => format!("{with}{rest}"),
+        _ => p.to_string(),
+    })
 }
 
 /// Canonical forms number a trait's generic parameters by position, so reordering them looks like
@@ -332,7 +328,7 @@ fn changed(ctx: &Ctx, key: &ItemKey, o: &Versioned, n: &Versioned, findings: &mu
         (false, false) => {}
         // Un-hiding is an addition, whatever else changed: code could not rely on the item before.
         (false, true) => {
-            let rule = RULES.iter().find(|r| r.id == "item-unhidden").expect("a rule of the table");
+            let rule = rule_by_id("item-unhidden");
             for detail in rule.details(ctx, Some(&o.canonical), Some(&n.canonical)) {
                 findings.push(finding(
                     rule,
