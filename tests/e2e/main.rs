@@ -6,6 +6,7 @@ mod action;
 mod atomic_build;
 mod cli;
 mod diff;
+mod faults;
 #[allow(dead_code)] // the publish tests use the fault injection
 mod publish;
 mod registry;

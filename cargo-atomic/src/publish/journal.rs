@@ -107,6 +107,16 @@ impl Journal {
             .collect()
     }
 
+    /// The live versions the registry has not confirmed (it did not answer): counted as live
+    /// until it says otherwise.
+    pub fn unconfirmed(&self) -> Vec<(String, String)> {
+        self.steps
+            .iter()
+            .filter(|s| s.state == StepState::Unconfirmed)
+            .map(|s| (s.package.clone(), s.version.clone()))
+            .collect()
+    }
+
     pub(crate) fn set(
         &mut self,
         ws: &Workspace,

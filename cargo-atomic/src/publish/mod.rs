@@ -125,6 +125,9 @@ pub enum Event {
     Done {
         state: String,
         live: Vec<(String, String)>,
+        /// The versions of `live` the registry has not confirmed (it did not answer): counted
+        /// as live until it says otherwise.
+        unconfirmed: Vec<(String, String)>,
         journal: String,
     },
 }

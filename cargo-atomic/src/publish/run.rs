@@ -350,7 +350,12 @@ pub fn yank_all(ws: &Workspace, journal: &mut Journal, undo: bool, emit: &mut dy
 pub(crate) fn done(ws: &Workspace, journal: &Journal) -> Event {
     let state =
         serde_json::to_value(journal.state).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-    Event::Done { state, live: journal.live(), journal: ws.relative(&Journal::path(ws)) }
+    Event::Done {
+        state,
+        live: journal.live(),
+        unconfirmed: journal.unconfirmed(),
+        journal: ws.relative(&Journal::path(ws)),
+    }
 }
 
 /// Re-packages the remaining steps and checks they are what was planned.

@@ -47,8 +47,18 @@ pub fn human(shell: &mut Shell, event: &Event) {
         Event::TagFailed { tag, error } => {
             shell.warn(format!("the train is published, but tag `{tag}` could not be created: {error}"))
         }
-        Event::Done { state, live, journal } => {
-            let live: Vec<String> = live.iter().map(|(n, v)| format!("{n} {v}")).collect();
+        Event::Done { state, live, unconfirmed, journal } => {
+            let live: Vec<String> = live
+                .iter()
+                .map(|(n, v)| {
+                    let unknown = unconfirmed.iter().any(|(un, uv)| un == n && uv == v);
+                    if unknown {
+                        format!("{n} {v} (not confirmed by the registry)")
+                    } else {
+                        format!("{n} {v}")
+                    }
+                })
+                .collect();
             let live = if live.is_empty() { "none".to_string() } else { live.join(", ") };
             shell.status("Done", format!("train {state}; live versions from this train: {live} (journal: {journal})"));
         }
