@@ -226,6 +226,47 @@ fn a_crate_that_does_not_compile_is_an_error_with_the_compiler_message() {
     assert_eq!(p.files(), ["Cargo.lock", "Cargo.toml", "src/lib.rs"]);
 }
 
+/// rustdoc does not type-check function bodies, but documenting a member's dependents compiles
+/// it: `-p` and `--workspace` agree on a member whose bodies do not compile (an error when
+/// another member depends on it, as documenting that member needs it built; a leaf documents).
+#[test]
+fn snapshot_of_one_member_and_of_the_workspace_agree_on_bodies_that_do_not_compile() {
+    let p = Project::new();
+    p.file("Cargo.toml", "[workspace]\nmembers = [\"base\", \"user\", \"leaf\"]\nresolver = \"2\"\n");
+    for (name, deps) in [("base", ""), ("user", "base = { path = \"../base\" }\n"), ("leaf", "")] {
+        p.file(
+            &format!("{name}/Cargo.toml"),
+            &format!(
+                "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = [\"local\"]\n\n[dependencies]\n{deps}"
+            ),
+        );
+    }
+    p.file("base/src/lib.rs", "pub fn base() -> u32 { \"not a number\" }\n")
+        .file("user/src/lib.rs", "pub use base::base;\n")
+        .file("leaf/src/lib.rs", "pub fn leaf() -> u32 { \"not a number\" }\n");
+    for args in [&["snapshot", "-p", "base"][..], &["snapshot", "--workspace"]] {
+        let run = p.atomic(args);
+        run.assert_code(2);
+        assert!(run.stderr.contains("expected `u32`, found `&str`"), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("base/src/lib.rs:1"), "{args:?}: {}", run.stderr);
+        assert!(!p.exists("base/atomic-api.txt"), "{args:?}");
+    }
+    let one = p.atomic(&["snapshot", "-p", "base"]);
+    assert!(
+        one.stderr.contains("error: base did not compile (members depending on it need it built)"),
+        "{}",
+        one.stderr
+    );
+
+    // A member nothing depends on is never compiled by either run: both document it.
+    p.file("base/src/lib.rs", "pub fn base() -> u32 { 1 }\n");
+    p.atomic(&["snapshot", "-p", "leaf", "-q"]).assert_code(0);
+    let alone = p.read("leaf/atomic-api.txt");
+    p.atomic(&["snapshot", "--workspace", "-q"]).assert_code(0);
+    assert_eq!(p.read("leaf/atomic-api.txt"), alone);
+    assert!(alone.contains("pub fn leaf::leaf() -> u32"), "{alone}");
+}
+
 #[test]
 fn a_manifest_that_does_not_parse_is_an_error() {
     let p = single_crate(LIB);

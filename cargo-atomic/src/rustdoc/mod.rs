@@ -199,6 +199,20 @@ pub fn document(ws: &Workspace, jobs: &[DocJob], opts: &DocOptions) -> anyhow::R
             None => calls.push((mode, vec![job])),
         }
     }
+    // A member other members depend on is compiled (bodies included) when the whole workspace
+    // is documented; documented alone, only rustdoc would read it, which does not type-check
+    // bodies. Such members are checked too, so `-p` and `--workspace` agree on a crate whose
+    // bodies do not compile.
+    let in_calls: BTreeSet<&str> = jobs.iter().map(|j| j.member.name.as_str()).collect();
+    let compiled_by_calls: BTreeSet<String> =
+        in_calls.iter().flat_map(|n| ws.member_deps(n, &[DepKind::Normal, DepKind::Build])).collect();
+    let depended_on = |name: &str| {
+        ws.members.iter().any(|m| {
+            m.lib.is_some()
+                && m.name != name
+                && ws.member_deps(&m.name, &[DepKind::Normal, DepKind::Build]).contains(name)
+        })
+    };
     let mut out = HashMap::new();
     for (mode, group) in calls {
         let mut features = Vec::new();
@@ -218,6 +232,26 @@ pub fn document(ws: &Workspace, jobs: &[DocJob], opts: &DocOptions) -> anyhow::R
             bootstrap: ws.lib_names(),
         };
         call.run(opts)?;
+        let unchecked: Vec<&DocJob> = group
+            .iter()
+            .copied()
+            .filter(|j| !compiled_by_calls.contains(&j.member.name) && depended_on(&j.member.name))
+            .collect();
+        if !unchecked.is_empty() {
+            let names: BTreeSet<&str> = unchecked.iter().map(|j| j.member.name.as_str()).collect();
+            CargoDoc {
+                packages: unchecked.iter().map(|j| j.member.id.clone()).collect(),
+                names: unchecked.iter().map(|j| j.member.name.clone()).collect(),
+                features: call
+                    .features
+                    .iter()
+                    .filter(|f| f.split('/').next().is_some_and(|p| names.contains(p)))
+                    .cloned()
+                    .collect(),
+                ..call.clone()
+            }
+            .check(opts)?;
+        }
         let doc_dir = call.doc_dir(opts.target.as_deref());
         for job in group {
             let lib = &job.member.lib.as_ref().expect("only members with a library are documented").name;
@@ -253,6 +287,7 @@ impl DocMode {
 }
 
 /// One `cargo doc` call producing JSON.
+#[derive(Clone)]
 pub struct CargoDoc {
     pub manifest: PathBuf,
     /// Where Cargo runs: the workspace root, whose `.cargo/config.toml` applies (also to the
@@ -279,10 +314,23 @@ impl CargoDoc {
         }
     }
 
+    /// Documents the packages.
     pub fn run(&self, opts: &DocOptions) -> anyhow::Result<()> {
+        self.cargo(&["doc", "--no-deps"], &format!("rustdoc failed for {}", self.names.join(", ")), opts)
+    }
+
+    /// Compiles the packages' libraries as their dependents would (`cargo check`), with the same
+    /// features and environment as [`CargoDoc::run`].
+    pub fn check(&self, opts: &DocOptions) -> anyhow::Result<()> {
+        let failed = format!("{} did not compile (members depending on it need it built)", self.names.join(", "));
+        self.cargo(&["check"], &failed, opts)
+    }
+
+    fn cargo(&self, subcommand: &[&str], failed: &str, opts: &DocOptions) -> anyhow::Result<()> {
         let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
         cmd.current_dir(&self.cwd)
-            .args(["doc", "--no-deps", "--lib", "--manifest-path"])
+            .args(subcommand)
+            .args(["--lib", "--manifest-path"])
             .arg(&self.manifest)
             .arg("--target-dir")
             .arg(&self.target_dir)
@@ -324,11 +372,7 @@ impl CargoDoc {
             eprint!("{stderr}");
         }
         if !output.status.success() {
-            bail!(
-                "rustdoc failed for {}; the compiler said:\n{}",
-                self.names.join(", "),
-                crate::cargo::messages(&stderr)
-            );
+            bail!("{failed}; the compiler said:\n{}", crate::cargo::messages(&stderr));
         }
         Ok(())
     }
