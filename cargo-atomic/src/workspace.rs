@@ -32,6 +32,8 @@ pub struct Member {
     pub dir: PathBuf,
     pub publish: Publish,
     pub lib: Option<Lib>,
+    /// Whether the package has a build script (its API may depend on anything the script reads).
+    pub build_script: bool,
     pub features: BTreeMap<String, Vec<String>>,
     pub deps: Vec<Dependency>,
     pub config: PackageConfig,
@@ -79,6 +81,8 @@ pub struct Dependency {
     pub registry: Option<String>,
     /// The workspace member this dependency points at (by path), if any.
     pub member: Option<String>,
+    /// A path dependency on a package outside the workspace (its sources are nobody's snapshot).
+    pub outside_path: bool,
 }
 
 /// `[package.metadata.atomic]`.
@@ -193,6 +197,7 @@ impl Workspace {
                     default_features: d.uses_default_features,
                     registry: d.registry.clone(),
                     member: d.path.as_ref().and_then(|path| dirs.get(path.as_std_path()).cloned()),
+                    outside_path: d.path.as_ref().is_some_and(|path| !dirs.contains_key(path.as_std_path())),
                 })
                 .collect();
             members.push(Member {
@@ -207,6 +212,7 @@ impl Workspace {
                     Some(list) => Publish::Registries(list.clone()),
                 },
                 lib,
+                build_script: p.targets.iter().any(|t| t.is_custom_build()),
                 features: p.features.clone(),
                 deps,
                 config,
@@ -481,6 +487,7 @@ pub(crate) mod testing {
             dir: PathBuf::from(format!("/ws/{name}")),
             publish: Publish::Anywhere,
             lib: Some(Lib { name: name.replace('-', "_"), proc_macro: false }),
+            build_script: false,
             features: BTreeMap::new(),
             deps: deps
                 .iter()
@@ -495,6 +502,7 @@ pub(crate) mod testing {
                     default_features: true,
                     registry: None,
                     member: Some(dep.to_string()),
+                    outside_path: false,
                 })
                 .collect(),
             config: PackageConfig::default(),

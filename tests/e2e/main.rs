@@ -4,6 +4,7 @@
 
 mod action;
 mod atomic_build;
+mod cache;
 mod cli;
 mod diff;
 mod faults;

@@ -48,7 +48,8 @@ pub struct Options {
 
 /// What the analysis reports while it runs.
 pub enum Progress<'a> {
-    /// About to run rustdoc on these packages.
+    /// About to run rustdoc on these packages (the others are unchanged since they were last
+    /// documented).
     Documenting(Vec<String>),
     /// The current APIs are built.
     Documented(&'a Apis),
@@ -86,8 +87,11 @@ pub fn document(
     doc: &DocOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<Apis> {
-    progress(Progress::Documenting(members.iter().map(|m| m.name.clone()).collect()));
-    let apis = crate::rustdoc::build_apis(ws, members, doc)?;
+    let apis = crate::rustdoc::build_apis(ws, members, doc, &mut |names| {
+        if !names.is_empty() {
+            progress(Progress::Documenting(names));
+        }
+    })?;
     progress(Progress::Documented(&apis));
     Ok(apis)
 }

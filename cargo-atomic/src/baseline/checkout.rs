@@ -92,7 +92,7 @@ pub(super) fn document_checkout(
     if present.is_empty() {
         return Ok(out);
     }
-    let apis = rustdoc::build_apis(&base, &present, opts)
+    let apis = rustdoc::build_apis(&base, &present, opts, &mut |_| {})
         .with_context(|| format!("cannot document the baseline ({origin})"))?;
     let shown_root = match origin.kind {
         OriginKind::Path => origin.reference.clone(),

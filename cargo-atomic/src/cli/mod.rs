@@ -124,6 +124,9 @@ pub struct BuildArgs {
     /// Document for this target triple.
     #[arg(long, value_name = "TRIPLE")]
     pub target: Option<String>,
+    /// Document every crate, reusing no stored API (also `CARGO_ATOMIC_NO_CACHE=1`).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 impl BuildArgs {
@@ -137,6 +140,7 @@ impl BuildArgs {
             },
             verbose: shell.verbose,
             color: Some(shell.color().cargo_value().to_string()),
+            no_cache: self.no_cache,
         }
     }
 }
@@ -285,10 +289,11 @@ fn report_timings(shell: &mut Shell, apis: &crate::rustdoc::Apis) {
     shell.status(
         "Timing",
         format!(
-            "rustdoc {:.3}s, normalization {:.3}s for {} crates, {items} items{peak}",
+            "rustdoc {:.3}s, normalization {:.3}s for {} crates ({} unchanged, from the cache), {items} items{peak}",
             apis.rustdoc.as_secs_f64(),
             apis.normalize.as_secs_f64(),
-            apis.by_package.len()
+            apis.by_package.len(),
+            apis.reused
         ),
     );
 }

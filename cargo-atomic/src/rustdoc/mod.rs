@@ -8,6 +8,7 @@
 //!
 //! This module must not decide what is compatible with what: it produces models, nothing more.
 
+pub mod cache;
 mod format57;
 mod std_paths;
 
@@ -86,6 +87,8 @@ pub struct DocOptions {
     pub verbose: bool,
     /// `--color` value for Cargo.
     pub color: Option<String>,
+    /// Document everything, reusing no stored API (`--no-cache`).
+    pub no_cache: bool,
 }
 
 /// The APIs built by [`build_apis`], by package name, and what building them cost.
@@ -95,6 +98,8 @@ pub struct Apis {
     pub rustdoc: std::time::Duration,
     /// Time spent reading and normalizing the JSON.
     pub normalize: std::time::Duration,
+    /// How many of the APIs came from the cache (see [`cache`]).
+    pub reused: usize,
 }
 
 impl std::ops::Index<&String> for Apis {
@@ -105,24 +110,57 @@ impl std::ops::Index<&String> for Apis {
 }
 
 /// The APIs of `selected` members (and of the members they depend on, which re-exports and
-/// type paths need).
-pub fn build_apis(ws: &Workspace, selected: &[&Member], opts: &DocOptions) -> anyhow::Result<Apis> {
+/// type paths need). `documenting` hears which selected members rustdoc runs for (the others'
+/// APIs come from the cache), before it runs.
+pub fn build_apis(
+    ws: &Workspace,
+    selected: &[&Member],
+    opts: &DocOptions,
+    documenting: &mut dyn FnMut(Vec<String>),
+) -> anyhow::Result<Apis> {
     let names: Vec<String> = selected.iter().filter(|m| m.lib.is_some()).map(|m| m.name.clone()).collect();
     let needed: BTreeSet<String> =
         ws.with_normal_deps(&names).into_iter().filter(|n| ws.member(n).is_some_and(|m| m.lib.is_some())).collect();
-    let jobs: Vec<DocJob> = needed
+    let selections: HashMap<String, FeatureSelection> = needed
         .iter()
         .map(|n| {
-            let member = ws.member(n).expect("member names come from the workspace");
-            DocJob { member, selection: member.feature_selection(&opts.features) }
+            (n.clone(), ws.member(n).expect("member names come from the workspace").feature_selection(&opts.features))
         })
         .collect();
-    // Another run on this workspace must not rewrite the JSON between Cargo's lock and our reads.
+    // Another run on this workspace must not rewrite the JSON or the cache between Cargo's lock
+    // and our reads.
     let _lock = crate::fsutil::DirLock::acquire(&ws.atomic_dir())?;
+    let had_lockfile = ws.root.join("Cargo.lock").is_file();
+    let mut fingerprints = cache::fingerprints(ws, &needed, &selections, opts.target.as_deref());
+    let mut by_lib: HashMap<String, CrateApi> = HashMap::new();
+    let mut by_package: BTreeMap<String, CrateApi> = BTreeMap::new();
+    if cache::enabled(opts.no_cache) {
+        for name in &needed {
+            let Some(fingerprint) = fingerprints.get(name).cloned().flatten() else { continue };
+            if let Some(api) = cache::load(ws, name, &fingerprint) {
+                by_lib.insert(api.snapshot.lib.clone(), api.clone());
+                by_package.insert(name.clone(), api);
+            }
+        }
+    }
+    let jobs: Vec<DocJob> = needed
+        .iter()
+        .filter(|n| !by_package.contains_key(*n))
+        .map(|n| {
+            let member = ws.member(n).expect("member names come from the workspace");
+            DocJob { member, selection: selections[n].clone() }
+        })
+        .collect();
+    documenting(names.iter().filter(|n| !by_package.contains_key(*n)).cloned().collect());
+    let reused = by_package.len();
     let started = std::time::Instant::now();
-    let json_paths = document(ws, &jobs, opts)?;
+    let json_paths = if jobs.is_empty() { HashMap::new() } else { document(ws, &jobs, opts)? };
     let rustdoc = started.elapsed();
     let started = std::time::Instant::now();
+    if !had_lockfile {
+        // Cargo wrote the lockfile it documented with: what is documented now can be stored.
+        fingerprints = cache::fingerprints(ws, &needed, &selections, opts.target.as_deref());
+    }
 
     // Normalize level by level: a crate after the members it depends on, crates of one level in
     // parallel.
@@ -133,8 +171,6 @@ pub fn build_apis(ws: &Workspace, selected: &[&Member], opts: &DocOptions) -> an
         level.insert(name, l);
     }
     let max_level = level.values().copied().max().unwrap_or(0);
-    let mut by_lib: HashMap<String, CrateApi> = HashMap::new();
-    let mut by_package: BTreeMap<String, CrateApi> = BTreeMap::new();
     for l in 0..=max_level {
         let batch: Vec<&DocJob> = jobs.iter().filter(|j| level.get(&j.member.name) == Some(&l)).collect();
         let results: Vec<anyhow::Result<(String, String, CrateApi)>> = batch
@@ -163,11 +199,14 @@ pub fn build_apis(ws: &Workspace, selected: &[&Member], opts: &DocOptions) -> an
             .collect();
         for r in results {
             let (package, lib, api) = r?;
+            if let Some(fingerprint) = fingerprints.get(&package).cloned().flatten() {
+                cache::store(ws, &package, &fingerprint, &api);
+            }
             by_lib.insert(lib, api.clone());
             by_package.insert(package, api);
         }
     }
-    Ok(Apis { by_package, rustdoc, normalize: started.elapsed() })
+    Ok(Apis { by_package, rustdoc, normalize: started.elapsed(), reused })
 }
 
 /// One member to document, with its features.

@@ -1,0 +1,128 @@
+//! The API cache: a re-run with nothing changed documents nothing, and no change of an input of a
+//! crate's API is ever served from the cache.
+
+use crate::support::Project;
+
+/// `base`, and `user` re-exporting all of it; `flagged` with a build script reading `flag.txt`.
+fn workspace() -> Project {
+    let p = Project::new();
+    p.file("Cargo.toml", "[workspace]\nmembers = [\"base\", \"user\", \"flagged\"]\nresolver = \"2\"\n");
+    for (name, deps) in [("base", ""), ("user", "base = { path = \"../base\" }\n"), ("flagged", "")] {
+        p.file(
+            &format!("{name}/Cargo.toml"),
+            &format!(
+                "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = [\"local\"]\n\n\
+                 [features]\nextra = []\n\n[dependencies]\n{deps}"
+            ),
+        );
+    }
+    p.file("base/src/lib.rs", "pub mod shapes;\npub fn base() {}\n#[cfg(feature = \"extra\")]\npub fn extra() {}\n")
+        .file("base/src/shapes.rs", "pub struct Circle;\n")
+        .file("user/src/lib.rs", "pub use base::*;\n")
+        .file(
+            "flagged/build.rs",
+            "fn main() {\n    println!(\"cargo:rerun-if-changed=flag.txt\");\n    \
+             println!(\"cargo::rustc-check-cfg=cfg(flagged)\");\n    \
+             if std::fs::read_to_string(\"flag.txt\").is_ok_and(|s| s.trim() == \"on\") {\n        \
+             println!(\"cargo:rustc-cfg=flagged\");\n    }\n}\n",
+        )
+        .file("flagged/flag.txt", "off\n")
+        .file("flagged/src/lib.rs", "pub fn always() {}\n#[cfg(flagged)]\npub fn flagged() {}\n");
+    p
+}
+
+/// `api -v` for every member: the item lines, and how many crates came from the cache.
+fn api(p: &Project, extra: &[&str], env: &[(&str, &str)]) -> (String, usize) {
+    let mut args = vec!["api", "-v"];
+    args.extend_from_slice(extra);
+    let run = p.atomic_env(&args, env);
+    run.assert_code(0);
+    let timing = run.stderr.lines().find(|l| l.contains("Timing")).unwrap_or_else(|| panic!("{}", run.stderr));
+    let reused = timing
+        .split(" unchanged, from the cache")
+        .next()
+        .and_then(|s| s.rsplit('(').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{timing}"));
+    (run.stdout, reused)
+}
+
+#[test]
+fn nothing_changed_nothing_documented() {
+    let p = workspace();
+    let (first, reused) = api(&p, &[], &[]);
+    assert_eq!(reused, 0);
+    let run = p.atomic(&["api", "-v"]);
+    run.assert_code(0);
+    assert_eq!(run.stdout, first);
+    // The build script's crate is always documented; the others come from the cache.
+    assert!(run.stderr.contains("Documenting flagged\n"), "{}", run.stderr);
+    assert!(run.stderr.contains("(2 unchanged, from the cache)"), "{}", run.stderr);
+    assert!(!run.stderr.contains("Documenting flagged, base") && !run.stderr.contains("base, "), "{}", run.stderr);
+
+    // Bypassed on request.
+    assert_eq!(api(&p, &["--no-cache"], &[]), (first.clone(), 0));
+    assert_eq!(api(&p, &[], &[("CARGO_ATOMIC_NO_CACHE", "1")]), (first.clone(), 0));
+
+    // A corrupt entry is ignored and rewritten.
+    let entry = p.atomic_dir().join("api-cache/base.json");
+    assert!(entry.is_file(), "the cache lives in the workspace's atomic dir");
+    std::fs::write(&entry, "{ not json").unwrap();
+    assert_eq!(api(&p, &[], &[]), (first.clone(), 1), "base re-documented; user, whose inputs did not change, reused");
+    assert_eq!(api(&p, &[], &[]), (first, 2));
+}
+
+/// The API after a change: it has `new_line`, differs from `before` (which it replaces), and
+/// nothing of base or user came from the cache.
+#[track_caller]
+fn expect_new(p: &Project, before: &mut String, what: &str, extra: &[&str], env: &[(&str, &str)], new_line: &str) {
+    let (after, reused) = api(p, extra, env);
+    assert!(after.contains(new_line), "after {what}, `{new_line}` is missing:\n{after}");
+    assert_ne!(&after, before, "after {what}");
+    assert_eq!(reused, 0, "after {what}, nothing of base or user may be reused");
+    *before = after;
+}
+
+#[test]
+fn every_input_of_an_api_invalidates_it() {
+    let p = workspace();
+    let (mut before, _) = api(&p, &[], &[]);
+    // A source file, then a module file: base changes, and user re-exports it.
+    p.file(
+        "base/src/lib.rs",
+        "pub mod shapes;\npub fn base() {}\npub fn added() {}\n#[cfg(feature = \"extra\")]\npub fn extra() {}\n",
+    );
+    expect_new(&p, &mut before, "a source file", &[], &[], "pub fn user::added()");
+    p.file("base/src/shapes.rs", "pub struct Circle;\npub struct Square;\n");
+    expect_new(&p, &mut before, "a module file", &[], &[], "pub struct user::shapes::Square");
+    // The manifest: a new feature.
+    let manifest = p.read("base/Cargo.toml").replace("extra = []", "extra = []\nmore = []");
+    p.file("base/Cargo.toml", &manifest);
+    expect_new(&p, &mut before, "the manifest", &[], &[], "feature more = []");
+    // A feature asked for.
+    expect_new(&p, &mut before, "a feature", &["--features", "base/extra"], &[], "pub fn base::extra()");
+    // The toolchain's variables.
+    p.file(
+        "base/src/lib.rs",
+        "pub mod shapes;\npub fn base() {}\npub fn added() {}\n#[cfg(extra_cfg)]\npub fn configured() {}\n",
+    );
+    before = api(&p, &[], &[]).0;
+    p.file("rustdoc-with-cfg.sh", "#!/bin/sh\nexec rustdoc --cfg extra_cfg \"$@\"\n");
+    let script = p.path("rustdoc-with-cfg.sh");
+    std::process::Command::new("chmod").arg("+x").arg(&script).status().unwrap();
+    expect_new(&p, &mut before, "RUSTDOC", &[], &[("RUSTDOC", script.to_str().unwrap())], "pub fn base::configured()");
+
+    // The lockfile: an edit Cargo keeps is an input like any other.
+    let lock = p.read("Cargo.lock");
+    p.file("Cargo.lock", &format!("{lock}\n# edited\n"));
+    let (_, reused) = api(&p, &[], &[]);
+    assert_eq!(reused, 0, "a changed lockfile re-documents");
+
+    // A build script's input: the crate with a build script is always documented.
+    let (without, _) = api(&p, &[], &[]);
+    assert!(!without.contains("flagged::flagged"));
+    p.file("flagged/flag.txt", "on\n");
+    let (with, reused) = api(&p, &[], &[]);
+    assert!(with.contains("pub fn flagged::flagged()"), "{with}");
+    assert_eq!(reused, 2, "base and user are unchanged");
+}
