@@ -61,17 +61,50 @@ impl Repo {
         Ok(rel.to_string_lossy().replace('\\', "/"))
     }
 
-    /// A file's contents at a revision; `None` when the file does not exist there.
-    pub fn show(&self, rev: &str, rel: &str) -> anyhow::Result<Option<String>> {
-        let out = self.git(&["show", &format!("{rev}:{rel}")])?;
-        if out.status.success() {
-            return Ok(Some(String::from_utf8_lossy(&out.stdout).into_owned()));
+    /// Several files at revisions, `(rev, path)` each, read by one `git cat-file --batch`; `None`
+    /// where a file does not exist there.
+    pub fn show_many(&self, files: &[(String, String)]) -> anyhow::Result<Vec<Option<String>>> {
+        if files.is_empty() {
+            return Ok(Vec::new());
         }
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        if stderr.contains("does not exist") || stderr.contains("exists on disk, but not in") {
-            return Ok(None);
+        let mut child = Command::new("git")
+            .args(["cat-file", "--batch"])
+            .current_dir(&self.root)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .context("cannot run `git cat-file --batch`")?;
+        let mut stdin = child.stdin.take().expect("piped");
+        let input: String = files.iter().map(|(rev, rel)| format!("{rev}:{rel}\n")).collect();
+        let writer = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, input.as_bytes()));
+        let out = child.wait_with_output().context("cannot run `git cat-file --batch`")?;
+        let _ = writer.join();
+        if !out.status.success() {
+            bail!("`git cat-file --batch` failed: {}", String::from_utf8_lossy(&out.stderr).trim());
         }
-        bail!("cannot read {rel} at {rev}: {}", stderr.trim())
+        let mut rest: &[u8] = &out.stdout;
+        let mut found = Vec::with_capacity(files.len());
+        for (rev, rel) in files {
+            let end = rest
+                .iter()
+                .position(|b| *b == b'\n')
+                .with_context(|| format!("git cat-file stopped at {rev}:{rel}"))?;
+            let header = String::from_utf8_lossy(&rest[..end]).into_owned();
+            rest = &rest[end + 1..];
+            let fields: Vec<&str> = header.split(' ').collect();
+            match fields.as_slice() {
+                [_, kind, size] => {
+                    let size: usize = size.parse().with_context(|| format!("git cat-file: `{header}`"))?;
+                    let body = rest.get(..size).with_context(|| format!("git cat-file cut {rev}:{rel} short"))?;
+                    found.push((*kind == "blob").then(|| String::from_utf8_lossy(body).into_owned()));
+                    rest = rest.get(size + 1..).unwrap_or_default();
+                }
+                // `<spec> missing` (or `ambiguous`): not there.
+                _ => found.push(None),
+            }
+        }
+        Ok(found)
     }
 
     /// Writes the tree of `rev` into `dest` (which must not exist yet).

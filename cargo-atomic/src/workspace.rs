@@ -161,6 +161,24 @@ impl Workspace {
         Self::from_metadata(metadata)
     }
 
+    /// [`Workspace::load`] for a tree that never changes (a revision exported under the target
+    /// dir): Cargo's answer is kept in `memo` and read from there next time.
+    pub fn load_frozen(manifest: &Path, memo: &Path) -> anyhow::Result<Workspace> {
+        if let Some(metadata) =
+            std::fs::read(memo).ok().and_then(|b| serde_json::from_slice::<cargo_metadata::Metadata>(&b).ok())
+        {
+            return Self::from_metadata(metadata);
+        }
+        let metadata =
+            cargo_metadata::MetadataCommand::new().manifest_path(manifest).no_deps().exec().map_err(|e| {
+                anyhow::anyhow!("{e}").context(format!("cannot read the workspace at {}", manifest.display()))
+            })?;
+        if let Ok(json) = serde_json::to_vec(&metadata) {
+            let _ = crate::fsutil::write_atomic(memo, &json);
+        }
+        Self::from_metadata(metadata)
+    }
+
     fn from_metadata(metadata: cargo_metadata::Metadata) -> anyhow::Result<Workspace> {
         let root = metadata.workspace_root.clone().into_std_path_buf();
         let config = parse_config::<WorkspaceConfig>(&metadata.workspace_metadata, "workspace.metadata.atomic")

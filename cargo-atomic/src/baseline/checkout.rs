@@ -49,7 +49,7 @@ pub(super) fn from_path(
     if !to_document.is_empty() {
         let origin = Origin { kind: OriginKind::Path, reference: shown.clone(), from: Source::Rustdoc };
         let root = base.root.clone();
-        out.extend(document_checkout(ws, &root, &to_document, opts, origin, |_| Locator::Nowhere)?);
+        out.extend(document_checkout(ws, &root, None, &to_document, opts, origin, |_| Locator::Nowhere)?);
     }
     Ok(out)
 }
@@ -63,10 +63,12 @@ pub(super) fn rel_to(dir: &Path, root: &Path, shown_root: &str) -> String {
 }
 
 /// Documents the members named like `members` in the workspace at `root`, sharing one target
-/// directory for all baselines so dependencies build once.
+/// directory for all baselines so dependencies build once. `frozen`: the tree never changes (an
+/// exported revision), so what Cargo says of its manifests is kept there.
 pub(super) fn document_checkout(
     ws: &Workspace,
     root: &Path,
+    frozen: Option<&Path>,
     members: &[&Member],
     opts: &DocOptions,
     origin: Origin,
@@ -76,8 +78,12 @@ pub(super) fn document_checkout(
         // The workspace did not exist there yet: every crate is new since.
         return Ok(members.iter().map(|m| (m.name.clone(), None)).collect());
     }
-    let mut base = Workspace::load(Some(&root.join("Cargo.toml")))
-        .with_context(|| format!("cannot read the baseline workspace ({origin})"))?;
+    let manifest = root.join("Cargo.toml");
+    let mut base = match frozen {
+        Some(memo) => Workspace::load_frozen(&manifest, memo),
+        None => Workspace::load(Some(&manifest)),
+    }
+    .with_context(|| format!("cannot read the baseline workspace ({origin})"))?;
     base.target_dir = ws.target_dir.join("atomic-baseline");
     let mut out = BTreeMap::new();
     let mut present = Vec::new();

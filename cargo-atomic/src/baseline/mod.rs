@@ -25,7 +25,7 @@ use crate::rustdoc::DocOptions;
 use crate::workspace::{Member, Workspace};
 use checkout::from_path;
 use registry::from_registry_baselines;
-use tag::{document_at_rev, from_git, last_release_tag, manifest_version_at, snapshot_at};
+use tag::{document_at_rev, from_git, last_release_tag, read_at};
 
 /// Which baseline the user asked for.
 #[derive(Clone, Debug, Default)]
@@ -107,7 +107,7 @@ pub(crate) enum Locator {
 /// version)`. Only tags count: such a crate has no snapshot and no documented package.
 pub fn last_release(ws: &Workspace, m: &Member) -> anyhow::Result<Option<(String, semver::Version)>> {
     match Repo::discover(&ws.root) {
-        Some(repo) => last_release_tag(ws, &repo, m),
+        Some(repo) => Ok(last_release_tag(ws, &repo.tags()?, m)),
         None => Ok(None),
     }
 }
@@ -125,10 +125,18 @@ pub fn resolve(
             let repo = Repo::discover(&ws.root);
             let mut from_registry = Vec::new();
             let mut at_tags: BTreeMap<String, Vec<(&Member, semver::Version, String)>> = BTreeMap::new();
-            for m in members {
-                let tag = repo.as_ref().map(|r| last_release_tag(ws, r, m)).transpose()?.flatten();
+            let tags = repo.as_ref().map(|r| r.tags()).transpose()?.unwrap_or_default();
+            let tagged: Vec<Option<(String, semver::Version)>> =
+                members.iter().map(|m| last_release_tag(ws, &tags, m)).collect();
+            let wanted: Vec<(String, &Member)> =
+                members.iter().zip(&tagged).filter_map(|(m, t)| Some((t.as_ref()?.0.clone(), *m))).collect();
+            let mut at_rev = match &repo {
+                Some(repo) => read_at(repo, &wanted)?.into_iter(),
+                None => Vec::new().into_iter(),
+            };
+            for (m, tag) in members.iter().zip(tagged) {
                 match (tag, &repo) {
-                    (Some((tag, version)), Some(repo)) => match snapshot_at(repo, &tag, m)? {
+                    (Some((tag, version)), Some(repo)) => match at_rev.next().and_then(|a| a.snapshot) {
                         Some(snapshot) => {
                             let origin =
                                 Origin { kind: OriginKind::Tag, reference: tag.clone(), from: Source::Snapshot };
@@ -162,17 +170,17 @@ pub fn resolve(
             })?;
             let commit = repo.resolve(rev)?;
             let mut missing = Vec::new();
-            for m in members {
+            let wanted: Vec<(String, &Member)> = members.iter().map(|m| (commit.clone(), *m)).collect();
+            for (m, at) in members.iter().zip(read_at(&repo, &wanted)?) {
                 // A crate whose manifest did not exist at the revision is new since.
-                let manifest = repo.relative(&m.manifest_path)?;
-                if repo.show(&commit, &manifest)?.is_none() {
+                if at.manifest.is_none() {
                     out.insert(m.name.clone(), None);
                     continue;
                 }
-                match snapshot_at(&repo, &commit, m)? {
+                let version = at.version();
+                match at.snapshot {
                     Some(snapshot) => {
                         let origin = Origin { kind: OriginKind::Rev, reference: rev.clone(), from: Source::Snapshot };
-                        let version = manifest_version_at(&repo, &commit, m);
                         out.insert(m.name.clone(), Some(from_git(&repo, &commit, m, origin, version, snapshot)?));
                     }
                     None => missing.push(*m),

@@ -88,18 +88,20 @@ pub(super) fn from_registry_baselines(
     if need_rustdoc.is_empty() {
         return Ok(out);
     }
-    // Document the published packages (cached per name, version, features, target, toolchain).
-    let toolchain = toolchain_version();
+    // Document the published packages (cached per name, version, features, and the build
+    // environment: target, toolchain, Cargo configuration, build variables, this cargo-atomic).
+    let environment = crate::rustdoc::cache::environment(&ws.root, opts.target.as_deref());
     let cache_dir = ws.atomic_dir().join("baseline-cache");
     let mut apis: HashMap<String, CrateApi> = HashMap::new();
     let mut documented: Vec<(String, Snapshot)> = Vec::new();
     let mut to_run = Vec::new();
     for (m, pkg, _, _) in &need_rustdoc {
         let selection = m.feature_selection(&opts.features);
-        let key = format!("{}|{}|{:?}|{}", selection.render(), pkg.version, opts.target, toolchain);
+        let key = format!("{}|{}|{environment}", selection.render(), pkg.version);
         let key = &crate::fsutil::sha256_hex(key.as_bytes())[..16];
         let cached = cache_dir.join(format!("{}-{}-{key}.txt", m.name, pkg.version));
-        match std::fs::read_to_string(&cached).ok().and_then(|t| snapshot::parse(&t, "cache").ok()) {
+        let reuse = crate::rustdoc::cache::enabled(opts.no_cache);
+        match std::fs::read_to_string(&cached).ok().filter(|_| reuse).and_then(|t| snapshot::parse(&t, "cache").ok()) {
             Some(s) => documented.push((m.name.clone(), s)),
             None => to_run.push((*m, *pkg, selection, cached)),
         }
@@ -217,12 +219,4 @@ pub(super) fn probe(
 
 pub(super) fn lib_name(pkg: &cargo_metadata::Package) -> Option<String> {
     pkg.targets.iter().find(|t| t.is_lib() || t.is_proc_macro()).map(|t| t.name.replace('-', "_"))
-}
-
-pub(super) fn toolchain_version() -> String {
-    std::process::Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
-        .arg("-vV")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-        .unwrap_or_default()
 }

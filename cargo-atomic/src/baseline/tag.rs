@@ -9,18 +9,14 @@ use crate::git::Repo;
 use crate::rustdoc::DocOptions;
 use crate::workspace::{Member, Workspace};
 
-/// The tag of the highest released version not above the manifest's version.
-pub(super) fn last_release_tag(
-    ws: &Workspace,
-    repo: &Repo,
-    m: &Member,
-) -> anyhow::Result<Option<(String, semver::Version)>> {
-    let tags = repo.tags()?;
+/// The tag (among the repository's `tags`) of the highest released version not above the
+/// manifest's version.
+pub(super) fn last_release_tag(ws: &Workspace, tags: &[String], m: &Member) -> Option<(String, semver::Version)> {
     let mut best: Option<(semver::Version, String)> = None;
     for format in ws.tag_formats() {
         let format = format.replace("{crate}", &m.name);
         let (prefix, suffix) = format.split_once("{version}").unwrap_or((&format, ""));
-        for tag in &tags {
+        for tag in tags {
             let Some(v) = tag.strip_prefix(prefix).and_then(|r| r.strip_suffix(suffix)) else { continue };
             let Ok(version) = semver::Version::parse(v) else { continue };
             if version <= m.version && best.as_ref().is_none_or(|(b, _)| version > *b) {
@@ -28,22 +24,41 @@ pub(super) fn last_release_tag(
             }
         }
     }
-    Ok(best.map(|(v, t)| (t, v)))
+    best.map(|(v, t)| (t, v))
 }
 
-pub(super) fn snapshot_at(repo: &Repo, rev: &str, m: &Member) -> anyhow::Result<Option<Snapshot>> {
-    let rel = repo.relative(&m.snapshot_path())?;
-    match repo.show(rev, &rel)? {
-        Some(text) => Ok(Some(snapshot::parse(&text, &format!("{rev}:{rel}"))?)),
-        None => Ok(None),
+/// What git has of a member at a revision: its manifest and its committed snapshot.
+pub(super) struct AtRev {
+    pub manifest: Option<String>,
+    pub snapshot: Option<Snapshot>,
+}
+
+impl AtRev {
+    /// The manifest's `package.version`, when it is written there.
+    pub fn version(&self) -> Option<semver::Version> {
+        let doc: toml_edit::DocumentMut = self.manifest.as_deref()?.parse().ok()?;
+        doc.get("package")?.get("version")?.as_str().and_then(|v| semver::Version::parse(v).ok())
     }
 }
 
-pub(super) fn manifest_version_at(repo: &Repo, rev: &str, m: &Member) -> Option<semver::Version> {
-    let rel = repo.relative(&m.manifest_path).ok()?;
-    let text = repo.show(rev, &rel).ok()??;
-    let doc: toml_edit::DocumentMut = text.parse().ok()?;
-    doc.get("package")?.get("version")?.as_str().and_then(|v| semver::Version::parse(v).ok())
+/// The manifest and snapshot of each `(rev, member)`, read in one git call.
+pub(super) fn read_at(repo: &Repo, wanted: &[(String, &Member)]) -> anyhow::Result<Vec<AtRev>> {
+    let mut files = Vec::with_capacity(wanted.len() * 2);
+    for (rev, m) in wanted {
+        files.push((rev.clone(), repo.relative(&m.manifest_path)?));
+        files.push((rev.clone(), repo.relative(&m.snapshot_path())?));
+    }
+    let mut texts = repo.show_many(&files)?.into_iter();
+    let mut out = Vec::with_capacity(wanted.len());
+    for (i, (rev, _)) in wanted.iter().enumerate() {
+        let manifest = texts.next().flatten();
+        let snapshot = match texts.next().flatten() {
+            Some(text) => Some(snapshot::parse(&text, &format!("{rev}:{}", files[2 * i + 1].1))?),
+            None => None,
+        };
+        out.push(AtRev { manifest, snapshot });
+    }
+    Ok(out)
 }
 
 pub(super) fn from_git(
@@ -84,7 +99,8 @@ pub(super) fn document_at_rev(
     let rel_root = repo.relative(&ws.root)?;
     let root = if rel_root.is_empty() { tree.clone() } else { tree.join(&rel_root) };
     let origin = Origin { kind, reference: rev.to_string(), from: Source::Rustdoc };
-    document_checkout(ws, &root, members, opts, origin, |m| Locator::Git {
+    let memo = tree.join(".atomic-metadata.json");
+    document_checkout(ws, &root, Some(&memo), members, opts, origin, |m| Locator::Git {
         repo: repo.clone(),
         rev: commit.clone(),
         dir: repo.relative(&m.dir).unwrap_or_default(),

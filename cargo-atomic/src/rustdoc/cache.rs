@@ -132,15 +132,24 @@ impl Stored {
 /// resolve afresh).
 fn shared_inputs(ws: &Workspace, target: Option<&str>) -> Option<String> {
     let lock = std::fs::read(ws.root.join("Cargo.lock")).ok()?;
+    let parts = [
+        format!("lock {}", sha256_hex(&lock)),
+        format!("root manifest {}", file_hash(&ws.root.join("Cargo.toml"))),
+        environment(&ws.root, target),
+    ];
+    Some(sha256_hex(parts.join("\n").as_bytes()))
+}
+
+/// What a build in `root` depends on besides sources and lockfile: this cargo-atomic build, the
+/// target, the toolchain, Cargo's configuration files and the build environment variables.
+pub fn environment(root: &Path, target: Option<&str>) -> String {
     let mut parts: Vec<String> = vec![
         format!("cache {VERSION}"),
         format!("tool {}", tool_identity()),
         format!("target {target:?}"),
-        format!("lock {}", sha256_hex(&lock)),
-        format!("root manifest {}", file_hash(&ws.root.join("Cargo.toml"))),
-        format!("toolchain {}", toolchain(&ws.root)),
+        format!("toolchain {}", toolchain(root)),
     ];
-    for config in cargo_configs(&ws.root) {
+    for config in cargo_configs(root) {
         parts.push(format!("config {} {}", config.display(), file_hash(&config)));
     }
     let mut env: Vec<(String, String)> = std::env::vars_os()
@@ -149,7 +158,7 @@ fn shared_inputs(ws: &Workspace, target: Option<&str>) -> Option<String> {
         .collect();
     env.sort();
     parts.extend(env.into_iter().map(|(k, v)| format!("env {k}={v}")));
-    Some(sha256_hex(parts.join("\n").as_bytes()))
+    sha256_hex(parts.join("\n").as_bytes())
 }
 
 /// Environment variables that can change what the compiler sees.
@@ -183,7 +192,7 @@ fn own_inputs(ws: &Workspace, member: &Member) -> Option<String> {
 }
 
 /// Every file under `dir` (relative to `base`, with `/`), skipping nested members, target
-/// directories, VCS metadata and the snapshot file.
+/// directories, VCS metadata, the snapshot file and the tool's own `.atomic-*` files.
 fn collect_files(
     base: &Path,
     dir: &Path,
@@ -201,7 +210,7 @@ fn collect_files(
                 continue;
             }
             collect_files(base, &path, skip, target_dir, out)?;
-        } else if dir != base || name != snapshot::FILE_NAME {
+        } else if !name.to_string_lossy().starts_with(".atomic-") && (dir != base || name != snapshot::FILE_NAME) {
             let rel = path.strip_prefix(base).expect("under base").to_string_lossy().replace('\\', "/");
             out.push(rel);
         }
@@ -225,14 +234,29 @@ fn cargo_configs(root: &Path) -> Vec<PathBuf> {
     dirs.iter().flat_map(|d| [d.join("config.toml"), d.join("config")]).filter(|f| f.is_file()).collect()
 }
 
-/// `rustc -vV` as Cargo would run it in `root` (a `rust-toolchain.toml` there applies).
+/// `rustc -vV` as Cargo would run it in `root` (a `rust-toolchain.toml` there applies); asked
+/// once per process for each toolchain override found.
 fn toolchain(root: &Path) -> String {
-    std::process::Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
+    static SEEN: std::sync::Mutex<BTreeMap<String, String>> = std::sync::Mutex::new(BTreeMap::new());
+    let overrides: String = root
+        .ancestors()
+        .flat_map(|d| [d.join("rust-toolchain.toml"), d.join("rust-toolchain")])
+        .find_map(|f| std::fs::read_to_string(f).ok())
+        .unwrap_or_default();
+    let key = format!("{overrides}\n{:?}", std::env::var_os("RUSTUP_TOOLCHAIN"));
+    if let Some(known) = SEEN.lock().ok().and_then(|seen| seen.get(&key).cloned()) {
+        return known;
+    }
+    let version = std::process::Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
         .arg("-vV")
         .current_dir(root)
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    if let Ok(mut seen) = SEEN.lock() {
+        seen.insert(key, version.clone());
+    }
+    version
 }
 
 /// This build of cargo-atomic: its version and its executable's size and modification time (a
