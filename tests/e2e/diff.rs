@@ -483,3 +483,82 @@ fn the_check_headline_is_the_removal_not_an_auto_trait() {
     assert!(line.contains("`fn demo::zzz` was removed"), "{line}\n{}", run.stderr);
     assert!(line.contains("(and 1 more cause)"), "the lost auto traits are one cause: {line}");
 }
+
+/// The identity test against the registry: a workspace whose crates re-export a sibling (`pub
+/// use zbase;`, `pub use zbase::Shape;`; named so that name order is not dependency order), published without snapshots (as before adopting
+/// cargo-atomic), compared unchanged with its own packages: no finding, whatever is selected, and
+/// each crate against its own highest published version.
+#[test]
+fn an_unchanged_workspace_matches_its_own_published_packages() {
+    let registry = Registry::start();
+    let env: Vec<(&str, String)> = registry.env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let p = Project::new();
+    p.file("Cargo.toml", "[workspace]\nmembers = [\"zbase\", \"mid\", \"top\"]\nresolver = \"2\"\n");
+    let manifest = |name: &str, version: &str, deps: &[(&str, &str)]| {
+        let deps: String = deps
+            .iter()
+            .map(|(d, v)| format!("{d} = {{ path = \"../{d}\", version = \"{v}\", registry = \"local\" }}\n"))
+            .collect();
+        format!(
+            "[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\nlicense = \"MIT\"\n\
+             description = \"{name}\"\npublish = [\"local\"]\n\n[dependencies]\n{deps}"
+        )
+    };
+    p.file("zbase/Cargo.toml", &manifest("zbase", "0.9.0", &[]))
+        .file(
+            "zbase/src/lib.rs",
+            "pub mod shapes { pub trait Shape { fn area(&self) -> f64; } pub struct Circle(pub f64); }\n\
+             pub use shapes::Shape;\npub fn zbase() {}\n",
+        )
+        .file("mid/Cargo.toml", &manifest("mid", "0.8.8", &[("zbase", "0.9.0")]))
+        .file(
+            "mid/src/lib.rs",
+            "pub use zbase;\npub use zbase::Shape;\npub fn area(s: &dyn Shape) -> f64 { s.area() }\n",
+        )
+        .file("top/Cargo.toml", &manifest("top", "1.2.0", &[("zbase", "0.9.0"), ("mid", "0.8.8")]))
+        .file(
+            "top/src/lib.rs",
+            "pub use mid::*;\npub use zbase::shapes::Circle;\npub struct Top(pub zbase::shapes::Circle);\n",
+        );
+    // Older releases first: each crate's baseline is its own highest version.
+    let current = (p.read("zbase/Cargo.toml"), p.read("mid/Cargo.toml"));
+    p.file("zbase/Cargo.toml", &current.0.replace("0.9.0", "0.6.4"));
+    p.file("mid/Cargo.toml", &current.1.replace("0.8.8", "0.8.1").replace("0.9.0", "0.6.4"));
+    for name in ["zbase", "mid"] {
+        p.cargo(&["publish", "-p", name, "--registry", "local", "--allow-dirty", "--no-verify", "-q"], &env)
+            .assert_code(0);
+    }
+    p.file("zbase/Cargo.toml", &current.0).file("mid/Cargo.toml", &current.1);
+    for name in ["zbase", "mid", "top"] {
+        p.cargo(&["publish", "-p", name, "--registry", "local", "--allow-dirty", "--no-verify", "-q"], &env)
+            .assert_code(0);
+    }
+    for args in [
+        &["diff", "--message-format", "json"][..],
+        &["diff", "-p", "mid", "--message-format", "json"],
+        &["diff", "-p", "top", "--message-format", "json"],
+    ] {
+        let doc = json(p.atomic_env(args, &env).assert_code(0));
+        for krate in doc["crates"].as_array().unwrap() {
+            let name = krate["package"].as_str().unwrap();
+            let want = match name {
+                "zbase" => "local 0.9.0",
+                "mid" => "local 0.8.8",
+                _ => "local 1.2.0",
+            };
+            assert_eq!(krate["baseline"]["reference"], want, "{args:?}: {krate:#}");
+            assert_eq!(krate["baseline"]["from"], "rustdoc", "{args:?}: {krate:#}");
+            assert_eq!(krate["findings"].as_array().unwrap().len(), 0, "{args:?}: {name}: {krate:#}");
+        }
+    }
+    // The comparison is live: a re-export that goes is found.
+    let mid = p.read("mid/src/lib.rs");
+    p.file("mid/src/lib.rs", &mid.replace("pub use zbase::Shape;", "use zbase::Shape;"));
+    let doc = json(p.atomic_env(&["diff", "-p", "mid", "--message-format", "json"], &env).assert_code(0));
+    let findings = doc["crates"][0]["findings"].as_array().unwrap().clone();
+    assert!(findings.iter().any(|f| f["rule"] == "item-removed" && f["path"] == "mid::Shape"), "{findings:#?}");
+    p.file("mid/src/lib.rs", &mid);
+    p.atomic_env(&["snapshot", "-q"], &env).assert_code(0);
+    p.atomic_env(&["check"], &env).assert_code(0);
+}

@@ -21,10 +21,22 @@ pub(super) fn from_registry_baselines(
     opts: &DocOptions,
 ) -> anyhow::Result<BTreeMap<String, Option<Baseline>>> {
     let mut out = BTreeMap::new();
-    let mut wanted: Vec<&Member> = members.to_vec();
-    if wanted.is_empty() {
+    if members.is_empty() {
         return Ok(out);
     }
+    let requested: Vec<String> = members.iter().map(|m| m.name.clone()).collect();
+    // The members they depend on come too, at their own baseline versions: a re-export of a
+    // sibling's item is joined with it by definition path, as on the workspace side.
+    let mut wanted: Vec<&Member> = match version {
+        Some(_) => members.to_vec(),
+        None => {
+            let closure = ws.with_normal_deps(&requested);
+            let siblings = ws.members.iter().filter(|m| {
+                closure.contains(&m.name) && !requested.contains(&m.name) && m.lib.is_some() && m.is_publishable()
+            });
+            members.iter().copied().chain(siblings).collect()
+        }
+    };
     // Resolve; a crate the registry does not have is new, and is dropped before trying again.
     let mut probe_dir;
     let metadata = loop {
@@ -61,7 +73,9 @@ pub(super) fn from_registry_baselines(
                     bail!("version {v} of {} is not in the registry", missing.join(", "));
                 }
                 for name in missing {
-                    out.insert(name.clone(), None);
+                    if requested.contains(&name) {
+                        out.insert(name.clone(), None);
+                    }
                     wanted.retain(|m| m.name != name);
                 }
             }
@@ -69,18 +83,24 @@ pub(super) fn from_registry_baselines(
         }
     };
     let mut need_rustdoc = Vec::new();
+    let mut published_siblings = Vec::new();
     for m in &wanted {
         let Some(pkg) = metadata.packages.iter().find(|p| p.name.as_str() == m.name && p.source.is_some()) else {
-            out.insert(m.name.clone(), None);
+            if requested.contains(&m.name) {
+                out.insert(m.name.clone(), None);
+            }
             continue;
         };
         let dir = pkg.manifest_path.parent().expect("manifest in a directory").as_std_path().to_path_buf();
         let registry = registry_name(m);
         let shipped = dir.join(snapshot::FILE_NAME);
         let locator = Locator::Dir { dir: dir.clone(), shown: format!("{}-{}", m.name, pkg.version) };
-        if shipped.is_file() {
+        if !requested.contains(&m.name) {
+            published_siblings.push((*m, pkg, locator, registry));
+        } else if shipped.is_file() {
             let snapshot = snapshot::read(&shipped)?;
             out.insert(m.name.clone(), Some(published(&registry, &pkg.version, Source::Snapshot, snapshot, locator)));
+            published_siblings.push((*m, pkg, Locator::Nowhere, String::new()));
         } else {
             need_rustdoc.push((*m, pkg, locator, registry));
         }
@@ -88,11 +108,18 @@ pub(super) fn from_registry_baselines(
     if need_rustdoc.is_empty() {
         return Ok(out);
     }
+    // Siblings the documented crates depend on are documented first (for joining only).
+    let documented_names: Vec<String> = need_rustdoc.iter().map(|(m, ..)| m.name.clone()).collect();
+    let join = ws.with_normal_deps(&documented_names);
+    need_rustdoc.extend(published_siblings.into_iter().filter(|(m, ..)| join.contains(&m.name)));
+    let order = ws.topo_order(&need_rustdoc.iter().map(|(m, ..)| m.name.clone()).collect());
+    need_rustdoc.sort_by_key(|(m, ..)| order.iter().position(|n| *n == m.name));
     // Document the published packages (cached per name, version, features, and the build
     // environment: target, toolchain, Cargo configuration, build variables, this cargo-atomic).
     let environment = crate::rustdoc::cache::environment(&ws.root, opts.target.as_deref());
     let cache_dir = ws.atomic_dir().join("baseline-cache");
-    let mut apis: HashMap<String, CrateApi> = HashMap::new();
+    // By lib name: the version documented and its API, for joining dependents' re-exports.
+    let mut apis: HashMap<String, (semver::Version, String, CrateApi)> = HashMap::new();
     let mut documented: Vec<(String, Snapshot)> = Vec::new();
     let mut to_run = Vec::new();
     for (m, pkg, _, _) in &need_rustdoc {
@@ -106,6 +133,20 @@ pub(super) fn from_registry_baselines(
             None => to_run.push((*m, *pkg, selection, cached)),
         }
     }
+    // A cached snapshot has no definition paths to join with: the siblings of a crate that is
+    // documented are documented with it.
+    let running: Vec<String> = to_run.iter().map(|(m, ..)| m.name.clone()).collect();
+    let join = ws.with_normal_deps(&running);
+    for (m, pkg, _, _) in &need_rustdoc {
+        if join.contains(&m.name) && !running.contains(&m.name) {
+            documented.retain(|(name, _)| *name != m.name);
+            let selection = m.feature_selection(&opts.features);
+            let key = format!("{}|{}|{environment}", selection.render(), pkg.version);
+            let key = &crate::fsutil::sha256_hex(key.as_bytes())[..16];
+            to_run.push((*m, *pkg, selection, cache_dir.join(format!("{}-{}-{key}.txt", m.name, pkg.version))));
+        }
+    }
+    to_run.sort_by_key(|(m, ..)| order.iter().position(|n| *n == m.name));
     if !to_run.is_empty() {
         // `all-features = true`: every feature of the published version (known now it is resolved).
         let all: HashMap<String, Vec<String>> = to_run
@@ -132,12 +173,20 @@ pub(super) fn from_registry_baselines(
             let lib = lib_name(pkg).with_context(|| format!("{} {} has no library", m.name, pkg.version))?;
             let path = doc_dir.join(format!("{lib}.json"));
             let json = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            // A sibling joins only at the version this package was built against.
+            let siblings: HashMap<String, CrateApi> = apis
+                .iter()
+                .filter(|(_, (version, name, _))| {
+                    pkg.dependencies.iter().any(|d| &d.name == name && d.req.matches(version))
+                })
+                .map(|(lib, (_, _, api))| (lib.clone(), api.clone()))
+                .collect();
             let input = NormalizeInput {
                 package: &m.name,
                 lib: &lib,
                 features: &pkg.features,
                 checked: selection,
-                siblings: &apis,
+                siblings: &siblings,
                 root: pkg.manifest_path.parent().unwrap().as_std_path(),
             };
             let mut api = rustdoc::normalize(&json, &path, &input)?;
@@ -151,10 +200,13 @@ pub(super) fn from_registry_baselines(
             std::fs::create_dir_all(&cache_dir)?;
             crate::fsutil::write_atomic(&cached, snapshot::render_checked(&api.snapshot)?.as_bytes())?;
             documented.push((m.name.clone(), api.snapshot.clone()));
-            apis.insert(lib, api);
+            apis.insert(lib, (pkg.version.clone(), m.name.clone(), api));
         }
     }
     for (name, snap) in documented {
+        if !requested.contains(&name) || out.contains_key(&name) {
+            continue;
+        }
         let (m, pkg, locator, registry) = need_rustdoc.iter().find(|(m, ..)| m.name == name).expect("documented above");
         out.insert(m.name.clone(), Some(published(registry, &pkg.version, Source::Rustdoc, snap, locator.clone())));
     }
