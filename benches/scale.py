@@ -173,6 +173,10 @@ def main():
             git(ws, "checkout", "-q", "--", ".")
         rows.append((n, floor_cold, floor_warm, floor_mem, cold, cold_mem, changed, changed_mem, same, same_mem,
                      sc_cold, sc_warm, sc_mem))
+        print(f"{n} crates: floor cold {floor_cold:.2f}s, 1-line {floor_warm:.2f}s; check cold {cold:.2f}s, "
+              f"1-line {changed:.2f}s, same {same:.3f}s; semver-checks cold {sc_cold:.2f}s, 1-line {sc_warm:.2f}s; "
+              f"peak MiB floor {floor_mem:.0f}, check {max(cold_mem, changed_mem, same_mem):.0f}, "
+              f"semver-checks {sc_mem:.0f}", flush=True)
 
     print(f"generated workspaces: crate k depends on k-1 and k//10; {ITEMS_PER_CRATE} per crate")
     print(f"cargo-semver-checks: {version}\n")
