@@ -136,6 +136,17 @@ impl FeatureFlags {
     }
 }
 
+/// `cargo metadata --no-deps` for `manifest`, with Cargo's own message when it refuses.
+fn metadata(manifest: &Path) -> anyhow::Result<cargo_metadata::Metadata> {
+    cargo_metadata::MetadataCommand::new().manifest_path(manifest).no_deps().exec().map_err(|e| match e {
+        cargo_metadata::Error::CargoMetadata { stderr } => {
+            let message = stderr.trim_end().trim_start_matches("error: ").to_string();
+            anyhow::anyhow!(message).context(format!("cannot read the workspace at {}", manifest.display()))
+        }
+        other => anyhow::Error::new(other).context(format!("cannot run `cargo metadata` for {}", manifest.display())),
+    })
+}
+
 impl Workspace {
     /// Loads the workspace of `manifest_path` (or of the current directory).
     pub fn load(manifest_path: Option<&Path>) -> anyhow::Result<Workspace> {
@@ -148,17 +159,7 @@ impl Workspace {
             }
             None => find_manifest(&std::env::current_dir().context("cannot read the current directory")?)?,
         };
-        let metadata =
-            cargo_metadata::MetadataCommand::new().manifest_path(&manifest).no_deps().exec().map_err(|e| match e {
-                cargo_metadata::Error::CargoMetadata { stderr } => {
-                    let message = stderr.trim_end().trim_start_matches("error: ").to_string();
-                    anyhow::anyhow!(message).context(format!("cannot read the workspace at {}", manifest.display()))
-                }
-                other => {
-                    anyhow::Error::new(other).context(format!("cannot run `cargo metadata` for {}", manifest.display()))
-                }
-            })?;
-        Self::from_metadata(metadata)
+        Self::from_metadata(metadata(&manifest)?)
     }
 
     /// [`Workspace::load`] for a tree that never changes (a revision exported under the target
@@ -169,10 +170,7 @@ impl Workspace {
         {
             return Self::from_metadata(metadata);
         }
-        let metadata =
-            cargo_metadata::MetadataCommand::new().manifest_path(manifest).no_deps().exec().map_err(|e| {
-                anyhow::anyhow!("{e}").context(format!("cannot read the workspace at {}", manifest.display()))
-            })?;
+        let metadata = metadata(manifest)?;
         if let Ok(json) = serde_json::to_vec(&metadata) {
             let _ = crate::fsutil::write_atomic(memo, &json);
         }

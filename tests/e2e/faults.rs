@@ -10,6 +10,7 @@ use crate::publish::{
     assert_last_line_live, index, journal, killed_then_resumed, nth_upload_fails, publish, state, train, CRATES,
 };
 use crate::registry::{pairs, Fault, Registry};
+use crate::support::{Project, Run};
 
 /// Runs `scenario` for n = 1..=4 at once; a panic names the position it happened at.
 fn at_every_position(scenario: fn(usize)) {
@@ -41,18 +42,25 @@ fn a_conflict_at_every_upload_rolls_back() {
     at_every_position(|n| nth_upload_fails(n, Fault::Conflict));
 }
 
+/// A train published with `fault` at upload `n`: the run fails, and its last line counts the n-th
+/// version as live but not confirmed.
+fn gone_at(n: usize, fault: Fault, extra: &[&str]) -> (Registry, Project, Vec<(&'static str, String)>, Run) {
+    let registry = Registry::start();
+    let (p, env) = train(&registry);
+    registry.fail_upload(n, fault);
+    let run = publish(&p, &env, extra);
+    run.assert_code(1);
+    assert_last_line_live(&run, &live(&CRATES[..n - 1], &CRATES[n - 1..n]));
+    (registry, p, env, run)
+}
+
 /// The registry goes away at the n-th upload, before (`Down`) or after (`DownAfterStore`) it
 /// stored it. The run cannot tell whether the n-th arrived, so it counts as live, marked as not
 /// confirmed; rolling back cannot yank while the registry is away, and `rollback` finishes once it
 /// answers (asking it about the n-th). With `--on-failure stop`, `--resume` finishes the train.
 fn gone(n: usize, fault: Fault) {
     let stored = if fault == Fault::DownAfterStore { n } else { n - 1 };
-    let registry = Registry::start();
-    let (p, env) = train(&registry);
-    registry.fail_upload(n, fault);
-    let run = publish(&p, &env, &[]);
-    run.assert_code(1);
-    assert_last_line_live(&run, &live(&CRATES[..n - 1], &CRATES[n - 1..n]));
+    let (registry, p, env, run) = gone_at(n, fault, &[]);
     assert_eq!(journal(&p)["state"], "rollback-incomplete", "{fault:?} at upload {n}:\n{}", run.stderr);
     registry.recover();
     assert_eq!(index(&registry), state(&registry, &CRATES[..stored], &[]), "{fault:?} at upload {n}:\n{}", run.stderr);
@@ -60,12 +68,7 @@ fn gone(n: usize, fault: Fault) {
     rollback.assert_code(0);
     assert_eq!(index(&registry), state(&registry, &[], &CRATES[..stored]), "{fault:?} at upload {n}, rolled back");
 
-    let registry = Registry::start();
-    let (p, env) = train(&registry);
-    registry.fail_upload(n, fault);
-    let run = publish(&p, &env, &["--on-failure", "stop"]);
-    run.assert_code(1);
-    assert_last_line_live(&run, &live(&CRATES[..n - 1], &CRATES[n - 1..n]));
+    let (registry, p, env, run) = gone_at(n, fault, &["--on-failure", "stop"]);
     assert_eq!(journal(&p)["state"], "stopped", "{fault:?} at upload {n}:\n{}", run.stderr);
     registry.recover();
     let resumed = publish(&p, &env, &["--resume"]);

@@ -122,12 +122,17 @@ pub(super) fn from_registry_baselines(
     let mut apis: HashMap<String, (semver::Version, String, CrateApi)> = HashMap::new();
     let mut documented: Vec<(String, Snapshot)> = Vec::new();
     let mut to_run = Vec::new();
-    for (m, pkg, _, _) in &need_rustdoc {
+    // The features a package is documented with, and its cache entry.
+    let entry = |m: &Member, pkg: &cargo_metadata::Package| {
         let selection = m.feature_selection(&opts.features);
         let key = format!("{}|{}|{environment}", selection.render(), pkg.version);
         let key = &crate::fsutil::sha256_hex(key.as_bytes())[..16];
         let cached = cache_dir.join(format!("{}-{}-{key}.txt", m.name, pkg.version));
-        let reuse = crate::rustdoc::cache::enabled(opts.no_cache);
+        (selection, cached)
+    };
+    let reuse = crate::rustdoc::cache::enabled(opts.no_cache);
+    for (m, pkg, _, _) in &need_rustdoc {
+        let (selection, cached) = entry(m, pkg);
         match std::fs::read_to_string(&cached).ok().filter(|_| reuse).and_then(|t| snapshot::parse(&t, "cache").ok()) {
             Some(s) => documented.push((m.name.clone(), s)),
             None => to_run.push((*m, *pkg, selection, cached)),
@@ -140,10 +145,8 @@ pub(super) fn from_registry_baselines(
     for (m, pkg, _, _) in &need_rustdoc {
         if join.contains(&m.name) && !running.contains(&m.name) {
             documented.retain(|(name, _)| *name != m.name);
-            let selection = m.feature_selection(&opts.features);
-            let key = format!("{}|{}|{environment}", selection.render(), pkg.version);
-            let key = &crate::fsutil::sha256_hex(key.as_bytes())[..16];
-            to_run.push((*m, *pkg, selection, cache_dir.join(format!("{}-{}-{key}.txt", m.name, pkg.version))));
+            let (selection, cached) = entry(m, pkg);
+            to_run.push((*m, *pkg, selection, cached));
         }
     }
     to_run.sort_by_key(|(m, ..)| order.iter().position(|n| *n == m.name));

@@ -245,13 +245,13 @@ pub fn document(ws: &Workspace, jobs: &[DocJob], opts: &DocOptions) -> anyhow::R
     let in_calls: BTreeSet<&str> = jobs.iter().map(|j| j.member.name.as_str()).collect();
     let compiled_by_calls: BTreeSet<String> =
         in_calls.iter().flat_map(|n| ws.member_deps(n, &[DepKind::Normal, DepKind::Build])).collect();
-    let depended_on = |name: &str| {
-        ws.members.iter().any(|m| {
-            m.lib.is_some()
-                && m.name != name
-                && ws.member_deps(&m.name, &[DepKind::Normal, DepKind::Build]).contains(name)
-        })
-    };
+    // Members some other library member depends on, once for all calls.
+    let depended_on: BTreeSet<String> = ws
+        .members
+        .iter()
+        .filter(|m| m.lib.is_some())
+        .flat_map(|m| ws.member_deps(&m.name, &[DepKind::Normal, DepKind::Build]))
+        .collect();
     let mut out = HashMap::new();
     for (mode, group) in calls {
         let mut features = Vec::new();
@@ -274,7 +274,7 @@ pub fn document(ws: &Workspace, jobs: &[DocJob], opts: &DocOptions) -> anyhow::R
         let unchecked: Vec<&DocJob> = group
             .iter()
             .copied()
-            .filter(|j| !compiled_by_calls.contains(&j.member.name) && depended_on(&j.member.name))
+            .filter(|j| !compiled_by_calls.contains(&j.member.name) && depended_on.contains(&j.member.name))
             .collect();
         if !unchecked.is_empty() {
             let names: BTreeSet<&str> = unchecked.iter().map(|j| j.member.name.as_str()).collect();
