@@ -44,6 +44,8 @@ pub struct Options {
     pub scope: Scope,
     pub doc: DocOptions,
     pub baseline: Spec,
+    /// Check every major finding with a witness program (`--prove`; compiles both sides).
+    pub prove: bool,
 }
 
 /// What the analysis reports while it runs.
@@ -55,6 +57,8 @@ pub enum Progress<'a> {
     Documented(&'a Apis),
     /// A selected member has no library target, so no API (only with [`Scope::Selected`]).
     NoLibrary(&'a str),
+    /// About to compile the witness programs of major findings.
+    Proving,
 }
 
 /// Everything the analysis established.
@@ -133,6 +137,10 @@ pub fn assess(ws: &Workspace, opts: &Options, progress: &mut dyn FnMut(Progress)
     };
     let baselines = crate::baseline::resolve(ws, &libs, &opts.baseline, &opts.doc)?;
     let mut diffs = diff_all(ws, &libs, &apis, &baselines);
+    if opts.prove {
+        progress(Progress::Proving);
+        crate::prove::prove(ws, &apis, &baselines, &mut diffs)?;
+    }
     if opts.scope == Scope::Train {
         diffs.extend(binaries(ws, &members)?);
     }

@@ -27,6 +27,11 @@ pub use kinds::{ItemKey, ItemKind, Namespace};
 pub use parse::{impl_anchor, parse_export, parse_item};
 pub use text::{mentioned_crates, replace_self, split_top_level};
 
+/// Writes a function's signature as a snapshot line has it, under `path` (`fn name<T>(x: T)`).
+pub fn render_function(out: &mut String, path: &str, f: &Function) {
+    render::function(out, path, f)
+}
+
 /// The stable auto traits, as rendered in snapshots.
 pub const AUTO_TRAITS: [&str; 5] = ["Send", "Sync", "Unpin", "std::panic::UnwindSafe", "std::panic::RefUnwindSafe"];
 

@@ -40,6 +40,7 @@ pub(super) fn from_path(
                     snapshot: snapshot::read(&file)?,
                     locations: HashMap::new(),
                     locator: Locator::Dir { dir: old.dir.clone(), shown: rel_to(&old.dir, &base.root, &shown) },
+                    registry: None,
                 }),
             );
         } else {
@@ -49,7 +50,11 @@ pub(super) fn from_path(
     if !to_document.is_empty() {
         let origin = Origin { kind: OriginKind::Path, reference: shown.clone(), from: Source::Rustdoc };
         let root = base.root.clone();
-        out.extend(document_checkout(ws, &root, None, &to_document, opts, origin, |_| Locator::Nowhere)?);
+        let locator = |m: &Member| match base.member(&m.name) {
+            Some(old) => Locator::Dir { dir: old.dir.clone(), shown: rel_to(&old.dir, &base.root, &shown) },
+            None => Locator::Nowhere,
+        };
+        out.extend(document_checkout(ws, &root, None, &to_document, opts, origin, locator)?);
     }
     Ok(out)
 }
@@ -121,6 +126,7 @@ pub(super) fn document_checkout(
                 snapshot: api.snapshot.clone(),
                 locations,
                 locator: locator(current),
+                registry: None,
             }),
         );
     }

@@ -93,6 +93,35 @@ pub struct Baseline {
     /// Source locations, when the baseline was documented from source.
     pub locations: HashMap<ItemKey, Location>,
     locator: Locator,
+    /// The registry a published baseline came from.
+    registry: Option<String>,
+}
+
+/// Where a baseline's package can be built from (witness programs compile against it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PackageSource {
+    /// A package directory (a checkout, or a revision's tree exported under the target dir).
+    Dir(PathBuf),
+    /// A published version.
+    Registry { registry: String, version: semver::Version },
+}
+
+impl Baseline {
+    /// The baseline's package source, exporting a revision's tree when needed; `None` when the
+    /// baseline has no source to build (a snapshot only).
+    pub fn package_source(&self, ws: &Workspace) -> anyhow::Result<Option<PackageSource>> {
+        if let (Some(registry), Some(version)) = (&self.registry, &self.version) {
+            return Ok(Some(PackageSource::Registry { registry: registry.clone(), version: version.clone() }));
+        }
+        Ok(match &self.locator {
+            Locator::Git { repo, rev, dir } => {
+                let tree = tag::exported_tree(ws, repo, &repo.resolve(rev)?)?;
+                Some(PackageSource::Dir(if dir.is_empty() { tree } else { tree.join(dir) }))
+            }
+            Locator::Dir { dir, .. } => Some(PackageSource::Dir(dir.clone())),
+            Locator::Nowhere => None,
+        })
+    }
 }
 
 /// How to find a removed item in the baseline's source.

@@ -230,6 +230,7 @@ fn published(
         snapshot,
         locations: HashMap::new(),
         locator,
+        registry: Some(registry.to_string()),
     }
 }
 

@@ -76,7 +76,20 @@ pub(super) fn from_git(
         snapshot,
         locations: HashMap::new(),
         locator: Locator::Git { repo: repo.clone(), rev: rev.to_string(), dir },
+        registry: None,
     })
+}
+
+/// The tree of `commit`, exported under the target dir once (it never changes).
+pub(super) fn exported_tree(ws: &Workspace, repo: &Repo, commit: &str) -> anyhow::Result<std::path::PathBuf> {
+    let tree = ws.atomic_dir().join("trees").join(commit);
+    let done = tree.join(".atomic-complete");
+    if !done.exists() {
+        let _ = std::fs::remove_dir_all(&tree);
+        repo.export(commit, &tree)?;
+        std::fs::write(&done, b"")?;
+    }
+    Ok(tree)
 }
 
 /// Documents `members` as they were at `rev` (the tree exported under the target dir).
@@ -89,13 +102,7 @@ pub(super) fn document_at_rev(
     kind: OriginKind,
 ) -> anyhow::Result<BTreeMap<String, Option<Baseline>>> {
     let commit = repo.resolve(rev)?;
-    let tree = ws.atomic_dir().join("trees").join(&commit);
-    let done = tree.join(".atomic-complete");
-    if !done.exists() {
-        let _ = std::fs::remove_dir_all(&tree);
-        repo.export(&commit, &tree)?;
-        std::fs::write(&done, b"")?;
-    }
+    let tree = exported_tree(ws, repo, &commit)?;
     let rel_root = repo.relative(&ws.root)?;
     let root = if rel_root.is_empty() { tree.clone() } else { tree.join(&rel_root) };
     let origin = Origin { kind, reference: rev.to_string(), from: Source::Rustdoc };

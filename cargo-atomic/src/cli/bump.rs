@@ -24,7 +24,7 @@ pub struct BumpArgs {
 pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &mut Shell) -> anyhow::Result<i32> {
     let ws = super::load_workspace(global, shell)?;
     let analysis = &args.check.analysis;
-    let a = super::assess(&ws, analysis, Scope::Train, shell)?;
+    let a = super::assess(&ws, analysis, Scope::Train, false, shell)?;
     let plan = crate::analysis::bump_plan(&ws, &a, args.level, &analysis.selection.package)?;
     for s in &plan.steps {
         let required = s.required.map(|b| format!(" ({b} required)")).unwrap_or_default();

@@ -29,11 +29,14 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub message_format: CheckFormat,
+    /// Check each major finding with a witness program (see `diff --prove`).
+    #[arg(long)]
+    pub prove: bool,
 }
 
 pub fn run(global: &GlobalArgs, args: &CheckArgs, shell: &mut Shell) -> anyhow::Result<i32> {
     let ws = super::load_workspace(global, shell)?;
-    let a = super::assess(&ws, &args.analysis, Scope::Train, shell)?;
+    let a = super::assess(&ws, &args.analysis, Scope::Train, args.prove, shell)?;
     let report = crate::report::check::Report { train: &a.train, diffs: &a.diffs };
     match args.message_format {
         CheckFormat::Human => report.human(shell),

@@ -57,11 +57,15 @@ pub struct DiffArgs {
     /// Exit with 1 when a change at or above this level is found.
     #[arg(long, value_enum, value_name = "LEVEL")]
     deny: Option<Bump>,
+    /// Check each major finding with a witness program: code that compiles against the baseline
+    /// and should fail against the current API (runs `cargo check` on both sides).
+    #[arg(long)]
+    prove: bool,
 }
 
 pub fn run(global: &GlobalArgs, args: &DiffArgs, shell: &mut Shell) -> anyhow::Result<i32> {
     let ws = super::load_workspace(global, shell)?;
-    let a = super::assess(&ws, &args.analysis, Scope::Selected, shell)?;
+    let a = super::assess(&ws, &args.analysis, Scope::Selected, args.prove, shell)?;
     match args.message_format {
         DiffFormat::Json => shell.print(crate::report::diff::json(&a.diffs)),
         DiffFormat::Sarif => shell.print(crate::report::sarif::diff(&a.diffs)),

@@ -256,6 +256,7 @@ pub(crate) fn progress(shell: &mut Shell) -> impl FnMut(Progress) + '_ {
         Progress::Documenting(names) => shell.status("Documenting", names.join(", ")),
         Progress::Documented(apis) => report_timings(shell, apis),
         Progress::NoLibrary(name) => shell.note(format!("`{name}` has no library target: it has no API to snapshot")),
+        Progress::Proving => shell.status("Proving", "major findings with witness programs (cargo check, both sides)"),
     }
 }
 
@@ -264,6 +265,7 @@ pub(crate) fn assess(
     ws: &Workspace,
     args: &AnalysisArgs,
     scope: Scope,
+    prove: bool,
     shell: &mut Shell,
 ) -> anyhow::Result<crate::analysis::Assessment> {
     let opts = crate::analysis::Options {
@@ -271,6 +273,7 @@ pub(crate) fn assess(
         scope,
         doc: args.build.doc_options(shell),
         baseline: args.baseline.spec(),
+        prove,
     };
     crate::analysis::assess(ws, &opts, &mut progress(shell))
 }

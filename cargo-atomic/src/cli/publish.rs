@@ -74,7 +74,7 @@ pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &mut Shell) -> anyhow
     let outcome = if args.resume {
         crate::publish::resume(&ws, &opts, &mut reporter(shell, args.message_format))?
     } else {
-        let a = super::assess(&ws, &args.analysis, Scope::Train, shell)?;
+        let a = super::assess(&ws, &args.analysis, Scope::Train, false, shell)?;
         crate::publish::start(&ws, &a.train, &opts, &mut reporter(shell, args.message_format))?
     };
     Ok(match outcome {

@@ -97,8 +97,49 @@ pub struct Finding {
     /// The id of the root cause this finding belongs to (see `causes`); a finding that stands for
     /// its cause has that cause's id too.
     pub cause: usize,
+    /// The witness program and its verdict, with `--prove` (major findings only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proof: Option<Proof>,
     #[serde(skip)]
     pub key: ItemKey,
+}
+
+/// What compiling a finding's witness program said.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// The witness compiles against the baseline and fails against the current API.
+    Proven,
+    /// The witness compiles against both: the finding is probably wrong.
+    Unproven,
+    /// The witness does not compile against the baseline: a generator's mistake, proves nothing.
+    Weak,
+    /// No witness for this rule, or none could be written for this item.
+    None,
+}
+
+impl Verdict {
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Proven => "proven",
+            Verdict::Unproven => "unproven",
+            Verdict::Weak => "weak",
+            Verdict::None => "none",
+        }
+    }
+}
+
+/// A finding's witness: the program and what the compiler said about it on each side.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct Proof {
+    pub verdict: Verdict,
+    /// The witness's source (absent for `none`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub witness: Option<String>,
+    /// The compiler's first error: against the current API for `proven`, against the baseline for
+    /// `weak`; or why no witness was checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// An item with its canonical form (what is compared) and the renaming that form applied.
@@ -390,6 +431,7 @@ fn finding(
         new,
         location: None,
         cause: 0,
+        proof: None,
         key,
     }
 }

@@ -155,7 +155,7 @@ pub struct Indexed<'a> {
 }
 
 impl<'a> Indexed<'a> {
-    pub(super) fn new(snapshot: &'a Snapshot) -> Self {
+    pub fn new(snapshot: &'a Snapshot) -> Self {
         let mut by_path: HashMap<&str, Vec<&Item>> = HashMap::new();
         let mut variants: HashMap<&str, Vec<&Item>> = HashMap::new();
         for item in &snapshot.items {

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::diff::CrateDiff;
+use crate::diff::{CrateDiff, Verdict};
 use crate::shell::{Shell, BOLD, CYAN, GREEN, RED, YELLOW};
 use crate::train::{Cause, CauseKind, CrateTrain, Problem, Severity, Train};
 
@@ -20,6 +20,41 @@ struct Document<'a> {
     crates: &'a [CrateTrain],
     train: &'a [crate::train::TrainStep],
     problems: &'a [Problem],
+    /// With `--prove`: the witness verdict of every major finding, by crate.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    proofs: Vec<CrateProofs<'a>>,
+}
+
+/// A crate's major findings and what their witness programs showed.
+#[derive(Serialize, schemars::JsonSchema)]
+struct CrateProofs<'a> {
+    package: &'a str,
+    findings: Vec<ProvenFinding<'a>>,
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+struct ProvenFinding<'a> {
+    rule: &'a str,
+    path: &'a str,
+    message: String,
+    proof: &'a crate::diff::Proof,
+}
+
+fn proofs(diffs: &[CrateDiff]) -> Vec<CrateProofs<'_>> {
+    diffs
+        .iter()
+        .filter_map(|d| {
+            let findings: Vec<ProvenFinding> = d
+                .changes
+                .findings
+                .iter()
+                .filter_map(|f| {
+                    Some(ProvenFinding { rule: f.rule, path: &f.path, message: f.message(), proof: f.proof.as_ref()? })
+                })
+                .collect();
+            (!findings.is_empty()).then_some(CrateProofs { package: &d.package, findings })
+        })
+        .collect()
 }
 
 /// A crate's place in the train in a few words: its own change, or the dependency that pulls it.
@@ -70,6 +105,7 @@ impl Report<'_> {
             crates: &t.crates,
             train: &t.order,
             problems: &t.problems,
+            proofs: proofs(self.diffs),
         })
         .expect("serializable")
     }
@@ -97,6 +133,20 @@ impl Report<'_> {
             }
             out.push('\n');
             shell.print_err(out);
+        }
+        for d in self.diffs {
+            let Some(counts) = super::diff::proof_counts(&d.changes.findings) else { continue };
+            shell.status("Proofs", format!("{}: major findings {counts}", d.package));
+            for f in
+                d.changes.findings.iter().filter(|f| f.proof.as_ref().is_some_and(|p| p.verdict == Verdict::Unproven))
+            {
+                shell.warn(format!(
+                    "unproven: {} — its witness compiles against the current API too: the finding is probably wrong \
+                     (`cargo atomic diff -p {} --prove -v` shows the witness)",
+                    f.message(),
+                    d.package
+                ));
+            }
         }
         for p in &t.problems {
             let style = if p.severity == Severity::Error { RED } else { YELLOW };

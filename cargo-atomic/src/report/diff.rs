@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::diff::{Bump, Cause, CrateDiff, Finding};
+use crate::diff::{Bump, Cause, CrateDiff, Finding, Proof, Verdict};
 use crate::shell::{Shell, BOLD, CYAN, DIM, GREEN, RED, YELLOW};
 
 /// The document `cargo atomic diff --message-format json` prints.
@@ -34,7 +34,9 @@ pub fn bump_style(bump: Bump) -> anstyle::Style {
 /// of them listed when `verbose`, else their count and up to three examples).
 pub fn finding(shell: &mut Shell, f: &Finding, consequences: &[&Finding], baseline_name: &str) {
     let style = bump_style(f.bump);
-    let mut out = format!("{style}{}[{}]{style:#}{BOLD}: {}{BOLD:#}\n", f.bump, f.rule, f.message());
+    let proven = f.proof.as_ref().is_some_and(|p| p.verdict == Verdict::Proven);
+    let mark = if proven { format!(" {GREEN}(proven){GREEN:#}") } else { String::new() };
+    let mut out = format!("{style}{}[{}]{style:#}{BOLD}: {}{BOLD:#}{mark}\n", f.bump, f.rule, f.message());
     if let Some(l) = &f.location {
         let side = match f.location_side {
             crate::diff::Side::Baseline => format!(" (in {baseline_name})"),
@@ -66,9 +68,64 @@ pub fn finding(shell: &mut Shell, f: &Finding, consequences: &[&Finding], baseli
             ));
         }
     }
+    if let Some(p) = &f.proof {
+        out.push_str(&proof_lines(p, shell.verbose));
+    }
+    for c in consequences.iter().filter(|c| c.proof.as_ref().is_some_and(|p| p.verdict == Verdict::Unproven)) {
+        out.push_str(&format!(
+            "   {CYAN}={CYAN:#} {YELLOW}{BOLD}unproven{BOLD:#}{YELLOW:#}: {} — its witness compiles against the current API too: probably not a break\n",
+            c.message()
+        ));
+    }
     out.push_str(&format!("   {CYAN}={CYAN:#} {BOLD}rule{BOLD:#}: {}\n", f.summary));
     out.push_str(&format!("   {CYAN}={CYAN:#} {BOLD}see{BOLD:#}: {DIM}{}{DIM:#}\n\n", f.reference));
     shell.print_err(out);
+}
+
+/// What the witness program of a finding showed (`weak` and `none` only when `verbose`; the
+/// witness's source too).
+fn proof_lines(p: &Proof, verbose: bool) -> String {
+    let first_line = |e: &Option<String>| e.as_deref().and_then(|e| e.lines().next()).unwrap_or_default().to_string();
+    let mut out = match p.verdict {
+        Verdict::Proven => {
+            format!("   {CYAN}={CYAN:#} {BOLD}proof{BOLD:#}: a witness compiles against the baseline and fails now: {}\n", first_line(&p.error))
+        }
+        Verdict::Unproven => format!(
+            "   {CYAN}={CYAN:#} {YELLOW}{BOLD}unproven{BOLD:#}{YELLOW:#}: its witness compiles against the current API too: this finding is probably wrong\n"
+        ),
+        Verdict::Weak if verbose => format!(
+            "   {CYAN}={CYAN:#} {BOLD}proof{BOLD:#}: the witness does not compile against the baseline either (proves nothing): {}\n",
+            first_line(&p.error)
+        ),
+        Verdict::None if verbose => match &p.error {
+            Some(e) => format!("   {CYAN}={CYAN:#} {BOLD}proof{BOLD:#}: not checked: {e}\n"),
+            None => format!("   {CYAN}={CYAN:#} {BOLD}proof{BOLD:#}: no witness program for this rule\n"),
+        },
+        _ => String::new(),
+    };
+    if let (true, Some(w)) = (verbose || p.verdict == Verdict::Unproven, &p.witness) {
+        out.push_str(&format!("   {CYAN}={CYAN:#} {BOLD}witness{BOLD:#}:\n"));
+        for line in w.lines() {
+            out.push_str(&format!("       {DIM}{line}{DIM:#}\n"));
+        }
+    }
+    out
+}
+
+/// `3 proven, 1 unproven, 2 without a witness` over the findings that have a proof.
+pub fn proof_counts(findings: &[Finding]) -> Option<String> {
+    let count = |v: Verdict| findings.iter().filter(|f| f.proof.as_ref().is_some_and(|p| p.verdict == v)).count();
+    if findings.iter().all(|f| f.proof.is_none()) {
+        return None;
+    }
+    let mut parts = vec![format!("{} proven", count(Verdict::Proven))];
+    for (v, word) in [(Verdict::Unproven, "unproven"), (Verdict::Weak, "weak"), (Verdict::None, "without a witness")] {
+        let n = count(v);
+        if n > 0 {
+            parts.push(format!("{n} {word}"));
+        }
+    }
+    Some(parts.join(", "))
 }
 
 /// The findings of a cause other than the one standing for it.
@@ -152,8 +209,9 @@ pub fn summary(d: &CrateDiff) -> String {
         }
     }
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let proofs = proof_counts(&d.changes.findings).map(|p| format!("; majors: {p}")).unwrap_or_default();
     format!(
-        "{}: {bump} bump required ({}, {}: {})",
+        "{}: {bump} bump required ({}, {}: {}{proofs})",
         d.package,
         plural(d.changes.causes.len(), "cause"),
         plural(d.changes.findings.len(), "finding"),
