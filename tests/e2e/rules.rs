@@ -278,6 +278,8 @@ cases! {
         expect [("type-generic-param-added", "major", "S")];
     type_generic_param_added_default: "pub struct S { pub a: u8, b: () }\n" => "pub struct S<T = u8> { pub a: u8, b: std::marker::PhantomData<T> }\n",
         expect [("type-generic-param-added-default", "minor", "S")];
+    generic_params_removed: "pub fn f<A, B: Default>(a: A) -> B { B::default() }\n" => "pub fn f<A>(a: A) -> u8 { 0 }\n",
+        expect [("generic-params-removed-or-reordered", "major", "f"), ("fn-return-type-changed", "major", "f")];
     generic_params_reordered: "pub fn f<A, B>(a: A, b: B) {}\n" => "pub fn f<B, A>(a: A, b: B) {}\n",
         expect [("generic-params-removed-or-reordered", "major", "f")];
     // ---- trait and impl facts --------------------------------------------------------------
@@ -503,4 +505,80 @@ fn every_rule_is_exercised_and_anchored_in_the_chapter() {
             assert_eq!(r.bump.name(), *bump, "{}: {rule} is {}", case.name, r.bump);
         }
     }
+}
+
+/// Major findings of rules with a witness generator for which no faithful witness exists, with
+/// the reason (their verdict must be `none`, never `unproven`).
+const NO_WITNESS: &[(&str, &str, &str)] = &[
+    (
+        "fn_target_feature_added",
+        "raw",
+        "on an `unsafe fn` a target feature is a safety precondition the compiler does not see",
+    ),
+    ("fn_target_feature_added", "Fast::go", "the same, on an unsafe trait method"),
+    ("impl_future_send_lost_by_async_fn", "f", "auto traits leak through `impl Trait`: the future is still `Send`"),
+    ("generic_params_reordered", "f", "a reorder keeps the number of parameters; only removals are witnessed"),
+];
+
+/// `(crate, rule, path, verdict, error)` of every major finding, from one `diff --prove` run over
+/// the same workspaces as [`outcome`].
+fn proofs() -> &'static Vec<(String, String, String, String, String)> {
+    static PROOFS: OnceLock<Vec<(String, String, String, String, String)>> = OnceLock::new();
+    PROOFS.get_or_init(|| {
+        outcome();
+        let root = Project::kept("rules");
+        let run = root.atomic(&[
+            "diff",
+            "--workspace",
+            "--manifest-path",
+            "new/Cargo.toml",
+            "--baseline-path",
+            "old",
+            "--prove",
+            "--message-format",
+            "json",
+        ]);
+        run.assert_code(0);
+        let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("diff prints JSON");
+        let mut out = Vec::new();
+        for krate in doc["crates"].as_array().unwrap() {
+            let name = krate["package"].as_str().unwrap();
+            for f in krate["findings"].as_array().unwrap() {
+                let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+                if f["bump"] != "major" {
+                    assert!(f.get("proof").is_none(), "{name}: a minor finding has a proof: {f}");
+                    continue;
+                }
+                let path = s(&f["path"]).strip_prefix(&format!("{name}::")).unwrap_or_default().to_string();
+                let verdict = s(&f["proof"]["verdict"]);
+                let error = s(&f["proof"]["error"]);
+                out.push((name.to_string(), s(&f["rule"]), path, verdict, error));
+            }
+        }
+        out
+    })
+}
+
+/// Our own rules, checked by their witnesses: every major finding of a rule that has a generator
+/// is proven (compiles against the baseline, fails against the current source) unless listed in
+/// [`NO_WITNESS`]; no witness ever compiles on both sides or fails on the baseline; and every
+/// generator is exercised by some fixture.
+#[test]
+fn every_major_rule_fixture_is_proven() {
+    let provable = cargo_atomic::prove::PROVABLE;
+    let mut wrong = Vec::new();
+    let mut proven_rules = std::collections::BTreeSet::new();
+    for (krate, rule, path, verdict, error) in proofs() {
+        let excused = NO_WITNESS.iter().any(|(c, p, _)| c == krate && p == path);
+        let expected = if provable.contains(&rule.as_str()) && !excused { "proven" } else { "none" };
+        if verdict == "proven" {
+            proven_rules.insert(rule.clone());
+        }
+        if verdict != expected {
+            wrong.push(format!("{krate}: {rule} at `{path}` is {verdict}, expected {expected} ({error})"));
+        }
+    }
+    assert!(wrong.is_empty(), "witness verdicts:\n{}", wrong.join("\n"));
+    let unexercised: Vec<&&str> = provable.iter().filter(|r| !proven_rules.contains(**r)).collect();
+    assert!(unexercised.is_empty(), "generators no fixture proves: {unexercised:?}");
 }

@@ -86,10 +86,10 @@ pub fn prove(
                 w.crates.iter().filter(|c| !(current.contains_key(*c) && baseline.contains_key(*c))).collect();
             let error = if !has_source {
                 Some("the baseline has no source to compile against (a snapshot only)".to_string())
-            } else if let Some(c) = unknown.first() {
-                Some(format!("the witness names `{c}`, which is not a workspace crate with a baseline"))
             } else {
-                None
+                unknown
+                    .first()
+                    .map(|c| format!("the witness names `{c}`, which is not a workspace crate with a baseline"))
             };
             if error.is_some() {
                 f.proof = Some(Proof { verdict: Verdict::None, witness: Some(w.code), error });

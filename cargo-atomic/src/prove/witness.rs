@@ -549,7 +549,10 @@ fn generics_use(rule: &str, o: &Item, n: Option<&Item>, old: &Indexed) -> Option
         return None;
     }
     match &o.decl {
-        Decl::Function(_) | Decl::Method { .. } | Decl::TraitFunction { .. } => callable(o, old, false),
+        // Removed parameters: named explicitly, with the old count.
+        Decl::Function(_) | Decl::Method { .. } | Decl::TraitFunction { .. } => {
+            callable_as(o, old, false, rule == "generic-params-removed-or-reordered")
+        }
         Decl::Impl(_) => impl_holds(o),
         Decl::Struct(_) | Decl::Enum(_) | Decl::Union(_) | Decl::Trait(_) | Decl::TypeAlias { .. } => {
             let (g, ty) = self_type(o)?;
@@ -586,7 +589,13 @@ fn function_of(i: &Item) -> Option<&crate::api::Function> {
 /// signature has no type parameters of its own, also coerced to a function pointer of the old
 /// type. `in_const`: called from a `const fn` (for `const` removed).
 fn callable(o: &Item, old: &Indexed, in_const: bool) -> Option<String> {
-    let (f, outer, callee, self_ty) = match &o.decl {
+    callable_as(o, old, in_const, false)
+}
+
+/// [`callable`], with the function's own type and const parameters written out when `turbofish`
+/// (impossible with `impl Trait` parameters).
+fn callable_as(o: &Item, old: &Indexed, in_const: bool, turbofish: bool) -> Option<String> {
+    let (f, outer, mut callee, self_ty) = match &o.decl {
         Decl::Function(f) => (f, Generics::default(), o.path.clone(), None),
         Decl::Method { impl_args, function } => {
             let params = impl_params(impl_args);
@@ -613,6 +622,19 @@ fn callable(o: &Item, old: &Indexed, in_const: bool) -> Option<String> {
         bounds: p.bounds.iter().filter(|b| !b.starts_with('=')).map(|b| subst(b)).collect(),
     }));
     let tys: Vec<String> = f.params.iter().map(|p| subst(&p.ty)).collect();
+    if turbofish {
+        if tys.iter().any(|t| t.contains("impl ")) {
+            return None;
+        }
+        let own: Vec<&str> = f
+            .generics
+            .params
+            .iter()
+            .filter(|p| !matches!(p.kind, GenericParamKind::Lifetime))
+            .map(|p| p.name.as_str())
+            .collect();
+        callee = format!("{callee}::<{}>", own.join(", "));
+    }
     let tys_ref: Vec<&str> = tys.iter().map(String::as_str).collect();
     let mut call_args: Vec<String> = (0..tys.len()).map(|i| format!("a{i}")).collect();
     if f.variadic {

@@ -21,8 +21,8 @@ struct Document<'a> {
     train: &'a [crate::train::TrainStep],
     problems: &'a [Problem],
     /// With `--prove`: the witness verdict of every major finding, by crate.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    proofs: Vec<CrateProofs<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    proofs: Option<Vec<CrateProofs<'a>>>,
 }
 
 /// A crate's major findings and what their witness programs showed.
@@ -105,7 +105,7 @@ impl Report<'_> {
             crates: &t.crates,
             train: &t.order,
             problems: &t.problems,
-            proofs: proofs(self.diffs),
+            proofs: Some(proofs(self.diffs)).filter(|p| !p.is_empty()),
         })
         .expect("serializable")
     }
