@@ -520,10 +520,13 @@ const NO_WITNESS: &[(&str, &str, &str)] = &[
     ("generic_params_reordered", "f", "a reorder keeps the number of parameters; only removals are witnessed"),
 ];
 
-/// `(crate, rule, path, verdict, error)` of every major finding, from one `diff --prove` run over
-/// the same workspaces as [`outcome`].
-fn proofs() -> &'static Vec<(String, String, String, String, String)> {
-    static PROOFS: OnceLock<Vec<(String, String, String, String, String)>> = OnceLock::new();
+/// `(crate, rule, path, verdict, error)`.
+type Proof = (String, String, String, String, String);
+
+/// The proof of every major finding, from one `diff --prove` run over the same workspaces as
+/// [`outcome`].
+fn proofs() -> &'static Vec<Proof> {
+    static PROOFS: OnceLock<Vec<Proof>> = OnceLock::new();
     PROOFS.get_or_init(|| {
         outcome();
         let root = Project::kept("rules");
