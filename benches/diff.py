@@ -85,11 +85,52 @@ def tool(binary, ws, *args, verbose=True):
     return bench.run([str(binary), "atomic", *args, "--manifest-path", str(ws / "Cargo.toml"), *flags], ws, env=CAP)
 
 
+def provable():
+    """The rules with a witness generator, as `prove/witness.rs` lists them."""
+    text = (bench.ROOT / "cargo-atomic" / "src" / "prove" / "witness.rs").read_text()
+    block = text.split("pub const PROVABLE: &[&str] = &[", 1)[1].split("];", 1)[0]
+    return {line.strip().strip('",') for line in block.splitlines() if line.strip()}
+
+
+def prove(binary, new, old, diff):
+    """`diff --prove` next to `diff` (both warm; `--prove` once with its scratch target dirs cold,
+    then warm), and per crate the majors and their verdicts."""
+    diff()
+    t_diff = statistics.median(diff()[0] for _ in range(3))
+    shutil.rmtree(new / "target" / "atomic" / "prove", ignore_errors=True)
+    args = ("diff", "--workspace", "--baseline-path", str(old), "--prove", "--message-format", "json")
+    t_cold, proc = tool(binary, new, *args)
+    t_warm, proc = tool(binary, new, *args)
+    report = json.loads(proc.stdout)
+    families = provable()
+    print(f"\n{'crate':16} {'majors':>6} {'in fam.':>7} {'proven':>6} {'unproven':>8} {'weak':>5} {'none':>5}")
+    totals = [0] * 6
+    odd = []
+    for krate in report["crates"]:
+        majors = [f for f in krate["findings"] if f["bump"] == "major"]
+        verdicts = [f.get("proof", {}).get("verdict", "none") for f in majors]
+        row = [len(majors), sum(1 for f in majors if f["rule"] in families),
+               verdicts.count("proven"), verdicts.count("unproven"), verdicts.count("weak"), verdicts.count("none")]
+        totals = [a + b for a, b in zip(totals, row)]
+        print(f"{krate['package']:16} " + " ".join(f"{v:>{w}}" for v, w in zip(row, [6, 7, 6, 8, 5, 5])))
+        odd += [(krate["package"], f) for f in majors if f.get("proof", {}).get("verdict") in ("unproven", "weak")]
+    print(f"{'total':16} " + " ".join(f"{v:>{w}}" for v, w in zip(totals, [6, 7, 6, 8, 5, 5])))
+    share = 100.0 * totals[2] / totals[1] if totals[1] else 0.0
+    print(f"\nproven: {share:.1f}% of the majors in the families with a generator (target >= 80%)")
+    print(f"diff {t_diff:.2f}s; diff --prove {t_cold:.2f}s with its scratch target dirs cold "
+          f"({t_cold / t_diff:.2f}x), {t_warm:.2f}s warm ({t_warm / t_diff:.2f}x; target <= 2x)")
+    for package, f in odd:
+        p = f["proof"]
+        print(f"\n{p['verdict']}: {package}: {f['rule']} `{f['path']}`: {(p.get('error') or '').splitlines()[:1]}")
+        print("    " + (p.get("witness") or "").replace("\n", "\n    "))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--dir", default=str(bench.ROOT / "target" / "bench"))
     parser.add_argument("--findings-only", action="store_true")
+    parser.add_argument("--prove", action="store_true", help="only the witness-program figures")
     args = parser.parse_args()
     work = Path(args.dir)
     work.mkdir(parents=True, exist_ok=True)
@@ -108,6 +149,10 @@ def main():
     cmd, env = bench.floor_cmd(new)
     env.update(CAP)
     diff = lambda: tool(binary, new, "diff", "--workspace", "--baseline-path", str(old), "--message-format", "json")
+
+    if args.prove:
+        prove(binary, new, old, diff)
+        return
 
     if args.findings_only:
         _, proc = diff()

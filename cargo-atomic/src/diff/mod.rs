@@ -161,6 +161,15 @@ fn outer_params(side: &Indexed, item: &Item) -> Vec<String> {
     }
 }
 
+/// The items of a snapshot by the key findings carry (the key of their canonical form).
+pub fn items_by_key<'a>(side: &Indexed<'a>) -> std::collections::HashMap<ItemKey, &'a Item> {
+    let mut out = std::collections::HashMap::new();
+    for item in &side.snapshot.items {
+        out.entry(canonical(item, &outer_params(side, item)).0.key()).or_insert(item);
+    }
+    out
+}
+
 /// The items of a snapshot in canonical form, by key.
 fn versioned<'a>(side: &Indexed, snapshot: &'a Snapshot) -> BTreeMap<ItemKey, Vec<Versioned<'a>>> {
     let mut by_key: BTreeMap<ItemKey, Vec<Versioned>> = BTreeMap::new();

@@ -76,9 +76,11 @@ pub fn prove(
         let Some(Some(b)) = baselines.get(&d.package) else { continue };
         let Some(api) = apis.by_package.get(&d.package) else { continue };
         let (old, new) = (Indexed::new(&b.snapshot), Indexed::new(&api.snapshot));
+        let (old_items, new_items) = (crate::diff::items_by_key(&old), crate::diff::items_by_key(&new));
         let has_source = baseline.contains_key(&b.snapshot.lib);
         for (i, f) in d.changes.findings.iter_mut().enumerate().filter(|(_, f)| f.bump == Bump::Major) {
-            let Some(w) = witness::witness(f, &old, &new) else {
+            let (o, n) = (old_items.get(&f.key).copied(), new_items.get(&f.key).copied());
+            let Some(w) = witness::witness(f, o, n, &old) else {
                 f.proof = Some(Proof { verdict: Verdict::None, witness: None, error: None });
                 continue;
             };

@@ -77,14 +77,13 @@ pub struct Witness {
     pub crates: BTreeSet<String>,
 }
 
-/// The witness of one finding, from the baseline (`old`) and the current API (`new`).
-pub fn witness(f: &Finding, old: &Indexed, new: &Indexed) -> Option<Witness> {
+/// The witness of one finding, from its item in the baseline (`o`) and in the current API (`n`)
+/// and the baseline (`old`).
+pub fn witness(f: &Finding, o: Option<&Item>, n: Option<&Item>, old: &Indexed) -> Option<Witness> {
     if f.bump != crate::diff::Bump::Major || !PROVABLE.contains(&f.rule) {
         return None;
     }
-    let find = |side: &Indexed<'_>| side.snapshot.items.iter().find(|i| i.key() == f.key).cloned();
-    let (o, n) = (find(old), find(new));
-    let code = generate(f.rule, o.as_ref(), n.as_ref(), old)?;
+    let code = generate(f.rule, o, n, old)?;
     // Paths a witness writes start with a crate, a local name, or a type parameter (`T::Item`).
     let crates = mentioned_crates(&code)
         .into_iter()
@@ -850,4 +849,94 @@ fn args(tys: &[&str]) -> String {
 /// `a0, a1`.
 fn names(n: usize) -> String {
     (0..n).map(|i| format!("a{i}")).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::findings;
+
+    fn snap(lines: &str) -> crate::api::Snapshot {
+        let lines: Vec<&str> = lines.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let text = format!(
+            "schema 2\npackage k\nlib k\nchecked-features default\n\n{}\nend {} items\n",
+            lines.join("\n"),
+            lines.len()
+        );
+        crate::api::snapshot::parse(&text, "test").unwrap()
+    }
+
+    /// The witness of each major finding between two snapshots: (rule, code).
+    fn witnesses(old: &str, new: &str) -> Vec<(&'static str, Option<String>)> {
+        let (old, new) = (snap(old), snap(new));
+        let (o, n) = (Indexed::new(&old), Indexed::new(&new));
+        let (ok, nk) = (crate::diff::items_by_key(&o), crate::diff::items_by_key(&n));
+        findings(&old, &new)
+            .iter()
+            .filter(|f| f.bump == crate::diff::Bump::Major)
+            .map(|f| (f.rule, witness(f, ok.get(&f.key).copied(), nk.get(&f.key).copied(), &o).map(|w| w.code)))
+            .collect()
+    }
+
+    #[test]
+    fn a_signature_change_is_coerced_to_the_old_function_pointer_and_called_with_the_old_types() {
+        let got = witnesses("pub mod k\npub fn k::f(a: &str) -> u8", "pub mod k\npub fn k::f(a: &str, b: u8) -> u8");
+        assert_eq!(
+            got,
+            [(
+                "fn-params-changed",
+                Some("fn w(a0: &str) -> u8 { k::f(a0) }\nfn p() { let _: fn(&str) -> u8 = k::f; }\n".to_string())
+            )]
+        );
+    }
+
+    #[test]
+    fn generic_functions_keep_their_old_bounds_and_methods_their_impl_parameters() {
+        let got = witnesses(
+            "pub mod k\npub struct k::W<T>(pub T);\npub fn k::W<T>::get<U>(&self, u: U) -> &T where T: Clone, U: Copy",
+            "pub mod k\npub struct k::W<T>(pub T);\npub fn k::W<T>::get<U>(&self, u: U) -> &T where T: Clone, U: Copy + Send",
+        );
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, "generic-bounds-tightened");
+        assert_eq!(
+            got[0].1.as_deref(),
+            Some("fn w<T, U>(a0: &k::W<T>, a1: U) -> &T where T: Clone, U: Copy { <k::W<T>>::get(a0, a1) }\n")
+        );
+    }
+
+    #[test]
+    fn an_impl_lost_is_required_of_the_type_with_the_old_generics() {
+        let got = witnesses(
+            "pub mod k\npub struct k::W<T>(pub T);\nimpl<T> Clone for k::W<T> where T: Clone",
+            "pub mod k\npub struct k::W<T>(pub T);",
+        );
+        let code = got[0].1.as_deref().unwrap();
+        assert!(code.contains("fn need<X, T>() where T: Clone, X: ?Sized + Clone {}"), "{code}");
+        assert!(code.contains("need::<k::W<T>, T>();"), "{code}");
+    }
+
+    #[test]
+    fn a_trait_item_added_is_witnessed_by_an_impl_with_exactly_the_old_items_but_not_for_sealed_traits() {
+        let old = "pub mod k\npub trait k::Tr: Clone // dyn-compatible\npub fn k::Tr::f(&self) -> u8 // required\npub fn k::Tr::g(&self) // provided";
+        let new = format!("{old}\npub fn k::Tr::h(&self) // required");
+        let got = witnesses(old, &new);
+        let code = got[0].1.as_deref().unwrap();
+        assert!(code.starts_with("#[derive(Clone)]\npub struct L(::std::marker::PhantomData<*const ()>);"), "{code}");
+        assert!(code.contains("impl k::Tr for L {\n    fn f(&self) -> u8 { ::std::unimplemented!() }\n}"), "{code}");
+        assert!(!code.contains("fn g"), "provided items are left out: {code}");
+        let sealed = old.replace("k::Tr: Clone // dyn-compatible", "k::Tr: Clone // sealed, dyn-compatible");
+        assert_eq!(witnesses(&sealed, &format!("{sealed}\npub fn k::Tr::h(&self) // required")), []);
+    }
+
+    #[test]
+    fn no_witness_where_none_is_faithful() {
+        // Hidden items are still importable; a struct with private fields cannot be built.
+        let got = witnesses("pub mod k\npub fn k::f()", "pub mod k\n#[doc(hidden)] pub fn k::f()");
+        assert_eq!(got, [("item-made-hidden", None)]);
+        let got = witnesses(
+            "pub mod k\npub struct k::S { pub a: u8, .. }",
+            "pub mod k\npub struct k::S { pub a: u8, pub b: u8, .. }",
+        );
+        assert!(got.iter().all(|(_, w)| w.is_none()), "{got:?}");
+    }
 }
