@@ -37,13 +37,34 @@ pub(super) fn from_registry_baselines(
             members.iter().copied().chain(siblings).collect()
         }
     };
+    // Each requested crate's version is chosen on its own (the highest published, not yanked, not
+    // above its manifest's) and pinned exactly: resolved together, one crate's constraints could
+    // pull another's version down. The siblings that join come at what the pinned packages need.
+    let pins: HashMap<String, semver::Version> = match version {
+        Some(v) => requested.iter().map(|n| (n.clone(), v.clone())).collect(),
+        None => {
+            let mut pins = HashMap::new();
+            for (m, chosen) in members.iter().zip(choose_versions(ws, members, &opts.features)?) {
+                match chosen {
+                    Some(v) => {
+                        pins.insert(m.name.clone(), v);
+                    }
+                    None => {
+                        out.insert(m.name.clone(), None);
+                        wanted.retain(|w| w.name != m.name);
+                    }
+                }
+            }
+            pins
+        }
+    };
     // Resolve; a crate the registry does not have is new, and is dropped before trying again.
     let mut probe_dir;
     let metadata = loop {
-        if wanted.is_empty() {
+        if wanted.iter().all(|m| !pins.contains_key(&m.name)) {
             return Ok(out);
         }
-        probe_dir = probe(ws, &wanted, version, &opts.features, &HashMap::new())?;
+        probe_dir = probe(ws, &wanted, &pins, &opts.features, &HashMap::new())?;
         match cargo_metadata::MetadataCommand::new()
             .manifest_path(probe_dir.join("Cargo.toml"))
             .current_dir(&ws.root)
@@ -60,6 +81,15 @@ pub(super) fn from_registry_baselines(
                     })
                     .map(|(_, m)| m.name.clone())
                     .collect();
+                if version.is_none() && missing.iter().all(|n| pins.contains_key(n)) && members.len() > 1 {
+                    // Versions chosen one by one that cannot be resolved together: each crate
+                    // is compared with its own choice, alone.
+                    let mut out = out;
+                    for m in members {
+                        out.extend(from_registry_baselines(ws, &[*m], None, opts)?);
+                    }
+                    return Ok(out);
+                }
                 if missing.is_empty() {
                     bail!(
                         "cannot look up the published versions of {}:\n{}\nhint: tag releases (as `{}`), or pass \
@@ -85,7 +115,10 @@ pub(super) fn from_registry_baselines(
     let mut need_rustdoc = Vec::new();
     let mut published_siblings = Vec::new();
     for m in &wanted {
-        let Some(pkg) = metadata.packages.iter().find(|p| p.name.as_str() == m.name && p.source.is_some()) else {
+        let pinned = |p: &&cargo_metadata::Package| pins.get(&m.name).is_none_or(|v| p.version == *v);
+        let Some(pkg) =
+            metadata.packages.iter().filter(pinned).find(|p| p.name.as_str() == m.name && p.source.is_some())
+        else {
             if requested.contains(&m.name) {
                 out.insert(m.name.clone(), None);
             }
@@ -158,7 +191,7 @@ pub(super) fn from_registry_baselines(
             .map(|(m, pkg, _, _)| (m.name.clone(), pkg.features.keys().cloned().collect()))
             .collect();
         if !all.is_empty() {
-            probe_dir = probe(ws, &wanted, version, &opts.features, &all)?;
+            probe_dir = probe(ws, &wanted, &pins, &opts.features, &all)?;
         }
         let call = CargoDoc {
             manifest: probe_dir.join("Cargo.toml"),
@@ -241,19 +274,71 @@ pub(super) fn registry_name(m: &Member) -> String {
     }
 }
 
-/// The scratch project depending on each member's published version (the highest not above the
-/// manifest's, or `exact`); `all_features` lists the features to request for members documented
-/// with every feature.
+/// Each member's baseline version on its own: the highest published version not above its
+/// manifest's that Cargo would pick for a project depending on it alone (yanked versions are
+/// skipped, as Cargo skips them); `None` when the registry has none.
+fn choose_versions(
+    ws: &Workspace,
+    members: &[&Member],
+    flags: &crate::workspace::FeatureFlags,
+) -> anyhow::Result<Vec<Option<semver::Version>>> {
+    let mut out = Vec::with_capacity(members.len());
+    for m in members {
+        let dir = probe_in(ws, &format!("registry-probe-{}", m.name), &[*m], &HashMap::new(), flags, &HashMap::new())?;
+        let chosen = match cargo_metadata::MetadataCommand::new()
+            .manifest_path(dir.join("Cargo.toml"))
+            .current_dir(&ws.root)
+            .exec()
+        {
+            Ok(meta) => meta
+                .packages
+                .iter()
+                .find(|p| p.name.as_str() == m.name && p.source.is_some())
+                .map(|p| p.version.clone()),
+            Err(cargo_metadata::Error::CargoMetadata { stderr })
+                if crate::cargo::no_such_package(&stderr, &m.name)
+                    || crate::cargo::no_matching_version(&stderr, &[&crate::cargo::alias(0), &m.name]) =>
+            {
+                None
+            }
+            Err(cargo_metadata::Error::CargoMetadata { stderr }) => bail!(
+                "cannot look up the published versions of {}:\n{}\nhint: tag releases (as `{}`), or pass \
+                 --baseline-rev, --baseline-path or --baseline-version",
+                m.name,
+                stderr.trim(),
+                ws.tag_name(&m.name, &m.version)
+            ),
+            Err(e) => return Err(e).context("cannot run `cargo metadata` for the registry baseline"),
+        };
+        out.push(chosen);
+    }
+    Ok(out)
+}
+
+/// The scratch project depending on each member's published version: exactly its pin, else
+/// the highest not above the manifest's; `all_features` lists the features to request for
+/// members documented with every feature.
 pub(super) fn probe(
     ws: &Workspace,
     members: &[&Member],
-    exact: Option<&semver::Version>,
+    pins: &HashMap<String, semver::Version>,
+    flags: &crate::workspace::FeatureFlags,
+    all_features: &HashMap<String, Vec<String>>,
+) -> anyhow::Result<PathBuf> {
+    probe_in(ws, "registry-probe", members, pins, flags, all_features)
+}
+
+fn probe_in(
+    ws: &Workspace,
+    name: &str,
+    members: &[&Member],
+    pins: &HashMap<String, semver::Version>,
     flags: &crate::workspace::FeatureFlags,
     all_features: &HashMap<String, Vec<String>>,
 ) -> anyhow::Result<PathBuf> {
     let mut deps = Vec::new();
     for m in members {
-        let req = match exact {
+        let req = match pins.get(&m.name) {
             Some(v) => format!("={v}"),
             None => format!("<={}", m.version),
         };
@@ -270,7 +355,7 @@ pub(super) fn probe(
         };
         deps.push(crate::cargo::Dependency { package: m.name.clone(), req, registry, extra });
     }
-    crate::cargo::scratch(&ws.atomic_dir(), "registry-probe", &deps)
+    crate::cargo::scratch(&ws.atomic_dir(), name, &deps)
 }
 
 pub(super) fn lib_name(pkg: &cargo_metadata::Package) -> Option<String> {

@@ -167,7 +167,7 @@ fn generate(rule: &str, o: Option<&Item>, n: Option<&Item>, old: &Indexed) -> Op
             let mut out = String::new();
             for (i, sup) in t.supertraits.iter().enumerate() {
                 let g = with_bound(&g, "S0", &bound);
-                out.push_str(&need(&format!("w{i}"), &g, "S0", sup));
+                out.push_str(&need(&format!("w{i}"), &g, "S0", &replace_self(sup, "S0")));
             }
             Some(out)
         }
@@ -530,8 +530,10 @@ fn need(name: &str, g: &Generics, ty: &str, trait_: &str) -> String {
     let turbofish: Vec<String> = std::iter::once(ty.to_string())
         .chain(g.params.iter().filter(|p| !matches!(p.kind, GenericParamKind::Lifetime)).map(|p| p.name.clone()))
         .collect();
+    // The type as a parameter: its implied bounds (`S: 'a` of `Iter<'a, S>`) hold in the body.
+    let marker = if ty == "S0" { String::new() } else { format!("_: ::std::marker::PhantomData<{ty}>") };
     format!(
-        "fn {name}{}(){} {{\n    fn need{}(){} {{}}\n    need::<{}>();\n}}\n",
+        "fn {name}{}({marker}){} {{\n    fn need{}(){} {{}}\n    need::<{}>();\n}}\n",
         decl_params(g),
         where_(g),
         decl_params(&inner),
@@ -559,7 +561,11 @@ fn generics_use(rule: &str, o: &Item, n: Option<&Item>, old: &Indexed) -> Option
                 let g = with_bound(&g, "S0", &ty);
                 return Some(format!("fn w{}(){} {{}}\n", decl_params(&g), where_(&g)));
             }
-            Some(format!("fn w{}(){} {{ let _: Option<{ty}> = None; }}\n", decl_params(&g), where_(&g)))
+            Some(format!(
+                "fn w{}(_: ::std::marker::PhantomData<{ty}>){} {{ let _: Option<{ty}> = None; }}\n",
+                decl_params(&g),
+                where_(&g)
+            ))
         }
         _ => None,
     }
@@ -620,7 +626,17 @@ fn callable_as(o: &Item, old: &Indexed, in_const: bool, turbofish: bool) -> Opti
         subject: subst(&p.subject),
         bounds: p.bounds.iter().filter(|b| !b.starts_with('=')).map(|b| subst(b)).collect(),
     }));
-    let tys: Vec<String> = f.params.iter().map(|p| subst(&p.ty)).collect();
+    let mut tys: Vec<String> = f.params.iter().map(|p| subst(&p.ty)).collect();
+    let mut out = f.output.as_deref().map(&subst);
+    // A method's elided output lifetimes are its receiver's; a free function with more than one
+    // input lifetime has no such rule, so the witness names it.
+    let by_ref_receiver = f.params.first().is_some_and(|p| p.is_receiver() && (p.ty == "&Self" || p.ty == "&mut Self"));
+    let named = by_ref_receiver && out.as_deref().is_some_and(|o| o.contains('&') || o.contains("'_"));
+    if named {
+        tys[0] = name_elided(&tys[0], "'w0");
+        out = out.map(|o| name_elided(&o, "'w0"));
+        g.params.insert(0, GenericParam { name: "'w0".to_string(), kind: GenericParamKind::Lifetime });
+    }
     if turbofish {
         if tys.iter().any(|t| t.contains("impl ")) {
             return None;
@@ -639,7 +655,6 @@ fn callable_as(o: &Item, old: &Indexed, in_const: bool, turbofish: bool) -> Opti
     if f.variadic {
         call_args.push("0i32".to_string());
     }
-    let out = f.output.as_deref().map(&subst);
     let unsafe_call = f.is_unsafe || !o.attrs.target_features.is_empty() || f.variadic;
     let mut call = format!("{callee}({})", call_args.join(", "));
     if f.is_async {
@@ -671,15 +686,21 @@ fn callable_as(o: &Item, old: &Indexed, in_const: bool, turbofish: bool) -> Opti
     writeln!(text, "{features}fn w{}({}){ret}{} {{ {call} }}", decl_params(&g), args(&tys_ref), where_(&g)).unwrap();
     // The function pointer of the old type (not for own type parameters, `impl Trait`, async,
     // target features or lifetimes that are early-bound).
-    let own_lifetimes: Vec<&GenericParam> =
-        f.generics.params.iter().filter(|p| matches!(p.kind, GenericParamKind::Lifetime)).collect();
+    let named_lifetime = [GenericParam { name: "'w0".to_string(), kind: GenericParamKind::Lifetime }];
+    let own_lifetimes: Vec<&GenericParam> = f
+        .generics
+        .params
+        .iter()
+        .filter(|p| matches!(p.kind, GenericParamKind::Lifetime))
+        .chain(named_lifetime.iter().filter(|_| named))
+        .collect();
     let early = own_lifetimes.iter().any(|l| {
         f.generics
             .predicates
             .iter()
             .any(|p| p.subject.contains(&l.name) || p.bounds.iter().any(|b| b.contains(&l.name)))
     });
-    let plain = own_lifetimes.len() == f.generics.params.len()
+    let plain = own_lifetimes.len() == f.generics.params.len() + usize::from(named)
         && !early
         && !f.is_async
         && !f.variadic
@@ -705,6 +726,20 @@ fn callable_as(o: &Item, old: &Indexed, in_const: bool, turbofish: bool) -> Opti
         .unwrap();
     }
     Some(text)
+}
+
+/// `&mut Self` → `&'w0 mut Self`, `Iter<'_, T>` → `Iter<'w0, T>`: elided lifetimes named.
+fn name_elided(ty: &str, lifetime: &str) -> String {
+    let mut out = String::with_capacity(ty.len() + 8);
+    let mut chars = ty.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '&' && chars.peek().is_some_and(|n| *n != '\'') {
+            out.push_str(lifetime);
+            out.push(' ');
+        }
+    }
+    out.replace("'_", lifetime)
 }
 
 /// The generics and the type (or trait bound) an item names with its own parameters:
@@ -900,7 +935,7 @@ mod tests {
         assert_eq!(got[0].0, "generic-bounds-tightened");
         assert_eq!(
             got[0].1.as_deref(),
-            Some("fn w<T, U>(a0: &k::W<T>, a1: U) -> &T where T: Clone, U: Copy { <k::W<T>>::get(a0, a1) }\n")
+            Some("fn w<'w0, T, U>(a0: &'w0 k::W<T>, a1: U) -> &'w0 T where T: Clone, U: Copy { <k::W<T>>::get(a0, a1) }\n")
         );
     }
 
@@ -926,6 +961,20 @@ mod tests {
         assert!(!code.contains("fn g"), "provided items are left out: {code}");
         let sealed = old.replace("k::Tr: Clone // dyn-compatible", "k::Tr: Clone // sealed, dyn-compatible");
         assert_eq!(witnesses(&sealed, &format!("{sealed}\npub fn k::Tr::h(&self) // required")), []);
+    }
+
+    #[test]
+    fn a_method_returning_a_borrow_of_its_receiver_names_the_lifetime() {
+        assert_eq!(name_elided("&mut Self", "'w0"), "&'w0 mut Self");
+        assert_eq!(name_elided("&&str", "'w0"), "&'w0 &'w0 str");
+        assert_eq!(name_elided("k::Iter<'_, &'a T>", "'w0"), "k::Iter<'w0, &'a T>");
+        let got = witnesses(
+            "pub mod k\npub struct k::B;\npub fn k::B::add(&mut self, p: &[u8]) -> &mut k::B",
+            "pub mod k\npub struct k::B;",
+        );
+        let code = got[0].1.as_deref().unwrap();
+        assert!(code.starts_with("fn w<'w0>(a0: &'w0 mut k::B, a1: &[u8]) -> &'w0 mut k::B {"), "{code}");
+        assert!(code.contains("let _: for<'w0> fn(&'w0 mut k::B, &[u8]) -> &'w0 mut k::B = <k::B>::add;"), "{code}");
     }
 
     #[test]
