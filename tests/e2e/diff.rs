@@ -562,3 +562,45 @@ fn an_unchanged_workspace_matches_its_own_published_packages() {
     p.atomic_env(&["snapshot", "-q"], &env).assert_code(0);
     p.atomic_env(&["check"], &env).assert_code(0);
 }
+
+/// Each registry baseline's version is chosen on its own and pinned: a published dependent that
+/// pinned an older version of its sibling does not pull the sibling's baseline down, whatever is
+/// selected.
+#[test]
+fn each_registry_baseline_is_its_own_highest_version_whatever_is_selected() {
+    let registry = Registry::start();
+    let env: Vec<(&str, String)> = registry.env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let p = Project::new();
+    p.file("Cargo.toml", "[workspace]\nmembers = [\"zbase\", \"mid\"]\nresolver = \"2\"\n");
+    let manifest = |name: &str, version: &str, dep: Option<&str>| {
+        let dep = dep
+            .map(|req| format!("zbase = {{ path = \"../zbase\", version = \"{req}\", registry = \"local\" }}\n"))
+            .unwrap_or_default();
+        format!(
+            "[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\nlicense = \"MIT\"\n\
+             description = \"{name}\"\npublish = [\"local\"]\n\n[dependencies]\n{dep}"
+        )
+    };
+    p.file("zbase/src/lib.rs", "pub struct Shape;\npub fn zbase() {}\n")
+        .file("mid/src/lib.rs", "pub fn mid(_: &zbase::Shape) {}\n")
+        .file("zbase/Cargo.toml", &manifest("zbase", "0.9.0", None))
+        .file("mid/Cargo.toml", &manifest("mid", "0.8.8", Some("=0.9.0")));
+    let publish = |name: &str| {
+        p.cargo(&["publish", "-p", name, "--registry", "local", "--allow-dirty", "--no-verify", "-q"], &env)
+            .assert_code(0);
+    };
+    publish("zbase");
+    publish("mid");
+    p.file("zbase/Cargo.toml", &manifest("zbase", "0.9.1", None));
+    publish("zbase");
+    p.file("mid/Cargo.toml", &manifest("mid", "0.8.8", Some("0.9.1")));
+    for args in [&["diff", "--message-format", "json"][..], &["diff", "-p", "zbase", "--message-format", "json"]] {
+        let doc = json(p.atomic_env(args, &env).assert_code(0));
+        for krate in doc["crates"].as_array().unwrap() {
+            let want = if krate["package"] == "zbase" { "local 0.9.1" } else { "local 0.8.8" };
+            assert_eq!(krate["baseline"]["reference"], want, "{args:?}: {krate:#}");
+            assert_eq!(krate["findings"].as_array().unwrap().len(), 0, "{args:?}: {krate:#}");
+        }
+    }
+}
