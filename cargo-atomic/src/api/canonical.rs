@@ -340,44 +340,54 @@ fn rename(text: &str, map: &HashMap<String, String>) -> String {
 }
 
 fn apply(item: &mut Item, map: &HashMap<String, String>) {
-    let r = |s: &mut String| *s = rename(s, map);
-    fn generics(g: &mut Generics, map: &HashMap<String, String>) {
+    map_text(item, &|s| rename(s, map));
+    if let Decl::Impl(i) = &mut item.decl {
+        drop_lifetime_params(&mut i.generics);
+    }
+}
+
+/// Every type, bound and generic parameter text of the item's declaration through `f` (its path
+/// untouched); predicates sorted again after.
+pub fn map_text(item: &mut Item, f: &dyn Fn(&str) -> String) {
+    let map = f;
+    let r = |s: &mut String| *s = map(s);
+    fn generics(g: &mut Generics, map: &dyn Fn(&str) -> String) {
         for p in &mut g.params {
-            p.name = rename(&p.name, map);
+            p.name = map(&p.name);
             match &mut p.kind {
                 GenericParamKind::Lifetime => {}
                 GenericParamKind::Type { default } => {
                     if let Some(d) = default {
-                        *d = rename(d, map);
+                        *d = map(d);
                     }
                 }
                 GenericParamKind::Const { ty, default } => {
-                    *ty = rename(ty, map);
+                    *ty = map(ty);
                     if let Some(d) = default {
-                        *d = rename(d, map);
+                        *d = map(d);
                     }
                 }
             }
         }
         for pred in &mut g.predicates {
-            pred.subject = rename(&pred.subject, map);
-            pred.bounds = pred.bounds.iter().map(|b| rename(b, map)).collect();
+            pred.subject = map(&pred.subject);
+            pred.bounds = pred.bounds.iter().map(|b| map(b)).collect();
             pred.bounds.sort();
         }
         g.predicates.sort();
     }
-    fn function(f: &mut Function, map: &HashMap<String, String>) {
+    fn function(f: &mut Function, map: &dyn Fn(&str) -> String) {
         generics(&mut f.generics, map);
         for p in &mut f.params {
-            p.ty = rename(&p.ty, map);
+            p.ty = map(&p.ty);
         }
         if let Some(o) = &mut f.output {
-            *o = rename(o, map);
+            *o = map(o);
         }
     }
-    fn fields(fs: &mut [Field], map: &HashMap<String, String>) {
+    fn fields(fs: &mut [Field], map: &dyn Fn(&str) -> String) {
         for f in fs {
-            f.ty = rename(&f.ty, map);
+            f.ty = map(&f.ty);
         }
     }
     match &mut item.decl {
@@ -396,7 +406,7 @@ fn apply(item: &mut Item, map: &HashMap<String, String>) {
                 StructKind::Unit => {}
                 StructKind::Tuple { fields: fs } => {
                     for f in fs.iter_mut().flatten() {
-                        f.ty = rename(&f.ty, map);
+                        f.ty = map(&f.ty);
                     }
                 }
                 StructKind::Plain { fields: fs, .. } => fields(fs, map),
@@ -411,18 +421,18 @@ fn apply(item: &mut Item, map: &HashMap<String, String>) {
             VariantKind::Plain => {}
             VariantKind::Tuple { fields: fs } => {
                 for f in fs.iter_mut().flatten() {
-                    f.ty = rename(&f.ty, map);
+                    f.ty = map(&f.ty);
                 }
             }
             VariantKind::Struct { fields: fs, .. } => fields(fs, map),
         },
         Decl::Trait(t) => {
             generics(&mut t.generics, map);
-            t.supertraits = t.supertraits.iter().map(|s| rename(s, map)).collect();
+            t.supertraits = t.supertraits.iter().map(|s| map(s)).collect();
         }
         Decl::TraitType { generics: g, bounds, default } => {
             generics(g, map);
-            *bounds = bounds.iter().map(|b| rename(b, map)).collect();
+            *bounds = bounds.iter().map(|b| map(b)).collect();
             if let Some(d) = default {
                 r(d);
             }
@@ -430,7 +440,6 @@ fn apply(item: &mut Item, map: &HashMap<String, String>) {
         Decl::TraitConst { ty, .. } | Decl::Const { ty } | Decl::Static { ty, .. } => r(ty),
         Decl::Impl(i) => {
             generics(&mut i.generics, map);
-            drop_lifetime_params(&mut i.generics);
             r(&mut i.trait_);
             r(&mut i.self_ty);
             for (_, t) in &mut i.assoc_types {

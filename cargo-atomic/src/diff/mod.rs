@@ -13,7 +13,7 @@ mod causes;
 mod rule;
 pub mod rules;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -170,14 +170,81 @@ pub fn items_by_key<'a>(side: &Indexed<'a>) -> std::collections::HashMap<ItemKey
     out
 }
 
-/// The items of a snapshot in canonical form, by key.
-fn versioned<'a>(side: &Indexed, snapshot: &'a Snapshot) -> BTreeMap<ItemKey, Vec<Versioned<'a>>> {
+/// The items of a snapshot in canonical form, by key; types named by one of their `aliases` are
+/// named by its representative.
+fn versioned<'a>(
+    side: &Indexed,
+    snapshot: &'a Snapshot,
+    aliases: &HashMap<String, String>,
+) -> BTreeMap<ItemKey, Vec<Versioned<'a>>> {
     let mut by_key: BTreeMap<ItemKey, Vec<Versioned>> = BTreeMap::new();
     for item in &snapshot.items {
-        let (canonical, names) = canonical(item, &outer_params(side, item));
+        let (mut canonical, names) = canonical(item, &outer_params(side, item));
+        if !aliases.is_empty() {
+            crate::api::canonical::map_text(&mut canonical, &|text| {
+                crate::api::text::rewrite_paths(text, &snapshot.lib, |p| {
+                    aliases.get(p).cloned().unwrap_or_else(|| p.to_string())
+                })
+            });
+        }
         by_key.entry(canonical.key()).or_default().push(Versioned { original: item, canonical, names });
     }
     by_key
+}
+
+/// Paths that name one type on both sides, each mapped to one representative: a type importable
+/// at several paths whose canonical path (the one declarations use) moved between them —
+/// `weighted::WeightedError` in one release, `WeightedError` in the next, both paths in both —
+/// is the same type. Found as the paths of one name whose item, with everything under it, reads
+/// the same at each of them, on both sides; the representative is the shortest path both sides
+/// have.
+fn type_aliases(old: &Snapshot, new: &Snapshot) -> HashMap<String, String> {
+    let groups = |s: &Snapshot| -> HashMap<(String, Vec<String>), BTreeSet<String>> {
+        let is_type = |d: &Decl| matches!(d, Decl::Struct(_) | Decl::Enum(_) | Decl::Union(_) | Decl::Trait(_));
+        let mut by_name: HashMap<&str, Vec<&str>> = HashMap::new();
+        for i in s.items.iter().filter(|i| is_type(&i.decl)) {
+            by_name.entry(i.name()).or_default().push(&i.path);
+        }
+        let candidates: HashSet<&str> = by_name.values().filter(|paths| paths.len() > 1).flatten().copied().collect();
+        if candidates.is_empty() {
+            return HashMap::new();
+        }
+        // Each candidate's shape: its lines and those under it, every path of its name (its own,
+        // and the canonical one its members' signatures use) a placeholder.
+        let mut shapes: HashMap<&str, Vec<String>> = HashMap::new();
+        for item in &s.items {
+            let mut path = item.path.as_str();
+            loop {
+                if candidates.contains(path) {
+                    let name = path.rsplit("::").next().unwrap_or(path);
+                    let line = by_name[name].iter().fold(item.render(), |line, p| replace_path(&line, p, "$"));
+                    shapes.entry(path).or_default().push(line);
+                }
+                match path.rsplit_once("::") {
+                    Some((parent, _)) => path = parent,
+                    None => break,
+                }
+            }
+        }
+        let mut out: HashMap<(String, Vec<String>), BTreeSet<String>> = HashMap::new();
+        for (path, mut lines) in shapes {
+            lines.sort();
+            let name = path.rsplit("::").next().unwrap_or(path).to_string();
+            out.entry((name, lines)).or_default().insert(path.to_string());
+        }
+        out.retain(|_, paths| paths.len() > 1);
+        out
+    };
+    let (before, after) = (groups(old), groups(new));
+    let mut aliases = HashMap::new();
+    for (key, then) in &before {
+        let Some(now) = after.get(key) else { continue };
+        let Some(rep) = then.intersection(now).min_by_key(|p| (p.len(), (*p).clone())) else { continue };
+        for p in then.union(now).filter(|p| *p != rep) {
+            aliases.insert(p.clone(), rep.clone());
+        }
+    }
+    aliases
 }
 
 /// Compares two APIs of one crate: the findings (most severe first, then by path), the bump they
@@ -203,8 +270,9 @@ pub fn compare(old: &Snapshot, new: &Snapshot) -> Changes {
 /// out an elided lifetime is not a change.
 pub fn findings(old: &Snapshot, new: &Snapshot) -> Vec<Finding> {
     let ctx = Ctx { old: Indexed::new(old), new: Indexed::new(new) };
-    let mut old_by_key = versioned(&ctx.old, old);
-    let mut new_by_key = versioned(&ctx.new, new);
+    let aliases = type_aliases(old, new);
+    let mut old_by_key = versioned(&ctx.old, old, &aliases);
+    let mut new_by_key = versioned(&ctx.new, new, &aliases);
     let keys: BTreeSet<ItemKey> = old_by_key.keys().chain(new_by_key.keys()).cloned().collect();
     let mut findings = Vec::new();
     for key in &keys {
@@ -518,6 +586,25 @@ mod tests {
 
     fn rules(old: &str, new: &str) -> Vec<&'static str> {
         compare(&snap(old), &snap(new)).findings.iter().map(|f| f.rule).collect()
+    }
+
+    #[test]
+    fn a_type_whose_canonical_path_moved_between_two_paths_it_has_on_both_sides_is_the_same_type() {
+        let side = |canonical: &str| {
+            format!(
+                "pub mod k\npub mod k::w\npub struct k::Error;\npub struct k::w::Error;\nimpl Clone for k::Error\n\
+                 impl Clone for k::w::Error\npub fn k::new() -> Result<u8, {canonical}>"
+            )
+        };
+        assert_eq!(rules(&side("k::w::Error"), &side("k::Error")), Vec::<&str>::new());
+        // A type only one side has at both paths is another type: the change stays.
+        let moved =
+            side("k::Error").replace("pub struct k::w::Error;\n", "").replace("impl Clone for k::w::Error\n", "");
+        assert_eq!(rules(&side("k::w::Error"), &moved), ["fn-return-type-changed", "item-removed"]);
+        // Two types of one name that differ are not aliases.
+        let different = side("k::Error").replace("pub struct k::w::Error;", "pub struct k::w::Error { pub code: u8 }");
+        let base = side("k::w::Error").replace("pub struct k::w::Error;", "pub struct k::w::Error { pub code: u8 }");
+        assert_eq!(rules(&base, &different), ["fn-return-type-changed"]);
     }
 
     const BASE: &str = "

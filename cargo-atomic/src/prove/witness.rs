@@ -167,7 +167,7 @@ fn generate(rule: &str, o: Option<&Item>, n: Option<&Item>, old: &Indexed) -> Op
             let mut out = String::new();
             for (i, sup) in t.supertraits.iter().enumerate() {
                 let g = with_bound(&g, "S0", &bound);
-                out.push_str(&need(&format!("w{i}"), &g, "S0", &replace_self(sup, "S0")));
+                out.push_str(&need(&format!("w{i}"), &g, "S0", &replace_self(sup, "S0"), false));
             }
             Some(out)
         }
@@ -517,7 +517,7 @@ fn impl_holds(o: &Item) -> Option<String> {
         return None;
     }
     let g = without_defaults(&imp.generics);
-    Some(need("w", &g, &imp.self_ty, &imp.trait_))
+    Some(need("w", &g, &imp.self_ty, &imp.trait_, true))
 }
 
 /// `fn NAME<G>() { fn need<X: ?Sized + TRAIT, G>() {} need::<TY, G>(); }`.
