@@ -520,13 +520,13 @@ fn impl_holds(o: &Item) -> Option<String> {
     Some(need("w", &g, &imp.self_ty, &imp.trait_, true))
 }
 
-/// `fn NAME<G>() { fn need<X: ?Sized + TRAIT, G>() {} need::<TY, G>(); }`.
-fn need(name: &str, g: &Generics, ty: &str, trait_: &str) -> String {
+/// `fn NAME<G>() { fn need<X: ?Sized + TRAIT, G>() {} need::<TY, G>(); }` (`?Sized` when `TY`
+/// may be unsized: an impl's self type).
+fn need(name: &str, g: &Generics, ty: &str, trait_: &str, unsized: bool) -> String {
     let mut inner = g.clone();
     inner.params.insert(0, type_param("X"));
-    inner
-        .predicates
-        .push(Predicate { subject: "X".to_string(), bounds: vec!["?Sized".to_string(), trait_.to_string()] });
+    let bounds = if unsized { vec!["?Sized".to_string(), trait_.to_string()] } else { vec![trait_.to_string()] };
+    inner.predicates.push(Predicate { subject: "X".to_string(), bounds });
     let turbofish: Vec<String> = std::iter::once(ty.to_string())
         .chain(g.params.iter().filter(|p| !matches!(p.kind, GenericParamKind::Lifetime)).map(|p| p.name.clone()))
         .collect();
