@@ -522,10 +522,10 @@ fn impl_holds(o: &Item) -> Option<String> {
 
 /// `fn NAME<G>() { fn need<X: ?Sized + TRAIT, G>() {} need::<TY, G>(); }` (`?Sized` when `TY`
 /// may be unsized: an impl's self type).
-fn need(name: &str, g: &Generics, ty: &str, trait_: &str, unsized: bool) -> String {
+fn need(name: &str, g: &Generics, ty: &str, trait_: &str, maybe_unsized: bool) -> String {
     let mut inner = g.clone();
     inner.params.insert(0, type_param("X"));
-    let bounds = if unsized { vec!["?Sized".to_string(), trait_.to_string()] } else { vec![trait_.to_string()] };
+    let bounds = if maybe_unsized { vec!["?Sized".to_string(), trait_.to_string()] } else { vec![trait_.to_string()] };
     inner.predicates.push(Predicate { subject: "X".to_string(), bounds });
     let turbofish: Vec<String> = std::iter::once(ty.to_string())
         .chain(g.params.iter().filter(|p| !matches!(p.kind, GenericParamKind::Lifetime)).map(|p| p.name.clone()))
