@@ -195,9 +195,9 @@ fn versioned<'a>(
 /// Paths that name one type on both sides, each mapped to one representative: a type importable
 /// at several paths whose canonical path (the one declarations use) moved between them —
 /// `weighted::WeightedError` in one release, `WeightedError` in the next, both paths in both —
-/// is the same type. Found as the paths of one name whose item, with everything under it, reads
-/// the same at each of them, on both sides; the representative is the shortest path both sides
-/// have.
+/// is the same type. On each side, the paths of one name whose item, with everything under it,
+/// reads the same at each of them are one item (re-exports); groups of the two sides that share a
+/// path are one type, even when it changed. The representative is the shortest shared path.
 fn type_aliases(old: &Snapshot, new: &Snapshot) -> HashMap<String, String> {
     let groups = |s: &Snapshot| -> HashMap<(String, Vec<String>), BTreeSet<String>> {
         let is_type = |d: &Decl| matches!(d, Decl::Struct(_) | Decl::Enum(_) | Decl::Union(_) | Decl::Trait(_));
@@ -237,11 +237,12 @@ fn type_aliases(old: &Snapshot, new: &Snapshot) -> HashMap<String, String> {
     };
     let (before, after) = (groups(old), groups(new));
     let mut aliases = HashMap::new();
-    for (key, then) in &before {
-        let Some(now) = after.get(key) else { continue };
-        let Some(rep) = then.intersection(now).min_by_key(|p| (p.len(), (*p).clone())) else { continue };
-        for p in then.union(now).filter(|p| *p != rep) {
-            aliases.insert(p.clone(), rep.clone());
+    for then in before.values() {
+        for now in after.values() {
+            let Some(rep) = then.intersection(now).min_by_key(|p| (p.len(), (*p).clone())) else { continue };
+            for p in then.union(now).filter(|p| *p != rep) {
+                aliases.entry(p.clone()).or_insert_with(|| rep.clone());
+            }
         }
     }
     aliases
@@ -601,6 +602,13 @@ mod tests {
         let moved =
             side("k::Error").replace("pub struct k::w::Error;\n", "").replace("impl Clone for k::w::Error\n", "");
         assert_eq!(rules(&side("k::w::Error"), &moved), ["fn-return-type-changed", "item-removed"]);
+        // The type changed, and is still one type at both paths: only its own change is found.
+        let grown = |canonical: &str| {
+            side(canonical)
+                .replace("impl Clone for k::Error\n", "impl Clone for k::Error\nimpl Copy for k::Error\n")
+                .replace("impl Clone for k::w::Error\n", "impl Clone for k::w::Error\nimpl Copy for k::w::Error\n")
+        };
+        assert_eq!(rules(&side("k::w::Error"), &grown("k::Error")), ["copy-impl-added", "copy-impl-added"]);
         // Two types of one name that differ are not aliases.
         let different = side("k::Error").replace("pub struct k::w::Error;", "pub struct k::w::Error { pub code: u8 }");
         let base = side("k::w::Error").replace("pub struct k::w::Error;", "pub struct k::w::Error { pub code: u8 }");
