@@ -85,6 +85,24 @@ def tool(binary, ws, *args, verbose=True):
     return bench.run([str(binary), "atomic", *args, "--manifest-path", str(ws / "Cargo.toml"), *flags], ws, env=CAP)
 
 
+def identity(binary, workspaces):
+    """Each workspace, unchanged, against its own published packages (the default baseline of a
+    repository without release tags: crates.io, each crate at its manifest's version)."""
+    for ws in workspaces:
+        seconds, proc = tool(binary, ws, "diff", "--workspace", "--message-format", "json", verbose=False)
+        report = json.loads(proc.stdout)
+        total = 0
+        print(f"\n{ws.name}: `cargo atomic diff --workspace` against crates.io ({seconds:.1f}s)")
+        for krate in report["crates"]:
+            b = krate.get("baseline") or {}
+            n = len(krate["findings"])
+            total += n
+            shown = ", ".join(f"{f['rule']} {f['path']}" for f in krate["findings"][:3])
+            print(f"  {krate['package']:16} {krate['version']:>10}  baseline {b.get('reference', 'none'):24} "
+                  f"{n} findings{': ' + shown if shown else ''}")
+        print(f"  total: {total} findings")
+
+
 def provable():
     """The rules with a witness generator, as `prove/witness.rs` lists them."""
     text = (bench.ROOT / "cargo-atomic" / "src" / "prove" / "witness.rs").read_text()
@@ -138,6 +156,8 @@ def main():
     parser.add_argument("--dir", default=str(bench.ROOT / "target" / "bench"))
     parser.add_argument("--findings-only", action="store_true")
     parser.add_argument("--prove", action="store_true", help="only the witness-program figures")
+    parser.add_argument("--identity", action="store_true",
+                        help="only the identity run: each workspace against its own crates.io packages")
     args = parser.parse_args()
     work = Path(args.dir)
     work.mkdir(parents=True, exist_ok=True)
@@ -159,6 +179,9 @@ def main():
 
     if args.prove:
         prove(binary, new, old, diff)
+        return
+    if args.identity:
+        identity(binary, [old, new])
         return
 
     if args.findings_only:

@@ -505,13 +505,19 @@ fn an_unchanged_workspace_matches_its_own_published_packages() {
              description = \"{name}\"\npublish = [\"local\"]\n\n[dependencies]\n{deps}"
         )
     };
-    p.file("zbase/Cargo.toml", &manifest("zbase", "0.9.0", &[]))
+    // `mid` turns on a feature of `zbase`: documented together, the published `zbase` would
+    // have `zbase::extra`, which the workspace side (each crate with its own features) has not.
+    p.file("zbase/Cargo.toml", &format!("{}\n[features]\nextra = []\n", manifest("zbase", "0.9.0", &[])))
         .file(
             "zbase/src/lib.rs",
             "pub mod shapes { pub trait Shape { fn area(&self) -> f64; } pub struct Circle(pub f64); }\n\
-             pub use shapes::Shape;\npub fn zbase() {}\n",
+             pub use shapes::Shape;\npub fn zbase() {}\n#[cfg(feature = \"extra\")]\npub fn extra() {}\n",
         )
-        .file("mid/Cargo.toml", &manifest("mid", "0.8.8", &[("zbase", "0.9.0")]))
+        .file(
+            "mid/Cargo.toml",
+            &manifest("mid", "0.8.8", &[("zbase", "0.9.0")])
+                .replace("registry = \"local\" }", "registry = \"local\", features = [\"extra\"] }"),
+        )
         .file(
             "mid/src/lib.rs",
             "pub use zbase;\npub use zbase::Shape;\npub fn area(s: &dyn Shape) -> f64 { s.area() }\n",

@@ -400,6 +400,34 @@ fn a_sibling_enabling_a_feature_does_not_change_a_members_snapshot() {
     p.atomic(&["check", "--baseline-path", "."]).assert_code(0);
 }
 
+/// The same through a chain: `app` turns on `mid/std`, which turns on `base/std`; documented
+/// with the whole workspace, `base` still has only its own features.
+#[test]
+fn a_feature_turned_on_through_another_member_does_not_change_a_members_snapshot() {
+    let p = Project::new();
+    let manifest = |name: &str, rest: &str| {
+        format!(
+            "[package]\nname = \"{name}\"\nversion = \"1.0.0\"\nedition = \"2021\"\npublish = [\"local\"]\n\n{rest}"
+        )
+    };
+    p.file("Cargo.toml", "[workspace]\nmembers = [\"base\", \"mid\", \"app\"]\nresolver = \"2\"\n")
+        .file("base/Cargo.toml", &manifest("base", "[features]\nstd = []\n"))
+        .file("base/src/lib.rs", "pub fn always() {}\n#[cfg(feature = \"std\")]\npub fn with_std() {}\n")
+        .file(
+            "mid/Cargo.toml",
+            &manifest("mid", "[dependencies]\nbase = { path = \"../base\" }\n\n[features]\nstd = [\"base/std\"]\n"),
+        )
+        .file("mid/src/lib.rs", "pub fn mid() {}\n")
+        .file("app/Cargo.toml", &manifest("app", "[dependencies]\nmid = { path = \"../mid\", features = [\"std\"] }\n"))
+        .file("app/src/lib.rs", "pub fn app() {}\n");
+    p.atomic(&["snapshot", "--workspace"]).assert_code(0);
+    let whole = p.read("base/atomic-api.txt");
+    assert!(!whole.contains("with_std"), "only `app`, through `mid`, turns `std` on:\n{whole}");
+    std::fs::remove_file(p.path("base/atomic-api.txt")).unwrap();
+    p.atomic(&["snapshot", "-p", "base"]).assert_code(0);
+    assert_eq!(p.read("base/atomic-api.txt"), whole, "the same bytes for `-p base` and the workspace");
+}
+
 /// rustdoc runs with private items (for exported symbols); a crate denying a rustdoc lint in docs
 /// it never renders itself, a private item's broken link, still gets its snapshot.
 #[test]

@@ -183,61 +183,66 @@ pub(super) fn from_registry_baselines(
         }
     }
     to_run.sort_by_key(|(m, ..)| order.iter().position(|n| *n == m.name));
-    if !to_run.is_empty() {
+    // Each package is documented in a project of its own (one target dir for all): in one
+    // project, a dependent's requirements would turn on features of a sibling that its own
+    // selection leaves off, as the workspace side documents each crate with its own features.
+    let doc_target = ws.atomic_dir().join("registry-doc-target");
+    for (m, pkg, selection, cached) in to_run {
         // `all-features = true`: every feature of the published version (known now it is resolved).
-        let all: HashMap<String, Vec<String>> = to_run
-            .iter()
-            .filter(|(_, _, sel, _)| *sel == crate::api::FeatureSelection::All)
-            .map(|(m, pkg, _, _)| (m.name.clone(), pkg.features.keys().cloned().collect()))
-            .collect();
-        if !all.is_empty() {
-            probe_dir = probe(ws, &wanted, &pins, &opts.features, &all)?;
+        let mut all = HashMap::new();
+        if selection == crate::api::FeatureSelection::All {
+            all.insert(m.name.clone(), pkg.features.keys().cloned().collect());
+        }
+        let pin = HashMap::from([(m.name.clone(), pkg.version.clone())]);
+        let dir = probe_in(ws, &format!("registry-doc-{}", m.name), &[m], &pin, &opts.features, &all)?;
+        // The versions the joint resolution chose for everything else (a dependency resolved
+        // anew could be a newer release than the one the siblings were built against).
+        if let Err(e) = std::fs::copy(probe_dir.join("Cargo.lock"), dir.join("Cargo.lock")) {
+            return Err(e).context("cannot copy the registry probe's Cargo.lock");
         }
         let call = CargoDoc {
-            manifest: probe_dir.join("Cargo.toml"),
+            manifest: dir.join("Cargo.toml"),
             cwd: ws.root.clone(),
-            target_dir: probe_dir.join("target"),
-            packages: to_run.iter().map(|(_, p, _, _)| format!("{}@{}", p.name, p.version)).collect(),
-            names: to_run.iter().map(|(_, p, _, _)| format!("{} {}", p.name, p.version)).collect(),
+            target_dir: doc_target.clone(),
+            packages: vec![format!("{}@{}", pkg.name, pkg.version)],
+            names: vec![format!("{} {}", pkg.name, pkg.version)],
             features: Vec::new(),
             mode: crate::rustdoc::DocMode::DefaultFeatures,
-            bootstrap: to_run.iter().filter_map(|(_, p, _, _)| lib_name(p)).collect(),
+            bootstrap: lib_name(pkg).into_iter().collect(),
         };
         call.run(opts).context("cannot document the published baseline")?;
         let doc_dir = call.doc_dir(opts.target.as_deref());
-        for (m, pkg, selection, cached) in to_run {
-            let lib = lib_name(pkg).with_context(|| format!("{} {} has no library", m.name, pkg.version))?;
-            let path = doc_dir.join(format!("{lib}.json"));
-            let json = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-            // A sibling joins only at the version this package was built against.
-            let siblings: HashMap<String, CrateApi> = apis
+        let lib = lib_name(pkg).with_context(|| format!("{} {} has no library", m.name, pkg.version))?;
+        let path = doc_dir.join(format!("{lib}.json"));
+        let json = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        // A sibling joins only at the version this package was built against.
+        let siblings: HashMap<String, CrateApi> = apis
+            .iter()
+            .filter(|(_, (version, name, _))| {
+                pkg.dependencies.iter().any(|d| &d.name == name && d.req.matches(version))
+            })
+            .map(|(lib, (_, _, api))| (lib.clone(), api.clone()))
+            .collect();
+        let input = NormalizeInput {
+            package: &m.name,
+            lib: &lib,
+            features: &pkg.features,
+            checked: selection,
+            siblings: &siblings,
+            root: pkg.manifest_path.parent().unwrap().as_std_path(),
+        };
+        let mut api = rustdoc::normalize(&json, &path, &input)?;
+        let siblings: Vec<&String> = ws.members.iter().map(|m| &m.name).collect();
+        api.snapshot.expose_dependencies(
+            pkg.dependencies
                 .iter()
-                .filter(|(_, (version, name, _))| {
-                    pkg.dependencies.iter().any(|d| &d.name == name && d.req.matches(version))
-                })
-                .map(|(lib, (_, _, api))| (lib.clone(), api.clone()))
-                .collect();
-            let input = NormalizeInput {
-                package: &m.name,
-                lib: &lib,
-                features: &pkg.features,
-                checked: selection,
-                siblings: &siblings,
-                root: pkg.manifest_path.parent().unwrap().as_std_path(),
-            };
-            let mut api = rustdoc::normalize(&json, &path, &input)?;
-            let siblings: Vec<&String> = ws.members.iter().map(|m| &m.name).collect();
-            api.snapshot.expose_dependencies(
-                pkg.dependencies
-                    .iter()
-                    .filter(|d| d.kind == cargo_metadata::DependencyKind::Normal && !siblings.contains(&&d.name))
-                    .map(|d| (d.rename.clone().unwrap_or_else(|| d.name.clone()).replace('-', "_"), &d.req)),
-            );
-            std::fs::create_dir_all(&cache_dir)?;
-            crate::fsutil::write_atomic(&cached, snapshot::render_checked(&api.snapshot)?.as_bytes())?;
-            documented.push((m.name.clone(), api.snapshot.clone()));
-            apis.insert(lib, (pkg.version.clone(), m.name.clone(), api));
-        }
+                .filter(|d| d.kind == cargo_metadata::DependencyKind::Normal && !siblings.contains(&&d.name))
+                .map(|d| (d.rename.clone().unwrap_or_else(|| d.name.clone()).replace('-', "_"), &d.req)),
+        );
+        std::fs::create_dir_all(&cache_dir)?;
+        crate::fsutil::write_atomic(&cached, snapshot::render_checked(&api.snapshot)?.as_bytes())?;
+        documented.push((m.name.clone(), api.snapshot.clone()));
+        apis.insert(lib, (pkg.version.clone(), m.name.clone(), api));
     }
     for (name, snap) in documented {
         if !requested.contains(&name) || out.contains_key(&name) {

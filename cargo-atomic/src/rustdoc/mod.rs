@@ -231,7 +231,7 @@ pub fn document(ws: &Workspace, jobs: &[DocJob], opts: &DocOptions) -> anyhow::R
         let fits = |group: &Vec<&DocJob>| {
             let mut with: Vec<&DocJob> = group.clone();
             with.push(job);
-            with.iter().all(|j| !perturbed(j, &with))
+            with.iter().all(|j| !perturbed(ws, j, &with))
         };
         match calls.iter_mut().find(|(m, group)| *m == mode && fits(group)) {
             Some((_, group)) => group.push(job),
@@ -418,45 +418,55 @@ impl CargoDoc {
 }
 
 /// Whether documenting `job` in one call with `call` could enable features it was not asked to
-/// be documented with: a dependent in the same call requesting them.
-fn perturbed(job: &DocJob, call: &[&DocJob]) -> bool {
+/// be documented with: the other members of the call requesting them, directly or through the
+/// members whose features they turn on (`rand` → `rand_core/std` → `getrandom/std`).
+fn perturbed(ws: &Workspace, job: &DocJob, call: &[&DocJob]) -> bool {
     let member = job.member;
-    let enabled = member.enabled_features(&job.selection);
-    let default_on = matches!(job.selection, FeatureSelection::Default(_) | FeatureSelection::All);
+    let default_on = |s: &FeatureSelection| matches!(s, FeatureSelection::Default(_) | FeatureSelection::All);
+    // The features each member gets from the others of the call: their own, then what they ask
+    // of their member dependencies, until nothing changes. (features, `default` requested)
+    let mut on: HashMap<String, (BTreeSet<String>, bool)> = HashMap::new();
+    let mut todo = Vec::new();
     for other in call.iter().filter(|o| o.member.name != member.name) {
-        let other_enabled = other.member.enabled_features(&other.selection);
-        for dep in other.member.deps.iter().filter(|d| d.member.as_deref() == Some(member.name.as_str())) {
+        on.insert(
+            other.member.name.clone(),
+            (other.member.enabled_features(&other.selection), default_on(&other.selection)),
+        );
+        todo.push(other.member.name.clone());
+    }
+    while let Some(name) = todo.pop() {
+        let (Some(m), Some((enabled, _))) = (ws.member(&name), on.get(&name).cloned()) else { continue };
+        for dep in m.deps.iter().filter(|d| d.kind != DepKind::Dev) {
+            let Some(target) = dep.member.as_deref().and_then(|t| ws.member(t)) else { continue };
             let alias = dep.rename.as_deref().unwrap_or(&dep.name);
+            let values: Vec<&String> = enabled.iter().flat_map(|f| m.features.get(f).into_iter().flatten()).collect();
             let active = !dep.optional
-                || other_enabled.contains(alias)
-                || other_enabled.iter().any(|f| {
-                    other
-                        .member
-                        .features
-                        .get(f)
-                        .into_iter()
-                        .flatten()
-                        .any(|v| v == &format!("dep:{alias}") || v.starts_with(&format!("{alias}/")))
-                });
-            if dep.kind == DepKind::Dev || !active {
+                || enabled.contains(alias)
+                || values.iter().any(|v| **v == format!("dep:{alias}") || v.starts_with(&format!("{alias}/")));
+            if !active {
                 continue;
             }
-            if dep.default_features && !default_on {
-                return true;
+            let mut requested = dep.features.clone();
+            for v in &values {
+                let f = v.strip_prefix(&format!("{alias}/")).or_else(|| v.strip_prefix(&format!("{alias}?/")));
+                requested.extend(f.map(str::to_string));
             }
-            if dep.features.iter().any(|f| !enabled.contains(f)) {
-                return true;
-            }
-            for feature in &other_enabled {
-                for value in other.member.features.get(feature).into_iter().flatten() {
-                    let requested =
-                        value.strip_prefix(&format!("{alias}/")).or_else(|| value.strip_prefix(&format!("{alias}?/")));
-                    if requested.is_some_and(|f| !enabled.contains(f)) {
-                        return true;
-                    }
-                }
+            let selection = if dep.default_features {
+                FeatureSelection::Default(requested)
+            } else {
+                FeatureSelection::NoDefault(requested)
+            };
+            let entry = on.entry(target.name.clone()).or_insert_with(|| (BTreeSet::new(), false));
+            let before = entry.clone();
+            entry.0.extend(target.enabled_features(&selection));
+            entry.1 |= dep.default_features;
+            if *entry != before {
+                todo.push(target.name.clone());
             }
         }
     }
-    false
+    let Some((got, default)) = on.get(&member.name) else { return false };
+    let own = member.enabled_features(&job.selection);
+    (*default && !default_on(&job.selection) && member.features.contains_key("default"))
+        || got.iter().any(|f| !own.contains(f))
 }
