@@ -17,7 +17,12 @@ Measured for each N, with the previous release given as a git revision (`--basel
 with the peak memory of each (GNU time). Targets (issue 13): check after a one-line change
 <= 1.1 x the floor; check with nothing changed <= 1 s at 300 crates; semver-checks / ours >= 5.
 
-Usage: python3 benches/scale.py [--sizes 100,300] [--dir DIR] [--no-semver-checks]
+A real workspace too (`--real`): the cranelift family from crates.io (16 crates) at 0.113 and
+0.116, wired with path dependencies; 0.113 is committed and tagged `v1`, 0.116 committed on top,
+and the one-line change goes to `cranelift-frontend`. Lints are capped (old crates on a new
+compiler), for every tool alike.
+
+Usage: python3 benches/scale.py [--sizes 100,300] [--real] [--dir DIR] [--no-semver-checks]
 """
 
 import argparse
@@ -95,6 +100,49 @@ def generate(work, n):
     return ws
 
 
+CRANELIFT = {
+    "0.113": [("cranelift-bitset", "0.113.1"), ("cranelift-entity", "0.113.1"), ("cranelift-bforest", "0.113.1"),
+              ("cranelift-codegen-shared", "0.113.1"), ("cranelift-codegen-meta", "0.113.1"),
+              ("cranelift-isle", "0.113.1"), ("cranelift-control", "0.113.1"), ("cranelift-codegen", "0.113.1"),
+              ("cranelift-frontend", "0.113.1"), ("cranelift-native", "0.113.1"), ("cranelift-module", "0.113.1"),
+              ("cranelift-object", "0.113.0"), ("cranelift-jit", "0.113.0"), ("cranelift-interpreter", "0.113.0"),
+              ("cranelift-reader", "0.113.0"), ("cranelift", "0.113.0")],
+    "0.116": [("cranelift-bitset", "0.116.1"), ("cranelift-entity", "0.116.1"), ("cranelift-bforest", "0.116.1"),
+              ("cranelift-codegen-shared", "0.116.1"), ("cranelift-codegen-meta", "0.116.1"),
+              ("cranelift-isle", "0.116.1"), ("cranelift-control", "0.116.1"), ("cranelift-codegen", "0.116.1"),
+              ("cranelift-frontend", "0.116.1"), ("cranelift-native", "0.116.1"), ("cranelift-module", "0.116.1"),
+              ("cranelift-object", "0.116.0"), ("cranelift-jit", "0.116.0"), ("cranelift-interpreter", "0.116.0"),
+              ("cranelift-reader", "0.116.0"), ("cranelift", "0.116.0")],
+}
+CAP = {"RUSTFLAGS": "--cap-lints warn", "RUSTDOCFLAGS": "--cap-lints warn"}
+
+
+def real(work):
+    """The cranelift family at two release points in one git repository (v1 = 0.113)."""
+    ws = work / "cranelift"
+    if (ws / ".git").exists():
+        return ws
+    old = bench.assemble(work, "cranelift-0.113", CRANELIFT["0.113"])
+    new = bench.assemble(work, "cranelift-0.116", CRANELIFT["0.116"])
+    shutil.rmtree(ws, ignore_errors=True)
+    shutil.copytree(old, ws, ignore=shutil.ignore_patterns("target"))
+    (ws / ".gitignore").write_text("target/\n")
+    bench.run(["cargo", "generate-lockfile"], ws)
+    git(ws, "init", "-q", "-b", "main")
+    git(ws, "add", "-A")
+    git(ws, "commit", "-q", "-m", "cranelift 0.113")
+    git(ws, "tag", "v1")
+    for name, _ in CRANELIFT["0.113"]:
+        shutil.rmtree(ws / name)
+    for name, _ in CRANELIFT["0.116"]:
+        shutil.copytree(new / name, ws / name)
+    shutil.copy(new / "Cargo.toml", ws / "Cargo.toml")
+    bench.run(["cargo", "update", "--workspace"], ws)
+    git(ws, "add", "-A")
+    git(ws, "commit", "-q", "-m", "cranelift 0.116")
+    return ws
+
+
 def git(ws, *args):
     env = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
            "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid"}
@@ -120,7 +168,8 @@ def floor(ws):
 
 
 def one_line_change(ws, n, i):
-    f = ws / f"c{n // 2}" / "src" / "lib.rs"
+    crate = "cranelift-frontend" if n == "cranelift" else f"c{n // 2}"
+    f = ws / crate / "src" / "lib.rs"
     f.write_text(f.read_text() + f"pub fn touched{i}() {{}}\n")
 
 
@@ -129,6 +178,7 @@ def main():
     parser.add_argument("--sizes", default="100,300")
     parser.add_argument("--dir", default=str(bench.ROOT / "target" / "bench"))
     parser.add_argument("--no-semver-checks", action="store_true")
+    parser.add_argument("--real", action="store_true", help="also the cranelift workspace (16 crates)")
     args = parser.parse_args()
     work = Path(args.dir)
     work.mkdir(parents=True, exist_ok=True)
@@ -139,12 +189,16 @@ def main():
         if semver else "not run"
 
     rows = []
-    for n in [int(s) for s in args.sizes.split(",")]:
-        ws = generate(work, n)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    for n in sizes + (["cranelift"] if args.real else []):
+        ws = real(work) if n == "cranelift" else generate(work, n)
+        env_all = CAP if n == "cranelift" else {}
         git(ws, "checkout", "-q", "--", ".")
         check = [str(binary), "atomic", "check", "--manifest-path", str(ws / "Cargo.toml"), "--baseline-rev", "v1",
                  "--message-format", "json"]
         cmd, env = floor(ws)
+        if n == "cranelift":
+            env["RUSTFLAGS"] = CAP["RUSTFLAGS"]
 
         shutil.rmtree(ws / "target", ignore_errors=True)
         floor_cold, floor_mem, _ = timed(cmd, ws, env)
@@ -153,13 +207,13 @@ def main():
         git(ws, "checkout", "-q", "--", ".")
 
         shutil.rmtree(ws / "target", ignore_errors=True)
-        cold, cold_mem, proc = timed(check, ws)
+        cold, cold_mem, proc = timed(check, ws, env_all)
         if proc.returncode not in (0, 1):
             sys.exit(f"check failed:\n{proc.stderr}")
-        same, same_mem, _ = timed(check, ws)
-        same = min(same, timed(check, ws)[0])
+        same, same_mem, _ = timed(check, ws, env_all)
+        same = min(same, timed(check, ws, env_all)[0])
         one_line_change(ws, n, 1)
-        changed, changed_mem, _ = timed(check, ws)
+        changed, changed_mem, _ = timed(check, ws, env_all)
         git(ws, "checkout", "-q", "--", ".")
 
         sc_cold = sc_warm = sc_mem = float("nan")
@@ -167,9 +221,9 @@ def main():
             sc = ["cargo", "semver-checks", "--workspace", "--baseline-rev", "v1", "--manifest-path",
                   str(ws / "Cargo.toml")]
             shutil.rmtree(ws / "target", ignore_errors=True)
-            sc_cold, sc_mem, _ = timed(sc, ws)
+            sc_cold, sc_mem, _ = timed(sc, ws, env_all)
             one_line_change(ws, n, 2)
-            sc_warm, _, _ = timed(sc, ws)
+            sc_warm, _, _ = timed(sc, ws, env_all)
             git(ws, "checkout", "-q", "--", ".")
         rows.append((n, floor_cold, floor_warm, floor_mem, cold, cold_mem, changed, changed_mem, same, same_mem,
                      sc_cold, sc_warm, sc_mem))

@@ -5,6 +5,13 @@
 //!   fields, variants and impls;
 //! - the same change on a type and on its impls (a bound, a generic) is one cause, on the type;
 //! - impls of one type lost together (its auto traits, say) are one cause;
+//! - the findings on one item are one cause (its most significant finding stands for it), and
+//!   when a type or trait changed itself, the findings on its members follow that change;
+//! - impls of a removed trait follow its removal; an impl gone only because its type's generics
+//!   changed (the same trait is implemented for the new form) follows the type's change;
+//! - a feature that no longer enables (or is no longer enabled by default) a removed feature or
+//!   optional dependency follows that removal;
+//! - the same change at several import paths of an item is one cause, at the shortest path;
 //! - an exposed dependency that moved to an incompatible series explains every difference that
 //!   vanishes when that dependency's paths are compared without their modules (`dep::a::Tr` →
 //!   `dep::b::Tr`), and the re-exports of its items that went.
@@ -111,6 +118,126 @@ pub fn fold(findings: &mut [Finding]) -> Vec<Cause> {
         let first_impl = (0..i).find(|&j| free(j) && same(&findings[j]) && findings[j].kind == ItemKind::TraitImpl);
         if let Some(j) = on_type.or(first_impl) {
             parent[i] = j;
+        }
+    }
+
+    // One item, one cause: the other findings on an item (a signature changed in several ways,
+    // supertraits lost) follow its most significant one. Impls keep their own causes.
+    let mut by_item: std::collections::HashMap<(&str, ItemKind), usize> = std::collections::HashMap::new();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(findings[i].bump), i));
+    for &i in &order {
+        let f = &findings[i];
+        if parent[i] != i || matches!(f.kind, ItemKind::TraitImpl | ItemKind::Crate) {
+            continue;
+        }
+        match by_item.get(&(f.path.as_str(), f.kind)) {
+            Some(&j) => parent[i] = j,
+            None => {
+                by_item.insert((f.path.as_str(), f.kind), i);
+            }
+        }
+    }
+
+    // Members follow their item: when a type or trait changed itself, the findings on its
+    // members are part of that change (a reworked type: its generics, then its methods).
+    let item_cause: std::collections::HashMap<&str, usize> = (0..n)
+        .filter(|&i| {
+            parent[i] == i
+                && matches!(findings[i].kind, ItemKind::Struct | ItemKind::Enum | ItemKind::Union | ItemKind::Trait)
+        })
+        .map(|i| (findings[i].path.as_str(), i))
+        .collect();
+    for i in 0..n {
+        let f = &findings[i];
+        if parent[i] != i || matches!(f.kind, ItemKind::TraitImpl | ItemKind::Crate) {
+            continue;
+        }
+        if let Some(&j) = f.path.rsplit_once("::").and_then(|(up, _)| item_cause.get(up)) {
+            parent[i] = j;
+        }
+    }
+    // Impls of a removed trait follow its removal; an impl that is gone only because its type's
+    // generics changed (the same trait is implemented for the new form) follows the type's change.
+    let impl_trait = |f: &Finding| match &f.key {
+        crate::api::ItemKey::Impl { trait_, .. } => Some(crate::api::strip_generic_args(trait_).to_string()),
+        _ => None,
+    };
+    for i in 0..n {
+        if parent[i] != i || findings[i].kind != ItemKind::TraitImpl {
+            continue;
+        }
+        let Some(tr) = impl_trait(&findings[i]) else { continue };
+        if let Some(r) = (0..n).find(|&r| REMOVALS.contains(&findings[r].rule) && findings[r].path == tr) {
+            parent[i] = r;
+            continue;
+        }
+        let Some(&ty) = item_cause.get(findings[i].path.as_str()) else { continue };
+        if findings[i].rule != "trait-impl-removed" {
+            continue;
+        }
+        let again = (0..n).find(|&k| {
+            parent[k] == k
+                && findings[k].rule == "trait-impl-added"
+                && findings[k].path == findings[i].path
+                && impl_trait(&findings[k]).as_deref() == Some(tr.as_str())
+        });
+        if let Some(k) = again {
+            parent[i] = ty;
+            parent[k] = ty;
+        }
+    }
+
+    // Cargo features: what a removed feature or optional dependency was enabled by, or enabled
+    // by default, goes with its removal.
+    let feature =
+        |subject: &str| subject.strip_prefix("feature `").and_then(|s| s.strip_suffix('`')).map(str::to_string);
+    let removed: std::collections::HashMap<String, usize> = (0..n)
+        .filter(|&i| {
+            matches!(findings[i].rule, "cargo-feature-removed" | "cargo-optional-dependency-removed") && parent[i] == i
+        })
+        .filter_map(|i| Some((feature(&findings[i].subject)?, i)))
+        .collect();
+    for i in 0..n {
+        let f = &findings[i];
+        if parent[i] != i {
+            continue;
+        }
+        let target = match f.rule {
+            "cargo-feature-no-longer-enables" => f
+                .detail
+                .strip_prefix("no longer enables `")
+                .and_then(|d| d.strip_suffix('`'))
+                .map(|d| d.trim_start_matches("dep:").split(['/', '?']).next().unwrap_or(d).to_string()),
+            "cargo-feature-no-longer-default" => feature(&f.subject),
+            _ => None,
+        };
+        if let Some(&r) = target.and_then(|t| removed.get(&t)) {
+            if r != i {
+                parent[i] = r;
+            }
+        }
+    }
+
+    // The same change seen at another import path of the item (`rand::Rng::fill` and
+    // `rand::prelude::Rng::fill`): one cause, at the shortest path.
+    let mut seen: std::collections::HashMap<(&str, ItemKind, &str, Option<String>, Option<String>, &str), usize> =
+        std::collections::HashMap::new();
+    let mut order: Vec<usize> = (0..n).filter(|&i| parent[i] == i).collect();
+    order.sort_by_key(|&i| (findings[i].path.len(), i));
+    for i in order {
+        let f = &findings[i];
+        if matches!(f.kind, ItemKind::Crate) {
+            continue;
+        }
+        let own = |t: &Option<String>| t.as_ref().map(|t| super::replace_path(t, &f.path, "$"));
+        let name = f.path.rsplit("::").next().unwrap_or(&f.path);
+        let key = (f.rule, f.kind, f.detail.as_str(), own(&f.old), own(&f.new), name);
+        match seen.get(&key) {
+            Some(&j) => parent[i] = j,
+            None => {
+                seen.insert(key, i);
+            }
         }
     }
 

@@ -808,6 +808,60 @@ mod tests {
     }
 
     #[test]
+    fn the_findings_on_one_item_and_its_members_are_one_cause() {
+        // One signature changed three ways: one cause.
+        let old = "pub mod k\npub fn k::f<T>(a: T, b: u8) -> u8 where T: Clone";
+        let new = "pub mod k\npub fn k::f<T>(a: T) -> u16 where T: Copy";
+        let got = causes(old, new);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].2 >= 2, "{got:?}");
+        // A trait that changed itself takes its members' changes with it.
+        let old = "pub mod k\npub trait k::W: Copy // dyn-compatible\npub const k::W::MAX: u8 // required\npub fn k::W::sum(&self) // required";
+        let new = "pub mod k\npub trait k::W // dyn-compatible";
+        assert_eq!(causes(old, new), [("trait-supertrait-removed", "k::W".to_string(), 2)]);
+        // Members of an item that did not change itself stay causes of their own.
+        let old = "pub mod k\npub struct k::S;\npub fn k::S::a(&self)\npub fn k::S::b(&self)";
+        let new = "pub mod k\npub struct k::S;";
+        assert_eq!(causes(old, new).len(), 2);
+    }
+
+    #[test]
+    fn the_same_change_at_two_import_paths_is_one_cause_at_the_shorter() {
+        let side = |ty: &str| {
+            format!(
+                "pub mod k\npub mod k::prelude\npub trait k::Rng // dyn-compatible\npub trait k::prelude::Rng // dyn-compatible\n\
+                 pub fn k::Rng::fill(&self, x: {ty}) // required\npub fn k::prelude::Rng::fill(&self, x: {ty}) // required"
+            )
+        };
+        assert_eq!(
+            causes(&side("u8"), &side("u16")),
+            [("trait-item-signature-changed", "k::Rng::fill".to_string(), 1)]
+        );
+    }
+
+    #[test]
+    fn impls_follow_a_removed_trait_and_a_type_whose_generics_changed() {
+        let old = "pub mod k\npub trait k::Bytes // dyn-compatible\nimpl k::Bytes for [std::num::Wrapping<u8>]\npub fn k::f()";
+        let new = "pub mod k\npub fn k::f()";
+        assert_eq!(causes(old, new), [("item-removed", "k::Bytes".to_string(), 1)]);
+        // `AhoCorasick<S>` lost `S`: its `Clone` impl is re-keyed, not removed.
+        let old = "pub mod k\npub struct k::A<S> { .. }\nimpl<S> Clone for k::A<S>";
+        let new = "pub mod k\npub struct k::A { .. }\nimpl Clone for k::A";
+        let got = causes(old, new);
+        assert_eq!(got, [("generic-params-removed-or-reordered", "k::A".to_string(), 2)]);
+    }
+
+    #[test]
+    fn feature_edges_follow_the_removed_feature_or_optional_dependency() {
+        let text = |features: &str| format!("{features}pub mod k");
+        let old = text("feature default = [\"std\"]\nfeature std = []\nfeature full = [\"std\"]\n");
+        let new = text("feature default = []\nfeature full = []\n");
+        let got = causes(&old, &new);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!((got[0].0, got[0].2), ("cargo-feature-removed", 2), "{got:?}");
+    }
+
+    #[test]
     fn a_rename_in_one_module_is_one_finding() {
         let old =
             "pub mod k\npub struct k::Old { pub x: u8 }\npub fn k::Old::get(&self) -> k::Old\nimpl Send for k::Old";
