@@ -221,8 +221,9 @@ pub fn fold(findings: &mut [Finding]) -> Vec<Cause> {
 
     // The same change seen at another import path of the item (`rand::Rng::fill` and
     // `rand::prelude::Rng::fill`): one cause, at the shortest path.
-    let mut seen: std::collections::HashMap<(&str, ItemKind, &str, Option<String>, Option<String>, &str), usize> =
-        std::collections::HashMap::new();
+    // (rule, kind, detail, old and new with the own path a placeholder, name)
+    type Change<'a> = (&'a str, ItemKind, &'a str, Option<String>, Option<String>, &'a str);
+    let mut seen: std::collections::HashMap<Change, usize> = std::collections::HashMap::new();
     let mut order: Vec<usize> = (0..n).filter(|&i| parent[i] == i).collect();
     order.sort_by_key(|&i| (findings[i].path.len(), i));
     for i in order {
