@@ -610,3 +610,38 @@ fn each_registry_baseline_is_its_own_highest_version_whatever_is_selected() {
         }
     }
 }
+
+/// Across crates: `b` moved `T` from `b::x` to `b::y`, and `a`'s signatures changed only by that
+/// path: `a` reports one cause, explained by `b`'s own findings.
+#[test]
+fn a_siblings_move_explains_the_paths_that_changed_in_its_dependents() {
+    let p = Project::new();
+    for (side, module, extra) in [("old", "x", ""), ("new", "y", "pub fn own() {}\n")] {
+        p.file(&format!("{side}/Cargo.toml"), "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n")
+            .file(
+                &format!("{side}/b/Cargo.toml"),
+                "[package]\nname = \"b\"\nversion = \"1.0.0\"\nedition = \"2021\"\npublish = [\"local\"]\n",
+            )
+            .file(&format!("{side}/b/src/lib.rs"), &format!("pub mod {module} {{ pub struct T; }}\n"))
+            .file(
+                &format!("{side}/a/Cargo.toml"),
+                "[package]\nname = \"a\"\nversion = \"1.0.0\"\nedition = \"2021\"\npublish = [\"local\"]\n\n\
+                 [dependencies]\nb = { path = \"../b\" }\n",
+            )
+            .file(
+                &format!("{side}/a/src/lib.rs"),
+                &format!("pub fn f(_: b::{module}::T) {{}}\npub fn g() -> Option<b::{module}::T> {{ None }}\n{extra}"),
+            );
+    }
+    let args = ["diff", "--manifest-path", "new/Cargo.toml", "--baseline-path", "old", "--message-format", "json"];
+    let doc = json(p.atomic(&args).assert_code(0));
+    let a = doc["crates"].as_array().unwrap().iter().find(|c| c["package"] == "a").unwrap().clone();
+    let majors: Vec<&serde_json::Value> =
+        a["causes"].as_array().unwrap().iter().filter(|c| c["bump"] == "major").collect();
+    assert_eq!(majors.len(), 1, "{a:#}");
+    assert_eq!(majors[0]["sibling"], "b", "{a:#}");
+    assert_eq!(majors[0]["kind"], "dependency", "{a:#}");
+    assert_eq!(majors[0]["consequences"], 1, "f and g: one cause: {a:#}");
+    let human = p.atomic(&args[..5]);
+    assert!(human.stderr.contains("= cause: `b` moved or removed what these paths named"), "{}", human.stderr);
+}

@@ -137,6 +137,8 @@ pub fn assess(ws: &Workspace, opts: &Options, progress: &mut dyn FnMut(Progress)
     };
     let baselines = crate::baseline::resolve(ws, &libs, &opts.baseline, &opts.doc)?;
     let mut diffs = diff_all(ws, &libs, &apis, &baselines);
+    let lib_names = apis.by_package.iter().map(|(p, a)| (p.clone(), a.snapshot.lib.clone())).collect();
+    crate::diff::explain_sibling_moves(&mut diffs, &lib_names);
     if opts.prove {
         progress(Progress::Proving);
         crate::prove::prove(ws, &apis, &baselines, &mut diffs)?;

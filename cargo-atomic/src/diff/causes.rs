@@ -51,6 +51,10 @@ pub struct Cause {
     pub finding: usize,
     /// How many other findings are its consequences.
     pub consequences: usize,
+    /// The workspace crate whose own moves or removals explain this cause (the paths into it that
+    /// changed), when it is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sibling: Option<String>,
 }
 
 /// Rules whose finding takes the whole item (and what hangs under it) with it.
@@ -60,8 +64,25 @@ const SERIES: &str = "public-dependency-series-changed";
 /// Assigns every finding its cause (`Finding::cause`) and returns the causes, most significant
 /// first: by bump, then removals before changes before impls, then by consequences, then path.
 pub fn fold(findings: &mut [Finding]) -> Vec<Cause> {
+    fold_with(findings, &[])
+}
+
+/// [`fold`], with groups known from outside the crate: each `(sibling, findings)` is one cause
+/// (the differences that are only paths into a workspace crate whose own diff moved or removed
+/// them), taken before every other fold.
+pub fn fold_with(findings: &mut [Finding], siblings: &[(String, Vec<usize>)]) -> Vec<Cause> {
     let n = findings.len();
     let mut parent: Vec<usize> = (0..n).collect();
+    let mut sibling_of: std::collections::HashMap<usize, String> = std::collections::HashMap::new();
+    for (sibling, group) in siblings {
+        let Some(&first) = group.iter().find(|&&i| parent[i] == i) else { continue };
+        sibling_of.insert(first, sibling.clone());
+        for &i in group {
+            if i != first && parent[i] == i {
+                parent[i] = first;
+            }
+        }
+    }
 
     // Removals, outermost first: what lies under a removed path is its consequence.
     let mut removals: Vec<usize> = (0..n).filter(|&i| REMOVALS.contains(&findings[i].rule)).collect();
@@ -255,7 +276,8 @@ pub fn fold(findings: &mut [Finding]) -> Vec<Cause> {
             let members = (0..n).filter(|&j| roots[j] == i);
             Cause {
                 id: 0,
-                kind: kind(&findings[i]),
+                kind: if sibling_of.contains_key(&i) { CauseKind::Dependency } else { kind(&findings[i]) },
+                sibling: sibling_of.get(&i).cloned(),
                 bump: members.clone().map(|j| findings[j].bump).max().unwrap_or(findings[i].bump),
                 finding: i,
                 consequences: members.count() - 1,
@@ -296,7 +318,7 @@ fn kind(f: &Finding) -> CauseKind {
 
 /// `text` with every path into crate `lib` cut to the crate and the last segment:
 /// `dep::a::Tr<u8>` → `dep::Tr<u8>`, so a move inside `dep` compares equal.
-fn without_modules(text: &str, lib: &str) -> String {
+pub(super) fn without_modules(text: &str, lib: &str) -> String {
     let prefix = format!("{lib}::");
     crate::api::text::rewrite_paths(text, &prefix, |p| format!("{prefix}{}", p.rsplit("::").next().unwrap_or(p)))
 }

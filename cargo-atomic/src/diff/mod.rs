@@ -533,6 +533,66 @@ impl Finding {
     }
 }
 
+/// Across the workspace: a finding of one crate whose old and new declarations differ only in
+/// paths into a sibling crate (`b::x::T` → `b::y::T`), where the sibling's own diff moved or
+/// removed an old path it names, is a consequence of that move. Such findings of a crate become
+/// one cause per sibling (kind `dependency`, `sibling` set); the crate's causes are folded again.
+/// `libs`: package → library crate name.
+pub fn explain_sibling_moves(diffs: &mut [CrateDiff], libs: &BTreeMap<String, String>) {
+    const GONE: &[&str] = &["item-removed", "item-renamed", "item-kind-changed"];
+    let moved: Vec<(String, BTreeSet<String>)> = diffs
+        .iter()
+        .filter_map(|d| {
+            let lib = libs.get(&d.package)?;
+            let paths: BTreeSet<String> =
+                d.changes.findings.iter().filter(|f| GONE.contains(&f.rule)).map(|f| f.path.clone()).collect();
+            (!paths.is_empty()).then(|| (lib.clone(), paths))
+        })
+        .collect();
+    if moved.is_empty() {
+        return;
+    }
+    for d in diffs.iter_mut() {
+        let own = libs.get(&d.package);
+        let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+        for (lib, paths) in moved.iter().filter(|(lib, _)| Some(lib) != own) {
+            let prefix = format!("{lib}::");
+            let group: Vec<usize> = d
+                .changes
+                .findings
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| match (&f.old, &f.new) {
+                    (Some(o), Some(n)) => {
+                        o != n
+                            && causes::without_modules(o, lib) == causes::without_modules(n, lib)
+                            && paths.iter().any(|p| names_path(o, p))
+                            && o.contains(&prefix)
+                    }
+                    _ => false,
+                })
+                .map(|(i, _)| i)
+                .collect();
+            if !group.is_empty() {
+                groups.push((lib.clone(), group));
+            }
+        }
+        if !groups.is_empty() {
+            d.changes.causes = causes::fold_with(&mut d.changes.findings, &groups);
+        }
+    }
+}
+
+/// Whether `text` names `path` or something under it (`b::x` in `b::x::T`, not in `ab::x` or
+/// `b::xy`).
+fn names_path(text: &str, path: &str) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(path).any(|(i, _)| {
+        !text[..i].chars().next_back().is_some_and(|c| ident(c) || c == ':')
+            && !text[i + path.len()..].chars().next().is_some_and(ident)
+    })
+}
+
 /// The largest bump among findings, if any.
 pub fn required_bump(findings: &[Finding]) -> Option<Bump> {
     findings.iter().map(|f| f.bump).max()

@@ -32,7 +32,7 @@ pub fn bump_style(bump: Bump) -> anstyle::Style {
 
 /// One finding, Cargo-diagnostic style; `consequences` are the other findings of its cause (all
 /// of them listed when `verbose`, else their count and up to three examples).
-pub fn finding(shell: &mut Shell, f: &Finding, consequences: &[&Finding], baseline_name: &str) {
+pub fn finding(shell: &mut Shell, f: &Finding, consequences: &[&Finding], baseline_name: &str, sibling: Option<&str>) {
     let style = bump_style(f.bump);
     let proven = f.proof.as_ref().is_some_and(|p| p.verdict == Verdict::Proven);
     let mark = if proven { format!(" {GREEN}(proven){GREEN:#}") } else { String::new() };
@@ -67,6 +67,11 @@ pub fn finding(shell: &mut Shell, f: &Finding, consequences: &[&Finding], baseli
                 examples.join("; ")
             ));
         }
+    }
+    if let Some(s) = sibling {
+        out.push_str(&format!(
+            "   {CYAN}={CYAN:#} {BOLD}cause{BOLD:#}: `{s}` moved or removed what these paths named (see its own findings)\n"
+        ));
     }
     if let Some(p) = &f.proof {
         out.push_str(&proof_lines(p, shell.verbose));
@@ -153,7 +158,8 @@ pub fn human(shell: &mut Shell, diffs: &[CrateDiff]) {
         let (shown, summed): (Vec<&Cause>, Vec<&Cause>) =
             c.causes.iter().partition(|cause| cause.bump == Bump::Major || shell.verbose);
         for cause in shown {
-            finding(shell, &c.findings[cause.finding], &consequences(c, cause), &b.origin.to_string());
+            let sibling = cause.sibling.as_deref();
+            finding(shell, &c.findings[cause.finding], &consequences(c, cause), &b.origin.to_string(), sibling);
         }
         for bump in [Bump::Minor, Bump::Patch] {
             let mut by_rule: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
