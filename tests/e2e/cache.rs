@@ -3,7 +3,8 @@
 
 use crate::support::Project;
 
-/// `base`, and `user` re-exporting all of it; `flagged` with a build script reading `flag.txt`.
+/// `base`, and `user` re-exporting all of it; `flagged` with a build script reading `flag.txt`,
+/// `../outside.txt` and `FLAGGED_ENV`.
 fn workspace() -> Project {
     let p = Project::new();
     p.file("Cargo.toml", "[workspace]\nmembers = [\"base\", \"user\", \"flagged\"]\nresolver = \"2\"\n");
@@ -22,12 +23,22 @@ fn workspace() -> Project {
         .file(
             "flagged/build.rs",
             "fn main() {\n    println!(\"cargo:rerun-if-changed=flag.txt\");\n    \
-             println!(\"cargo::rustc-check-cfg=cfg(flagged)\");\n    \
-             if std::fs::read_to_string(\"flag.txt\").is_ok_and(|s| s.trim() == \"on\") {\n        \
-             println!(\"cargo:rustc-cfg=flagged\");\n    }\n}\n",
+             println!(\"cargo:rerun-if-changed=../outside.txt\");\n    \
+             println!(\"cargo:rerun-if-env-changed=FLAGGED_ENV\");\n    \
+             println!(\"cargo::rustc-check-cfg=cfg(flagged, outside, from_env)\");\n    \
+             let on = |f: &str| std::fs::read_to_string(f).is_ok_and(|s| s.trim() == \"on\");\n    \
+             if on(\"flag.txt\") {\n        println!(\"cargo:rustc-cfg=flagged\");\n    }\n    \
+             if on(\"../outside.txt\") {\n        println!(\"cargo:rustc-cfg=outside\");\n    }\n    \
+             if std::env::var(\"FLAGGED_ENV\").is_ok_and(|v| v == \"on\") {\n        \
+             println!(\"cargo:rustc-cfg=from_env\");\n    }\n}\n",
         )
         .file("flagged/flag.txt", "off\n")
-        .file("flagged/src/lib.rs", "pub fn always() {}\n#[cfg(flagged)]\npub fn flagged() {}\n");
+        .file("outside.txt", "off\n")
+        .file(
+            "flagged/src/lib.rs",
+            "pub fn always() {}\n#[cfg(flagged)]\npub fn flagged() {}\n#[cfg(outside)]\npub fn outside() {}\n\
+             #[cfg(from_env)]\npub fn from_env() {}\n",
+        );
     p
 }
 
@@ -55,10 +66,9 @@ fn nothing_changed_nothing_documented() {
     let run = p.atomic(&["api", "-v"]);
     run.assert_code(0);
     assert_eq!(run.stdout, first);
-    // The build script's crate is always documented; the others come from the cache.
-    assert!(run.stderr.contains("Documenting flagged\n"), "{}", run.stderr);
-    assert!(run.stderr.contains("(2 unchanged, from the cache)"), "{}", run.stderr);
-    assert!(!run.stderr.contains("Documenting flagged, base") && !run.stderr.contains("base, "), "{}", run.stderr);
+    // Every crate from the cache, the one with a build script too (its run declared its inputs).
+    assert!(!run.stderr.contains("Documenting"), "{}", run.stderr);
+    assert!(run.stderr.contains("(3 unchanged, from the cache)"), "{}", run.stderr);
 
     // Bypassed on request.
     assert_eq!(api(&p, &["--no-cache"], &[]), (first.clone(), 0));
@@ -68,18 +78,25 @@ fn nothing_changed_nothing_documented() {
     let entry = p.atomic_dir().join("api-cache/base.json");
     assert!(entry.is_file(), "the cache lives in the workspace's atomic dir");
     std::fs::write(&entry, "{ not json").unwrap();
-    assert_eq!(api(&p, &[], &[]), (first.clone(), 1), "base re-documented; user, whose inputs did not change, reused");
-    assert_eq!(api(&p, &[], &[]), (first, 2));
+    assert_eq!(api(&p, &[], &[]), (first.clone(), 2), "base re-documented; user, whose inputs did not change, reused");
+    assert_eq!(api(&p, &[], &[]), (first, 3));
 }
 
 /// The API after a change: it has `new_line`, differs from `before` (which it replaces), and
-/// nothing of base or user came from the cache.
+/// nothing of base or user came from the cache (`flagged`, untouched, does when `flagged_reused`).
 #[track_caller]
-fn expect_new(p: &Project, before: &mut String, what: &str, extra: &[&str], env: &[(&str, &str)], new_line: &str) {
+fn expect_new(
+    p: &Project,
+    before: &mut String,
+    what: &str,
+    (extra, env): (&[&str], &[(&str, &str)]),
+    new_line: &str,
+    flagged_reused: bool,
+) {
     let (after, reused) = api(p, extra, env);
     assert!(after.contains(new_line), "after {what}, `{new_line}` is missing:\n{after}");
     assert_ne!(&after, before, "after {what}");
-    assert_eq!(reused, 0, "after {what}, nothing of base or user may be reused");
+    assert_eq!(reused, usize::from(flagged_reused), "after {what}, nothing of base or user may be reused");
     *before = after;
 }
 
@@ -92,15 +109,15 @@ fn every_input_of_an_api_invalidates_it() {
         "base/src/lib.rs",
         "pub mod shapes;\npub fn base() {}\npub fn added() {}\n#[cfg(feature = \"extra\")]\npub fn extra() {}\n",
     );
-    expect_new(&p, &mut before, "a source file", &[], &[], "pub fn user::added()");
+    expect_new(&p, &mut before, "a source file", (&[], &[]), "pub fn user::added()", true);
     p.file("base/src/shapes.rs", "pub struct Circle;\npub struct Square;\n");
-    expect_new(&p, &mut before, "a module file", &[], &[], "pub struct user::shapes::Square");
+    expect_new(&p, &mut before, "a module file", (&[], &[]), "pub struct user::shapes::Square", true);
     // The manifest: a new feature.
     let manifest = p.read("base/Cargo.toml").replace("extra = []", "extra = []\nmore = []");
     p.file("base/Cargo.toml", &manifest);
-    expect_new(&p, &mut before, "the manifest", &[], &[], "feature more = []");
+    expect_new(&p, &mut before, "the manifest", (&[], &[]), "feature more = []", true);
     // A feature asked for.
-    expect_new(&p, &mut before, "a feature", &["--features", "base/extra"], &[], "pub fn base::extra()");
+    expect_new(&p, &mut before, "a feature", (&["--features", "base/extra"], &[]), "pub fn base::extra()", true);
     // The toolchain's variables.
     p.file(
         "base/src/lib.rs",
@@ -110,7 +127,8 @@ fn every_input_of_an_api_invalidates_it() {
     p.file("rustdoc-with-cfg.sh", "#!/bin/sh\nexec rustdoc --cfg extra_cfg \"$@\"\n");
     let script = p.path("rustdoc-with-cfg.sh");
     std::process::Command::new("chmod").arg("+x").arg(&script).status().unwrap();
-    expect_new(&p, &mut before, "RUSTDOC", &[], &[("RUSTDOC", script.to_str().unwrap())], "pub fn base::configured()");
+    let env = [("RUSTDOC", script.to_str().unwrap())];
+    expect_new(&p, &mut before, "RUSTDOC", (&[], &env), "pub fn base::configured()", false);
 
     // The lockfile: an edit Cargo keeps is an input like any other.
     let lock = p.read("Cargo.lock");
@@ -118,11 +136,21 @@ fn every_input_of_an_api_invalidates_it() {
     let (_, reused) = api(&p, &[], &[]);
     assert_eq!(reused, 0, "a changed lockfile re-documents");
 
-    // A build script's input: the crate with a build script is always documented.
+    // A build script's inputs, as its runs declared them: a file of its package, a file outside
+    // it, and a variable. Each is seen; with none changed, the crate comes from the cache.
     let (without, _) = api(&p, &[], &[]);
     assert!(!without.contains("flagged::flagged"));
+    assert_eq!(api(&p, &[], &[]).1, 3, "nothing changed");
     p.file("flagged/flag.txt", "on\n");
     let (with, reused) = api(&p, &[], &[]);
     assert!(with.contains("pub fn flagged::flagged()"), "{with}");
     assert_eq!(reused, 2, "base and user are unchanged");
+    p.file("outside.txt", "on\n");
+    let (with, reused) = api(&p, &[], &[]);
+    assert!(with.contains("pub fn flagged::outside()"), "a declared file outside the package: {with}");
+    assert_eq!(reused, 2);
+    let (with, reused) = api(&p, &[], &[("FLAGGED_ENV", "on")]);
+    assert!(with.contains("pub fn flagged::from_env()"), "a declared variable: {with}");
+    assert_eq!(reused, 2);
+    assert_eq!(api(&p, &[], &[("FLAGGED_ENV", "on")]).1, 3, "the same variable again: nothing changed");
 }

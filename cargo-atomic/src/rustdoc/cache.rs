@@ -6,8 +6,10 @@
 //! `.cargo/config.toml` files Cargo reads, the toolchain (`rustc -vV`), the build environment
 //! (`RUSTFLAGS`, `RUSTC`, `CARGO_BUILD_*`, …), the target, the documented features and this
 //! cargo-atomic build — and the fingerprints of the members it depends on (re-exports and type
-//! paths run downstream). A member with a build script, a path dependency outside the workspace,
-//! or no lockfile has no fingerprint: it is always documented, and so are its dependents.
+//! paths run downstream). A build script adds what its runs declared they read
+//! (`rerun-if-changed` files, `rerun-if-env-changed` variables), as Cargo reruns it; before its
+//! first run there is nothing to compare. A member with a path dependency outside the workspace,
+//! or no lockfile, has no fingerprint: it is always documented, and so are its dependents.
 //!
 //! The same cache serves documented baselines: a revision's tree is exported once, so its files
 //! and fingerprints do not change between runs. Entries live under the workspace's atomic dir,
@@ -173,22 +175,82 @@ fn build_variable(name: &str) -> bool {
         || name.starts_with("CARGO_REGISTRIES_") && !name.ends_with("_TOKEN")
 }
 
-/// The member's own files and manifest; `None` when its API can depend on more than that.
+/// The member's own files and manifest, and for a build script what its last run declared it
+/// reads; `None` when its API can depend on more than that.
 fn own_inputs(ws: &Workspace, member: &Member) -> Option<String> {
-    if member.build_script || member.deps.iter().any(|d| d.outside_path && d.kind != DepKind::Dev) {
+    if member.deps.iter().any(|d| d.outside_path && d.kind != DepKind::Dev) {
         return None;
     }
+    let script = if member.build_script { build_script_inputs(ws, member)? } else { String::new() };
     let other_members: BTreeSet<&Path> =
         ws.members.iter().filter(|m| m.name != member.name).map(|m| m.dir.as_path()).collect();
     let mut files = Vec::new();
     collect_files(&member.dir, &member.dir, &other_members, &ws.target_dir, &mut files).ok()?;
     files.sort();
-    let mut parts = Vec::with_capacity(files.len());
+    let mut parts = Vec::with_capacity(files.len() + 1);
     for rel in files {
         let bytes = std::fs::read(member.dir.join(&rel)).ok()?;
         parts.push(format!("{rel} {}", sha256_hex(&bytes)));
     }
+    parts.push(script);
     Some(sha256_hex(parts.join("\n").as_bytes()))
+}
+
+/// What a build script's runs in the tool's target dir declared they read, as Cargo reruns it:
+/// every `rerun-if-changed` path (a file's contents, a directory's files) and every
+/// `rerun-if-env-changed` variable's value. A script that declared no path is rerun by Cargo on
+/// any change of its package, which the package's files already cover. `None` before its first
+/// run there (nothing declared yet): documented, and fingerprinted the next time.
+fn build_script_inputs(ws: &Workspace, member: &Member) -> Option<String> {
+    let atomic = ws.atomic_dir();
+    let mut build_dirs = vec![atomic.join("debug").join("build")];
+    if let Ok(entries) = std::fs::read_dir(&atomic) {
+        build_dirs.extend(entries.flatten().map(|e| e.path().join("debug").join("build")));
+    }
+    let prefix = format!("{}-", member.name);
+    let mut outputs: Vec<PathBuf> = build_dirs
+        .iter()
+        .filter_map(|d| std::fs::read_dir(d).ok())
+        .flat_map(|entries| entries.flatten())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|e| e.path().join("output"))
+        .filter(|p| p.is_file())
+        .collect();
+    if outputs.is_empty() {
+        return None;
+    }
+    outputs.sort();
+    let mut parts = Vec::new();
+    for output in outputs {
+        let text = std::fs::read_to_string(&output).ok()?;
+        for line in text.lines() {
+            let Some(directive) = line.strip_prefix("cargo::").or_else(|| line.strip_prefix("cargo:")) else {
+                continue;
+            };
+            if let Some(path) = directive.strip_prefix("rerun-if-changed=") {
+                parts.push(format!("file {path} {}", tree_hash(&member.dir.join(path))));
+            } else if let Some(var) = directive.strip_prefix("rerun-if-env-changed=") {
+                parts.push(format!("env {var} {:?}", std::env::var_os(var)));
+            }
+        }
+    }
+    parts.sort();
+    parts.dedup();
+    Some(parts.join("\n"))
+}
+
+/// A file's contents, or a directory's files and their contents; `missing` when absent.
+fn tree_hash(path: &Path) -> String {
+    if path.is_file() {
+        return file_hash(path);
+    }
+    let mut files = Vec::new();
+    if collect_files(path, path, &BTreeSet::new(), Path::new(""), &mut files).is_err() {
+        return "missing".to_string();
+    }
+    files.sort();
+    let listing: Vec<String> = files.iter().map(|f| format!("{f} {}", file_hash(&path.join(f)))).collect();
+    sha256_hex(listing.join("\n").as_bytes())
 }
 
 /// Every file under `dir` (relative to `base`, with `/`), skipping nested members, target
