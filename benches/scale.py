@@ -100,20 +100,13 @@ def generate(work, n):
     return ws
 
 
-CRANELIFT = {
-    "0.113": [("cranelift-bitset", "0.113.1"), ("cranelift-entity", "0.113.1"), ("cranelift-bforest", "0.113.1"),
-              ("cranelift-codegen-shared", "0.113.1"), ("cranelift-codegen-meta", "0.113.1"),
-              ("cranelift-isle", "0.113.1"), ("cranelift-control", "0.113.1"), ("cranelift-codegen", "0.113.1"),
-              ("cranelift-frontend", "0.113.1"), ("cranelift-native", "0.113.1"), ("cranelift-module", "0.113.1"),
-              ("cranelift-object", "0.113.0"), ("cranelift-jit", "0.113.0"), ("cranelift-interpreter", "0.113.0"),
-              ("cranelift-reader", "0.113.0"), ("cranelift", "0.113.0")],
-    "0.116": [("cranelift-bitset", "0.116.1"), ("cranelift-entity", "0.116.1"), ("cranelift-bforest", "0.116.1"),
-              ("cranelift-codegen-shared", "0.116.1"), ("cranelift-codegen-meta", "0.116.1"),
-              ("cranelift-isle", "0.116.1"), ("cranelift-control", "0.116.1"), ("cranelift-codegen", "0.116.1"),
-              ("cranelift-frontend", "0.116.1"), ("cranelift-native", "0.116.1"), ("cranelift-module", "0.116.1"),
-              ("cranelift-object", "0.116.0"), ("cranelift-jit", "0.116.0"), ("cranelift-interpreter", "0.116.0"),
-              ("cranelift-reader", "0.116.0"), ("cranelift", "0.116.0")],
-}
+# The family in dependency order; the first eleven had a `.1` patch release at both points.
+CRANELIFT_CRATES = ["cranelift-bitset", "cranelift-entity", "cranelift-bforest", "cranelift-codegen-shared",
+                    "cranelift-codegen-meta", "cranelift-isle", "cranelift-control", "cranelift-codegen",
+                    "cranelift-frontend", "cranelift-native", "cranelift-module", "cranelift-object", "cranelift-jit",
+                    "cranelift-interpreter", "cranelift-reader", "cranelift"]
+CRANELIFT = {minor: [(name, f"{minor}.{1 if i < 11 else 0}") for i, name in enumerate(CRANELIFT_CRATES)]
+             for minor in ("0.113", "0.116")}
 CAP = {"RUSTFLAGS": "--cap-lints warn", "RUSTDOCFLAGS": "--cap-lints warn"}
 
 

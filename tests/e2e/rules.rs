@@ -72,18 +72,7 @@ fn outcome() -> &'static Findings {
                 root.file_if_changed(&format!("{side}/{}/src/lib.rs", c.name), src);
             }
         }
-        let run = root.atomic(&[
-            "diff",
-            "--workspace",
-            "--manifest-path",
-            "new/Cargo.toml",
-            "--baseline-path",
-            "old",
-            "--message-format",
-            "json",
-        ]);
-        run.assert_code(0);
-        let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("diff prints JSON");
+        let doc = diff_json(&root, &[]);
         let mut out = Findings::new();
         for krate in doc["crates"].as_array().unwrap() {
             let name = krate["package"].as_str().unwrap().to_string();
@@ -100,6 +89,24 @@ fn outcome() -> &'static Findings {
         }
         out
     })
+}
+
+/// `diff --message-format json` of the new workspace against the old one, with `extra` flags.
+fn diff_json(root: &Project, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec![
+        "diff",
+        "--workspace",
+        "--manifest-path",
+        "new/Cargo.toml",
+        "--baseline-path",
+        "old",
+        "--message-format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let run = root.atomic(&args);
+    run.assert_code(0);
+    serde_json::from_str(&run.stdout).expect("diff prints JSON")
 }
 
 fn check(name: &str) {
@@ -529,20 +536,7 @@ fn proofs() -> &'static Vec<Proof> {
     static PROOFS: OnceLock<Vec<Proof>> = OnceLock::new();
     PROOFS.get_or_init(|| {
         outcome();
-        let root = Project::kept("rules");
-        let run = root.atomic(&[
-            "diff",
-            "--workspace",
-            "--manifest-path",
-            "new/Cargo.toml",
-            "--baseline-path",
-            "old",
-            "--prove",
-            "--message-format",
-            "json",
-        ]);
-        run.assert_code(0);
-        let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("diff prints JSON");
+        let doc = diff_json(&Project::kept("rules"), &["--prove"]);
         let mut out = Vec::new();
         for krate in doc["crates"].as_array().unwrap() {
             let name = krate["package"].as_str().unwrap();

@@ -184,12 +184,24 @@ pub fn fold_with(findings: &mut [Finding], siblings: &[(String, Vec<usize>)]) ->
         crate::api::ItemKey::Impl { trait_, .. } => Some(crate::api::strip_generic_args(trait_).to_string()),
         _ => None,
     };
+    // Indexed once: removals by path, added impls by type path and trait (in finding order).
+    let mut removal_at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut added_impls: std::collections::HashMap<(&str, String), Vec<usize>> = std::collections::HashMap::new();
+    for (k, f) in findings.iter().enumerate() {
+        if REMOVALS.contains(&f.rule) {
+            removal_at.entry(f.path.as_str()).or_insert(k);
+        } else if f.rule == "trait-impl-added" {
+            if let Some(tr) = impl_trait(f) {
+                added_impls.entry((f.path.as_str(), tr)).or_default().push(k);
+            }
+        }
+    }
     for i in 0..n {
         if parent[i] != i || findings[i].kind != ItemKind::TraitImpl {
             continue;
         }
         let Some(tr) = impl_trait(&findings[i]) else { continue };
-        if let Some(r) = (0..n).find(|&r| REMOVALS.contains(&findings[r].rule) && findings[r].path == tr) {
+        if let Some(&r) = removal_at.get(tr.as_str()) {
             parent[i] = r;
             continue;
         }
@@ -197,13 +209,8 @@ pub fn fold_with(findings: &mut [Finding], siblings: &[(String, Vec<usize>)]) ->
         if findings[i].rule != "trait-impl-removed" {
             continue;
         }
-        let again = (0..n).find(|&k| {
-            parent[k] == k
-                && findings[k].rule == "trait-impl-added"
-                && findings[k].path == findings[i].path
-                && impl_trait(&findings[k]).as_deref() == Some(tr.as_str())
-        });
-        if let Some(k) = again {
+        let candidates = added_impls.get(&(findings[i].path.as_str(), tr)).map(Vec::as_slice).unwrap_or(&[]);
+        if let Some(&k) = candidates.iter().find(|&&k| parent[k] == k) {
             parent[i] = ty;
             parent[k] = ty;
         }

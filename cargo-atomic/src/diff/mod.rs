@@ -236,9 +236,17 @@ fn type_aliases(old: &Snapshot, new: &Snapshot) -> HashMap<String, String> {
         out
     };
     let (before, after) = (groups(old), groups(new));
+    let group_of: HashMap<&str, &BTreeSet<String>> =
+        after.values().flat_map(|g| g.iter().map(move |p| (p.as_str(), g))).collect();
     let mut aliases = HashMap::new();
     for then in before.values() {
-        for now in after.values() {
+        let mut linked: Vec<&BTreeSet<String>> = Vec::new();
+        for now in then.iter().filter_map(|p| group_of.get(p.as_str())) {
+            if !linked.iter().any(|g| std::ptr::eq(*g, *now)) {
+                linked.push(now);
+            }
+        }
+        for now in linked {
             let Some(rep) = then.intersection(now).min_by_key(|p| (p.len(), (*p).clone())) else { continue };
             for p in then.union(now).filter(|p| *p != rep) {
                 aliases.entry(p.clone()).or_insert_with(|| rep.clone());

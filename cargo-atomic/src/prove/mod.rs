@@ -57,8 +57,28 @@ pub fn prove(
     baselines: &BTreeMap<String, Option<Baseline>>,
     diffs: &mut [CrateDiff],
 ) -> anyhow::Result<()> {
-    let mut jobs = Vec::new();
-    // Both sides' dependency of every crate a witness may name: the diffed crates and their
+    // The witnesses first, so that only the baselines they name are located (a revision's tree
+    // is exported only when a witness needs it).
+    let mut written: Vec<(usize, usize, Witness)> = Vec::new();
+    let mut needed: BTreeSet<String> = BTreeSet::new();
+    for (di, d) in diffs.iter_mut().enumerate() {
+        let Some(Some(b)) = baselines.get(&d.package) else { continue };
+        let Some(api) = apis.by_package.get(&d.package) else { continue };
+        let (old, new) = (Indexed::new(&b.snapshot), Indexed::new(&api.snapshot));
+        let (old_items, new_items) = (crate::diff::items_by_key(&old), crate::diff::items_by_key(&new));
+        for (i, f) in d.changes.findings.iter_mut().enumerate().filter(|(_, f)| f.bump == Bump::Major) {
+            let (o, n) = (old_items.get(&f.key).copied(), new_items.get(&f.key).copied());
+            match witness::witness(f, o, n, &old) {
+                Some(w) => {
+                    needed.insert(b.snapshot.lib.clone());
+                    needed.extend(w.crates.iter().cloned());
+                    written.push((di, i, w));
+                }
+                None => f.proof = Some(Proof { verdict: Verdict::None, witness: None, error: None }),
+            }
+        }
+    }
+    // Both sides' dependency of every crate a witness names: the diffed crates and their
     // workspace siblings (by lib name).
     let mut current: HashMap<String, Dep> = HashMap::new();
     let mut baseline: HashMap<String, Dep> = HashMap::new();
@@ -66,39 +86,28 @@ pub fn prove(
         let Some(api) = apis.by_package.get(&m.name) else { continue };
         let lib = api.snapshot.lib.clone();
         current.insert(lib.clone(), dep(&m.name, PackageSource::Dir(m.dir.clone()), &api.snapshot));
-        if let Some(Some(b)) = baselines.get(&m.name) {
+        if let Some(Some(b)) = baselines.get(&m.name).filter(|_| needed.contains(&lib)) {
             if let Some(source) = b.package_source(ws)? {
                 baseline.insert(b.snapshot.lib.clone(), dep(&m.name, source, &b.snapshot));
             }
         }
     }
-    for d in diffs.iter_mut() {
-        let Some(Some(b)) = baselines.get(&d.package) else { continue };
-        let Some(api) = apis.by_package.get(&d.package) else { continue };
-        let (old, new) = (Indexed::new(&b.snapshot), Indexed::new(&api.snapshot));
-        let (old_items, new_items) = (crate::diff::items_by_key(&old), crate::diff::items_by_key(&new));
-        let has_source = baseline.contains_key(&b.snapshot.lib);
-        for (i, f) in d.changes.findings.iter_mut().enumerate().filter(|(_, f)| f.bump == Bump::Major) {
-            let (o, n) = (old_items.get(&f.key).copied(), new_items.get(&f.key).copied());
-            let Some(w) = witness::witness(f, o, n, &old) else {
-                f.proof = Some(Proof { verdict: Verdict::None, witness: None, error: None });
-                continue;
-            };
-            let unknown: Vec<&String> =
-                w.crates.iter().filter(|c| !(current.contains_key(*c) && baseline.contains_key(*c))).collect();
-            let error = if !has_source {
-                Some("the baseline has no source to compile against (a snapshot only)".to_string())
-            } else {
-                unknown
-                    .first()
-                    .map(|c| format!("the witness names `{c}`, which is not a workspace crate with a baseline"))
-            };
-            if error.is_some() {
-                f.proof = Some(Proof { verdict: Verdict::None, witness: Some(w.code), error });
-                continue;
-            }
-            jobs.push(Job { package: d.package.clone(), finding: i, witness: w });
+    let mut jobs = Vec::new();
+    for (di, i, w) in written {
+        let d = &mut diffs[di];
+        let own = &baselines[&d.package].as_ref().expect("witnesses come from diffs with a baseline").snapshot.lib;
+        let unknown: Vec<&String> =
+            w.crates.iter().filter(|c| !(current.contains_key(*c) && baseline.contains_key(*c))).collect();
+        let error = if !baseline.contains_key(own) {
+            Some("the baseline has no source to compile against (a snapshot only)".to_string())
+        } else {
+            unknown.first().map(|c| format!("the witness names `{c}`, which is not a workspace crate with a baseline"))
+        };
+        if error.is_some() {
+            d.changes.findings[i].proof = Some(Proof { verdict: Verdict::None, witness: Some(w.code), error });
+            continue;
         }
+        jobs.push(Job { package: d.package.clone(), finding: i, witness: w });
     }
     if jobs.is_empty() {
         return Ok(());

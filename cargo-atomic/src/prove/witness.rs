@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use crate::api::{
-    mentioned_crates, replace_self, split_top_level, Decl, GenericParam, GenericParamKind, Generics, Item, Predicate,
-    StructKind, VariantKind,
+    mentioned_crates, replace_self, split_top_level, Decl, GenericParam, GenericParamKind, Generics, Item, Namespace,
+    Predicate, StructKind, VariantKind,
 };
 use crate::diff::{Finding, Indexed};
 
@@ -132,11 +132,7 @@ fn generate(rule: &str, o: Option<&Item>, n: Option<&Item>, old: &Indexed) -> Op
             let (g, ty) = self_type(o)?;
             Some(format!("fn w{}(){} {{ let _ = ::std::mem::size_of::<{ty}>(); }}\n", decl_params(&g), where_(&g)))
         }
-        "enum-variant-removed" => {
-            let e = old.parent_of(o)?;
-            let (g, ty) = self_type(e)?;
-            Some(format!("fn w{}(x: &{ty}){} {{ if let {} {{ .. }} = x {{}} }}\n", decl_params(&g), where_(&g), o.path))
-        }
+        "enum-variant-removed" => removal(o, old),
         "enum-variant-fields-added"
         | "enum-variant-field-removed"
         | "enum-variant-field-type-changed"
@@ -246,9 +242,9 @@ fn generate(rule: &str, o: Option<&Item>, n: Option<&Item>, old: &Indexed) -> Op
             Some(if *mutable {
                 format!("fn w(v: {ty}) {{ unsafe {{ {} = v; }} }}\n", o.path)
             } else if *unsafe_ {
-                format!("fn w() {{ let _: &{ty} = unsafe {{ &{} }}; }}\n", o.path)
+                borrow(ty, &format!("unsafe {{ &{} }}", o.path))
             } else {
-                format!("fn w() {{ let _: &{ty} = &{}; }}\n", o.path)
+                borrow(ty, &format!("&{}", o.path))
             })
         }
         _ => None,
@@ -259,40 +255,25 @@ fn generate(rule: &str, o: Option<&Item>, n: Option<&Item>, old: &Indexed) -> Op
 /// statics), or named in an expression (associated items), or read (fields), or matched
 /// (variants).
 fn removal(o: &Item, old: &Indexed) -> Option<String> {
+    let import = || Some(format!("use {} as _;\n", o.path));
     match &o.decl {
-        Decl::Module
-        | Decl::Struct(_)
-        | Decl::Union(_)
-        | Decl::Enum(_)
-        | Decl::Trait(_)
-        | Decl::TypeAlias { .. }
-        | Decl::MacroRules
-        | Decl::ProcMacro { .. }
-        | Decl::ReExport { .. } => Some(format!("use {} as _;\n", o.path)),
-        // A `use` imports every namespace: a value is named as a value where a type or macro
-        // of its name stays.
-        Decl::Function(_) | Decl::Const { .. } | Decl::Static { .. } if old.at(&o.path).len() == 1 => {
-            Some(format!("use {} as _;\n", o.path))
+        Decl::TraitFunction { .. } | Decl::TraitType { .. } | Decl::TraitConst { .. } => trait_item_use(o, old),
+        Decl::Method { .. } => callable(o, old, false),
+        Decl::AssocConst { impl_args, ty } if impl_params(impl_args).is_empty() => {
+            Some(format!("const _: {ty} = {};\n", value_path(o, impl_args)))
         }
-        Decl::Function(_) => callable(o, old, false),
-        Decl::Const { ty } | Decl::Static { ty, .. } => Some(format!("fn w() {{ let _: &{ty} = &{}; }}\n", o.path)),
-        Decl::Method { impl_args, .. } | Decl::AssocConst { impl_args, .. } => callable_or_value(o, old, impl_args),
         Decl::Variant(_) => {
             let e = old.parent_of(o)?;
             let (g, ty) = self_type(e)?;
             Some(format!("fn w{}(x: &{ty}){} {{ if let {} {{ .. }} = x {{}} }}\n", decl_params(&g), where_(&g), o.path))
         }
-        Decl::TraitFunction { .. } | Decl::TraitType { .. } | Decl::TraitConst { .. } => trait_item_use(o, old),
-        _ => None,
-    }
-}
-
-fn callable_or_value(o: &Item, old: &Indexed, impl_args: &str) -> Option<String> {
-    match &o.decl {
-        Decl::Method { .. } => callable(o, old, false),
-        Decl::AssocConst { ty, .. } if impl_params(impl_args).is_empty() => {
-            Some(format!("const _: {ty} = {};\n", value_path(o, impl_args)))
-        }
+        // Types, modules, macros and re-exports are imported.
+        _ if matches!(o.decl.namespace(), Namespace::Type | Namespace::Macro | Namespace::Use) => import(),
+        // A `use` imports every namespace: a value is named as a value where a type or macro
+        // of its name stays.
+        Decl::Function(_) | Decl::Const { .. } | Decl::Static { .. } if old.at(&o.path).len() == 1 => import(),
+        Decl::Function(_) => callable(o, old, false),
+        Decl::Const { ty } | Decl::Static { ty, .. } => Some(borrow(ty, &format!("&{}", o.path))),
         _ => None,
     }
 }
@@ -318,12 +299,15 @@ fn kind_use(o: &Item, old: &Indexed) -> Option<String> {
         }
         Decl::Function(_) | Decl::Method { .. } => callable(o, old, false),
         Decl::Const { ty } => Some(format!("fn w(x: {ty}) {{ match x {{ {} => {{}} _ => {{}} }} }}\n", o.path)),
-        Decl::Static { ty, mutable: false, unsafe_: false } => {
-            Some(format!("fn w() {{ let _: &{ty} = &{}; }}\n", o.path))
-        }
+        Decl::Static { ty, mutable: false, unsafe_: false } => Some(borrow(ty, &format!("&{}", o.path))),
         Decl::Module => Some(format!("use {}::*;\n", o.path)),
         _ => None,
     }
+}
+
+/// A reference to a value (`expr`) taken as a reference to the old type `ty`.
+fn borrow(ty: &str, expr: &str) -> String {
+    format!("fn w() {{ let _: &{ty} = {expr}; }}\n")
 }
 
 /// Every public field read with its old type.

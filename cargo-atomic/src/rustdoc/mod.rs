@@ -231,7 +231,7 @@ pub fn document(ws: &Workspace, jobs: &[DocJob], opts: &DocOptions) -> anyhow::R
         let fits = |group: &Vec<&DocJob>| {
             let mut with: Vec<&DocJob> = group.clone();
             with.push(job);
-            with.iter().all(|j| !perturbed(ws, j, &with))
+            !perturbs(ws, &with)
         };
         match calls.iter_mut().find(|(m, group)| *m == mode && fits(group)) {
             Some((_, group)) => group.push(job),
@@ -417,17 +417,17 @@ impl CargoDoc {
     }
 }
 
-/// Whether documenting `job` in one call with `call` could enable features it was not asked to
-/// be documented with: the other members of the call requesting them, directly or through the
-/// members whose features they turn on (`rand` → `rand_core/std` → `getrandom/std`).
-fn perturbed(ws: &Workspace, job: &DocJob, call: &[&DocJob]) -> bool {
-    let member = job.member;
+/// Whether documenting `call` together could enable a feature some job of it was not asked to be
+/// documented with: another member of the call requesting it, directly or through the members
+/// whose features they turn on (`rand` → `rand_core/std` → `getrandom/std`).
+fn perturbs(ws: &Workspace, call: &[&DocJob]) -> bool {
     let default_on = |s: &FeatureSelection| matches!(s, FeatureSelection::Default(_) | FeatureSelection::All);
-    // The features each member gets from the others of the call: their own, then what they ask
-    // of their member dependencies, until nothing changes. (features, `default` requested)
+    // The features each member gets in the call: the jobs' own, then what they ask of their
+    // member dependencies, until nothing changes. (features, `default` requested) A job's own
+    // features cannot come back to it: member dependencies other than dev ones have no cycles.
     let mut on: HashMap<String, (BTreeSet<String>, bool)> = HashMap::new();
     let mut todo = Vec::new();
-    for other in call.iter().filter(|o| o.member.name != member.name) {
+    for other in call {
         on.insert(
             other.member.name.clone(),
             (other.member.enabled_features(&other.selection), default_on(&other.selection)),
@@ -465,8 +465,11 @@ fn perturbed(ws: &Workspace, job: &DocJob, call: &[&DocJob]) -> bool {
             }
         }
     }
-    let Some((got, default)) = on.get(&member.name) else { return false };
-    let own = member.enabled_features(&job.selection);
-    (*default && !default_on(&job.selection) && member.features.contains_key("default"))
-        || got.iter().any(|f| !own.contains(f))
+    call.iter().any(|job| {
+        let member = job.member;
+        let Some((got, default)) = on.get(&member.name) else { return false };
+        let own = member.enabled_features(&job.selection);
+        (*default && !default_on(&job.selection) && member.features.contains_key("default"))
+            || got.iter().any(|f| !own.contains(f))
+    })
 }
