@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Scale benchmark of `cargo atomic check` (run by hand; prints figures).
 
-Generated workspaces of N crates (default 100 and 300): crate k depends on crate k-1 (a chain)
+Generated workspaces of N crates (default 15, 100 and 300): crate k depends on crate k-1 (a chain)
 and on crate k // 10 (fan-out), has a few dozen public items (structs with fields and methods,
 enums, traits, functions, consts), and exposes its dependencies' types in its API. Release 1 is
 committed and tagged `v1` (without snapshots: its tree must be documented); release 2 changes
 some crates (items added, one signature changed) and is committed on top.
 
 Measured for each N, with the previous release given as a git revision (`--baseline-rev v1`):
-  floor          the bare rustdoc JSON run of the members (`cargo doc` exactly as the tool runs it)
+  floor          the bare rustdoc JSON run of the members (`cargo doc` exactly as the tool runs it;
+                 Cargo judges rustdoc runs fresh by their HTML output, which JSON output never
+                 writes, so it documents every member again each time)
   check cold     `cargo atomic check --baseline-rev v1`, empty target dir
   check 1-line   warm, after a one-line change in one crate halfway down the chain
   check same     warm, nothing changed
@@ -22,11 +24,16 @@ A real workspace too (`--real`): the cranelift family from crates.io (16 crates)
 and the one-line change goes to `cranelift-frontend`. Lints are capped (old crates on a new
 compiler), for every tool alike.
 
-Usage: python3 benches/scale.py [--sizes 100,300] [--real] [--dir DIR] [--no-semver-checks]
+cargo-semver-checks is stopped once it has taken 6 x our time for the same case (at 300 crates it
+would need hours): the figure printed is then a lower bound (`>`), as is the ratio.
+
+Usage: python3 benches/scale.py [--sizes 15,100,300] [--real] [--dir DIR] [--no-semver-checks]
 """
 
 import argparse
+import os
 import re
+import signal
 import shutil
 import subprocess
 import sys
@@ -142,13 +149,23 @@ def git(ws, *args):
     bench.run(["git", *args], ws, env)
 
 
-def timed(cmd, cwd, env=None):
-    """(seconds, peak MiB, process) with GNU time."""
+def timed(cmd, cwd, env=None, timeout=None):
+    """(seconds, peak MiB, process) with GNU time; past `timeout` the whole process group is
+    killed and the process is None (the seconds are then a lower bound)."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
     started = time.perf_counter()
-    _, proc = bench.run(["/usr/bin/time", "-f", "PEAK %M", *cmd], cwd, env, check=False)
+    proc = subprocess.Popen(["/usr/bin/time", "-f", "PEAK %M", *cmd], cwd=cwd, env=full_env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return time.perf_counter() - started, float("nan"), None
     elapsed = time.perf_counter() - started
-    m = re.findall(r"PEAK (\d+)", proc.stderr)
-    return elapsed, (int(m[-1]) / 1024 if m else 0.0), proc
+    m = re.findall(r"PEAK (\d+)", stderr)
+    return elapsed, (int(m[-1]) / 1024 if m else 0.0), subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
 
 
 def floor(ws):
@@ -168,7 +185,7 @@ def one_line_change(ws, n, i):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="100,300")
+    parser.add_argument("--sizes", default="15,100,300")
     parser.add_argument("--dir", default=str(bench.ROOT / "target" / "bench"))
     parser.add_argument("--no-semver-checks", action="store_true")
     parser.add_argument("--real", action="store_true", help="also the cranelift workspace (16 crates)")
@@ -210,33 +227,55 @@ def main():
         git(ws, "checkout", "-q", "--", ".")
 
         sc_cold = sc_warm = sc_mem = float("nan")
+        sc_done = (True, True)
         if semver:
             sc = ["cargo", "semver-checks", "--workspace", "--baseline-rev", "v1", "--manifest-path",
                   str(ws / "Cargo.toml")]
             shutil.rmtree(ws / "target", ignore_errors=True)
-            sc_cold, sc_mem, _ = timed(sc, ws, env_all)
-            one_line_change(ws, n, 2)
-            sc_warm, _, _ = timed(sc, ws, env_all)
-            git(ws, "checkout", "-q", "--", ".")
+            # Stopped once it is SC_BOUND x ours: enough to tell the ratio target, and a lower bound.
+            sc_cold, sc_mem, proc = timed(sc, ws, env_all, timeout=max(60.0, SC_BOUND * cold))
+            sc_done = (proc is not None, sc_done[1])
+            if proc is not None:
+                one_line_change(ws, n, 2)
+                sc_warm, _, proc = timed(sc, ws, env_all, timeout=max(60.0, SC_BOUND * changed))
+                sc_done = (True, proc is not None)
+                git(ws, "checkout", "-q", "--", ".")
         rows.append((n, floor_cold, floor_warm, floor_mem, cold, cold_mem, changed, changed_mem, same, same_mem,
-                     sc_cold, sc_warm, sc_mem))
+                     sc_cold, sc_warm, sc_mem, sc_done))
         print(f"{n} crates: floor cold {floor_cold:.2f}s, 1-line {floor_warm:.2f}s; check cold {cold:.2f}s, "
-              f"1-line {changed:.2f}s, same {same:.3f}s; semver-checks cold {sc_cold:.2f}s, 1-line {sc_warm:.2f}s; "
-              f"peak MiB floor {floor_mem:.0f}, check {max(cold_mem, changed_mem, same_mem):.0f}, "
-              f"semver-checks {sc_mem:.0f}", flush=True)
+              f"1-line {changed:.2f}s, same {same:.3f}s; semver-checks cold {bound(sc_cold, sc_done[0])}, "
+              f"1-line {bound(sc_warm, sc_done[1])}; peak MiB floor {floor_mem:.0f}, "
+              f"check {max(cold_mem, changed_mem, same_mem):.0f}, semver-checks {sc_mem:.0f}", flush=True)
 
     print(f"generated workspaces: crate k depends on k-1 and k//10; {ITEMS_PER_CRATE} per crate")
     print(f"cargo-semver-checks: {version}\n")
-    print(f"{'crates':>7} {'floor cold':>11} {'floor 1-line':>13} {'check cold':>11} {'check 1-line':>13} "
-          f"{'check same':>11} {'sc cold':>9} {'sc 1-line':>10}   peak MiB (floor/check/sc)")
-    for (n, fc, fw, fm, c, cm, ch, chm, s, sm, scc, scw, scm) in rows:
-        print(f"{n:>7} {fc:>10.2f}s {fw:>12.2f}s {c:>10.2f}s {ch:>12.2f}s {s:>10.3f}s {scc:>8.2f}s {scw:>9.2f}s"
-              f"   {fm:.0f}/{max(cm, chm, sm):.0f}/{scm:.0f}")
+    print(f"{'crates':>9} {'floor cold':>11} {'floor 1-line':>13} {'check cold':>11} {'check 1-line':>13} "
+          f"{'check same':>11} {'sc cold':>10} {'sc 1-line':>10}   peak MiB (floor/check/sc)")
+    for (n, fc, fw, fm, c, cm, ch, chm, s, sm, scc, scw, scm, done) in rows:
+        print(f"{n:>9} {fc:>10.2f}s {fw:>12.2f}s {c:>10.2f}s {ch:>12.2f}s {s:>10.3f}s {bound(scc, done[0]):>10} "
+              f"{bound(scw, done[1]):>10}   {fm:.0f}/{max(cm, chm, sm):.0f}/{scm:.0f}")
     print()
-    for (n, fc, fw, fm, c, cm, ch, chm, s, sm, scc, scw, scm) in rows:
+    for (n, fc, fw, fm, c, cm, ch, chm, s, sm, scc, scw, scm, done) in rows:
         print(f"{n} crates: check 1-line / floor 1-line = {ch / fw:.2f} (target <= 1.1); "
-              f"check same = {s:.3f}s (target <= 1 s at 300); "
-              f"semver-checks / check: cold {scc / c:.1f}x, 1-line {scw / ch:.1f}x (target >= 5)")
+              f"check same = {s:.3f}s (target <= 1 s at 300); semver-checks / check: cold "
+              f"{'' if done[0] else '> '}{scc / c:.1f}x, 1-line {'' if done[1] else '> '}{scw / ch:.1f}x (target >= 5)")
+    generated = [r for r in rows if r[0] != "cranelift"]
+    if len(generated) > 1:
+        print("\ngrowth with the crate count (generated workspaces; time per crate, ms):")
+        for label, i in [("floor cold", 1), ("check cold", 4), ("check 1-line", 6), ("check same", 8),
+                         ("sc cold", 10)]:
+            per = [f"{r[0]}: {1000 * r[i] / r[0]:.1f}" for r in generated]
+            print(f"  {label:<13} " + ", ".join(per))
+        per = [f"{r[0]}: {max(r[5], r[7], r[9]):.0f}" for r in generated]
+        print("  check peak MiB " + ", ".join(per))
+
+
+SC_BOUND = 6.0
+
+
+def bound(seconds, done):
+    """A time, or a lower bound for a run stopped at its limit."""
+    return f"{seconds:.2f}s" if done else f">{seconds:.0f}s"
 
 
 if __name__ == "__main__":

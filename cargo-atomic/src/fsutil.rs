@@ -11,6 +11,20 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
     Transaction::default().with(path, contents.to_vec()).commit()
 }
 
+/// Replaces one of the tool's own cache files: written beside it and renamed into place, not
+/// synced (a torn file after a crash reads as corrupt and is rebuilt). Not for users' files.
+pub fn replace_cache_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut temp = path.as_os_str().to_owned();
+    temp.push(format!(".{}.tmp", std::process::id()));
+    let temp = PathBuf::from(temp);
+    std::fs::write(&temp, contents).and_then(|()| std::fs::rename(&temp, path)).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temp);
+    })
+}
+
 /// The intent record of a multi-file write, in the directory a transaction is anchored at.
 pub const INTENT_FILE: &str = ".atomic-transaction.json";
 

@@ -63,6 +63,11 @@ fn nothing_changed_nothing_documented() {
     let p = workspace();
     let (first, reused) = api(&p, &[], &[]);
     assert_eq!(reused, 0);
+    // Stored by the first run, the crate with a build script too: its inputs are known once the
+    // script ran.
+    for member in ["base", "user", "flagged"] {
+        assert!(p.atomic_dir().join(format!("api-cache/{member}.json")).is_file(), "{member}");
+    }
     let run = p.atomic(&["api", "-v"]);
     run.assert_code(0);
     assert_eq!(run.stdout, first);
@@ -153,4 +158,52 @@ fn every_input_of_an_api_invalidates_it() {
     assert!(with.contains("pub fn flagged::from_env()"), "a declared variable: {with}");
     assert_eq!(reused, 2);
     assert_eq!(api(&p, &[], &[("FLAGGED_ENV", "on")]).1, 3, "the same variable again: nothing changed");
+}
+
+/// Cargo's lines for the packages rustdoc ran for (`Documenting base v0.1.0 (…)`).
+fn cargo_documented(stderr: &str) -> Vec<String> {
+    let mut out: Vec<String> = stderr
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("Documenting "))
+        .filter_map(|rest| rest.split_once(" v").map(|(name, _)| name.to_string()))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn cargo_documents_only_what_changed() {
+    let p = workspace();
+    let first = p.atomic(&["api", "-v"]);
+    first.assert_code(0);
+    assert_eq!(cargo_documented(&first.stderr), ["base", "flagged", "user"]);
+    // Past the API cache, Cargo itself finds the JSON of unchanged crates fresh (it judges
+    // rustdoc runs by an HTML file JSON output never writes).
+    let again = p.atomic(&["api", "-v", "--no-cache"]);
+    again.assert_code(0);
+    assert_eq!(again.stdout, first.stdout);
+    assert_eq!(cargo_documented(&again.stderr), Vec::<String>::new(), "{}", again.stderr);
+    p.file("base/src/shapes.rs", "pub struct Circle;\npub struct Square;\n");
+    let changed = p.atomic(&["api", "-v", "--no-cache"]);
+    changed.assert_code(0);
+    assert!(changed.stdout.contains("pub struct user::shapes::Square"), "{}", changed.stdout);
+    assert_eq!(cargo_documented(&changed.stderr), ["base", "user"], "{}", changed.stderr);
+}
+
+#[test]
+fn json_of_another_configuration_is_never_taken_for_fresh() {
+    // One `doc/base.json` serves every configuration of `base`: with a fresh-mark per
+    // configuration, documenting with, then without a feature would leave the first
+    // configuration fresh to Cargo while the JSON is the second's.
+    let p = workspace();
+    let with = ["api", "--no-cache", "--features", "base/extra", "-p", "base"];
+    let without = ["api", "--no-cache", "-p", "base"];
+    for round in 0..2 {
+        let run = p.atomic(&with);
+        run.assert_code(0);
+        assert!(run.stdout.contains("pub fn base::extra()"), "round {round}: {}", run.stdout);
+        let run = p.atomic(&without);
+        run.assert_code(0);
+        assert!(!run.stdout.contains("pub fn base::extra()"), "round {round}: {}", run.stdout);
+    }
 }

@@ -704,7 +704,7 @@ fn a_kill_during_bump_is_rolled_forward_or_back_by_the_next_command() {
             &[("CARGO_ATOMIC_TEST_ABORT", fault)],
         );
         assert_ne!(killed.code, 0, "{fault}: the run was killed");
-        assert!(p.exists("gateway/.atomic-transaction.json"), "{fault}: the intent record is left");
+        assert!(p.exists("gateway/.atomic-transaction.json"), "{fault}: the intent record is left: {}", killed.stderr);
         assert!(!stray(&p).is_empty(), "{fault}: staged files are left");
 
         let next = p.atomic(&["snapshot", "--check", "--manifest-path", "gateway/Cargo.toml"]);

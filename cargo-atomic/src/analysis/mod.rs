@@ -124,7 +124,15 @@ pub fn assess(ws: &Workspace, opts: &Options, progress: &mut dyn FnMut(Progress)
         Scope::Selected => libraries(&members, Some(progress)),
         Scope::Train => libraries(&members, None),
     };
-    let apis = document(ws, &libs, &opts.doc, progress)?;
+    // The baseline is documented while the workspace is: two Cargo runs at once keep the cores
+    // busy where one alone waits on a chain of crates.
+    let (apis, baselines) = std::thread::scope(|scope| {
+        let baselines = scope.spawn(|| crate::baseline::resolve(ws, &libs, &opts.baseline, &opts.doc));
+        let apis = document(ws, &libs, &opts.doc, progress);
+        let baselines = baselines.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (apis, baselines)
+    });
+    let apis = apis?;
     let snapshots = match opts.scope {
         Scope::Selected => Vec::new(),
         Scope::Train => {
@@ -135,7 +143,7 @@ pub fn assess(ws: &Workspace, opts: &Options, progress: &mut dyn FnMut(Progress)
             states
         }
     };
-    let baselines = crate::baseline::resolve(ws, &libs, &opts.baseline, &opts.doc)?;
+    let baselines = baselines?;
     let mut diffs = diff_all(ws, &libs, &apis, &baselines);
     let lib_names = apis.by_package.iter().map(|(p, a)| (p.clone(), a.snapshot.lib.clone())).collect();
     crate::diff::explain_sibling_moves(&mut diffs, &lib_names);

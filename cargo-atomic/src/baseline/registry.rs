@@ -209,11 +209,11 @@ pub(super) fn from_registry_baselines(
             features: Vec::new(),
             mode: crate::rustdoc::DocMode::DefaultFeatures,
             bootstrap: lib_name(pkg).into_iter().collect(),
+            libs: lib_name(pkg).into_iter().collect(),
         };
         call.run(opts).context("cannot document the published baseline")?;
-        let doc_dir = call.doc_dir(opts.target.as_deref());
         let lib = lib_name(pkg).with_context(|| format!("{} {} has no library", m.name, pkg.version))?;
-        let path = doc_dir.join(format!("{lib}.json"));
+        let path = call.json_path(&lib, opts.target.as_deref());
         let json = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
         // A sibling joins only at the version this package was built against.
         let siblings: HashMap<String, CrateApi> = apis

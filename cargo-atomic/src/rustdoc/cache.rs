@@ -72,14 +72,8 @@ pub fn load(ws: &Workspace, member: &str, fingerprint: &str) -> Option<CrateApi>
 /// run next time, nothing more.
 pub fn store(ws: &Workspace, member: &str, fingerprint: &str, api: &CrateApi) {
     let entry = Entry { version: VERSION, fingerprint: fingerprint.to_string(), api: Stored::from_api(api) };
-    let path = entry_path(ws, member);
     let Ok(json) = serde_json::to_vec(&entry) else { return };
-    let _ = path.parent().map(std::fs::create_dir_all);
-    // Renamed into place, not synced: a torn entry after a crash reads as corrupt and is rebuilt.
-    let temp = path.with_extension(format!("json.{}.tmp", std::process::id()));
-    if std::fs::write(&temp, &json).and_then(|()| std::fs::rename(&temp, &path)).is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
+    let _ = crate::fsutil::replace_cache_file(&entry_path(ws, member), &json);
 }
 
 fn entry_path(ws: &Workspace, member: &str) -> PathBuf {

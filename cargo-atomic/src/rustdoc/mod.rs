@@ -143,23 +143,31 @@ pub fn build_apis(
             }
         }
     }
-    let jobs: Vec<DocJob> = needed
+    let all_jobs: Vec<DocJob> = needed
         .iter()
-        .filter(|n| !by_package.contains_key(*n))
         .map(|n| {
             let member = ws.member(n).expect("member names come from the workspace");
             DocJob { member, selection: selections[n].clone() }
         })
         .collect();
-    documenting(names.iter().filter(|n| !by_package.contains_key(*n)).cloned().collect());
+    let stale: BTreeSet<&str> = needed.iter().filter(|n| !by_package.contains_key(*n)).map(String::as_str).collect();
+    documenting(names.iter().filter(|n| stale.contains(n.as_str())).cloned().collect());
     let reused = by_package.len();
     let started = std::time::Instant::now();
-    let json_paths = if jobs.is_empty() { HashMap::new() } else { document(ws, &jobs, opts)? };
+    let json_paths = if stale.is_empty() { HashMap::new() } else { document(ws, &all_jobs, &stale, opts)? };
+    let jobs: Vec<&DocJob> = all_jobs.iter().filter(|j| stale.contains(j.member.name.as_str())).collect();
     let rustdoc = started.elapsed();
     let started = std::time::Instant::now();
-    if !had_lockfile {
-        // Cargo wrote the lockfile it documented with: what is documented now can be stored.
-        fingerprints = cache::fingerprints(ws, &needed, &selections, opts.target.as_deref());
+    if !had_lockfile || fingerprints.values().any(Option::is_none) {
+        // Cargo wrote the lockfile it documented with, or a build script ran for the first time
+        // and declared what it reads: what is documented now can be stored.
+        let after = cache::fingerprints(ws, &needed, &selections, opts.target.as_deref());
+        for (name, fingerprint) in after {
+            let entry = fingerprints.entry(name).or_insert(None);
+            if entry.is_none() {
+                *entry = fingerprint;
+            }
+        }
     }
 
     // Normalize level by level: a crate after the members it depends on, crates of one level in
@@ -172,7 +180,7 @@ pub fn build_apis(
     }
     let max_level = level.values().copied().max().unwrap_or(0);
     for l in 0..=max_level {
-        let batch: Vec<&DocJob> = jobs.iter().filter(|j| level.get(&j.member.name) == Some(&l)).collect();
+        let batch: Vec<&DocJob> = jobs.iter().copied().filter(|j| level.get(&j.member.name) == Some(&l)).collect();
         let results: Vec<anyhow::Result<(String, String, CrateApi)>> = batch
             .par_iter()
             .map(|job| {
@@ -215,13 +223,23 @@ pub struct DocJob<'a> {
     pub selection: FeatureSelection,
 }
 
-/// Runs rustdoc for `jobs`; returns each package's JSON file.
+/// Runs rustdoc for the `stale` members of `jobs`; returns each one's JSON file.
 ///
 /// Members are documented together in one `cargo doc` call, except where that would change their
 /// features: `--all-features` / `--no-default-features` apply to a whole call, and Cargo unifies
 /// the features a member is documented with and those its dependents ask for. Such members get
 /// a call of their own.
-pub fn document(ws: &Workspace, jobs: &[DocJob], opts: &DocOptions) -> anyhow::Result<HashMap<String, PathBuf>> {
+///
+/// The calls are formed from all `jobs`, the cached ones too, and a call holding a stale member
+/// runs whole: Cargo unifies the features of the dependencies of the packages it is given, so a
+/// call for fewer packages would build the dependencies anew in another configuration. The
+/// cached members' rustdoc runs are fresh to Cargo and cost next to nothing.
+pub fn document(
+    ws: &Workspace,
+    jobs: &[DocJob],
+    stale: &BTreeSet<&str>,
+    opts: &DocOptions,
+) -> anyhow::Result<HashMap<String, PathBuf>> {
     let target_dir = ws.atomic_dir();
     // Greedy grouping: each job joins the first call of its feature mode where documenting it
     // with the others cannot change its features. Usually that is a single call.
@@ -242,7 +260,8 @@ pub fn document(ws: &Workspace, jobs: &[DocJob], opts: &DocOptions) -> anyhow::R
     // is documented; documented alone, only rustdoc would read it, which does not type-check
     // bodies. Such members are checked too, so `-p` and `--workspace` agree on a crate whose
     // bodies do not compile.
-    let in_calls: BTreeSet<&str> = jobs.iter().map(|j| j.member.name.as_str()).collect();
+    calls.retain(|(_, group)| group.iter().any(|j| stale.contains(j.member.name.as_str())));
+    let in_calls: BTreeSet<&str> = calls.iter().flat_map(|(_, g)| g.iter().map(|j| j.member.name.as_str())).collect();
     let compiled_by_calls: BTreeSet<String> =
         in_calls.iter().flat_map(|n| ws.member_deps(n, &[DepKind::Normal, DepKind::Build])).collect();
     // Members some other library member depends on, once for all calls.
@@ -269,11 +288,16 @@ pub fn document(ws: &Workspace, jobs: &[DocJob], opts: &DocOptions) -> anyhow::R
             features,
             mode,
             bootstrap: ws.lib_names(),
+            libs: group
+                .iter()
+                .map(|j| j.member.lib.as_ref().expect("only members with a library are documented").name.clone())
+                .collect(),
         };
         call.run(opts)?;
         let unchecked: Vec<&DocJob> = group
             .iter()
             .copied()
+            .filter(|j| stale.contains(j.member.name.as_str()))
             .filter(|j| !compiled_by_calls.contains(&j.member.name) && depended_on.contains(&j.member.name))
             .collect();
         if !unchecked.is_empty() {
@@ -291,10 +315,9 @@ pub fn document(ws: &Workspace, jobs: &[DocJob], opts: &DocOptions) -> anyhow::R
             }
             .check(opts)?;
         }
-        let doc_dir = call.doc_dir(opts.target.as_deref());
-        for job in group {
+        for job in group.into_iter().filter(|j| stale.contains(j.member.name.as_str())) {
             let lib = &job.member.lib.as_ref().expect("only members with a library are documented").name;
-            let path = doc_dir.join(format!("{lib}.json"));
+            let path = call.json_path(lib, opts.target.as_deref());
             if !path.is_file() {
                 bail!("rustdoc ran for {} but wrote no {}", job.member.name, path.display());
             }
@@ -342,6 +365,8 @@ pub struct CargoDoc {
     pub mode: DocMode,
     /// Crate names `RUSTC_BOOTSTRAP` enables unstable options for.
     pub bootstrap: Vec<String>,
+    /// The library crate names of `packages`, whose JSON files [`CargoDoc::run`] writes.
+    pub libs: Vec<String>,
 }
 
 impl CargoDoc {
@@ -353,9 +378,50 @@ impl CargoDoc {
         }
     }
 
+    /// The JSON file of library `lib`.
+    pub fn json_path(&self, lib: &str, target: Option<&str>) -> PathBuf {
+        self.doc_dir(target).join(format!("{lib}.json"))
+    }
+
     /// Documents the packages.
+    ///
+    /// Cargo judges a rustdoc run fresh by its HTML output, `doc/<lib>/index.html`, which JSON
+    /// output never writes: every call would document every package it names again. So each
+    /// JSON file gets that file beside it, dated as the JSON, and a stamp of the call it came
+    /// from. Cargo's own fingerprint (sources, dependencies, flags, features) then decides as
+    /// for HTML; the stamp covers what Cargo does not track for rustdoc — a `RUSTDOC` wrapper,
+    /// say — and anything else of the environment the API cache keys on: a package whose stamp
+    /// is not this call's loses its mark first, so rustdoc runs for it.
     pub fn run(&self, opts: &DocOptions) -> anyhow::Result<()> {
-        self.cargo(&["doc", "--no-deps"], &format!("rustdoc failed for {}", self.names.join(", ")), opts)
+        let target = opts.target.as_deref();
+        let stamp = self.stamp(target);
+        for lib in &self.libs {
+            let (json, mark) = (self.json_path(lib, target), self.mark_path(lib, target));
+            let stamped = std::fs::read_to_string(json.with_extension("json.atomic-stamp")).ok();
+            if !json.is_file() || stamped.as_deref() != Some(stamp.as_str()) {
+                let _ = std::fs::remove_file(&mark);
+            }
+        }
+        self.cargo(&["doc", "--no-deps"], &format!("rustdoc failed for {}", self.names.join(", ")), opts)?;
+        for lib in &self.libs {
+            let (json, mark) = (self.json_path(lib, target), self.mark_path(lib, target));
+            // Without a mark, Cargo documents the package again next time: slower, never wrong.
+            let _ = crate::fsutil::replace_cache_file(&json.with_extension("json.atomic-stamp"), stamp.as_bytes())
+                .map_err(anyhow::Error::from)
+                .and_then(|()| mark_fresh(&json, &mark));
+        }
+        Ok(())
+    }
+
+    fn mark_path(&self, lib: &str, target: Option<&str>) -> PathBuf {
+        self.doc_dir(target).join(lib).join("index.html")
+    }
+
+    /// What this call's rustdoc runs depend on that Cargo does not track: the environment the
+    /// API cache keys on, and the project.
+    fn stamp(&self, target: Option<&str>) -> String {
+        let parts = [format!("manifest {}", self.manifest.display()), cache::environment(&self.cwd, target)];
+        crate::fsutil::sha256_hex(parts.join("\n").as_bytes())
     }
 
     /// Compiles the packages' libraries as their dependents would (`cargo check`), with the same
@@ -415,6 +481,18 @@ impl CargoDoc {
         }
         Ok(())
     }
+}
+
+/// Writes the HTML index Cargo looks for beside `json`, dated as `json` (so it is no newer than
+/// the run that wrote the JSON, and newer than the dependencies that run read).
+fn mark_fresh(json: &Path, mark: &Path) -> anyhow::Result<()> {
+    let modified = std::fs::metadata(json).and_then(|m| m.modified())?;
+    if let Some(dir) = mark.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let file = std::fs::File::create(mark)?;
+    file.set_modified(modified)?;
+    Ok(())
 }
 
 /// Whether documenting `call` together could enable a feature some job of it was not asked to be
