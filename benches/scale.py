@@ -258,7 +258,7 @@ def main():
     for (n, fc, fw, fm, c, cm, ch, chm, s, sm, scc, scw, scm, done) in rows:
         print(f"{n} crates: check 1-line / floor 1-line = {ch / fw:.2f} (target <= 1.1); "
               f"check same = {s:.3f}s (target <= 1 s at 300); semver-checks / check: cold "
-              f"{'' if done[0] else '> '}{scc / c:.1f}x, 1-line {'' if done[1] else '> '}{scw / ch:.1f}x (target >= 5)")
+              f"{ratio(scc, c, done[0])}, 1-line {ratio(scw, ch, done[1])} (target >= 5)")
     generated = [r for r in rows if r[0] != "cranelift"]
     if len(generated) > 1:
         print("\ngrowth with the crate count (generated workspaces; time per crate, ms):")
@@ -273,8 +273,17 @@ def main():
 SC_BOUND = 6.0
 
 
+def ratio(theirs, ours, done):
+    """theirs / ours, a lower bound when their run was stopped (`-` when not run)."""
+    if theirs != theirs:
+        return "-"
+    return f"{'' if done else '> '}{theirs / ours:.1f}x"
+
+
 def bound(seconds, done):
-    """A time, or a lower bound for a run stopped at its limit."""
+    """A time, or a lower bound for a run stopped at its limit (`-` when not run)."""
+    if seconds != seconds:
+        return "-"
     return f"{seconds:.2f}s" if done else f">{seconds:.0f}s"
 
 

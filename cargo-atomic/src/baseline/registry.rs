@@ -200,6 +200,7 @@ pub(super) fn from_registry_baselines(
         if let Err(e) = std::fs::copy(probe_dir.join("Cargo.lock"), dir.join("Cargo.lock")) {
             return Err(e).context("cannot copy the registry probe's Cargo.lock");
         }
+        let lib = lib_name(pkg).with_context(|| format!("{} {} has no library", m.name, pkg.version))?;
         let call = CargoDoc {
             manifest: dir.join("Cargo.toml"),
             cwd: ws.root.clone(),
@@ -208,11 +209,10 @@ pub(super) fn from_registry_baselines(
             names: vec![format!("{} {}", pkg.name, pkg.version)],
             features: Vec::new(),
             mode: crate::rustdoc::DocMode::DefaultFeatures,
-            bootstrap: lib_name(pkg).into_iter().collect(),
-            libs: lib_name(pkg).into_iter().collect(),
+            bootstrap: vec![lib.clone()],
+            libs: vec![lib.clone()],
         };
         call.run(opts).context("cannot document the published baseline")?;
-        let lib = lib_name(pkg).with_context(|| format!("{} {} has no library", m.name, pkg.version))?;
         let path = call.json_path(&lib, opts.target.as_deref());
         let json = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
         // A sibling joins only at the version this package was built against.

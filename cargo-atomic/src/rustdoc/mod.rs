@@ -158,9 +158,13 @@ pub fn build_apis(
     let jobs: Vec<&DocJob> = all_jobs.iter().filter(|j| stale.contains(j.member.name.as_str())).collect();
     let rustdoc = started.elapsed();
     let started = std::time::Instant::now();
-    if !had_lockfile || fingerprints.values().any(Option::is_none) {
+    let first_script_run = needed
+        .iter()
+        .any(|n| fingerprints.get(n).is_some_and(Option::is_none) && ws.member(n).is_some_and(|m| m.build_script));
+    if !had_lockfile || first_script_run {
         // Cargo wrote the lockfile it documented with, or a build script ran for the first time
-        // and declared what it reads: what is documented now can be stored.
+        // and declared what it reads: what is documented now can be stored. (A member with a
+        // path dependency outside the workspace has no fingerprint after the run either.)
         let after = cache::fingerprints(ws, &needed, &selections, opts.target.as_deref());
         for (name, fingerprint) in after {
             let entry = fingerprints.entry(name).or_insert(None);
@@ -184,8 +188,7 @@ pub fn build_apis(
         let results: Vec<anyhow::Result<(String, String, CrateApi)>> = batch
             .par_iter()
             .map(|job| {
-                let m = job.member;
-                let lib = &m.lib.as_ref().expect("only members with a library are documented").name;
+                let (m, lib) = (job.member, job.lib());
                 let path = &json_paths[&m.name];
                 let json = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
                 let input = NormalizeInput {
@@ -202,7 +205,7 @@ pub fn build_apis(
                 api.snapshot.expose_dependencies(
                     external.map(|d| (d.rename.clone().unwrap_or_else(|| d.name.clone()).replace('-', "_"), &d.req)),
                 );
-                Ok((m.name.clone(), lib.clone(), api))
+                Ok((m.name.clone(), lib.to_string(), api))
             })
             .collect();
         for r in results {
@@ -223,6 +226,13 @@ pub struct DocJob<'a> {
     pub selection: FeatureSelection,
 }
 
+impl DocJob<'_> {
+    /// The member's library crate name.
+    pub fn lib(&self) -> &str {
+        &self.member.lib.as_ref().expect("only members with a library are documented").name
+    }
+}
+
 /// Runs rustdoc for the `stale` members of `jobs`; returns each one's JSON file.
 ///
 /// Members are documented together in one `cargo doc` call, except where that would change their
@@ -241,6 +251,7 @@ pub fn document(
     opts: &DocOptions,
 ) -> anyhow::Result<HashMap<String, PathBuf>> {
     let target_dir = ws.atomic_dir();
+    let is_stale = |j: &&DocJob| stale.contains(j.member.name.as_str());
     // Greedy grouping: each job joins the first call of its feature mode where documenting it
     // with the others cannot change its features. Usually that is a single call.
     let mut calls: Vec<(DocMode, Vec<&DocJob>)> = Vec::new();
@@ -260,7 +271,7 @@ pub fn document(
     // is documented; documented alone, only rustdoc would read it, which does not type-check
     // bodies. Such members are checked too, so `-p` and `--workspace` agree on a crate whose
     // bodies do not compile.
-    calls.retain(|(_, group)| group.iter().any(|j| stale.contains(j.member.name.as_str())));
+    calls.retain(|(_, group)| group.iter().any(is_stale));
     let in_calls: BTreeSet<&str> = calls.iter().flat_map(|(_, g)| g.iter().map(|j| j.member.name.as_str())).collect();
     let compiled_by_calls: BTreeSet<String> =
         in_calls.iter().flat_map(|n| ws.member_deps(n, &[DepKind::Normal, DepKind::Build])).collect();
@@ -288,16 +299,13 @@ pub fn document(
             features,
             mode,
             bootstrap: ws.lib_names(),
-            libs: group
-                .iter()
-                .map(|j| j.member.lib.as_ref().expect("only members with a library are documented").name.clone())
-                .collect(),
+            libs: group.iter().map(|j| j.lib().to_string()).collect(),
         };
         call.run(opts)?;
         let unchecked: Vec<&DocJob> = group
             .iter()
             .copied()
-            .filter(|j| stale.contains(j.member.name.as_str()))
+            .filter(is_stale)
             .filter(|j| !compiled_by_calls.contains(&j.member.name) && depended_on.contains(&j.member.name))
             .collect();
         if !unchecked.is_empty() {
@@ -315,9 +323,8 @@ pub fn document(
             }
             .check(opts)?;
         }
-        for job in group.into_iter().filter(|j| stale.contains(j.member.name.as_str())) {
-            let lib = &job.member.lib.as_ref().expect("only members with a library are documented").name;
-            let path = call.json_path(lib, opts.target.as_deref());
+        for job in group.into_iter().filter(is_stale) {
+            let path = call.json_path(job.lib(), opts.target.as_deref());
             if !path.is_file() {
                 bail!("rustdoc ran for {} but wrote no {}", job.member.name, path.display());
             }
