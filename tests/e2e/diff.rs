@@ -191,6 +191,33 @@ fn baseline_rev_compares_with_a_revision() {
 }
 
 #[test]
+fn a_removed_impl_is_located_in_the_documented_revision() {
+    // A generic type's impl is keyed in canonical form, which the baseline's spans are not: the
+    // revision's tree (exported to be documented) is searched for it, as `git grep` at the
+    // revision would find it.
+    let p = single_crate(
+        "pub struct Wrapper<T>(pub T);\n\n/// Kept.\npub fn keep() {}\n\nimpl<T: Clone> Clone for Wrapper<T> {\n    \
+         fn clone(&self) -> Self {\n        Wrapper(self.0.clone())\n    }\n}\n",
+    );
+    p.file(".gitignore", "target/\n");
+    p.git(&["init", "-q", "-b", "main"]);
+    p.git(&["add", "-A"]);
+    p.git(&["commit", "-q", "-m", "release"]);
+    p.file("src/lib.rs", "pub struct Wrapper<T>(pub T);\n\n/// Kept.\npub fn keep() {}\n");
+    let doc = json(p.atomic(&["diff", "--baseline-rev", "HEAD", "--message-format", "json"]).assert_code(0));
+    let krate = &doc["crates"][0];
+    assert_eq!(krate["baseline"]["from"], "rustdoc", "the revision has no snapshot: its tree is documented");
+    let findings = krate["findings"].as_array().unwrap();
+    let removed = findings
+        .iter()
+        .find(|f| f["subject"].as_str().is_some_and(|s| s.contains("Clone for demo::Wrapper")))
+        .unwrap_or_else(|| panic!("the removed impl is found: {findings:#?}"));
+    assert_eq!(removed["location_side"], "baseline");
+    assert_eq!(removed["location"]["file"], "src/lib.rs");
+    assert_eq!(removed["location"]["line"], 6);
+}
+
+#[test]
 fn baseline_path_compares_with_an_old_copy_of_the_crate() {
     let old = single_crate(V1);
     let p = single_crate(V2);

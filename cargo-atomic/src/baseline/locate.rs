@@ -15,7 +15,12 @@ impl Baseline {
         let name = path.rsplit("::").next().unwrap_or(path);
         let matches = |line: &str| declares(line, key, name);
         match &self.locator {
-            Locator::Git { repo, rev, dir } => {
+            Locator::Git { dir, tree: Some(tree), .. } if tree.is_dir() => {
+                let at = if dir.is_empty() { tree.clone() } else { tree.join(dir) };
+                let (file, line) = grep_tree(&at, name, &matches)?;
+                Some(Location { file: if dir.is_empty() { file } else { format!("{dir}/{file}") }, line })
+            }
+            Locator::Git { repo, rev, dir, .. } => {
                 let lines = repo.grep(rev, &regex_escape(name), dir).ok()?;
                 lines.into_iter().find(|(_, _, text)| matches(text)).map(|(file, line, _)| Location { file, line })
             }
@@ -58,6 +63,43 @@ fn declares(line: &str, key: &ItemKey, name: &str) -> bool {
     }
 }
 
+/// The first line under `dir` that names `name` and `matches`, as `git grep` at the revision would
+/// find it in the same tree: every file (binary ones aside), in git's order (by path, bytewise);
+/// `(path relative to dir, line)`.
+fn grep_tree(dir: &Path, name: &str, matches: &dyn Fn(&str) -> bool) -> Option<(String, usize)> {
+    let mut files = Vec::new();
+    collect_files(dir, dir, &mut files);
+    let mut files: Vec<(String, PathBuf)> =
+        files.into_iter().map(|rel| (rel.to_string_lossy().replace('\\', "/"), rel)).collect();
+    files.sort();
+    for (shown, rel) in files {
+        let Ok(bytes) = std::fs::read(dir.join(&rel)) else { continue };
+        if bytes.contains(&0) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        if let Some(n) = text.lines().position(|l| l.contains(name) && matches(l)) {
+            return Some((shown, n + 1));
+        }
+    }
+    None
+}
+
+fn collect_files(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        match e.file_type() {
+            Ok(t) if t.is_dir() => collect_files(root, &p, out),
+            // The tool's own files beside the exported tree (`.atomic-complete`, its metadata).
+            Ok(t) if t.is_file() && !e.file_name().to_string_lossy().starts_with(".atomic-") => {
+                out.push(p.strip_prefix(root).unwrap_or(&p).to_path_buf())
+            }
+            _ => {}
+        }
+    }
+}
+
 fn find_in_dir(dir: &Path, matches: &dyn Fn(&str) -> bool) -> Option<(PathBuf, usize)> {
     let mut files = Vec::new();
     collect_rs(dir, dir, &mut files);
@@ -88,4 +130,29 @@ fn collect_rs(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn regex_escape(s: &str) -> String {
     s.chars().map(|c| if c.is_alphanumeric() || c == '_' { c.to_string() } else { format!("\\{c}") }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tree_is_searched_in_gits_order_binary_files_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, contents: &[u8]| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, contents).unwrap();
+        };
+        // git orders by path bytewise: `a-b.rs` ('-' < '/') before `a/x.rs`, unlike a
+        // component-wise sort.
+        write("src/a/x.rs", b"pub fn gone() {}\n");
+        write("src/a-b.rs", b"// nothing\nfn gone() {}\n");
+        write("src/0.bin", b"\0fn gone() {}\n");
+        write(".atomic-complete", b"fn gone()\n");
+        let key = ItemKey::Path { namespace: Namespace::Value, path: "k::gone".into() };
+        let found = grep_tree(dir.path(), "gone", &|line| declares(line, &key, "gone"));
+        assert_eq!(found, Some(("src/a-b.rs".to_string(), 2)));
+        assert_eq!(grep_tree(dir.path(), "absent", &|_| true), None);
+    }
 }

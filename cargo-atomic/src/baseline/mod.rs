@@ -114,7 +114,7 @@ impl Baseline {
             return Ok(Some(PackageSource::Registry { registry: registry.clone(), version: version.clone() }));
         }
         Ok(match &self.locator {
-            Locator::Git { repo, rev, dir } => {
+            Locator::Git { repo, rev, dir, .. } => {
                 let tree = tag::exported_tree(ws, repo, &repo.resolve(rev)?)?;
                 Some(PackageSource::Dir(if dir.is_empty() { tree } else { tree.join(dir) }))
             }
@@ -127,8 +127,18 @@ impl Baseline {
 /// How to find a removed item in the baseline's source.
 #[derive(Clone, Debug)]
 pub(crate) enum Locator {
-    Git { repo: Repo, rev: String, dir: String },
-    Dir { dir: PathBuf, shown: String },
+    /// `dir` in the repository at `rev`; `tree`: that revision's tree, where it is exported under
+    /// the target dir (a documented revision), searched in place of one `git grep` per item.
+    Git {
+        repo: Repo,
+        rev: String,
+        dir: String,
+        tree: Option<PathBuf>,
+    },
+    Dir {
+        dir: PathBuf,
+        shown: String,
+    },
     Nowhere,
 }
 

@@ -75,7 +75,7 @@ pub(super) fn from_git(
         version,
         snapshot,
         locations: HashMap::new(),
-        locator: Locator::Git { repo: repo.clone(), rev: rev.to_string(), dir },
+        locator: Locator::Git { repo: repo.clone(), rev: rev.to_string(), dir, tree: None },
         registry: None,
     })
 }
@@ -111,5 +111,6 @@ pub(super) fn document_at_rev(
         repo: repo.clone(),
         rev: commit.clone(),
         dir: repo.relative(&m.dir).unwrap_or_default(),
+        tree: Some(tree.clone()),
     })
 }
