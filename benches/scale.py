@@ -38,7 +38,7 @@ would need hours): the figure printed is then a lower bound (`>`), as is the rat
 the one-line change needs its cold run complete (that is what fills its cache), so a stopped cold
 run leaves it unmeasured; `--sc-cold-unbounded` lets the cold run finish, however long it takes.
 
-Usage: python3 benches/scale.py [--sizes 15,100,300] [--real] [--dir DIR] [--no-semver-checks]
+Usage: python3 benches/scale.py [--sizes 15,100,300] [--real [cranelift,families]] [--dir DIR] [--no-semver-checks]
                                 [--sc-cold-unbounded]
 """
 
@@ -225,8 +225,9 @@ def main():
     parser.add_argument("--no-semver-checks", action="store_true")
     parser.add_argument("--sc-cold-unbounded", action="store_true",
                         help="let cargo-semver-checks' cold run finish, so its warm run can be measured")
-    parser.add_argument("--real", action="store_true",
-                        help="also the real workspaces: cranelift (16 crates) and the regex/rand/serde families (15 -> 16)")
+    parser.add_argument("--real", nargs="?", const=",".join(REAL), default="",
+                        help="also the real workspaces (all, or those named: cranelift, 16 crates; families, "
+                             "the regex/rand/serde crates, 15 -> 16)")
     args = parser.parse_args()
     work = Path(args.dir)
     work.mkdir(parents=True, exist_ok=True)
@@ -238,7 +239,10 @@ def main():
 
     rows = []
     sizes = [int(s) for s in args.sizes.split(",") if s]
-    for n in sizes + (list(REAL) if args.real else []):
+    real_names = [r for r in args.real.split(",") if r]
+    if unknown := [r for r in real_names if r not in REAL]:
+        sys.exit(f"no real workspace named {', '.join(unknown)} (known: {', '.join(REAL)})")
+    for n in sizes + real_names:
         ws = real(work, n) if n in REAL else generate(work, n)
         env_all = CAP if n in REAL else {}
         git(ws, "checkout", "-q", "--", ".")

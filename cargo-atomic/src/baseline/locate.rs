@@ -1,5 +1,6 @@
 //! Locating a removed item in the baseline's source: rustdoc's spans when the baseline was
-//! documented, else a search of its files (git grep at the revision, or a directory walk).
+//! documented, else a search of its files (a documented revision's exported tree, searched as git
+//! grep would; git grep at a revision that was not exported; or a directory walk).
 
 use std::path::{Path, PathBuf};
 
