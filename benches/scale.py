@@ -20,13 +20,14 @@ Measured for each N, with the previous release given as a git revision (`--basel
   semver-checks  `cargo semver-checks --workspace --baseline-rev v1` on the same pair: cold and
                  warm (its own cache of the baseline)
 with the peak memory of each (GNU time). Targets (issue 13): check after a one-line change
-<= 1.1 x the floor (printed against floor* too); check with nothing changed <= 1 s at 300 crates; semver-checks / ours >= 5.
+<= 1.1 x the floor (printed against floor* too); check with nothing changed <= 1 s at 300 crates;
+semver-checks / ours >= 5.
 
 Real workspaces too (`--real`): the cranelift family from crates.io (16 crates) at 0.113 and
 0.116, wired with path dependencies; 0.113 is committed and tagged `v1`, 0.116 committed on top,
 and the one-line change goes to `cranelift-frontend`; and the regex/rand/serde families of the diff
-benchmark, 15 crates of 2020/21 tagged `v1` and 16 of 2024 on top, the change in `regex-syntax`. Lints are capped (old crates on a new
-compiler), for every tool alike.
+benchmark, 15 crates of 2020/21 tagged `v1` and 16 of 2024 on top, the change in `regex-syntax`.
+Lints are capped (old crates on a new compiler), for every tool alike.
 
 Cold, both releases must be documented: twice the floor's work, and where the floor already keeps
 the cores busy (2 cores here: a chain's rustdoc runs overlap), twice its time. So semver-checks /
@@ -43,6 +44,7 @@ Usage: python3 benches/scale.py [--sizes 15,100,300] [--real [cranelift,families
 """
 
 import argparse
+import collections
 import os
 import re
 import signal
@@ -286,38 +288,44 @@ def main():
                 sc_warm, _, proc = timed(sc, ws, env_all, timeout=max(60.0, SC_BOUND * changed))
                 sc_done = (True, proc is not None)
                 git(ws, "checkout", "-q", "--", ".")
-        rows.append((n, floor_cold, floor_warm, floor_marked, floor_mem, cold, cold_mem, changed, changed_mem, same, same_mem,
-                     sc_cold, sc_warm, sc_mem, sc_done))
+        row = Row(n, floor_cold, floor_warm, floor_marked, floor_mem, cold, changed, same,
+                  max(cold_mem, changed_mem, same_mem), sc_cold, sc_warm, sc_mem, sc_done)
+        rows.append(row)
         print(f"{n} crates: floor cold {floor_cold:.2f}s, 1-line {floor_warm:.2f}s, floor* 1-line {floor_marked:.2f}s; "
-              f"check cold {cold:.2f}s, "
-              f"1-line {changed:.2f}s, same {same:.3f}s; semver-checks cold {bound(sc_cold, sc_done[0])}, "
-              f"1-line {bound(sc_warm, sc_done[1])}; peak MiB floor {floor_mem:.0f}, "
-              f"check {max(cold_mem, changed_mem, same_mem):.0f}, semver-checks {sc_mem:.0f}", flush=True)
+              f"check cold {cold:.2f}s, 1-line {changed:.2f}s, same {same:.3f}s; semver-checks cold "
+              f"{bound(sc_cold, sc_done[0])}, 1-line {bound(sc_warm, sc_done[1])}; peak MiB floor {floor_mem:.0f}, "
+              f"check {row.check_mem:.0f}, semver-checks {sc_mem:.0f}", flush=True)
 
     print(f"generated workspaces: crate k depends on k-1 and k//10; {ITEMS_PER_CRATE} per crate")
     print(f"cargo-semver-checks: {version}\n")
     print(f"{'crates':>9} {'floor cold':>11} {'floor 1-line':>13} {'floor* 1-line':>14} {'check cold':>11} "
-          f"{'check 1-line':>13} "
-          f"{'check same':>11} {'sc cold':>10} {'sc 1-line':>10}   peak MiB (floor/check/sc)")
-    for (n, fc, fw, fk, fm, c, cm, ch, chm, s, sm, scc, scw, scm, done) in rows:
-        print(f"{n:>9} {fc:>10.2f}s {fw:>12.2f}s {fk:>13.2f}s {c:>10.2f}s {ch:>12.2f}s {s:>10.3f}s {bound(scc, done[0]):>10} "
-              f"{bound(scw, done[1]):>10}   {fm:.0f}/{max(cm, chm, sm):.0f}/{scm:.0f}")
+          f"{'check 1-line':>13} {'check same':>11} {'sc cold':>10} {'sc 1-line':>10}   peak MiB (floor/check/sc)")
+    for r in rows:
+        print(f"{r.n:>9} {r.floor_cold:>10.2f}s {r.floor_warm:>12.2f}s {r.floor_marked:>13.2f}s {r.cold:>10.2f}s "
+              f"{r.changed:>12.2f}s {r.same:>10.3f}s {bound(r.sc_cold, r.sc_done[0]):>10} "
+              f"{bound(r.sc_warm, r.sc_done[1]):>10}   {r.floor_mem:.0f}/{r.check_mem:.0f}/{r.sc_mem:.0f}")
     print()
-    for (n, fc, fw, fk, fm, c, cm, ch, chm, s, sm, scc, scw, scm, done) in rows:
-        print(f"{n} crates: check 1-line / floor 1-line = {ch / fw:.2f} (target <= 1.1), / floor* = {ch / fk:.2f}; "
-              f"check same = {s:.3f}s (target <= 1 s at 300); semver-checks / check: cold "
-              f"{ratio(scc, c, done[0])}, 1-line {ratio(scw, ch, done[1])} (target >= 5); cold ceiling for any "
-              f"tool that documents both releases, semver-checks / (2 x floor cold): {ratio(scc, 2 * fc, done[0])}")
-    generated = [r for r in rows if r[0] not in REAL]
+    for r in rows:
+        print(f"{r.n} crates: check 1-line / floor 1-line = {r.changed / r.floor_warm:.2f} (target <= 1.1), "
+              f"/ floor* = {r.changed / r.floor_marked:.2f}; check same = {r.same:.3f}s (target <= 1 s at 300); "
+              f"semver-checks / check: cold {ratio(r.sc_cold, r.cold, r.sc_done[0])}, 1-line "
+              f"{ratio(r.sc_warm, r.changed, r.sc_done[1])} (target >= 5); cold ceiling for any tool that documents "
+              f"both releases, semver-checks / (2 x floor cold): {ratio(r.sc_cold, 2 * r.floor_cold, r.sc_done[0])}")
+    generated = [r for r in rows if r.n not in REAL]
     if len(generated) > 1:
         print("\ngrowth with the crate count (generated workspaces; time per crate, ms):")
-        for label, i in [("floor cold", 1), ("check cold", 5), ("check 1-line", 7), ("check same", 9),
-                         ("sc cold", 11)]:
-            per = [f"{r[0]}: " + ("-" if r[i] != r[i] else f"{1000 * r[i] / r[0]:.1f}") for r in generated]
+        for label, field in [("floor cold", "floor_cold"), ("check cold", "cold"), ("check 1-line", "changed"),
+                             ("check same", "same"), ("sc cold", "sc_cold")]:
+            per = [f"{r.n}: " + ("-" if getattr(r, field) != getattr(r, field) else
+                                 f"{1000 * getattr(r, field) / r.n:.1f}") for r in generated]
             print(f"  {label:<13} " + ", ".join(per))
-        per = [f"{r[0]}: {max(r[6], r[8], r[10]):.0f}" for r in generated]
-        print("  check peak MiB " + ", ".join(per))
+        print("  check peak MiB " + ", ".join(f"{r.n}: {r.check_mem:.0f}" for r in generated))
 
+
+# One workspace's figures: seconds, peak MiB; `sc_done` says whether semver-checks' cold and 1-line
+# runs finished (else their times are lower bounds).
+Row = collections.namedtuple("Row", "n floor_cold floor_warm floor_marked floor_mem cold changed same check_mem "
+                                    "sc_cold sc_warm sc_mem sc_done")
 
 SC_BOUND = 6.0
 

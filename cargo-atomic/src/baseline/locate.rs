@@ -68,8 +68,11 @@ fn declares(line: &str, key: &ItemKey, name: &str) -> bool {
 /// find it in the same tree: every file (binary ones aside), in git's order (by path, bytewise);
 /// `(path relative to dir, line)`.
 fn grep_tree(dir: &Path, name: &str, matches: &dyn Fn(&str) -> bool) -> Option<(String, usize)> {
+    // Symbolic links are not followed (git stores the link, not what it points to); the tool's own
+    // files beside the exported tree (`.atomic-complete`, its metadata) are not the revision's.
     let mut files = Vec::new();
-    collect_files(dir, dir, &mut files);
+    let own = |p: &Path| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(".atomic-"));
+    walk(dir, dir, &|p| !p.is_symlink(), &|p| p.is_file() && !p.is_symlink() && !own(p), &mut files);
     let mut files: Vec<(String, PathBuf)> =
         files.into_iter().map(|rel| (rel.to_string_lossy().replace('\\', "/"), rel)).collect();
     files.sort();
@@ -86,24 +89,10 @@ fn grep_tree(dir: &Path, name: &str, matches: &dyn Fn(&str) -> bool) -> Option<(
     None
 }
 
-fn collect_files(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for e in entries.flatten() {
-        let p = e.path();
-        match e.file_type() {
-            Ok(t) if t.is_dir() => collect_files(root, &p, out),
-            // The tool's own files beside the exported tree (`.atomic-complete`, its metadata).
-            Ok(t) if t.is_file() && !e.file_name().to_string_lossy().starts_with(".atomic-") => {
-                out.push(p.strip_prefix(root).unwrap_or(&p).to_path_buf())
-            }
-            _ => {}
-        }
-    }
-}
-
 fn find_in_dir(dir: &Path, matches: &dyn Fn(&str) -> bool) -> Option<(PathBuf, usize)> {
     let mut files = Vec::new();
-    collect_rs(dir, dir, &mut files);
+    let not_target = |p: &Path| p.file_name().is_none_or(|n| n != "target");
+    walk(dir, dir, &not_target, &|p| not_target(p) && p.extension().is_some_and(|x| x == "rs"), &mut files);
     files.sort();
     for rel in files {
         let text = std::fs::read_to_string(dir.join(&rel)).ok()?;
@@ -114,16 +103,17 @@ fn find_in_dir(dir: &Path, matches: &dyn Fn(&str) -> bool) -> Option<(PathBuf, u
     None
 }
 
-fn collect_rs(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+/// The files under `dir` (relative to `root`) that `keep` accepts, in the directories `enter`
+/// accepts.
+fn walk(root: &Path, dir: &Path, enter: &dyn Fn(&Path) -> bool, keep: &dyn Fn(&Path) -> bool, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for e in entries.flatten() {
         let p = e.path();
-        if p.file_name().is_some_and(|n| n == "target") {
-            continue;
-        }
         if p.is_dir() {
-            collect_rs(root, &p, out);
-        } else if p.extension().is_some_and(|x| x == "rs") {
+            if enter(&p) {
+                walk(root, &p, enter, keep, out);
+            }
+        } else if keep(&p) {
             out.push(p.strip_prefix(root).unwrap_or(&p).to_path_buf());
         }
     }
