@@ -92,13 +92,20 @@ fn the_registry_gone_after_each_upload_then_rollback_or_resume_finishes() {
     at_every_position(|n| gone(n, Fault::DownAfterStore));
 }
 
-/// The n-th version is stored but never shows in the index: Cargo's own wait (60 s on stable)
-/// runs out, and the run yanks it with the ones before (it is stored, and may appear any time).
+/// The n-th version is stored but never shows in the index: Cargo's own wait runs out, and the
+/// run yanks it with the ones before (it is stored, and may appear any time). Cargo's wait is
+/// `publish.timeout` (60 s by default, an unstable key that `RUSTC_BOOTSTRAP` unlocks), here
+/// 3 s: the same run, Cargo's timeout message included, without a minute of waiting.
 #[test]
 fn a_version_never_indexed_at_every_position_is_rolled_back() {
     at_every_position(|n| {
         let registry = Registry::start();
-        let (p, env) = train(&registry);
+        let (p, mut env) = train(&registry);
+        env.extend([
+            ("RUSTC_BOOTSTRAP", "1".to_string()),
+            ("CARGO_UNSTABLE_PUBLISH_TIMEOUT", "true".to_string()),
+            ("CARGO_PUBLISH_TIMEOUT", "3".to_string()),
+        ]);
         registry.fail_upload(n, Fault::Invisible);
         let run = publish(&p, &env, &[]);
         run.assert_code(1);

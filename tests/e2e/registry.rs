@@ -72,7 +72,7 @@ impl Registry {
             home.path().join("config.toml"),
             format!(
                 "[registries.{NAME}]\nindex = \"sparse+http://127.0.0.1:{port}/\"\n\n\
-                 [http]\ntimeout = 5\n\n[net]\nretry = 0\n"
+                 [http]\ntimeout = 2\n\n[net]\nretry = 0\n"
             ),
         )
         .unwrap();
