@@ -14,6 +14,7 @@ pub mod diff;
 pub mod fsutil;
 pub mod git;
 pub mod manifest;
+pub mod partition;
 pub mod prove;
 pub mod publish;
 pub mod report;

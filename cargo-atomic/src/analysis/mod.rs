@@ -117,6 +117,31 @@ pub fn libraries<'a>(members: &[&'a Member], report: Option<&mut dyn FnMut(Progr
         .collect()
 }
 
+impl Options {
+    /// What decides a run's documentation and comparison, as text: the shards of one sharded run
+    /// and its merge must agree on it (see [`crate::partition`]).
+    pub fn key(&self) -> String {
+        format!(
+            "scope {:?}; selection {:?}; features {:?}; target {:?}; baseline {:?}",
+            self.scope, self.selection, self.doc.features, self.doc.target, self.baseline
+        )
+    }
+}
+
+/// A shard's part of the analysis (`opts.doc.shards` collecting): rustdoc for its members, on
+/// the current workspace and on every baseline documented from source. What it documented is in
+/// the shards' store; the verdict is the merge's.
+pub fn collect(ws: &Workspace, opts: &Options, progress: &mut dyn FnMut(Progress)) -> anyhow::Result<()> {
+    let members = covered(ws, &opts.selection, opts.scope)?;
+    let libs = libraries(&members, None);
+    std::thread::scope(|scope| {
+        let baselines = scope.spawn(|| crate::baseline::resolve(ws, &libs, &opts.baseline, &opts.doc));
+        let apis = document(ws, &libs, &opts.doc, progress);
+        let baselines = baselines.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        apis.and(baselines).map(|_| ())
+    })
+}
+
 /// Runs the whole analysis.
 pub fn assess(ws: &Workspace, opts: &Options, progress: &mut dyn FnMut(Progress)) -> anyhow::Result<Assessment> {
     let members = covered(ws, &opts.selection, opts.scope)?;

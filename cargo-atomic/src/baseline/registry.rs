@@ -163,7 +163,10 @@ pub(super) fn from_registry_baselines(
         let cached = cache_dir.join(format!("{}-{}-{key}.txt", m.name, pkg.version));
         (selection, cached)
     };
-    let reuse = crate::rustdoc::cache::enabled(opts.no_cache);
+    // A sharded run reads no cached snapshot here: which packages are documented (and joined
+    // with their siblings) must not depend on one machine's cache.
+    let shards = opts.shards.as_deref();
+    let reuse = crate::rustdoc::cache::enabled(opts.no_cache) && shards.is_none();
     for (m, pkg, _, _) in &need_rustdoc {
         let (selection, cached) = entry(m, pkg);
         match std::fs::read_to_string(&cached).ok().filter(|_| reuse).and_then(|t| snapshot::parse(&t, "cache").ok()) {
@@ -188,33 +191,23 @@ pub(super) fn from_registry_baselines(
     // selection leaves off, as the workspace side documents each crate with its own features.
     let doc_target = ws.atomic_dir().join("registry-doc-target");
     for (m, pkg, selection, cached) in to_run {
-        // `all-features = true`: every feature of the published version (known now it is resolved).
-        let mut all = HashMap::new();
-        if selection == crate::api::FeatureSelection::All {
-            all.insert(m.name.clone(), pkg.features.keys().cloned().collect());
-        }
-        let pin = HashMap::from([(m.name.clone(), pkg.version.clone())]);
-        let dir = probe_in(ws, &format!("registry-doc-{}", m.name), &[m], &pin, &opts.features, &all)?;
-        // The versions the joint resolution chose for everything else (a dependency resolved
-        // anew could be a newer release than the one the siblings were built against).
-        if let Err(e) = std::fs::copy(probe_dir.join("Cargo.lock"), dir.join("Cargo.lock")) {
-            return Err(e).context("cannot copy the registry probe's Cargo.lock");
-        }
+        let role = format!("registry:{}@{}", pkg.name, pkg.version);
         let lib = lib_name(pkg).with_context(|| format!("{} {} has no library", m.name, pkg.version))?;
-        let call = CargoDoc {
-            manifest: dir.join("Cargo.toml"),
-            cwd: ws.root.clone(),
-            target_dir: doc_target.clone(),
-            packages: vec![format!("{}@{}", pkg.name, pkg.version)],
-            names: vec![format!("{} {}", pkg.name, pkg.version)],
-            features: Vec::new(),
-            mode: crate::rustdoc::DocMode::DefaultFeatures,
-            bootstrap: vec![lib.clone()],
-            libs: vec![lib.clone()],
+        let (json, path) = match shards {
+            Some(s) if !s.collecting() => match s.provided(&role, &m.name)? {
+                crate::partition::Provided::Json(json) => (json, PathBuf::from(format!("the partial of `{role}`"))),
+                crate::partition::Provided::Api(_) => bail!("the partial holds no rustdoc JSON for {role}"),
+            },
+            Some(s) if !s.documents(&m.name) => continue,
+            _ => {
+                let (json, path) = document_published(ws, m, pkg, &selection, &lib, &probe_dir, &doc_target, opts)?;
+                if let Some(s) = shards {
+                    s.keep_json(&role, &m.name, json)?;
+                    continue;
+                }
+                (json, path)
+            }
         };
-        call.run(opts).context("cannot document the published baseline")?;
-        let path = call.json_path(&lib, opts.target.as_deref());
-        let json = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
         // A sibling joins only at the version this package was built against.
         let siblings: HashMap<String, CrateApi> = apis
             .iter()
@@ -252,6 +245,48 @@ pub(super) fn from_registry_baselines(
         out.insert(m.name.clone(), Some(published(registry, &pkg.version, Source::Rustdoc, snap, locator.clone())));
     }
     Ok(out)
+}
+
+/// Runs rustdoc for one published package, in a project of its own; returns its JSON and where
+/// rustdoc wrote it.
+#[allow(clippy::too_many_arguments)]
+fn document_published(
+    ws: &Workspace,
+    m: &Member,
+    pkg: &cargo_metadata::Package,
+    selection: &crate::api::FeatureSelection,
+    lib: &str,
+    probe_dir: &std::path::Path,
+    doc_target: &std::path::Path,
+    opts: &DocOptions,
+) -> anyhow::Result<(Vec<u8>, PathBuf)> {
+    // `all-features = true`: every feature of the published version (known now it is resolved).
+    let mut all = HashMap::new();
+    if *selection == crate::api::FeatureSelection::All {
+        all.insert(m.name.clone(), pkg.features.keys().cloned().collect());
+    }
+    let pin = HashMap::from([(m.name.clone(), pkg.version.clone())]);
+    let dir = probe_in(ws, &format!("registry-doc-{}", m.name), &[m], &pin, &opts.features, &all)?;
+    // The versions the joint resolution chose for everything else (a dependency resolved
+    // anew could be a newer release than the one the siblings were built against).
+    if let Err(e) = std::fs::copy(probe_dir.join("Cargo.lock"), dir.join("Cargo.lock")) {
+        return Err(e).context("cannot copy the registry probe's Cargo.lock");
+    }
+    let call = CargoDoc {
+        manifest: dir.join("Cargo.toml"),
+        cwd: ws.root.clone(),
+        target_dir: doc_target.to_path_buf(),
+        packages: vec![format!("{}@{}", pkg.name, pkg.version)],
+        names: vec![format!("{} {}", pkg.name, pkg.version)],
+        features: Vec::new(),
+        mode: crate::rustdoc::DocMode::DefaultFeatures,
+        bootstrap: vec![lib.to_string()],
+        libs: vec![lib.to_string()],
+    };
+    call.run(opts).context("cannot document the published baseline")?;
+    let path = call.json_path(lib, opts.target.as_deref());
+    let json = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok((json, path))
 }
 
 /// The baseline of a published package.

@@ -29,14 +29,20 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub message_format: CheckFormat,
-    /// Check each major finding with a witness program (see `diff --prove`).
+    /// Check each major finding with a witness program (see `diff --prove`; in a sharded run,
+    /// the merge compiles them).
     #[arg(long)]
     pub prove: bool,
+    #[command(flatten)]
+    pub shards: super::ShardArgs,
 }
 
 pub fn run(global: &GlobalArgs, args: &CheckArgs, shell: &mut Shell) -> anyhow::Result<i32> {
     let ws = super::load_workspace(global, shell)?;
-    let a = super::assess(&ws, &args.analysis, Scope::Train, args.prove, shell)?;
+    let Some(a) = super::assess_sharded(&ws, &args.analysis, &args.shards, "check", Scope::Train, args.prove, shell)?
+    else {
+        return Ok(exit::OK);
+    };
     let report = crate::report::check::Report { train: &a.train, diffs: &a.diffs };
     match args.message_format {
         CheckFormat::Human => report.human(shell),

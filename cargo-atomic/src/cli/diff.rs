@@ -61,11 +61,16 @@ pub struct DiffArgs {
     /// and should fail against the current API (runs `cargo check` on both sides).
     #[arg(long)]
     prove: bool,
+    #[command(flatten)]
+    shards: super::ShardArgs,
 }
 
 pub fn run(global: &GlobalArgs, args: &DiffArgs, shell: &mut Shell) -> anyhow::Result<i32> {
     let ws = super::load_workspace(global, shell)?;
-    let a = super::assess(&ws, &args.analysis, Scope::Selected, args.prove, shell)?;
+    let Some(a) = super::assess_sharded(&ws, &args.analysis, &args.shards, "diff", Scope::Selected, args.prove, shell)?
+    else {
+        return Ok(exit::OK);
+    };
     match args.message_format {
         DiffFormat::Json => shell.print(crate::report::diff::json(&a.diffs)),
         DiffFormat::Sarif => shell.print(crate::report::sarif::diff(&a.diffs)),

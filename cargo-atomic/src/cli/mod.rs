@@ -141,6 +141,7 @@ impl BuildArgs {
             verbose: shell.verbose,
             color: Some(shell.color().cargo_value().to_string()),
             no_cache: self.no_cache,
+            shards: None,
         }
     }
 }
@@ -154,6 +155,55 @@ pub struct AnalysisArgs {
     pub build: BuildArgs,
     #[command(flatten)]
     pub baseline: diff::BaselineArgs,
+}
+
+/// Sharded runs (see [`crate::partition`]): a shard of the members on each machine of a CI
+/// matrix, then one merge.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ShardArgs {
+    /// Run rustdoc for shard K of N only (`K/N` or `count:K/N`: members in name order, dealt out in
+    /// turn; `hash:K/N`: by a hash of the name) and write what it documented to `--emit-partial`.
+    /// The verdict is the merge's (`--from-partials`).
+    #[arg(long, value_name = "K/N", requires = "emit_partial")]
+    pub partition: Option<crate::partition::Partition>,
+    /// The file a shard writes (JSON, versioned), for the merge.
+    #[arg(long, value_name = "FILE", requires = "partition")]
+    pub emit_partial: Option<PathBuf>,
+    /// Merge the partial files of every shard of one run (same commit, toolchain, command and
+    /// options): prints what one whole run prints, running no rustdoc.
+    #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with = "partition")]
+    pub from_partials: Vec<PathBuf>,
+}
+
+/// Prepares a sharded run of `command` (`key`: its options, see [`crate::analysis::Options::key`]).
+/// A shard runs `collect` — rustdoc for its members — writes its partial and returns its exit
+/// code; a merge gets the partials into `doc` and returns `None`: the command goes on as a whole
+/// run would. Without shard flags, nothing changes.
+pub(crate) fn shard(
+    ws: &Workspace,
+    args: &ShardArgs,
+    command: &str,
+    key: String,
+    doc: &mut DocOptions,
+    shell: &mut Shell,
+    collect: impl FnOnce(&DocOptions, &mut Shell) -> anyhow::Result<()>,
+) -> anyhow::Result<Option<i32>> {
+    use crate::partition::{identity, Shards};
+    if let (Some(partition), Some(file)) = (args.partition, &args.emit_partial) {
+        // Taken before rustdoc runs: a Cargo run may write a missing lockfile.
+        let id = identity(ws, command, key, doc.target.as_deref());
+        let shards = Shards::collect(ws, partition);
+        doc.shards = Some(shards.clone());
+        collect(doc, shell)?;
+        let held = shards.write(file, id)?;
+        shell.status("Wrote", format!("{} (shard {partition}: {held} documented members)", file.display()));
+        return Ok(Some(exit::OK));
+    }
+    if !args.from_partials.is_empty() {
+        let id = identity(ws, command, key, doc.target.as_deref());
+        doc.shards = Some(Shards::merge(ws, &args.from_partials, &id)?);
+    }
+    Ok(None)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -260,6 +310,22 @@ pub(crate) fn progress(shell: &mut Shell) -> impl FnMut(Progress) + '_ {
     }
 }
 
+/// The analysis options of `diff`, `check`, `bump` and `publish`.
+pub(crate) fn analysis_options(
+    args: &AnalysisArgs,
+    scope: Scope,
+    prove: bool,
+    shell: &Shell,
+) -> crate::analysis::Options {
+    crate::analysis::Options {
+        selection: args.selection.selection(),
+        scope,
+        doc: args.build.doc_options(shell),
+        baseline: args.baseline.spec(),
+        prove,
+    }
+}
+
 /// Runs the analysis `diff`, `check`, `bump` and `publish` start from.
 pub(crate) fn assess(
     ws: &Workspace,
@@ -268,14 +334,32 @@ pub(crate) fn assess(
     prove: bool,
     shell: &mut Shell,
 ) -> anyhow::Result<crate::analysis::Assessment> {
-    let opts = crate::analysis::Options {
-        selection: args.selection.selection(),
-        scope,
-        doc: args.build.doc_options(shell),
-        baseline: args.baseline.spec(),
-        prove,
-    };
+    let opts = analysis_options(args, scope, prove, shell);
     crate::analysis::assess(ws, &opts, &mut progress(shell))
+}
+
+/// `diff` and `check`, whole or sharded: `None` when this run was a shard (its partial written).
+pub(crate) fn assess_sharded(
+    ws: &Workspace,
+    args: &AnalysisArgs,
+    shards: &ShardArgs,
+    command: &str,
+    scope: Scope,
+    prove: bool,
+    shell: &mut Shell,
+) -> anyhow::Result<Option<crate::analysis::Assessment>> {
+    let mut opts = analysis_options(args, scope, prove, shell);
+    let key = opts.key();
+    let mut doc = opts.doc.clone();
+    let collect = |doc: &DocOptions, shell: &mut Shell| {
+        let opts = crate::analysis::Options { doc: doc.clone(), ..opts.clone() };
+        crate::analysis::collect(ws, &opts, &mut progress(shell))
+    };
+    if shard(ws, shards, command, key, &mut doc, shell, collect)?.is_some() {
+        return Ok(None);
+    }
+    opts.doc = doc;
+    crate::analysis::assess(ws, &opts, &mut progress(shell)).map(Some)
 }
 
 /// With `-v`: how long rustdoc and normalization took, and the process's peak memory.

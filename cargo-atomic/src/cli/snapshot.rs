@@ -15,6 +15,8 @@ pub struct SnapshotArgs {
     selection: SelectionArgs,
     #[command(flatten)]
     build: BuildArgs,
+    #[command(flatten)]
+    shards: super::ShardArgs,
 }
 
 pub fn run(global: &GlobalArgs, args: &SnapshotArgs, shell: &mut Shell) -> anyhow::Result<i32> {
@@ -25,7 +27,17 @@ pub fn run(global: &GlobalArgs, args: &SnapshotArgs, shell: &mut Shell) -> anyho
         shell.warn("no selected package has a library target; nothing to snapshot");
         return Ok(exit::OK);
     }
-    let apis = crate::analysis::document(&ws, &libs, &args.build.doc_options(shell), &mut super::progress(shell))?;
+    let mut doc = args.build.doc_options(shell);
+    let key =
+        format!("selection {:?}; features {:?}; target {:?}", args.selection.selection(), doc.features, doc.target);
+    // `--check` and writing document alike: one set of shards serves either merge.
+    let collect = |doc: &crate::rustdoc::DocOptions, shell: &mut Shell| {
+        crate::analysis::document(&ws, &libs, doc, &mut super::progress(shell)).map(|_| ())
+    };
+    if let Some(code) = super::shard(&ws, &args.shards, "snapshot", key, &mut doc, shell, collect)? {
+        return Ok(code);
+    }
+    let apis = crate::analysis::document(&ws, &libs, &doc, &mut super::progress(shell))?;
     let states = crate::analysis::freshness(&ws, &libs, &apis);
     for (s, m) in states.iter().zip(&libs) {
         if s.freshness == Freshness::Fresh {

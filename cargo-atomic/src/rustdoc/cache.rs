@@ -87,9 +87,10 @@ struct Entry {
     api: Stored,
 }
 
-/// A [`CrateApi`] on disk: the snapshot in its file format, locations by item index.
-#[derive(Serialize, Deserialize)]
-struct Stored {
+/// A [`CrateApi`] on disk (in the cache, and in a shard's partial): the snapshot in its file
+/// format, locations by item index.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Stored {
     snapshot: String,
     locations: Vec<(usize, Location)>,
     canonical: HashMap<String, String>,
@@ -97,7 +98,7 @@ struct Stored {
 }
 
 impl Stored {
-    fn from_api(api: &CrateApi) -> Stored {
+    pub fn from_api(api: &CrateApi) -> Stored {
         let locations = api
             .snapshot
             .items
@@ -113,7 +114,7 @@ impl Stored {
         }
     }
 
-    fn into_api(self) -> anyhow::Result<CrateApi> {
+    pub fn into_api(self) -> anyhow::Result<CrateApi> {
         let snapshot = snapshot::parse(&self.snapshot, "the API cache")?;
         let mut locations = HashMap::new();
         for (i, location) in self.locations {
@@ -139,12 +140,14 @@ fn shared_inputs(ws: &Workspace, target: Option<&str>) -> Option<String> {
 /// What a build in `root` depends on besides sources and lockfile: this cargo-atomic build, the
 /// target, the toolchain, Cargo's configuration files and the build environment variables.
 pub fn environment(root: &Path, target: Option<&str>) -> String {
-    let mut parts: Vec<String> = vec![
-        format!("cache {VERSION}"),
-        format!("tool {}", tool_identity()),
-        format!("target {target:?}"),
-        format!("toolchain {}", toolchain(root)),
-    ];
+    environment_of(root, target, Some(&tool_identity()))
+}
+
+fn environment_of(root: &Path, target: Option<&str>, tool: Option<&str>) -> String {
+    let mut parts: Vec<String> = vec![format!("cache {VERSION}")];
+    parts.extend(tool.map(|t| format!("tool {t}")));
+    parts.push(format!("target {target:?}"));
+    parts.push(format!("toolchain {}", toolchain(root)));
     for config in cargo_configs(root) {
         parts.push(format!("config {} {}", config.display(), file_hash(&config)));
     }
@@ -169,6 +172,25 @@ fn build_variable(name: &str) -> bool {
         || name.starts_with("CARGO_REGISTRIES_") && !name.ends_with("_TOKEN")
 }
 
+/// What every member is built from, as one hash: the lockfile, the manifests, each member's files,
+/// the target, the toolchain, Cargo's configuration and the build environment — not this build
+/// of the tool, nor what build scripts' runs declared (a machine's own history). Shards of one
+/// run and their merge must agree on it (see [`crate::partition`]).
+pub fn source_identity(ws: &Workspace, target: Option<&str>) -> String {
+    let lock = std::fs::read(ws.root.join("Cargo.lock")).map(|b| sha256_hex(&b)).unwrap_or_else(|_| "none".into());
+    let mut parts = vec![
+        format!("lock {lock}"),
+        format!("root manifest {}", file_hash(&ws.root.join("Cargo.toml"))),
+        environment_of(&ws.root, target, None),
+    ];
+    let mut members: Vec<&Member> = ws.members.iter().collect();
+    members.sort_by(|a, b| a.name.cmp(&b.name));
+    for m in members {
+        parts.push(format!("{} {}", m.name, member_files(ws, m).unwrap_or_else(|| "unreadable".into())));
+    }
+    sha256_hex(parts.join("\n").as_bytes())
+}
+
 /// The member's own files and manifest, and for a build script what its last run declared it
 /// reads; `None` when its API can depend on more than that.
 fn own_inputs(ws: &Workspace, member: &Member) -> Option<String> {
@@ -176,6 +198,11 @@ fn own_inputs(ws: &Workspace, member: &Member) -> Option<String> {
         return None;
     }
     let script = if member.build_script { build_script_inputs(ws, member)? } else { String::new() };
+    Some(sha256_hex(format!("{}\n{script}", member_files(ws, member)?).as_bytes()))
+}
+
+/// The files of a member's package directory and their contents, as one hash.
+fn member_files(ws: &Workspace, member: &Member) -> Option<String> {
     let other_members: BTreeSet<&Path> =
         ws.members.iter().filter(|m| m.name != member.name).map(|m| m.dir.as_path()).collect();
     let mut files = Vec::new();
@@ -186,7 +213,6 @@ fn own_inputs(ws: &Workspace, member: &Member) -> Option<String> {
         let bytes = std::fs::read(member.dir.join(&rel)).ok()?;
         parts.push(format!("{rel} {}", sha256_hex(&bytes)));
     }
-    parts.push(script);
     Some(sha256_hex(parts.join("\n").as_bytes()))
 }
 
@@ -292,7 +318,7 @@ fn cargo_configs(root: &Path) -> Vec<PathBuf> {
 
 /// `rustc -vV` as Cargo would run it in `root` (a `rust-toolchain.toml` there applies); asked
 /// once per process for each toolchain override found.
-fn toolchain(root: &Path) -> String {
+pub(crate) fn toolchain(root: &Path) -> String {
     static SEEN: std::sync::Mutex<BTreeMap<String, String>> = std::sync::Mutex::new(BTreeMap::new());
     let overrides: String = root
         .ancestors()

@@ -89,6 +89,9 @@ pub struct DocOptions {
     pub color: Option<String>,
     /// Document everything, reusing no stored API (`--no-cache`).
     pub no_cache: bool,
+    /// A sharded run: a shard documents only its members and keeps their JSON; a merge runs no
+    /// rustdoc and reads the shards' (see [`crate::partition`]).
+    pub shards: Option<std::sync::Arc<crate::partition::Shards>>,
 }
 
 /// The APIs built by [`build_apis`], by package name, and what building them cost.
@@ -134,7 +137,23 @@ pub fn build_apis(
     let mut fingerprints = cache::fingerprints(ws, &needed, &selections, opts.target.as_deref());
     let mut by_lib: HashMap<String, CrateApi> = HashMap::new();
     let mut by_package: BTreeMap<String, CrateApi> = BTreeMap::new();
-    if cache::enabled(opts.no_cache) {
+    let shards = opts.shards.as_deref();
+    let role = shards.map(|s| s.role(&ws.root)).unwrap_or_default();
+    // A merge: the shards' JSON in place of rustdoc's, their stored APIs in place of the cache's.
+    let mut provided: HashMap<String, Vec<u8>> = HashMap::new();
+    if let Some(shards) = shards.filter(|s| !s.collecting()) {
+        for name in &needed {
+            match shards.provided(&role, name)? {
+                crate::partition::Provided::Api(api) => {
+                    by_lib.insert(api.snapshot.lib.clone(), (*api).clone());
+                    by_package.insert(name.clone(), *api);
+                }
+                crate::partition::Provided::Json(json) => {
+                    provided.insert(name.clone(), json);
+                }
+            }
+        }
+    } else if cache::enabled(opts.no_cache) {
         for name in &needed {
             let Some(fingerprint) = fingerprints.get(name).cloned().flatten() else { continue };
             if let Some(api) = cache::load(ws, name, &fingerprint) {
@@ -151,12 +170,42 @@ pub fn build_apis(
         })
         .collect();
     let stale: BTreeSet<&str> = needed.iter().filter(|n| !by_package.contains_key(*n)).map(String::as_str).collect();
-    documenting(names.iter().filter(|n| stale.contains(n.as_str())).cloned().collect());
+    // What rustdoc runs for: the stale members; a shard's own only; none in a merge.
+    let runs = |n: &str| stale.contains(n) && shards.is_none_or(|s| s.documents(n));
+    let to_run: BTreeSet<&str> = stale.iter().copied().filter(|n| runs(n)).collect();
+    documenting(names.iter().filter(|n| to_run.contains(n.as_str())).cloned().collect());
     let reused = by_package.len();
     let started = std::time::Instant::now();
-    let json_paths = if stale.is_empty() { HashMap::new() } else { document(ws, &all_jobs, &stale, opts)? };
-    let jobs: Vec<&DocJob> = all_jobs.iter().filter(|j| stale.contains(j.member.name.as_str())).collect();
+    let json_paths = if to_run.is_empty() {
+        HashMap::new()
+    } else if shards.is_some() {
+        // A shard's calls hold its own members only: the others are their shards' to document.
+        let own: Vec<DocJob> = all_jobs
+            .iter()
+            .filter(|j| shards.is_some_and(|s| s.documents(&j.member.name)))
+            .map(|j| DocJob { member: j.member, selection: j.selection.clone() })
+            .collect();
+        document(ws, &own, &to_run, opts)?
+    } else {
+        document(ws, &all_jobs, &to_run, opts)?
+    };
     let rustdoc = started.elapsed();
+    if let Some(shards) = shards.filter(|s| s.collecting()) {
+        // A shard stops here: its members' JSON (or stored API) goes to its partial, and the
+        // merge normalizes them with everyone else's.
+        for name in needed.iter().filter(|n| shards.documents(n)) {
+            match (by_package.get(name), json_paths.get(name)) {
+                (Some(api), _) => shards.keep_api(&role, name, api),
+                (None, Some(path)) => {
+                    let json = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+                    shards.keep_json(&role, name, json)?;
+                }
+                (None, None) => bail!("rustdoc ran for {name} but wrote no JSON"),
+            }
+        }
+        return Ok(Apis { by_package: BTreeMap::new(), rustdoc, normalize: Default::default(), reused });
+    }
+    let jobs: Vec<&DocJob> = all_jobs.iter().filter(|j| stale.contains(j.member.name.as_str())).collect();
     let started = std::time::Instant::now();
     let first_script_run = needed
         .iter()
@@ -189,8 +238,16 @@ pub fn build_apis(
             .par_iter()
             .map(|job| {
                 let (m, lib) = (job.member, job.lib());
-                let path = &json_paths[&m.name];
-                let json = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+                let read;
+                let (json, path): (&[u8], PathBuf) = match provided.get(&m.name) {
+                    Some(json) => (json, PathBuf::from(format!("the partial of `{}`", m.name))),
+                    None => {
+                        let path = json_paths[&m.name].clone();
+                        read = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+                        (&read, path)
+                    }
+                };
+                let path = &path;
                 let input = NormalizeInput {
                     package: &m.name,
                     lib,
@@ -199,7 +256,7 @@ pub fn build_apis(
                     siblings: &by_lib,
                     root: &ws.root,
                 };
-                let mut api = normalize(&json, path, &input)?;
+                let mut api = normalize(json, path, &input)?;
                 // Dependencies outside the workspace; workspace crates are the train's business.
                 let external = m.deps.iter().filter(|d| d.member.is_none() && d.kind == DepKind::Normal);
                 api.snapshot.expose_dependencies(
