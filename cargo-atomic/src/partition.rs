@@ -425,16 +425,33 @@ fn check_same(a: &Identity, b: &Identity, a_name: &Path, b_name: &Path) -> anyho
     Ok(())
 }
 
-/// The identity of a run of `command` with `options` on `ws`.
-pub fn identity(ws: &Workspace, command: &str, options: String, target: Option<&str>) -> Identity {
-    Identity {
+/// The identity of a run of `command` with `options` on `ws`. A workspace without a lockfile
+/// gets one first, as the run's Cargo would write it: what it resolved to is part of the sources
+/// (shards resolving differently do not make one run).
+pub fn identity(ws: &Workspace, command: &str, options: String, target: Option<&str>) -> anyhow::Result<Identity> {
+    if !ws.root.join("Cargo.lock").is_file() {
+        let out = std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+            .arg("generate-lockfile")
+            .arg("--manifest-path")
+            .arg(ws.root.join("Cargo.toml"))
+            .current_dir(&ws.root)
+            .output()
+            .context("cannot run cargo generate-lockfile")?;
+        if !out.status.success() {
+            bail!(
+                "cannot resolve the workspace's dependencies (cargo generate-lockfile):\n{}",
+                crate::cargo::messages(&String::from_utf8_lossy(&out.stderr))
+            );
+        }
+    }
+    Ok(Identity {
         command: command.to_string(),
         options,
         tool: env!("CARGO_PKG_VERSION").to_string(),
         toolchain: crate::rustdoc::cache::toolchain(&ws.root),
         sources: crate::rustdoc::cache::source_identity(ws, target),
         commit: crate::git::Repo::discover(&ws.root).and_then(|r| r.head().ok()),
-    }
+    })
 }
 
 #[cfg(test)]

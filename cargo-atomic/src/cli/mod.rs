@@ -191,7 +191,7 @@ pub(crate) fn shard(
     use crate::partition::{identity, Shards};
     if let (Some(partition), Some(file)) = (args.partition, &args.emit_partial) {
         // Taken before rustdoc runs: a Cargo run may write a missing lockfile.
-        let id = identity(ws, command, key, doc.target.as_deref());
+        let id = identity(ws, command, key, doc.target.as_deref())?;
         let shards = Shards::collect(ws, partition);
         doc.shards = Some(shards.clone());
         collect(doc, shell)?;
@@ -200,7 +200,7 @@ pub(crate) fn shard(
         return Ok(Some(exit::OK));
     }
     if !args.from_partials.is_empty() {
-        let id = identity(ws, command, key, doc.target.as_deref());
+        let id = identity(ws, command, key, doc.target.as_deref())?;
         doc.shards = Some(Shards::merge(ws, &args.from_partials, &id)?);
     }
     Ok(None)
