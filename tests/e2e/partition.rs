@@ -160,6 +160,9 @@ fn shards_that_do_not_make_one_run_are_refused() {
     let p = ledger();
     let dir = tempfile::tempdir().unwrap();
     let files = shards(&p, &["check"], 3, dir.path(), &[]);
+    let all: String = files.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect();
+    assert!(all.contains("\"workspace\":\"root:\""), "the shards document the workspace");
+    assert!(all.contains("\"workspace\":\"atomic:"), "and the tagged release's tree, in the tool's dir");
     let refused = |files: &[PathBuf], args: &[&str], why: &str| {
         let r = merge(&p, args, files);
         r.assert_code(2);
