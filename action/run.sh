@@ -6,7 +6,16 @@
 #   run.sh run         runs the command; annotations on stdout, the summary in $GITHUB_STEP_SUMMARY,
 #                      `exit-code` and `consistent` in $GITHUB_OUTPUT; exits with the command's code
 #
-# Inputs come as INPUT_* variables: VERSION, PATH, COMMAND, ARGS, WORKING_DIRECTORY.
+# Sharded (a CI matrix, then one merge job):
+#   with PARTITION (`2/4`, `hash:2/4`), `run` is one shard: it writes its partial to
+#     PARTIALS_DIR/partial-<count-2-of-4>.json and sets the outputs `partial` (that file) and
+#     `shard` (`count-2-of-4`, the artifact name's suffix); it prints no verdict and exits 0
+#     unless the shard failed (2);
+#   with MERGE=true, `run` merges every PARTIALS_DIR/*.json (downloaded artifacts) and reports
+#     as one whole run would.
+#
+# Inputs come as INPUT_* variables: VERSION, PATH, COMMAND, ARGS, WORKING_DIRECTORY, PARTITION,
+# MERGE, PARTIALS_DIR (default: $RUNNER_TEMP/cargo-atomic-partials).
 set -euo pipefail
 
 output() { # name value
@@ -19,6 +28,11 @@ workdir() {
 
 hash() { sha256sum | cut -c1-16; }
 
+# `2/4` -> `count-2-of-4`, `hash:2/4` -> `hash-2-of-4`: a shard in artifact and file names.
+shard_name() {
+  printf '%s' "$1" | sed -E 's#^([0-9]+)/#count:\1/#; s#^([a-z]+):([0-9]+)/([0-9]+)$#\1-\2-of-\3#'
+}
+
 cache_key() {
   workdir
   local toolchain lock target
@@ -27,7 +41,10 @@ cache_key() {
   target=$(cargo metadata --format-version 1 --no-deps 2>/dev/null \
     | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
   target=${target:-$PWD/target}
-  output key "cargo-atomic-${RUNNER_OS:-local}-$toolchain-$lock"
+  # A shard keeps its own share documented: one cache per shard.
+  local shard=""
+  if [ -n "${INPUT_PARTITION:-}" ]; then shard=-$(shard_name "$INPUT_PARTITION"); fi
+  output key "cargo-atomic-${RUNNER_OS:-local}-$toolchain-$lock$shard"
   output restore-key "cargo-atomic-${RUNNER_OS:-local}-$toolchain-"
   output path "$target/atomic"
 }
@@ -63,6 +80,31 @@ run() {
   local -a format=()
   # `check` speaks GitHub's workflow commands (and writes the step summary itself).
   if [ "$command" = check ]; then format=(--message-format github); fi
+  local partials="${INPUT_PARTIALS_DIR:-${RUNNER_TEMP:-${TMPDIR:-/tmp}}/cargo-atomic-partials}"
+  if [ -n "${INPUT_PARTITION:-}" ]; then
+    local shard file
+    shard=$(shard_name "$INPUT_PARTITION")
+    file="$partials/partial-$shard.json"
+    mkdir -p "$partials"
+    cargo atomic "$command" "${args[@]}" --partition "$INPUT_PARTITION" --emit-partial "$file" || code=$?
+    output shard "$shard"
+    output partial "$file"
+    output exit-code "$code"
+    return "$code"
+  fi
+  if [ "${INPUT_MERGE:-false}" = true ]; then
+    local -a files=()
+    shopt -s nullglob
+    files=("$partials"/*.json)
+    shopt -u nullglob
+    if [ "${#files[@]}" = 0 ]; then
+      echo "::error title=cargo atomic::no shard partials in $partials (did the shard jobs upload them?)"
+      output exit-code 2
+      output consistent false
+      return 2
+    fi
+    args+=(--from-partials "${files[@]}")
+  fi
   cargo atomic "$command" "${format[@]}" "${args[@]}" || code=$?
   output exit-code "$code"
   if [ "$code" = 0 ]; then output consistent true; else output consistent false; fi

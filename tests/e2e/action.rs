@@ -154,3 +154,55 @@ fn binstall_metadata_names_what_the_release_workflow_uploads() {
         assert!(workflow.contains(expected), "release.yml lost `{expected}`");
     }
 }
+
+/// The two-stage recipe: each shard of a matrix writes its partial where the action uploads it
+/// from; the merge job, given every downloaded partial, reports exactly what a whole run does
+/// (annotations and summary). A merge job without partials fails (exit 2) with an annotation.
+#[test]
+fn shards_on_a_matrix_then_a_merge_report_as_one_whole_run() {
+    let p = example();
+    let dir = p.path("gateway");
+    let base = [
+        ("COMMAND", "check"),
+        ("ARGS", "--baseline-path ../gateway-1.0.0 -q"),
+        ("WORKING_DIRECTORY", dir.to_str().unwrap()),
+    ];
+    let whole = Github::new();
+    let reference = whole.step("run", &base);
+    reference.assert_code(1);
+
+    let gh = Github::new();
+    let partials = gh.file("cargo-atomic-partials");
+    for shard in ["1/2", "hash:2/2"] {
+        gh.step("cache-key", &[("WORKING_DIRECTORY", dir.to_str().unwrap()), ("PARTITION", shard)]).assert_code(0);
+    }
+    let output = gh.read("output");
+    assert!(output.contains("-count-1-of-2\n") && output.contains("-hash-2-of-2\n"), "a cache per shard: {output}");
+    // Both shards of one split: `1/2` and `2/2` (count).
+    std::fs::remove_file(gh.file("output")).unwrap();
+    for shard in ["1/2", "2/2"] {
+        let mut inputs = base.to_vec();
+        inputs.push(("PARTITION", shard));
+        let run = gh.step("run", &inputs);
+        run.assert_code(0);
+        assert!(run.stdout.is_empty(), "a shard prints no verdict: {}", run.stdout);
+    }
+    let output = gh.read("output");
+    let k2 = partials.join("partial-count-2-of-2.json");
+    assert!(output.contains(&format!("partial={}\n", k2.display())), "{output}");
+    assert!(output.contains("shard=count-1-of-2\n") && k2.is_file(), "{output}");
+    assert!(!gh.file("summary.md").exists(), "a shard writes no summary");
+
+    let mut merge = base.to_vec();
+    merge.push(("MERGE", "true"));
+    let merged = gh.step("run", &merge);
+    assert_eq!(merged.code, reference.code, "{}", merged.stderr);
+    assert_eq!(merged.stdout, reference.stdout);
+    assert_eq!(gh.read("summary.md"), whole.read("summary.md"));
+    assert!(gh.read("output").ends_with("exit-code=1\nconsistent=false\n"), "{}", gh.read("output"));
+
+    let empty = Github::new();
+    let none = empty.step("run", &merge);
+    none.assert_code(2);
+    assert!(none.stdout.contains("::error title=cargo atomic::no shard partials in"), "{}", none.stdout);
+}
