@@ -187,8 +187,8 @@ enum Mode {
 }
 
 /// What the merge provides for a member in place of rustdoc.
-pub enum Provided {
-    Json(Vec<u8>),
+pub enum Provided<'a> {
+    Json(&'a [u8]),
     Api(Box<CrateApi>),
 }
 
@@ -331,12 +331,12 @@ impl Shards {
     }
 
     /// What the partials hold for `package` in the documented workspace `workspace` (a merge).
-    pub fn provided(&self, workspace: &str, package: &str) -> anyhow::Result<Provided> {
+    pub fn provided(&self, workspace: &str, package: &str) -> anyhow::Result<Provided<'_>> {
         let Mode::Merge { split, universe, held } = &self.mode else {
             bail!("a shard reads no partials");
         };
         match held.get(&(workspace.to_string(), package.to_string())) {
-            Some(Held::Json(json)) => Ok(Provided::Json(json.get().as_bytes().to_vec())),
+            Some(Held::Json(json)) => Ok(Provided::Json(json.get().as_bytes())),
             Some(Held::Api(api)) => Ok(Provided::Api(Box::new(api.clone().into_api()?))),
             None => bail!(
                 "no partial holds the API of `{package}` ({workspace}): its shard, {}/{}, did not document it \
@@ -382,6 +382,13 @@ fn universe(ws: &Workspace) -> Vec<String> {
 
 fn read(file: &Path) -> anyhow::Result<PartialFile> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read the partial {}", file.display()))?;
+    // One pass over a file of many megabytes; the header only to say what is wrong with it.
+    let whole = serde_json::from_slice::<PartialFile>(&bytes);
+    if let Ok(partial) = whole.as_ref().map(|p| (p.format.as_str(), p.version)) {
+        if partial == (FORMAT, VERSION) {
+            return Ok(whole.expect("parsed"));
+        }
+    }
     let header: Header = serde_json::from_slice(&bytes)
         .with_context(|| format!("{} is not a cargo-atomic partial (not JSON)", file.display()))?;
     match (header.format.as_deref(), header.version) {
@@ -393,7 +400,7 @@ fn read(file: &Path) -> anyhow::Result<PartialFile> {
         ),
         _ => bail!("{} is not a cargo-atomic partial (no `\"format\": \"{FORMAT}\"`)", file.display()),
     }
-    serde_json::from_slice(&bytes).with_context(|| format!("the partial {} is damaged", file.display()))
+    whole.with_context(|| format!("the partial {} is damaged", file.display()))
 }
 
 /// Two runs' identities agree on the tool, the toolchain and the sources.

@@ -302,9 +302,10 @@ fn causes(
     let member = ws.member(name).expect("diffs are of members");
     let mut causes = Vec::new();
     // The most significant root cause names the crate's change (a removal before an auto trait).
-    let top = d.changes.causes.first().map(|c| &d.changes.findings[c.finding]);
+    let counting: Vec<&crate::diff::Cause> = d.changes.counting_causes().collect();
+    let top = counting.first().map(|c| &d.changes.findings[c.finding]);
     if let (Some(bump), Some(top)) = (d.changes.required_bump, top) {
-        let more = d.changes.causes.len() - 1;
+        let more = counting.len() - 1;
         let more = if more > 0 {
             format!(" (and {more} more cause{})", if more == 1 { "" } else { "s" })
         } else {

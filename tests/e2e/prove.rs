@@ -129,3 +129,48 @@ fn a_registry_baseline_is_compiled_from_its_published_package() {
         "{doc:#}"
     );
 }
+
+/// A major finding whose witness compiles on both sides (`&mut T` → `&T`: every old call still
+/// compiles) is reported as probably not breaking and does not count: `--deny major` passes and
+/// the train needs no release for it; without `--prove` it is a major change.
+#[test]
+fn an_unproven_finding_never_raises_the_required_bump() {
+    const OLD: &str = "pub fn touch<T: Copy>(x: &mut T) -> T {\n    *x\n}\n";
+    const NEW: &str = "pub fn touch<T: Copy>(x: &T) -> T {\n    *x\n}\n";
+    let p = single_crate(OLD);
+    p.file("Cargo.toml", &p.read("Cargo.toml").replace("version = \"0.1.0\"", "version = \"1.0.0\""));
+    p.file(".gitignore", "target/\n");
+    p.git(&["init", "-q", "-b", "main"]);
+    p.atomic(&["snapshot", "-q"]).assert_code(0);
+    p.git(&["add", "-A"]);
+    p.git(&["commit", "-q", "-m", "release 1.0.0"]);
+    p.git(&["tag", "demo-v1.0.0"]);
+    p.file("src/lib.rs", NEW);
+    p.atomic(&["snapshot", "-q"]).assert_code(0);
+
+    let plain = json(p.atomic(&["diff", "--deny", "major", "--message-format", "json"]).assert_code(1));
+    assert_eq!(plain["crates"][0]["required_bump"], "major", "{plain:#}");
+    p.atomic(&["check"]).assert_code(1);
+
+    let proved = json(p.atomic(&["diff", "--prove", "--deny", "major", "--message-format", "json"]).assert_code(0));
+    let crate_ = &proved["crates"][0];
+    assert_eq!(crate_["required_bump"], serde_json::Value::Null, "{proved:#}");
+    assert_eq!(crate_["findings"][0]["proof"]["verdict"], "unproven", "{proved:#}");
+    assert_eq!(crate_["findings"][0]["bump"], "major", "the rule's level is kept: {proved:#}");
+
+    let human = p.atomic(&["diff", "--prove"]);
+    human.assert_code(0);
+    let header = human.stderr.lines().find(|l| l.starts_with("probably not breaking[")).unwrap_or_default();
+    assert!(header.starts_with("probably not breaking[fn-param-type-changed]: `fn demo::touch`"), "{}", human.stderr);
+    assert!(header.ends_with("(the witness compiled on both sides)"), "{header}");
+    assert!(!human.stderr.contains("major[fn-param-type-changed]"), "{}", human.stderr);
+    assert!(human.stderr.contains("demo: no change that needs a release (1 probably not breaking)"), "{}", human.stderr);
+
+    let check = p.atomic(&["check", "--prove"]);
+    check.assert_code(0);
+    assert!(check.stderr.contains("does not count toward the required bump"), "{}", check.stderr);
+    let train = json(p.atomic(&["check", "--prove", "--message-format", "json"]).assert_code(0));
+    let demo = train["crates"].as_array().unwrap().iter().find(|c| c["package"] == "demo").unwrap();
+    assert_eq!(demo["required_bump"], serde_json::Value::Null, "{train:#}");
+    assert_eq!(demo["in_train"], false, "{train:#}");
+}

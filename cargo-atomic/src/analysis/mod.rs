@@ -175,6 +175,7 @@ pub fn assess(ws: &Workspace, opts: &Options, progress: &mut dyn FnMut(Progress)
     if opts.prove {
         progress(Progress::Proving);
         crate::prove::prove(ws, &apis, &baselines, &mut diffs)?;
+        diffs.iter_mut().for_each(|d| d.changes.settle_proofs());
     }
     if opts.scope == Scope::Train {
         diffs.extend(binaries(ws, &members)?);

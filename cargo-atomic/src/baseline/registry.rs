@@ -195,7 +195,9 @@ pub(super) fn from_registry_baselines(
         let lib = lib_name(pkg).with_context(|| format!("{} {} has no library", m.name, pkg.version))?;
         let (json, path) = match shards {
             Some(s) if !s.collecting() => match s.provided(&role, &m.name)? {
-                crate::partition::Provided::Json(json) => (json, PathBuf::from(format!("the partial of `{role}`"))),
+                crate::partition::Provided::Json(json) => {
+                    (std::borrow::Cow::Borrowed(json), PathBuf::from(format!("the partial of `{role}`")))
+                }
                 crate::partition::Provided::Api(_) => bail!("the partial holds no rustdoc JSON for {role}"),
             },
             Some(s) if !s.documents(&m.name) => continue,
@@ -205,7 +207,7 @@ pub(super) fn from_registry_baselines(
                     s.keep_json(&role, &m.name, json)?;
                     continue;
                 }
-                (json, path)
+                (std::borrow::Cow::Owned(json), path)
             }
         };
         // A sibling joins only at the version this package was built against.

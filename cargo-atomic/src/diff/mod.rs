@@ -334,7 +334,9 @@ pub fn findings(old: &Snapshot, new: &Snapshot) -> Vec<Finding> {
 }
 
 /// A removal and an addition of the same kind and shape in the same module are one rename: the
-/// removal becomes `item-renamed` and the addition goes. Shape: the item's declaration and its
+/// removal becomes `item-renamed` and the addition goes. The rename is only a label on the
+/// removal: the finding stays on the old path, major, and says the old path was removed (the two
+/// may be unrelated items that happen to look alike). Shape: the item's declaration and its
 /// members' and impls', with its own path written as a placeholder. Modules are left alone (every
 /// empty module has one shape), and only one-to-one pairs count.
 fn renames(ctx: &Ctx, findings: &mut Vec<Finding>) {
@@ -381,7 +383,7 @@ fn renames(ctx: &Ctx, findings: &mut Vec<Finding>) {
         let renamed = Finding {
             rule: rule.id,
             bump: rule.bump,
-            detail: format!("was renamed to `{new_name}`"),
+            detail: format!("was removed (apparently renamed to `{new_name}`: same kind and shape)"),
             summary: rule.summary,
             reference: format!("{CHAPTER_URL}#{}", rule.anchor),
             new: findings[a].new.clone(),
@@ -538,6 +540,30 @@ impl Finding {
     /// `` `fn core::execute_operation` gained parameter `timeout: std::time::Duration` ``
     pub fn message(&self) -> String {
         format!("`{}` {}", self.subject, self.detail)
+    }
+
+    /// Its witness compiled against both sides (`unproven`): probably not breaking. Such a
+    /// finding is reported, but it never raises a required bump.
+    pub fn probably_not_breaking(&self) -> bool {
+        self.proof.as_ref().is_some_and(|p| p.verdict == Verdict::Unproven)
+    }
+
+    /// Whether it counts toward the crate's required bump.
+    pub fn counts(&self) -> bool {
+        !self.probably_not_breaking()
+    }
+}
+
+impl Changes {
+    /// After `--prove`: the required bump over the findings that count (a finding whose witness
+    /// compiled on both sides does not), so that `--deny` and the train ignore those.
+    pub fn settle_proofs(&mut self) {
+        self.required_bump = self.findings.iter().filter(|f| f.counts()).map(|f| f.bump).max();
+    }
+
+    /// The causes that count (one of their findings does), most significant first.
+    pub fn counting_causes(&self) -> impl Iterator<Item = &Cause> + '_ {
+        self.causes.iter().filter(|c| self.findings.iter().any(|f| f.cause == c.id && f.counts()))
     }
 }
 
@@ -936,10 +962,31 @@ mod tests {
         let new = old.replace("Old", "New");
         let c = compare(&snap(old), &snap(&new));
         assert_eq!(c.findings.len(), 1, "{:#?}", c.findings);
-        assert_eq!(c.findings[0].message(), "`struct k::Old` was renamed to `New`");
+        assert_eq!(
+            c.findings[0].message(),
+            "`struct k::Old` was removed (apparently renamed to `New`: same kind and shape)"
+        );
+        assert_eq!((c.findings[0].path.as_str(), c.required_bump), ("k::Old", Some(Bump::Major)));
         // Another shape is a removal and an addition.
         let other = new.replace("pub x: u8", "pub x: u16");
         assert_eq!(rules(old, &other), ["item-removed", "item-added"]);
+    }
+
+    #[test]
+    fn a_removal_paired_with_an_unrelated_addition_still_reports_the_old_path_gone() {
+        // `alpha` and `omega` have nothing to do with each other but their shape.
+        let old = "pub mod m\npub fn m::alpha(x: u8) -> u8\npub fn m::keep()";
+        let new = "pub mod m\npub fn m::keep()\npub fn m::omega(x: u8) -> u8";
+        let c = compare(&snap(old), &snap(new));
+        assert_eq!(c.findings.len(), 1, "{:#?}", c.findings);
+        let f = &c.findings[0];
+        assert_eq!((f.rule, f.bump, f.path.as_str()), ("item-renamed", Bump::Major, "m::alpha"));
+        assert!(f.message().starts_with("`fn m::alpha` was removed"), "{}", f.message());
+        assert_eq!(f.old.as_deref(), Some("pub fn m::alpha(x: u8) -> u8"));
+        assert_eq!(c.required_bump, Some(Bump::Major));
+        // Two removals of one shape and one addition: no pairing, both removals stand.
+        let old2 = "pub mod m\npub fn m::alpha(x: u8) -> u8\npub fn m::beta(x: u8) -> u8";
+        assert_eq!(rules(old2, "pub mod m\npub fn m::omega(x: u8) -> u8"), ["item-removed", "item-removed", "item-added"]);
     }
 
     #[test]

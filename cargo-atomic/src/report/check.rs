@@ -141,7 +141,8 @@ impl Report<'_> {
                 d.changes.findings.iter().filter(|f| f.proof.as_ref().is_some_and(|p| p.verdict == Verdict::Unproven))
             {
                 shell.warn(format!(
-                    "unproven: {} — its witness compiles against the current API too: the finding is probably wrong \
+                    "unproven: {} — probably not breaking (the witness compiled on both sides): it does not count \
+                     toward the required bump \
                      (`cargo atomic diff -p {} --prove -v` shows the witness)",
                     f.message(),
                     d.package

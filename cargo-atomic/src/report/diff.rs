@@ -33,10 +33,18 @@ pub fn bump_style(bump: Bump) -> anstyle::Style {
 /// One finding, Cargo-diagnostic style; `consequences` are the other findings of its cause (all
 /// of them listed when `verbose`, else their count and up to three examples).
 pub fn finding(shell: &mut Shell, f: &Finding, consequences: &[&Finding], baseline_name: &str, sibling: Option<&str>) {
-    let style = bump_style(f.bump);
     let proven = f.proof.as_ref().is_some_and(|p| p.verdict == Verdict::Proven);
     let mark = if proven { format!(" {GREEN}(proven){GREEN:#}") } else { String::new() };
-    let mut out = format!("{style}{}[{}]{style:#}{BOLD}: {}{BOLD:#}{mark}\n", f.bump, f.rule, f.message());
+    let mut out = if f.probably_not_breaking() {
+        format!(
+            "{YELLOW}probably not breaking[{}]{YELLOW:#}{BOLD}: {}{BOLD:#} (the witness compiled on both sides)\n",
+            f.rule,
+            f.message()
+        )
+    } else {
+        let style = bump_style(f.bump);
+        format!("{style}{}[{}]{style:#}{BOLD}: {}{BOLD:#}{mark}\n", f.bump, f.rule, f.message())
+    };
     if let Some(l) = &f.location {
         let side = match f.location_side {
             crate::diff::Side::Baseline => format!(" (in {baseline_name})"),
@@ -78,7 +86,7 @@ pub fn finding(shell: &mut Shell, f: &Finding, consequences: &[&Finding], baseli
     }
     for c in consequences.iter().filter(|c| c.proof.as_ref().is_some_and(|p| p.verdict == Verdict::Unproven)) {
         out.push_str(&format!(
-            "   {CYAN}={CYAN:#} {YELLOW}{BOLD}unproven{BOLD:#}{YELLOW:#}: {} — its witness compiles against the current API too: probably not a break\n",
+            "   {CYAN}={CYAN:#} {YELLOW}{BOLD}unproven{BOLD:#}{YELLOW:#}: {} — probably not breaking (the witness compiled on both sides); it does not count toward the bump\n",
             c.message()
         ));
     }
@@ -96,7 +104,7 @@ fn proof_lines(p: &Proof, verbose: bool) -> String {
             format!("   {CYAN}={CYAN:#} {BOLD}proof{BOLD:#}: a witness compiles against the baseline and fails now: {}\n", first_line(&p.error))
         }
         Verdict::Unproven => format!(
-            "   {CYAN}={CYAN:#} {YELLOW}{BOLD}unproven{BOLD:#}{YELLOW:#}: its witness compiles against the current API too: this finding is probably wrong\n"
+            "   {CYAN}={CYAN:#} {YELLOW}{BOLD}unproven{BOLD:#}{YELLOW:#}: its witness compiles against the current API too: probably not breaking; it does not count toward the bump\n"
         ),
         Verdict::Weak if verbose => format!(
             "   {CYAN}={CYAN:#} {BOLD}proof{BOLD:#}: the witness does not compile against the baseline either (proves nothing): {}\n",
@@ -203,16 +211,23 @@ pub fn summary(d: &CrateDiff) -> String {
     if d.baseline.is_none() {
         return format!("{}: new crate, no baseline", d.package);
     }
+    let unproven = d.changes.findings.iter().filter(|f| f.probably_not_breaking()).count();
     let Some(bump) = d.changes.required_bump else {
+        if unproven > 0 {
+            return format!("{}: no change that needs a release ({unproven} probably not breaking)", d.package);
+        }
         return format!("{}: no API changes", d.package);
     };
-    let count = |b: Bump| d.changes.findings.iter().filter(|f| f.bump == b).count();
+    let count = |b: Bump| d.changes.findings.iter().filter(|f| f.bump == b && f.counts()).count();
     let mut counts = Vec::new();
     for b in [Bump::Major, Bump::Minor, Bump::Patch] {
         let n = count(b);
         if n > 0 {
             counts.push(format!("{n} {b}"));
         }
+    }
+    if unproven > 0 {
+        counts.push(format!("{unproven} probably not breaking"));
     }
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let proofs = proof_counts(&d.changes.findings).map(|p| format!("; majors: {p}")).unwrap_or_default();

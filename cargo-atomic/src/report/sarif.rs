@@ -59,7 +59,7 @@ fn finding(package: &str, f: &Finding) -> Value {
     let mut result = json!({
         "ruleId": f.rule,
         "ruleIndex": rule_index(f.rule),
-        "level": level(f.bump),
+        "level": if f.probably_not_breaking() { "note" } else { level(f.bump) },
         "message": { "text": format!("{package}: {}", f.message()) },
         "properties": { "package": package, "bump": f.bump.name(), "path": f.path },
     });

@@ -140,7 +140,7 @@ pub fn build_apis(
     let shards = opts.shards.as_deref();
     let role = shards.map(|s| s.role(&ws.root)).unwrap_or_default();
     // A merge: the shards' JSON in place of rustdoc's, their stored APIs in place of the cache's.
-    let mut provided: HashMap<String, Vec<u8>> = HashMap::new();
+    let mut provided: HashMap<String, &[u8]> = HashMap::new();
     if let Some(shards) = shards.filter(|s| !s.collecting()) {
         for name in &needed {
             match shards.provided(&role, name)? {
