@@ -164,7 +164,11 @@ fn an_unproven_finding_never_raises_the_required_bump() {
     assert!(header.starts_with("probably not breaking[fn-param-type-changed]: `fn demo::touch`"), "{}", human.stderr);
     assert!(header.ends_with("(the witness compiled on both sides)"), "{header}");
     assert!(!human.stderr.contains("major[fn-param-type-changed]"), "{}", human.stderr);
-    assert!(human.stderr.contains("demo: no change that needs a release (1 probably not breaking)"), "{}", human.stderr);
+    assert!(
+        human.stderr.contains("demo: no change that needs a release (1 probably not breaking)"),
+        "{}",
+        human.stderr
+    );
 
     let check = p.atomic(&["check", "--prove"]);
     check.assert_code(0);

@@ -986,7 +986,10 @@ mod tests {
         assert_eq!(c.required_bump, Some(Bump::Major));
         // Two removals of one shape and one addition: no pairing, both removals stand.
         let old2 = "pub mod m\npub fn m::alpha(x: u8) -> u8\npub fn m::beta(x: u8) -> u8";
-        assert_eq!(rules(old2, "pub mod m\npub fn m::omega(x: u8) -> u8"), ["item-removed", "item-removed", "item-added"]);
+        assert_eq!(
+            rules(old2, "pub mod m\npub fn m::omega(x: u8) -> u8"),
+            ["item-removed", "item-removed", "item-added"]
+        );
     }
 
     #[test]
