@@ -52,6 +52,23 @@ OLD = [
 ]
 NEW = bench.CRATES
 
+# A workspace of another shape, for the identity run: a facade (`tracing`) re-exporting a core crate
+# (`tracing-core`), a proc-macro crate, and a subscriber crate with many features and `cfg`-gated
+# modules, all at the release of late 2024 (one commit of the tracing repository).
+TRACING = [
+    ("tracing-core", "0.1.33"),
+    ("tracing-attributes", "0.1.28"),
+    ("tracing", "0.1.41"),
+    ("tracing-log", "0.2.0"),
+    ("tracing-serde", "0.2.0"),
+    ("tracing-subscriber", "0.3.19"),
+    ("tracing-appender", "0.2.3"),
+    ("tracing-error", "0.2.1"),
+    ("tracing-futures", "0.2.5"),
+    ("tracing-flame", "0.2.0"),
+    ("tracing-journald", "0.3.1"),
+]
+
 # (crate, path prefix, what the changelog says) — breaking changes between the two points.
 KNOWN_BREAKS = [
     ("rand", "rand::Rng::gen_range", "0.8: `gen_range(low, high)` became `gen_range(range)`"),
@@ -181,7 +198,7 @@ def main():
         prove(binary, new, old, diff)
         return
     if args.identity:
-        identity(binary, [old, new])
+        identity(binary, [old, new, bench.assemble(work, "tracing-ws", TRACING)])
         return
 
     if args.findings_only:

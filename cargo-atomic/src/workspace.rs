@@ -19,6 +19,9 @@ pub struct Workspace {
     /// Members sorted by name.
     pub members: Vec<Member>,
     pub config: WorkspaceConfig,
+    /// Cargo's feature resolver for the workspace (`1`, `2` or `3`). Under `1`, a `cargo doc`
+    /// call unifies the features the dev-dependencies of its packages ask for too.
+    pub resolver: u8,
 }
 
 #[derive(Clone, Debug)]
@@ -136,6 +139,25 @@ impl FeatureFlags {
     }
 }
 
+/// The feature resolver of the workspace whose root manifest is `manifest`, as Cargo picks it:
+/// `workspace.resolver`, else the root package's `package.resolver`, else its edition (2021 → `2`,
+/// 2024 → `3`); a virtual manifest that names none gets `1`.
+fn resolver_of(manifest: &Path, root_edition: Option<&str>) -> anyhow::Result<u8> {
+    let text = std::fs::read_to_string(manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
+    let doc: toml_edit::DocumentMut = text.parse().with_context(|| format!("cannot parse {}", manifest.display()))?;
+    let named = ["workspace", "package"]
+        .iter()
+        .find_map(|table| doc.get(table).and_then(|t| t.get("resolver")).and_then(|r| r.as_str()));
+    Ok(match (named, root_edition) {
+        (Some("1"), _) => 1,
+        (Some("2"), _) => 2,
+        (Some(_), _) => 3,
+        (None, Some("2015" | "2018") | None) => 1,
+        (None, Some("2021")) => 2,
+        (None, Some(_)) => 3,
+    })
+}
+
 /// `cargo metadata --no-deps` for `manifest`, with Cargo's own message when it refuses.
 fn metadata(manifest: &Path) -> anyhow::Result<cargo_metadata::Metadata> {
     cargo_metadata::MetadataCommand::new().manifest_path(manifest).no_deps().exec().map_err(|e| match e {
@@ -239,7 +261,12 @@ impl Workspace {
             });
         }
         members.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(Workspace { root, target_dir: metadata.target_directory.into_std_path_buf(), members, config })
+        let root_edition = packages
+            .iter()
+            .find(|p| p.manifest_path.as_std_path() == root.join("Cargo.toml"))
+            .map(|p| p.edition.as_str().to_string());
+        let resolver = resolver_of(&root.join("Cargo.toml"), root_edition.as_deref())?;
+        Ok(Workspace { root, target_dir: metadata.target_directory.into_std_path_buf(), members, config, resolver })
     }
 
     pub fn member(&self, name: &str) -> Option<&Member> {
@@ -536,6 +563,7 @@ pub(crate) mod testing {
             target_dir: PathBuf::from("/ws/target"),
             members,
             config: WorkspaceConfig::default(),
+            resolver: 2,
         }
     }
 }
@@ -552,6 +580,26 @@ mod tests {
             member("gateway", "1.0.0", &[("interface", "1.0.0", DepKind::Normal), ("core", "1.0.0", DepKind::Build)]),
             member("tests", "0.1.0", &[("gateway", "1.0.0", DepKind::Dev)]),
         ])
+    }
+
+    #[test]
+    fn the_resolver_is_the_one_cargo_picks() {
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = dir.path().join("Cargo.toml");
+        let cases: &[(&str, Option<&str>, u8)] = &[
+            ("[workspace]\nmembers = [\"a\"]\n", None, 1),
+            ("[workspace]\nresolver = \"2\"\n", None, 2),
+            ("[workspace]\nresolver = \"3\"\n", None, 3),
+            ("[package]\nname = \"a\"\nedition = \"2018\"\n[workspace]\n", Some("2018"), 1),
+            ("[package]\nname = \"a\"\nedition = \"2021\"\n", Some("2021"), 2),
+            ("[package]\nname = \"a\"\nedition = \"2024\"\n", Some("2024"), 3),
+            ("[package]\nname = \"a\"\nedition = \"2021\"\n[workspace]\nresolver = \"1\"\n", Some("2021"), 1),
+            ("[package]\nname = \"a\"\nedition = \"2018\"\nresolver = \"2\"\n", Some("2018"), 2),
+        ];
+        for (text, edition, want) in cases {
+            std::fs::write(&manifest, text).unwrap();
+            assert_eq!(resolver_of(&manifest, *edition).unwrap(), *want, "{text}");
+        }
     }
 
     #[test]

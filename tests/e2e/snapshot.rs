@@ -400,6 +400,36 @@ fn a_sibling_enabling_a_feature_does_not_change_a_members_snapshot() {
     p.atomic(&["check", "--baseline-path", "."]).assert_code(0);
 }
 
+/// Under resolver 1 (a virtual workspace that names none, as many older workspaces are), Cargo
+/// unifies the features the dev-dependencies of the packages of one `cargo doc` call ask for: a
+/// sibling's test-only `features = ["more"]` must not reach what is documented for `base`.
+#[test]
+fn a_siblings_dev_dependency_features_do_not_change_a_members_snapshot_under_resolver_1() {
+    let p = Project::new();
+    p.file("Cargo.toml", "[workspace]\nmembers = [\"base\", \"app\"]\n")
+        .file(
+            "base/Cargo.toml",
+            "[package]\nname = \"base\"\nversion = \"1.0.0\"\nedition = \"2018\"\npublish = [\"local\"]\n\n\
+             [features]\nmore = []\n",
+        )
+        .file("base/src/lib.rs", "pub fn always() {}\n#[cfg(feature = \"more\")]\npub fn gated() {}\n")
+        .file(
+            "app/Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"1.0.0\"\nedition = \"2018\"\npublish = [\"local\"]\n\n\
+             [dependencies]\nbase = { path = \"../base\" }\n\n\
+             [dev-dependencies]\nbase = { path = \"../base\", features = [\"more\"] }\n",
+        )
+        .file("app/src/lib.rs", "pub use base::always;\n");
+    p.atomic(&["snapshot", "--workspace"]).assert_code(0);
+    let whole = p.read("base/atomic-api.txt");
+    assert!(whole.contains("pub fn base::always()"), "{whole}");
+    assert!(!whole.contains("gated"), "only a dev-dependency turns `more` on:\n{whole}");
+    std::fs::remove_file(p.path("base/atomic-api.txt")).unwrap();
+    p.atomic(&["snapshot", "-p", "base"]).assert_code(0);
+    assert_eq!(p.read("base/atomic-api.txt"), whole, "the same bytes for `-p base` and the workspace");
+    p.atomic(&["snapshot", "--check", "--workspace"]).assert_code(0);
+}
+
 /// The same through a chain: `app` turns on `mid/std`, which turns on `base/std`; documented
 /// with the whole workspace, `base` still has only its own features.
 #[test]

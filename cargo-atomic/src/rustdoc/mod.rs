@@ -561,12 +561,18 @@ fn mark_fresh(json: &Path, mark: &Path) -> anyhow::Result<()> {
 
 /// Whether documenting `call` together could enable a feature some job of it was not asked to be
 /// documented with: another member of the call requesting it, directly or through the members
-/// whose features they turn on (`rand` → `rand_core/std` → `getrandom/std`).
+/// whose features they turn on (`rand` → `rand_core/std` → `getrandom/std`). Under resolver 1,
+/// the dev-dependencies of the call's own packages ask too (a test-only `features = [..]` on a
+/// sibling would otherwise document that sibling with features its users never get).
 fn perturbs(ws: &Workspace, call: &[&DocJob]) -> bool {
     let default_on = |s: &FeatureSelection| matches!(s, FeatureSelection::Default(_) | FeatureSelection::All);
+    let roots: BTreeSet<&str> = call.iter().map(|j| j.member.name.as_str()).collect();
+    let counts = |from: &str, dep: &crate::workspace::Dependency| {
+        dep.kind != DepKind::Dev || (ws.resolver == 1 && roots.contains(from))
+    };
     // The features each member gets in the call: the jobs' own, then what they ask of their
-    // member dependencies, until nothing changes. (features, `default` requested) A job's own
-    // features cannot come back to it: member dependencies other than dev ones have no cycles.
+    // member dependencies, until nothing changes (features only grow, so dev-dependency cycles
+    // end too). (features, `default` requested)
     let mut on: HashMap<String, (BTreeSet<String>, bool)> = HashMap::new();
     let mut todo = Vec::new();
     for other in call {
@@ -578,7 +584,7 @@ fn perturbs(ws: &Workspace, call: &[&DocJob]) -> bool {
     }
     while let Some(name) = todo.pop() {
         let (Some(m), Some((enabled, _))) = (ws.member(&name), on.get(&name).cloned()) else { continue };
-        for dep in m.deps.iter().filter(|d| d.kind != DepKind::Dev) {
+        for dep in m.deps.iter().filter(|d| counts(&name, d)) {
             let Some(target) = dep.member.as_deref().and_then(|t| ws.member(t)) else { continue };
             let alias = dep.rename.as_deref().unwrap_or(&dep.name);
             let values: Vec<&String> = enabled.iter().flat_map(|f| m.features.get(f).into_iter().flatten()).collect();
