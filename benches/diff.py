@@ -19,7 +19,11 @@ per crate, the top-level diagnostics and lines of `diff`'s human output next to 
 semver-checks' failing items and lines on the same pair (targets: diagnostics <= its failing
 items, lines <= 2 x its lines). `--findings-only` skips the timings.
 
-Usage: python3 benches/diff.py [--runs N] [--dir DIR] [--findings-only]
+`--identity`: each workspace (the two above, and a tracing-family workspace shaped as its
+repository) unchanged against its own crates.io packages (target: 0 findings). `--rand`: the
+volume figures on rand 0.8.5 -> 0.9.0 (targets: <= 100 diagnostics, <= 700 lines).
+
+Usage: python3 benches/diff.py [--runs N] [--dir DIR] [--findings-only | --identity | --rand | --prove]
 """
 
 import argparse
@@ -54,7 +58,10 @@ NEW = bench.CRATES
 
 # A workspace of another shape, for the identity run: a facade (`tracing`) re-exporting a core crate
 # (`tracing-core`), a proc-macro crate, and a subscriber crate with many features and `cfg`-gated
-# modules, all at the release of late 2024 (one commit of the tracing repository).
+# modules, all at the release of late 2024 (one commit of the tracing repository). Shaped as that
+# repository is: dev-dependencies kept (members on each other by path, some with features), a
+# virtual manifest naming no resolver (so Cargo uses resolver 1, as for its edition-2018 crates),
+# and an unpublished examples member that asks for most features of its siblings.
 TRACING = [
     ("tracing-core", "0.1.33"),
     ("tracing-attributes", "0.1.28"),
@@ -68,6 +75,37 @@ TRACING = [
     ("tracing-flame", "0.2.0"),
     ("tracing-journald", "0.3.1"),
 ]
+# The rand workspace at two releases, for the output-volume figures: 0.8.5 -> 0.9.0.
+RAND_OLD = [("rand_core", "0.6.4"), ("rand_chacha", "0.3.1"), ("rand", "0.8.5"), ("rand_pcg", "0.3.1"),
+            ("rand_distr", "0.4.3")]
+RAND_NEW = [("rand_core", "0.9.0"), ("rand_chacha", "0.9.0"), ("rand", "0.9.0"), ("rand_pcg", "0.9.0"),
+            ("rand_distr", "0.5.0")]
+
+TRACING_EXAMPLES = {"examples": {
+    "Cargo.toml": """[package]
+name = "tracing-examples"
+version = "0.0.0"
+publish = false
+edition = "2018"
+
+[dev-dependencies]
+tracing = { path = "../tracing", features = ["log"] }
+tracing-core = { path = "../tracing-core" }
+tracing-attributes = { path = "../tracing-attributes" }
+tracing-subscriber = { path = "../tracing-subscriber", features = ["json", "env-filter", "time", "local-time"] }
+tracing-futures = { path = "../tracing-futures", features = ["futures-01"] }
+tracing-log = { path = "../tracing-log", features = ["std"] }
+tracing-serde = { path = "../tracing-serde" }
+tracing-appender = { path = "../tracing-appender" }
+tracing-error = { path = "../tracing-error" }
+tracing-flame = { path = "../tracing-flame" }
+""",
+    "examples/fmt.rs": "fn main() { tracing_subscriber::fmt::init(); tracing::info!(answer = 42, \"hello\"); }\n",
+}}
+
+
+def tracing_workspace(work):
+    return bench.assemble(work, "tracing-ws", TRACING, keep_dev=True, resolver=None, extra=TRACING_EXAMPLES)
 
 # (crate, path prefix, what the changelog says) — breaking changes between the two points.
 KNOWN_BREAKS = [
@@ -175,6 +213,7 @@ def main():
     parser.add_argument("--prove", action="store_true", help="only the witness-program figures")
     parser.add_argument("--identity", action="store_true",
                         help="only the identity run: each workspace against its own crates.io packages")
+    parser.add_argument("--rand", action="store_true", help="only the output volume of rand 0.8.5 -> 0.9.0")
     args = parser.parse_args()
     work = Path(args.dir)
     work.mkdir(parents=True, exist_ok=True)
@@ -198,7 +237,19 @@ def main():
         prove(binary, new, old, diff)
         return
     if args.identity:
-        identity(binary, [old, new, bench.assemble(work, "tracing-ws", TRACING)])
+        identity(binary, [old, new, tracing_workspace(work)])
+        return
+    if args.rand:
+        rand_old = bench.assemble(work, "rand-0.8", RAND_OLD)
+        rand_new = bench.assemble(work, "rand-0.9", RAND_NEW)
+        if not (rand_old / "rand" / "atomic-api.txt").exists():
+            tool(binary, rand_old, "snapshot", "--workspace")
+        _, proc = tool(binary, rand_new, "diff", "--workspace", "--baseline-path", str(rand_old),
+                       "--message-format", "json")
+        print("rand 0.8.5 -> 0.9.0 (the rand workspace: " + ", ".join(n for n, _ in RAND_NEW) + ")")
+        diag, lines, items, sc_lines = volume(binary, rand_new, rand_old, json.loads(proc.stdout))
+        print(f"diagnostics {diag} (target <= 100, <= {items} failing items of semver-checks); "
+              f"lines {lines} (target <= 700, <= 1.5 x {sc_lines} = {1.5 * sc_lines:.0f})")
         return
 
     if args.findings_only:
@@ -263,7 +314,14 @@ def semver_checks_crate(ws, old, package):
     return items, len(out.splitlines())
 
 
-def findings(binary, new, old, report):
+def top_level(line):
+    """Whether a line of `diff`'s human output opens a diagnostic of its own."""
+    return line.startswith(("major[", "minor[", "patch[", "probably not breaking[", "minor: ", "patch: "))
+
+
+def volume(binary, new, old, report, skip=()):
+    """Per crate: `diff`'s top-level diagnostics and lines next to cargo semver-checks' failing
+    items and lines on the same pair; returns the totals."""
     by_crate = {c["package"]: c for c in report["crates"]}
     _, human = tool(binary, new, "diff", "--workspace", "--baseline-path", str(old), verbose=False)
     sections, current = {}, None
@@ -278,14 +336,20 @@ def findings(binary, new, old, report):
     print(f"  {'crate':16}{'diag':>6}{'lines':>7}   {'items':>6}{'lines':>7}   causes/findings")
     totals = [0, 0, 0, 0]
     for name, c in by_crate.items():
-        if not c["baseline"] or name == "regex-automata":
+        if not c["baseline"] or name in skip:
             continue
         lines = sections.get(name, [])
-        diag = sum(1 for l in lines if l.startswith("major[") or l.startswith("minor: ") or l.startswith("patch: "))
+        diag = sum(1 for l in lines if top_level(l))
         items, sc_lines = semver_checks_crate(new, old, name)
         totals = [totals[0] + diag, totals[1] + len(lines), totals[2] + items, totals[3] + sc_lines]
         print(f"  {name:16}{diag:>6}{len(lines):>7}   {items:>6}{sc_lines:>7}   {len(c['causes'])}/{len(c['findings'])}")
     print(f"  {'total':16}{totals[0]:>6}{totals[1]:>7}   {totals[2]:>6}{totals[3]:>7}")
+    return totals
+
+
+def findings(binary, new, old, report):
+    by_crate = {c["package"]: c for c in report["crates"]}
+    volume(binary, new, old, report, skip=("regex-automata",))
 
     print("\nbreaking changes from the changelogs, and whether diff found them:")
     for krate, prefix, note in KNOWN_BREAKS:

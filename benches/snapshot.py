@@ -82,17 +82,18 @@ def fetch_sources(work, crates=None):
     return found
 
 
-def wire_manifest(text, members):
-    """Drops dev-dependencies and points dependencies on members at their directory."""
+def wire_manifest(text, members, keep_dev=False):
+    """Points dependencies on members at their directory; drops dev-dependencies unless
+    `keep_dev` (then those on members are wired the same way)."""
     out, skip = [], False
     for line in text.splitlines():
         header = re.match(r"^\[(.*)\]\s*$", line)
         if header:
             section = header.group(1)
-            skip = "dev-dependencies" in section
+            skip = "dev-dependencies" in section and not keep_dev
             if not skip:
                 out.append(line)
-                dep = re.match(r"^(?:target\..*\.)?(?:build-)?dependencies\.([A-Za-z0-9_-]+)$", section)
+                dep = re.match(r"^(?:target\..*\.)?(?:build-|dev-)?dependencies\.([A-Za-z0-9_-]+)$", section)
                 if dep and dep.group(1) in members:
                     out.append(f'path = "../{dep.group(1)}"')
             continue
@@ -101,8 +102,10 @@ def wire_manifest(text, members):
     return "\n".join(out) + "\n"
 
 
-def assemble(work, name="realws", crates=None):
-    """The crates, from crates.io, as members of one workspace wired with path dependencies."""
+def assemble(work, name="realws", crates=None, keep_dev=False, resolver="2", extra=None):
+    """The crates, from crates.io, as members of one workspace wired with path dependencies
+    (`resolver = None`: the manifest names none, so Cargo picks 1 for a virtual workspace;
+    `extra`: {member dir: {relative path: contents}} of members that are not on crates.io)."""
     crates = crates or CRATES
     ws = work / name
     if (ws / "Cargo.toml").exists():
@@ -114,9 +117,15 @@ def assemble(work, name="realws", crates=None):
         dest = ws / name
         shutil.copytree(src, dest, ignore=shutil.ignore_patterns("target", ".cargo-ok", "Cargo.toml.orig", "Cargo.lock"))
         manifest = dest / "Cargo.toml"
-        manifest.write_text(wire_manifest(manifest.read_text(), names))
+        manifest.write_text(wire_manifest(manifest.read_text(), names, keep_dev))
+    for member, files in (extra or {}).items():
+        for rel, contents in files.items():
+            (ws / member / rel).parent.mkdir(parents=True, exist_ok=True)
+            (ws / member / rel).write_text(contents)
+        names.append(member)
     members = ", ".join(f'"{n}"' for n in names)
-    (ws / "Cargo.toml").write_text(f'[workspace]\nmembers = [{members}]\nresolver = "2"\n')
+    pick = f'resolver = "{resolver}"\n' if resolver else ""
+    (ws / "Cargo.toml").write_text(f'[workspace]\nmembers = [{members}]\n{pick}')
     return ws
 
 
