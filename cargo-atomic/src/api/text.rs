@@ -151,8 +151,15 @@ pub fn rewrite_paths(text: &str, root: &str, f: impl Fn(&str) -> String) -> Stri
         let bounded = !rest[..i].chars().next_back().is_some_and(|c| ident(c) || c == ':');
         out.push_str(&rest[..i]);
         let tail = &rest[i..];
-        let end =
-            root.len() + tail[root.len()..].find(|c: char| !(ident(c) || c == ':')).unwrap_or(tail.len() - root.len());
+        // The path goes on over identifiers joined by `::`; a lone `:` (`T: Bound`) ends it.
+        let mut end = root.len();
+        loop {
+            end += tail[end..].find(|c: char| !ident(c)).unwrap_or(tail.len() - end);
+            match tail[end..].strip_prefix("::") {
+                Some(next) if next.starts_with(ident) => end += 2,
+                _ => break,
+            }
+        }
         let path = &tail[..end];
         out.push_str(&if bounded { f(path) } else { path.to_string() });
         rest = &tail[end..];
@@ -179,6 +186,14 @@ mod tests {
         let s = "f: impl Fn(u8) -> Vec<u8>, g: u8";
         assert_eq!(split_top_level(s, ", ").len(), 2);
         assert_eq!(find_top_level("fn x() -> u8 where T: A", " where ", 0), Some(12));
+    }
+
+    #[test]
+    fn a_path_ends_at_a_lone_colon() {
+        let marked = |p: &str| format!("<{p}>");
+        assert_eq!(rewrite_paths("pub trait k::Sl: k::Ix", "k::Sl", marked), "pub trait <k::Sl>: k::Ix");
+        assert_eq!(rewrite_paths("k::a::B::c(x: k::D)", "k::", marked), "<k::a::B::c>(x: <k::D>)");
+        assert_eq!(rewrite_paths("k::A::<u8>", "k::", marked), "<k::A>::<u8>");
     }
 
     #[test]

@@ -934,6 +934,17 @@ mod tests {
     }
 
     #[test]
+    fn a_trait_reworked_at_two_import_paths_is_one_cause() {
+        let old = "pub mod k\npub mod k::prelude\npub trait k::Sl // not dyn-compatible\npub trait k::prelude::Sl // not dyn-compatible\n\
+                   pub trait k::Ix // not dyn-compatible\npub trait k::prelude::Ix // not dyn-compatible\n\
+                   pub fn k::Sl::pick(&self) // required\npub fn k::prelude::Sl::pick(&self) // required";
+        let new = "pub mod k\npub mod k::prelude\npub trait k::Sl: k::prelude::Ix // not dyn-compatible\n\
+                   pub trait k::prelude::Sl: k::prelude::Ix // not dyn-compatible\n\
+                   pub trait k::Ix // not dyn-compatible\npub trait k::prelude::Ix // not dyn-compatible";
+        assert_eq!(causes(old, new), [("trait-supertrait-added", "k::Sl".to_string(), 3)]);
+    }
+
+    #[test]
     fn impls_follow_a_removed_trait_and_a_type_whose_generics_changed() {
         let old = "pub mod k\npub trait k::Bytes // dyn-compatible\nimpl k::Bytes for [std::num::Wrapping<u8>]\npub fn k::f()";
         let new = "pub mod k\npub fn k::f()";
