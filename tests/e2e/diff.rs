@@ -670,5 +670,5 @@ fn a_siblings_move_explains_the_paths_that_changed_in_its_dependents() {
     assert_eq!(majors[0]["kind"], "dependency", "{a:#}");
     assert_eq!(majors[0]["consequences"], 1, "f and g: one cause: {a:#}");
     let human = p.atomic(&args[..5]);
-    assert!(human.stderr.contains("= cause: `b` moved or removed what these paths named"), "{}", human.stderr);
+    assert!(human.stderr.contains("= cause: `b` changed these, and its own findings report them"), "{}", human.stderr);
 }

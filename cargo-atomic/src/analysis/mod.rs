@@ -13,7 +13,7 @@ mod bump;
 mod freshness;
 mod locate;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub use crate::api::snapshot::{Freshness, SnapshotState};
 pub use bump::{bump_plan, BumpPlan, BumpStep};
@@ -24,7 +24,7 @@ use crate::diff::{BaselineInfo, Changes, CrateDiff};
 use crate::manifest::Manifests;
 use crate::rustdoc::{Apis, DocOptions};
 use crate::train::Train;
-use crate::workspace::{Member, Selection, Workspace};
+use crate::workspace::{DepKind, Member, Selection, Workspace};
 
 /// Which crates an analysis covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -170,8 +170,24 @@ pub fn assess(ws: &Workspace, opts: &Options, progress: &mut dyn FnMut(Progress)
     };
     let baselines = baselines?;
     let mut diffs = diff_all(ws, &libs, &apis, &baselines);
-    let lib_names = apis.by_package.iter().map(|(p, a)| (p.clone(), a.snapshot.lib.clone())).collect();
-    crate::diff::explain_sibling_moves(&mut diffs, &lib_names);
+    let sides = apis
+        .by_package
+        .iter()
+        .map(|(p, a)| {
+            let old = baselines.get(p).and_then(Option::as_ref).map(|b| &b.snapshot);
+            let mut deps = BTreeSet::new();
+            let mut todo = vec![p.clone()];
+            while let Some(name) = todo.pop() {
+                for d in ws.member_deps(&name, &[DepKind::Normal, DepKind::Build]) {
+                    if deps.insert(d.clone()) {
+                        todo.push(d);
+                    }
+                }
+            }
+            (p.clone(), crate::diff::Sides { lib: &a.snapshot.lib, old, new: &a.snapshot, deps })
+        })
+        .collect();
+    crate::diff::explain_siblings(&mut diffs, &sides);
     if opts.prove {
         progress(Progress::Proving);
         crate::prove::prove(ws, &apis, &baselines, &mut diffs)?;

@@ -7,14 +7,18 @@
 //! - impls of one type lost together (its auto traits, say) are one cause;
 //! - the findings on one item are one cause (its most significant finding stands for it), and
 //!   when a type or trait changed itself, the findings on its members follow that change;
-//! - impls of a removed trait follow its removal; an impl gone only because its type's generics
-//!   changed (the same trait is implemented for the new form) follows the type's change;
+//! - impls of a removed trait (or of a trait in a removed module) follow its removal; an impl
+//!   gone only because its type's generics changed (the same trait is implemented for the new
+//!   form) follows the type's change;
 //! - a feature that no longer enables (or is no longer enabled by default) a removed feature or
 //!   optional dependency follows that removal;
 //! - the same change at several import paths of an item is one cause, at the shortest path;
 //! - an exposed dependency that moved to an incompatible series explains every difference that
 //!   vanishes when that dependency's paths are compared without their modules (`dep::a::Tr` →
-//!   `dep::b::Tr`), and the re-exports of its items that went.
+//!   `dep::b::Tr`), and the re-exports of its items that went;
+//! - across the workspace ([`super::explain_siblings`]): a sibling's items re-exported by a crate,
+//!   and paths into a sibling that it moved, follow the sibling's own changes (one cause per
+//!   sibling, reported in full under the sibling).
 //!
 //! Folding never changes the required bump: a consequence still counts.
 
@@ -75,7 +79,10 @@ pub fn fold_with(findings: &mut [Finding], siblings: &[(String, Vec<usize>)]) ->
     let mut parent: Vec<usize> = (0..n).collect();
     let mut sibling_of: std::collections::HashMap<usize, String> = std::collections::HashMap::new();
     for (sibling, group) in siblings {
-        let Some(&first) = group.iter().find(|&&i| parent[i] == i) else { continue };
+        // The most significant finding stands for the group: by bump, then removals before
+        // changes before impls.
+        let rank = |i: usize| (std::cmp::Reverse(findings[i].bump), kind(&findings[i]), i);
+        let Some(&first) = group.iter().filter(|&&i| parent[i] == i).min_by_key(|&&i| rank(i)) else { continue };
         sibling_of.insert(first, sibling.clone());
         for &i in group {
             if i != first && parent[i] == i {
@@ -201,7 +208,9 @@ pub fn fold_with(findings: &mut [Finding], siblings: &[(String, Vec<usize>)]) ->
             continue;
         }
         let Some(tr) = impl_trait(&findings[i]) else { continue };
-        if let Some(&r) = removal_at.get(tr.as_str()) {
+        // The trait, or a module it was in (`mod k::distributions` took `k::distributions::Tr`).
+        let ancestors = std::iter::successors(Some(tr.as_str()), |p| p.rsplit_once("::").map(|(up, _)| up));
+        if let Some(&r) = ancestors.filter_map(|p| removal_at.get(p)).next() {
             parent[i] = r;
             continue;
         }

@@ -567,54 +567,189 @@ impl Changes {
     }
 }
 
-/// Across the workspace: a finding of one crate whose old and new declarations differ only in
-/// paths into a sibling crate (`b::x::T` → `b::y::T`), where the sibling's own diff moved or
-/// removed an old path it names, is a consequence of that move. Such findings of a crate become
-/// one cause per sibling (kind `dependency`, `sibling` set); the crate's causes are folded again.
-/// `libs`: package → library crate name.
-pub fn explain_sibling_moves(diffs: &mut [CrateDiff], libs: &BTreeMap<String, String>) {
+/// Both sides of a sibling crate's API, as [`explain_siblings`] reads them.
+pub struct Sides<'a> {
+    /// Library crate name (`rand_core`).
+    pub lib: &'a str,
+    pub old: Option<&'a Snapshot>,
+    pub new: &'a Snapshot,
+    /// The workspace members it depends on, directly or not (normal and build dependencies):
+    /// the only siblings whose items it can re-export or name.
+    pub deps: BTreeSet<String>,
+}
+
+/// Across the workspace, findings of one crate that are a sibling's own changes become one cause
+/// per sibling (kind `dependency`, `sibling` set), and the crate's causes are folded again:
+///
+/// - a difference that is only paths into the sibling (`b::x::T` → `b::y::T`), where the
+///   sibling's own diff moved or removed an old path it names;
+/// - an item of the sibling re-exported by the crate (`pub use rand_core;`, `pub use
+///   rand::distr::Uniform;`), or an impl of the sibling's that comes with it, that changed in the
+///   sibling: it reads the same (paths aside) as the sibling's item on each side, and where it
+///   went or came, it went from or came to the sibling too. Where the crate alone stopped or
+///   started re-exporting an item the sibling still has, the finding stays the crate's own.
+///
+/// `sides`: by package, for the crates of the run with a baseline.
+pub fn explain_siblings(diffs: &mut [CrateDiff], sides: &BTreeMap<String, Sides>) {
     const GONE: &[&str] = &["item-removed", "item-renamed", "item-kind-changed"];
-    let moved: Vec<(String, BTreeSet<String>)> = diffs
+    let changed: BTreeSet<String> =
+        diffs.iter().filter(|d| !d.changes.findings.is_empty()).map(|d| d.package.clone()).collect();
+    let moved: BTreeMap<String, BTreeSet<String>> = diffs
         .iter()
-        .filter_map(|d| {
-            let lib = libs.get(&d.package)?;
-            let paths: BTreeSet<String> =
-                d.changes.findings.iter().filter(|f| GONE.contains(&f.rule)).map(|f| f.path.clone()).collect();
-            (!paths.is_empty()).then(|| (lib.clone(), paths))
+        .map(|d| {
+            let paths = d.changes.findings.iter().filter(|f| GONE.contains(&f.rule)).map(|f| f.path.clone());
+            (d.package.clone(), paths.collect::<BTreeSet<String>>())
         })
         .collect();
-    if moved.is_empty() {
-        return;
-    }
+    // Each changed sibling's items on both sides: as written, and paths aside.
+    let index = |s: &Snapshot| -> Forms {
+        let exact: HashSet<String> = s.items.iter().map(Item::render).collect();
+        let placeless = exact.iter().map(|r| placeless(r)).collect();
+        Forms { exact, placeless }
+    };
+    let items: BTreeMap<&str, (Forms, Forms)> = sides
+        .iter()
+        .filter(|(p, _)| changed.contains(p.as_str()))
+        .filter_map(|(p, s)| Some((p.as_str(), (index(s.old?), index(s.new)))))
+        .collect();
     for d in diffs.iter_mut() {
-        let own = libs.get(&d.package);
         let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
-        for (lib, paths) in moved.iter().filter(|(lib, _)| Some(lib) != own) {
+        let mut taken: HashSet<usize> = HashSet::new();
+        let Some(own) = sides.get(&d.package) else { continue };
+        // Deepest first: an item a sibling re-exports from its own dependency is that one's.
+        let mut deps: Vec<(&String, &Sides)> =
+            own.deps.iter().filter(|p| **p != d.package).filter_map(|p| Some((p, sides.get(p)?))).collect();
+        deps.sort_by_key(|(p, s)| (s.deps.len(), p.as_str()));
+        for (dep, sibling) in deps {
+            let Some(paths) = moved.get(dep) else { continue };
+            let lib = sibling.lib;
             let prefix = format!("{lib}::");
+            let both = items.get(dep.as_str());
             let group: Vec<usize> = d
                 .changes
                 .findings
                 .iter()
                 .enumerate()
-                .filter(|(_, f)| match (&f.old, &f.new) {
-                    (Some(o), Some(n)) => {
-                        o != n
-                            && causes::without_modules(o, lib) == causes::without_modules(n, lib)
-                            && paths.iter().any(|p| names_path(o, p))
-                            && o.contains(&prefix)
+                .filter(|(i, f)| {
+                    if taken.contains(i) || f.kind == ItemKind::Crate {
+                        return false;
                     }
-                    _ => false,
+                    let path_move = match (&f.old, &f.new) {
+                        (Some(o), Some(n)) => {
+                            o != n
+                                && causes::without_modules(o, lib) == causes::without_modules(n, lib)
+                                && paths.iter().any(|p| names_path(o, p))
+                                && o.contains(&prefix)
+                        }
+                        _ => false,
+                    };
+                    let theirs = both.is_some_and(|(old, new)| match (f.old.as_deref(), f.new.as_deref()) {
+                        (Some(o), Some(n)) => {
+                            old.placeless.contains(&placeless(o)) && new.placeless.contains(&placeless(n))
+                        }
+                        (Some(o), None) => old.went(new, o),
+                        (None, Some(n)) => new.went(old, n),
+                        (None, None) => false,
+                    });
+                    path_move || theirs
                 })
                 .map(|(i, _)| i)
                 .collect();
+            // A removal and an addition that differ only by paths into the sibling it moved
+            // (`impl dep::a::Tr for S` → `impl dep::b::Tr for S`, an impl by its trait and type
+            // only): a move of the sibling's too.
+            let mut group = group;
+            let findings = &d.changes.findings;
+            let free = |i: usize| !taken.contains(&i) && !group.contains(&i) && findings[i].kind != ItemKind::Crate;
+            let pair_key = |f: &Finding, decl: &str| match &f.key {
+                ItemKey::Impl { trait_, self_ty } => (
+                    f.kind,
+                    format!(
+                        "impl {} for {}",
+                        causes::without_modules(trait_, lib),
+                        causes::without_modules(self_ty, lib)
+                    ),
+                ),
+                _ => (f.kind, causes::without_modules(decl, lib)),
+            };
+            let mut added: HashMap<(ItemKind, String), Vec<usize>> = HashMap::new();
+            for (i, f) in findings.iter().enumerate() {
+                if let (None, Some(n)) = (&f.old, &f.new) {
+                    if free(i) && n.contains(&prefix) {
+                        added.entry(pair_key(f, n)).or_default().push(i);
+                    }
+                }
+            }
+            let mut pairs = Vec::new();
+            for (i, f) in findings.iter().enumerate() {
+                let (Some(o), None) = (&f.old, &f.new) else { continue };
+                if !free(i) || !o.contains(&prefix) || !paths.iter().any(|p| names_path(o, p)) {
+                    continue;
+                }
+                if let Some(list) = added.get_mut(&pair_key(f, o)) {
+                    if let Some(j) = list.pop() {
+                        pairs.extend([i, j]);
+                    }
+                }
+            }
+            group.extend(pairs);
+            group.sort_unstable();
             if !group.is_empty() {
-                groups.push((lib.clone(), group));
+                taken.extend(group.iter().copied());
+                groups.push((lib.to_string(), group));
             }
         }
         if !groups.is_empty() {
             d.changes.causes = causes::fold_with(&mut d.changes.findings, &groups);
         }
     }
+}
+
+/// A crate's items on one side: their declarations as written, and [`placeless`].
+struct Forms {
+    exact: HashSet<String>,
+    placeless: HashSet<String>,
+}
+
+impl Forms {
+    /// Whether the item declared `decl`, on this side, is gone on the `other` side: as written
+    /// (an impl, which re-exports carry unchanged), or paths aside (an item re-exported at
+    /// another path).
+    fn went(&self, other: &Forms, decl: &str) -> bool {
+        let bare = placeless(decl);
+        (self.exact.contains(decl) && !other.exact.contains(decl))
+            || (self.placeless.contains(&bare) && !other.placeless.contains(&bare))
+    }
+}
+
+/// A declaration with every path cut to its last segment (`pub fn rand_distr::Uniform<X>::new()
+/// -> rand::distr::Uniform<X>` → `pub fn Uniform<X>::new() -> Uniform<X>`): how an item reads
+/// wherever it is re-exported.
+fn placeless(text: &str) -> String {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| ident(c)) {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        // identifiers joined by `::` (a lone `:` ends the path)
+        let mut end = 0;
+        let mut last = 0;
+        loop {
+            end += tail[end..].find(|c: char| !ident(c)).unwrap_or(tail.len() - end);
+            match tail[end..].strip_prefix("::") {
+                Some(next) if next.starts_with(ident) => {
+                    end += 2;
+                    last = end;
+                }
+                _ => break,
+            }
+        }
+        out.push_str(&tail[last..end]);
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Whether `text` names `path` or something under it (`b::x` in `b::x::T`, not in `ab::x` or
@@ -931,6 +1066,77 @@ mod tests {
             causes(&side("u8"), &side("u16")),
             [("trait-item-signature-changed", "k::Rng::fill".to_string(), 1)]
         );
+    }
+
+    /// `a` re-exports `b`'s `E` and `T` (and `T`'s impls come along); `b` removed `E` and `T`'s
+    /// `Clone`, and `a` itself removed `own` and stopped re-exporting `K`, which `b` still has.
+    /// `a` reports `b`'s changes as one cause, and its own as its own.
+    #[test]
+    fn a_siblings_items_reexported_by_a_crate_are_one_cause_of_the_sibling() {
+        let b_old = snap("pub mod b\npub struct b::E { .. }\npub struct b::T;\npub struct b::K;\nimpl Clone for b::T");
+        let b_new = snap("pub mod b\npub struct b::T;\npub struct b::K;");
+        let a_old = snap(
+            "pub mod a\npub struct a::E { .. }\npub struct a::T;\npub struct a::K;\nimpl Clone for b::T\npub fn a::own()",
+        );
+        let a_new = snap("pub mod a\npub struct a::T;");
+        let run = |deps: &[&str]| {
+            let mut diffs: Vec<CrateDiff> = [("a", &a_old, &a_new), ("b", &b_old, &b_new)]
+                .iter()
+                .map(|(p, o, n)| CrateDiff {
+                    package: p.to_string(),
+                    version: semver::Version::new(1, 0, 0),
+                    baseline: None,
+                    changes: compare(o, n),
+                })
+                .collect();
+            let sides: BTreeMap<String, Sides> = [
+                (
+                    "a",
+                    Sides {
+                        lib: "a",
+                        old: Some(&a_old),
+                        new: &a_new,
+                        deps: deps.iter().map(|d| d.to_string()).collect(),
+                    },
+                ),
+                ("b", Sides { lib: "b", old: Some(&b_old), new: &b_new, deps: BTreeSet::new() }),
+            ]
+            .into_iter()
+            .map(|(p, s)| (p.to_string(), s))
+            .collect();
+            explain_siblings(&mut diffs, &sides);
+            let a = diffs.remove(0).changes;
+            let mut causes: Vec<(String, Option<String>, usize)> = a
+                .causes
+                .iter()
+                .map(|c| (a.findings[c.finding].path.clone(), c.sibling.clone(), c.consequences))
+                .collect();
+            causes.sort();
+            (causes, a.required_bump)
+        };
+        let (causes, bump) = run(&["b"]);
+        assert_eq!(
+            causes,
+            [
+                ("a::E".to_string(), Some("b".to_string()), 1),
+                ("a::K".to_string(), None, 0),
+                ("a::own".to_string(), None, 0),
+            ]
+        );
+        assert_eq!(bump, Some(Bump::Major));
+        // A crate that does not depend on `b` cannot re-export its items: nothing is `b`'s.
+        let (causes, _) = run(&[]);
+        assert!(causes.iter().all(|(_, sibling, _)| sibling.is_none()), "{causes:?}");
+        assert_eq!(causes.len(), 4, "{causes:?}");
+    }
+
+    #[test]
+    fn placeless_cuts_every_path_to_its_last_segment() {
+        assert_eq!(
+            placeless("pub fn rand_distr::Uniform<X>::new(x: rand::distr::A<u8>) -> Result<a::B, c::D> where X: k::Tr"),
+            "pub fn Uniform<X>::new(x: A<u8>) -> Result<B, D> where X: Tr"
+        );
+        assert_eq!(placeless("impl Clone for a::b::T"), "impl Clone for T");
     }
 
     #[test]

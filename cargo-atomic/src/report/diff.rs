@@ -78,7 +78,7 @@ pub fn finding(shell: &mut Shell, f: &Finding, consequences: &[&Finding], baseli
     }
     if let Some(s) = sibling {
         out.push_str(&format!(
-            "   {CYAN}={CYAN:#} {BOLD}cause{BOLD:#}: `{s}` moved or removed what these paths named (see its own findings)\n"
+            "   {CYAN}={CYAN:#} {BOLD}cause{BOLD:#}: `{s}` changed these, and its own findings report them (its items re-exported here, or paths into it that it moved or removed)\n"
         ));
     }
     if let Some(p) = &f.proof {
