@@ -362,11 +362,17 @@ impl Workspace {
 
     /// `names` plus every member they depend on through normal dependencies, transitively.
     pub fn with_normal_deps(&self, names: &[String]) -> BTreeSet<String> {
+        self.with_deps(names, &[DepKind::Normal])
+    }
+
+    /// `names` plus every member they depend on through dependencies of the given kinds,
+    /// transitively.
+    pub fn with_deps(&self, names: &[String], kinds: &[DepKind]) -> BTreeSet<String> {
         let mut all: BTreeSet<String> = BTreeSet::new();
         let mut todo: Vec<String> = names.to_vec();
         while let Some(name) = todo.pop() {
             if all.insert(name.clone()) {
-                todo.extend(self.member_deps(&name, &[DepKind::Normal]));
+                todo.extend(self.member_deps(&name, kinds));
             }
         }
         all

@@ -363,6 +363,24 @@ fn unknown_package_and_bad_flags_are_usage_errors() {
     p.atomic(&["snapshot", "--frobnicate"]).assert_code(2);
 }
 
+/// A member manifest of the feature tests: `rest` after the `[package]` table.
+fn member_manifest(name: &str, edition: &str, rest: &str) -> String {
+    format!(
+        "[package]\nname = \"{name}\"\nversion = \"1.0.0\"\nedition = \"{edition}\"\npublish = [\"local\"]\n\n{rest}"
+    )
+}
+
+/// `base`'s snapshot written with the whole workspace, after checking that `-p base` alone writes
+/// the same bytes.
+fn base_snapshot_whole_and_alone(p: &Project) -> String {
+    p.atomic(&["snapshot", "--workspace"]).assert_code(0);
+    let whole = p.read("base/atomic-api.txt");
+    std::fs::remove_file(p.path("base/atomic-api.txt")).unwrap();
+    p.atomic(&["snapshot", "-p", "base"]).assert_code(0);
+    assert_eq!(p.read("base/atomic-api.txt"), whole, "the same bytes for `-p base` and the workspace");
+    whole
+}
+
 /// A member's snapshot depends on the member alone: a sibling that turns on one of its features
 /// (and, through it, an optional dependency) does not change what is documented for it, and the
 /// snapshot written with the whole workspace is the one written for the member alone.
@@ -372,8 +390,11 @@ fn a_sibling_enabling_a_feature_does_not_change_a_members_snapshot() {
     p.file("Cargo.toml", "[workspace]\nmembers = [\"base\", \"app\", \"extra\"]\nresolver = \"2\"\n")
         .file(
             "base/Cargo.toml",
-            "[package]\nname = \"base\"\nversion = \"1.0.0\"\nedition = \"2021\"\npublish = [\"local\"]\n\n\
-             [dependencies]\nextra = { path = \"../extra\", optional = true }\n\n[features]\nmore = [\"dep:extra\"]\n",
+            &member_manifest(
+                "base",
+                "2021",
+                "[dependencies]\nextra = { path = \"../extra\", optional = true }\n\n[features]\nmore = [\"dep:extra\"]\n",
+            ),
         )
         .file("base/src/lib.rs", "pub fn always() {}\n#[cfg(feature = \"more\")]\npub fn gated(_: extra::Thing) {}\n")
         .file(
@@ -383,19 +404,14 @@ fn a_sibling_enabling_a_feature_does_not_change_a_members_snapshot() {
         .file("extra/src/lib.rs", "pub struct Thing;\n")
         .file(
             "app/Cargo.toml",
-            "[package]\nname = \"app\"\nversion = \"1.0.0\"\nedition = \"2021\"\npublish = [\"local\"]\n\n\
-             [dependencies]\nbase = { path = \"../base\", features = [\"more\"] }\n",
+            &member_manifest("app", "2021", "[dependencies]\nbase = { path = \"../base\", features = [\"more\"] }\n"),
         )
         .file("app/src/lib.rs", "pub use base::always;\n");
-    p.atomic(&["snapshot", "--workspace"]).assert_code(0);
-    let whole = p.read("base/atomic-api.txt");
+    let whole = base_snapshot_whole_and_alone(&p);
     assert!(whole.contains("checked-features default"), "{whole}");
     assert!(whole.contains("pub fn base::always()"), "{whole}");
     assert!(!whole.contains("gated"), "only the sibling turns `more` on:\n{whole}");
     assert!(!whole.contains("dependency extra"), "{whole}");
-    std::fs::remove_file(p.path("base/atomic-api.txt")).unwrap();
-    p.atomic(&["snapshot", "-p", "base"]).assert_code(0);
-    assert_eq!(p.read("base/atomic-api.txt"), whole, "the same bytes for `-p base` and the workspace");
     p.atomic(&["snapshot", "--check", "-p", "base"]).assert_code(0);
     p.atomic(&["check", "--baseline-path", "."]).assert_code(0);
 }
@@ -407,26 +423,21 @@ fn a_sibling_enabling_a_feature_does_not_change_a_members_snapshot() {
 fn a_siblings_dev_dependency_features_do_not_change_a_members_snapshot_under_resolver_1() {
     let p = Project::new();
     p.file("Cargo.toml", "[workspace]\nmembers = [\"base\", \"app\"]\n")
-        .file(
-            "base/Cargo.toml",
-            "[package]\nname = \"base\"\nversion = \"1.0.0\"\nedition = \"2018\"\npublish = [\"local\"]\n\n\
-             [features]\nmore = []\n",
-        )
+        .file("base/Cargo.toml", &member_manifest("base", "2018", "[features]\nmore = []\n"))
         .file("base/src/lib.rs", "pub fn always() {}\n#[cfg(feature = \"more\")]\npub fn gated() {}\n")
         .file(
             "app/Cargo.toml",
-            "[package]\nname = \"app\"\nversion = \"1.0.0\"\nedition = \"2018\"\npublish = [\"local\"]\n\n\
-             [dependencies]\nbase = { path = \"../base\" }\n\n\
-             [dev-dependencies]\nbase = { path = \"../base\", features = [\"more\"] }\n",
+            &member_manifest(
+                "app",
+                "2018",
+                "[dependencies]\nbase = { path = \"../base\" }\n\n\
+                 [dev-dependencies]\nbase = { path = \"../base\", features = [\"more\"] }\n",
+            ),
         )
         .file("app/src/lib.rs", "pub use base::always;\n");
-    p.atomic(&["snapshot", "--workspace"]).assert_code(0);
-    let whole = p.read("base/atomic-api.txt");
+    let whole = base_snapshot_whole_and_alone(&p);
     assert!(whole.contains("pub fn base::always()"), "{whole}");
     assert!(!whole.contains("gated"), "only a dev-dependency turns `more` on:\n{whole}");
-    std::fs::remove_file(p.path("base/atomic-api.txt")).unwrap();
-    p.atomic(&["snapshot", "-p", "base"]).assert_code(0);
-    assert_eq!(p.read("base/atomic-api.txt"), whole, "the same bytes for `-p base` and the workspace");
     p.atomic(&["snapshot", "--check", "--workspace"]).assert_code(0);
 }
 
@@ -435,11 +446,7 @@ fn a_siblings_dev_dependency_features_do_not_change_a_members_snapshot_under_res
 #[test]
 fn a_feature_turned_on_through_another_member_does_not_change_a_members_snapshot() {
     let p = Project::new();
-    let manifest = |name: &str, rest: &str| {
-        format!(
-            "[package]\nname = \"{name}\"\nversion = \"1.0.0\"\nedition = \"2021\"\npublish = [\"local\"]\n\n{rest}"
-        )
-    };
+    let manifest = |name: &str, rest: &str| member_manifest(name, "2021", rest);
     p.file("Cargo.toml", "[workspace]\nmembers = [\"base\", \"mid\", \"app\"]\nresolver = \"2\"\n")
         .file("base/Cargo.toml", &manifest("base", "[features]\nstd = []\n"))
         .file("base/src/lib.rs", "pub fn always() {}\n#[cfg(feature = \"std\")]\npub fn with_std() {}\n")
@@ -450,12 +457,8 @@ fn a_feature_turned_on_through_another_member_does_not_change_a_members_snapshot
         .file("mid/src/lib.rs", "pub fn mid() {}\n")
         .file("app/Cargo.toml", &manifest("app", "[dependencies]\nmid = { path = \"../mid\", features = [\"std\"] }\n"))
         .file("app/src/lib.rs", "pub fn app() {}\n");
-    p.atomic(&["snapshot", "--workspace"]).assert_code(0);
-    let whole = p.read("base/atomic-api.txt");
+    let whole = base_snapshot_whole_and_alone(&p);
     assert!(!whole.contains("with_std"), "only `app`, through `mid`, turns `std` on:\n{whole}");
-    std::fs::remove_file(p.path("base/atomic-api.txt")).unwrap();
-    p.atomic(&["snapshot", "-p", "base"]).assert_code(0);
-    assert_eq!(p.read("base/atomic-api.txt"), whole, "the same bytes for `-p base` and the workspace");
 }
 
 /// rustdoc runs with private items (for exported symbols); a crate denying a rustdoc lint in docs

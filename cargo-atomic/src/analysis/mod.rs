@@ -13,7 +13,7 @@ mod bump;
 mod freshness;
 mod locate;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 pub use crate::api::snapshot::{Freshness, SnapshotState};
 pub use bump::{bump_plan, BumpPlan, BumpStep};
@@ -175,16 +175,9 @@ pub fn assess(ws: &Workspace, opts: &Options, progress: &mut dyn FnMut(Progress)
         .iter()
         .map(|(p, a)| {
             let old = baselines.get(p).and_then(Option::as_ref).map(|b| &b.snapshot);
-            let mut deps = BTreeSet::new();
-            let mut todo = vec![p.clone()];
-            while let Some(name) = todo.pop() {
-                for d in ws.member_deps(&name, &[DepKind::Normal, DepKind::Build]) {
-                    if deps.insert(d.clone()) {
-                        todo.push(d);
-                    }
-                }
-            }
-            (p.clone(), crate::diff::Sides { lib: &a.snapshot.lib, old, new: &a.snapshot, deps })
+            let mut deps = ws.with_deps(std::slice::from_ref(p), &[DepKind::Normal, DepKind::Build]);
+            deps.remove(p);
+            (p.clone(), crate::diff::Sides { lib: &a.snapshot.lib, old, new: &a.snapshot, deps: ws.topo_order(&deps) })
         })
         .collect();
     crate::diff::explain_siblings(&mut diffs, &sides);

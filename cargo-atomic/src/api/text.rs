@@ -141,27 +141,51 @@ pub fn replace_self(text: &str, with: &str) -> String {
     out
 }
 
+fn ident(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Where the path that goes on at byte `from` of `tail` ends: it runs over identifiers joined by
+/// `::`; a lone `:` (`T: Bound`) ends it, as does `::<` (turbofish).
+fn path_end(tail: &str, from: usize) -> usize {
+    let mut end = from;
+    loop {
+        end += tail[end..].find(|c: char| !ident(c)).unwrap_or(tail.len() - end);
+        match tail[end..].strip_prefix("::") {
+            Some(next) if next.starts_with(ident) => end += 2,
+            _ => return end,
+        }
+    }
+}
+
 /// `text` with every path that starts with `root` at an identifier boundary rewritten by `f`,
 /// which gets the whole path (`root::a::B`, without generic arguments).
 pub fn rewrite_paths(text: &str, root: &str, f: impl Fn(&str) -> String) -> String {
-    let ident = |c: char| c.is_alphanumeric() || c == '_';
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(i) = rest.find(root) {
         let bounded = !rest[..i].chars().next_back().is_some_and(|c| ident(c) || c == ':');
         out.push_str(&rest[..i]);
         let tail = &rest[i..];
-        // The path goes on over identifiers joined by `::`; a lone `:` (`T: Bound`) ends it.
-        let mut end = root.len();
-        loop {
-            end += tail[end..].find(|c: char| !ident(c)).unwrap_or(tail.len() - end);
-            match tail[end..].strip_prefix("::") {
-                Some(next) if next.starts_with(ident) => end += 2,
-                _ => break,
-            }
-        }
+        let end = path_end(tail, root.len());
         let path = &tail[..end];
         out.push_str(&if bounded { f(path) } else { path.to_string() });
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `text` with every path in it (any run of identifiers joined by `::`, one identifier too)
+/// replaced by `f` of it.
+pub fn map_paths(text: &str, f: impl Fn(&str) -> &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(ident) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let end = path_end(tail, 0);
+        out.push_str(f(&tail[..end]));
         rest = &tail[end..];
     }
     out.push_str(rest);

@@ -573,9 +573,10 @@ pub struct Sides<'a> {
     pub lib: &'a str,
     pub old: Option<&'a Snapshot>,
     pub new: &'a Snapshot,
-    /// The workspace members it depends on, directly or not (normal and build dependencies):
-    /// the only siblings whose items it can re-export or name.
-    pub deps: BTreeSet<String>,
+    /// The workspace members it depends on, directly or not (normal and build dependencies),
+    /// dependencies first: the only siblings whose items it can re-export or name, the deepest
+    /// first (an item a sibling re-exports from its own dependency is that one's).
+    pub deps: Vec<String>,
 }
 
 /// Across the workspace, findings of one crate that are a sibling's own changes become one cause
@@ -613,21 +614,19 @@ pub fn explain_siblings(diffs: &mut [CrateDiff], sides: &BTreeMap<String, Sides>
         .filter_map(|(p, s)| Some((p.as_str(), (index(s.old?), index(s.new)))))
         .collect();
     for d in diffs.iter_mut() {
+        let Some(own) = sides.get(&d.package) else { continue };
+        let findings = &d.changes.findings;
+        // Each finding's declarations, paths aside, once for all siblings.
+        let bare: Vec<(Option<String>, Option<String>)> =
+            findings.iter().map(|f| (f.old.as_deref().map(placeless), f.new.as_deref().map(placeless))).collect();
         let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
         let mut taken: HashSet<usize> = HashSet::new();
-        let Some(own) = sides.get(&d.package) else { continue };
-        // Deepest first: an item a sibling re-exports from its own dependency is that one's.
-        let mut deps: Vec<(&String, &Sides)> =
-            own.deps.iter().filter(|p| **p != d.package).filter_map(|p| Some((p, sides.get(p)?))).collect();
-        deps.sort_by_key(|(p, s)| (s.deps.len(), p.as_str()));
-        for (dep, sibling) in deps {
-            let Some(paths) = moved.get(dep) else { continue };
+        for dep in &own.deps {
+            let (Some(sibling), Some(paths)) = (sides.get(dep), moved.get(dep)) else { continue };
             let lib = sibling.lib;
             let prefix = format!("{lib}::");
             let both = items.get(dep.as_str());
-            let group: Vec<usize> = d
-                .changes
-                .findings
+            let mut group: BTreeSet<usize> = findings
                 .iter()
                 .enumerate()
                 .filter(|(i, f)| {
@@ -643,13 +642,11 @@ pub fn explain_siblings(diffs: &mut [CrateDiff], sides: &BTreeMap<String, Sides>
                         }
                         _ => false,
                     };
-                    let theirs = both.is_some_and(|(old, new)| match (f.old.as_deref(), f.new.as_deref()) {
-                        (Some(o), Some(n)) => {
-                            old.placeless.contains(&placeless(o)) && new.placeless.contains(&placeless(n))
-                        }
-                        (Some(o), None) => old.went(new, o),
-                        (None, Some(n)) => new.went(old, n),
-                        (None, None) => false,
+                    let theirs = both.is_some_and(|(old, new)| match (&f.old, &bare[*i]) {
+                        (Some(_), (Some(o), Some(n))) => old.placeless.contains(o) && new.placeless.contains(n),
+                        (Some(o), (Some(bare), None)) => old.went(new, o, bare),
+                        (None, (None, Some(bare))) => new.went(old, f.new.as_deref().unwrap_or_default(), bare),
+                        _ => false,
                     });
                     path_move || theirs
                 })
@@ -658,9 +655,9 @@ pub fn explain_siblings(diffs: &mut [CrateDiff], sides: &BTreeMap<String, Sides>
             // A removal and an addition that differ only by paths into the sibling it moved
             // (`impl dep::a::Tr for S` → `impl dep::b::Tr for S`, an impl by its trait and type
             // only): a move of the sibling's too.
-            let mut group = group;
-            let findings = &d.changes.findings;
-            let free = |i: usize| !taken.contains(&i) && !group.contains(&i) && findings[i].kind != ItemKind::Crate;
+            let free = |i: usize, group: &BTreeSet<usize>| {
+                !taken.contains(&i) && !group.contains(&i) && findings[i].kind != ItemKind::Crate
+            };
             let pair_key = |f: &Finding, decl: &str| match &f.key {
                 ItemKey::Impl { trait_, self_ty } => (
                     f.kind,
@@ -675,7 +672,7 @@ pub fn explain_siblings(diffs: &mut [CrateDiff], sides: &BTreeMap<String, Sides>
             let mut added: HashMap<(ItemKind, String), Vec<usize>> = HashMap::new();
             for (i, f) in findings.iter().enumerate() {
                 if let (None, Some(n)) = (&f.old, &f.new) {
-                    if free(i) && n.contains(&prefix) {
+                    if free(i, &group) && n.contains(&prefix) {
                         added.entry(pair_key(f, n)).or_default().push(i);
                     }
                 }
@@ -683,20 +680,17 @@ pub fn explain_siblings(diffs: &mut [CrateDiff], sides: &BTreeMap<String, Sides>
             let mut pairs = Vec::new();
             for (i, f) in findings.iter().enumerate() {
                 let (Some(o), None) = (&f.old, &f.new) else { continue };
-                if !free(i) || !o.contains(&prefix) || !paths.iter().any(|p| names_path(o, p)) {
+                if !free(i, &group) || !o.contains(&prefix) || !paths.iter().any(|p| names_path(o, p)) {
                     continue;
                 }
-                if let Some(list) = added.get_mut(&pair_key(f, o)) {
-                    if let Some(j) = list.pop() {
-                        pairs.extend([i, j]);
-                    }
+                if let Some(j) = added.get_mut(&pair_key(f, o)).and_then(Vec::pop) {
+                    pairs.extend([i, j]);
                 }
             }
             group.extend(pairs);
-            group.sort_unstable();
             if !group.is_empty() {
                 taken.extend(group.iter().copied());
-                groups.push((lib.to_string(), group));
+                groups.push((lib.to_string(), group.into_iter().collect()));
             }
         }
         if !groups.is_empty() {
@@ -712,13 +706,13 @@ struct Forms {
 }
 
 impl Forms {
-    /// Whether the item declared `decl`, on this side, is gone on the `other` side: as written
+    /// Whether the item declared `decl` (`bare`: [`placeless`]), on this side, is gone on the
+    /// `other` side: as written
     /// (an impl, which re-exports carry unchanged), or paths aside (an item re-exported at
     /// another path).
-    fn went(&self, other: &Forms, decl: &str) -> bool {
-        let bare = placeless(decl);
+    fn went(&self, other: &Forms, decl: &str, bare: &str) -> bool {
         (self.exact.contains(decl) && !other.exact.contains(decl))
-            || (self.placeless.contains(&bare) && !other.placeless.contains(&bare))
+            || (self.placeless.contains(bare) && !other.placeless.contains(bare))
     }
 }
 
@@ -726,30 +720,7 @@ impl Forms {
 /// -> rand::distr::Uniform<X>` → `pub fn Uniform<X>::new() -> Uniform<X>`): how an item reads
 /// wherever it is re-exported.
 fn placeless(text: &str) -> String {
-    let ident = |c: char| c.is_alphanumeric() || c == '_';
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find(|c: char| ident(c)) {
-        out.push_str(&rest[..start]);
-        let tail = &rest[start..];
-        // identifiers joined by `::` (a lone `:` ends the path)
-        let mut end = 0;
-        let mut last = 0;
-        loop {
-            end += tail[end..].find(|c: char| !ident(c)).unwrap_or(tail.len() - end);
-            match tail[end..].strip_prefix("::") {
-                Some(next) if next.starts_with(ident) => {
-                    end += 2;
-                    last = end;
-                }
-                _ => break,
-            }
-        }
-        out.push_str(&tail[last..end]);
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
+    crate::api::text::map_paths(text, |p| p.rsplit("::").next().unwrap_or(p))
 }
 
 /// Whether `text` names `path` or something under it (`b::x` in `b::x::T`, not in `ab::x` or
@@ -1099,7 +1070,7 @@ mod tests {
                         deps: deps.iter().map(|d| d.to_string()).collect(),
                     },
                 ),
-                ("b", Sides { lib: "b", old: Some(&b_old), new: &b_new, deps: BTreeSet::new() }),
+                ("b", Sides { lib: "b", old: Some(&b_old), new: &b_new, deps: Vec::new() }),
             ]
             .into_iter()
             .map(|(p, s)| (p.to_string(), s))
