@@ -545,6 +545,25 @@ cases! {
     // Counter: a const made a static cannot be used in const contexts any more.
     const_made_static: "pub const X: u8 = 1;\n" => "pub static X: u8 = 1;\n",
         expect [("item-kind-changed", "major", "X")];
+    // An inherent method gone where a prelude trait's method of the same name and signature
+    // answers every call (`x.into_iter()`, `S::into_iter(x)`): the trait's impl existed already.
+    inherent_methods_replaced_by_prelude_trait_methods: "pub struct S(Vec<u8>);\nimpl S { pub fn into_iter(self) -> std::vec::IntoIter<u8> { self.0.into_iter() } pub fn clone(&self) -> Self { S(self.0.clone()) } pub fn as_ref(&self) -> &[u8] { &self.0 } }\nimpl IntoIterator for S { type Item = u8; type IntoIter = std::vec::IntoIter<u8>; fn into_iter(self) -> Self::IntoIter { self.0.into_iter() } }\nimpl Clone for S { fn clone(&self) -> S { S(self.0.clone()) } }\nimpl AsRef<[u8]> for S { fn as_ref(&self) -> &[u8] { &self.0 } }\npub struct It;\nimpl It { pub fn next(&mut self) -> Option<u8> { None } pub fn len(&self) -> usize { 0 } }\nimpl Iterator for It { type Item = u8; fn next(&mut self) -> Option<u8> { None } }\nimpl ExactSizeIterator for It {}\npub struct W<T>(Vec<T>);\nimpl<T> W<T> { pub fn into_iter(self) -> std::vec::IntoIter<T> { self.0.into_iter() } }\nimpl<T> IntoIterator for W<T> { type Item = T; type IntoIter = std::vec::IntoIter<T>; fn into_iter(self) -> Self::IntoIter { self.0.into_iter() } }\n" => "pub struct S(Vec<u8>);\nimpl IntoIterator for S { type Item = u8; type IntoIter = std::vec::IntoIter<u8>; fn into_iter(self) -> Self::IntoIter { self.0.into_iter() } }\nimpl Clone for S { fn clone(&self) -> S { S(self.0.clone()) } }\nimpl AsRef<[u8]> for S { fn as_ref(&self) -> &[u8] { &self.0 } }\npub struct It;\nimpl Iterator for It { type Item = u8; fn next(&mut self) -> Option<u8> { None } }\nimpl ExactSizeIterator for It {}\npub struct W<T>(Vec<T>);\nimpl<T> IntoIterator for W<T> { type Item = T; type IntoIter = std::vec::IntoIter<T>; fn into_iter(self) -> Self::IntoIter { self.0.into_iter() } }\n",
+        expect [];
+    // The same, the trait's impl new: only the impl is found (an addition).
+    inherent_method_turned_into_a_prelude_trait_impl: "pub struct S;\nimpl S { pub fn default() -> S { S } pub fn eq(&self, other: &S) -> bool { true } }\n" => "pub struct S;\nimpl Default for S { fn default() -> S { S } }\nimpl PartialEq for S { fn eq(&self, other: &S) -> bool { true } }\n",
+        expect [("trait-impl-added", "minor", "S"), ("trait-impl-added", "minor", "S")];
+    // Counter: the crate's own trait must be imported to call the method.
+    inherent_method_moved_to_an_own_trait: "pub struct S;\nimpl S { pub fn into_iter(self) -> std::vec::IntoIter<u8> { Vec::new().into_iter() } }\n" => "pub struct S;\npub trait Iterable { fn into_iter(self) -> std::vec::IntoIter<u8>; }\nimpl Iterable for S { fn into_iter(self) -> std::vec::IntoIter<u8> { Vec::new().into_iter() } }\n",
+        expect [("item-removed", "major", "S::into_iter"), ("item-added", "minor", "Iterable"), ("trait-impl-added", "minor", "S")];
+    // Counter: the prelude trait's method returns another type.
+    inherent_method_replaced_by_a_prelude_trait_method_of_another_type: "pub struct S;\nimpl S { pub fn into_iter(self) -> std::vec::IntoIter<u8> { Vec::new().into_iter() } }\n" => "pub struct S;\nimpl IntoIterator for S { type Item = u16; type IntoIter = std::vec::IntoIter<u16>; fn into_iter(self) -> Self::IntoIter { Vec::new().into_iter() } }\n",
+        expect [("item-removed", "major", "S::into_iter"), ("trait-impl-added", "minor", "S")];
+    // A projection on a concrete impl is the type the impl names, either way round.
+    projection_written_as_its_type: "pub struct P;\npub trait Tr { type Out; }\nimpl Tr for P { type Out = u32; }\npub fn f() -> <P as Tr>::Out { 0 }\npub fn g(x: Option<u32>) {}\n" => "pub struct P;\npub trait Tr { type Out; }\nimpl Tr for P { type Out = u32; }\npub fn f() -> u32 { 0 }\npub fn g(x: Option<<P as Tr>::Out>) {}\n",
+        expect [];
+    // Counter: the projection names another type.
+    projection_of_another_type: "pub struct P;\npub trait Tr { type Out; }\nimpl Tr for P { type Out = u64; }\npub fn f() -> u32 { 0 }\n" => "pub struct P;\npub trait Tr { type Out; }\nimpl Tr for P { type Out = u64; }\npub fn f() -> <P as Tr>::Out { 0 }\n",
+        expect [("fn-return-type-changed", "major", "f")];
     feature_dep_entry_renamed: "" => "",
         manifest: "[dependencies]\nhelper = { path = \"../helper\", optional = true }\next = { path = \"../../ext-0.1.0\", optional = true }\n\n[features]\nx = [\"dep:helper\"]\nrest = [\"dep:ext\"]\n" => "[dependencies]\nhelper = { path = \"../helper\", optional = true }\next = { path = \"../../ext-0.2.0\", optional = true }\n\n[features]\nx = [\"dep:ext\"]\nrest = [\"dep:helper\"]\n",
         expect [];

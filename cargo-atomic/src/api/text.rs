@@ -122,16 +122,22 @@ pub fn mentioned_crates(text: &str) -> BTreeSet<String> {
 
 /// Replaces the word `Self` (not `Self` inside another identifier) with `with`.
 pub fn replace_self(text: &str, with: &str) -> String {
+    replace_word(text, "Self", with)
+}
+
+/// Replaces the identifier `word` (not inside another identifier) with `with`.
+pub fn replace_word(text: &str, word: &str, with: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let bytes = text.as_bytes();
+    let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || !c.is_ascii();
     let mut i = 0;
     while i < text.len() {
-        let is_word = text[i..].starts_with("Self")
-            && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'))
-            && bytes.get(i + 4).is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'_'));
+        let is_word = text[i..].starts_with(word)
+            && (i == 0 || !is_ident(bytes[i - 1]))
+            && bytes.get(i + word.len()).is_none_or(|c| !is_ident(*c));
         if is_word {
             out.push_str(with);
-            i += 4;
+            i += word.len();
         } else {
             let c = text[i..].chars().next().expect("in bounds");
             out.push(c);

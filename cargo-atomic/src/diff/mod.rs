@@ -10,6 +10,7 @@
 //! afterwards by the analysis stage.
 
 mod causes;
+mod equivalent;
 mod rule;
 pub mod rules;
 
@@ -171,15 +172,21 @@ pub fn items_by_key<'a>(side: &Indexed<'a>) -> std::collections::HashMap<ItemKey
 }
 
 /// The items of a snapshot in canonical form, by key; types named by one of their `aliases` are
-/// named by its representative.
+/// named by its representative, and projections on the side's concrete impls by the type they name.
 fn versioned<'a>(
     side: &Indexed,
     snapshot: &'a Snapshot,
     aliases: &HashMap<String, String>,
 ) -> BTreeMap<ItemKey, Vec<Versioned<'a>>> {
     let mut by_key: BTreeMap<ItemKey, Vec<Versioned>> = BTreeMap::new();
+    let projections = equivalent::projections(snapshot);
     for item in &snapshot.items {
         let (mut canonical, names) = canonical(item, &outer_params(side, item));
+        if !projections.is_empty() {
+            crate::api::canonical::map_text(&mut canonical, &|text| {
+                equivalent::resolve_projections(text, &projections)
+            });
+        }
         if !aliases.is_empty() {
             crate::api::canonical::map_text(&mut canonical, &|text| {
                 crate::api::text::rewrite_paths(text, &snapshot.lib, |p| {
@@ -328,6 +335,7 @@ pub fn findings(old: &Snapshot, new: &Snapshot) -> Vec<Finding> {
             }
         }
     }
+    equivalent::prelude_trait_methods(&ctx, &mut findings);
     renames(&ctx, &mut findings);
     findings.sort_by(|a, b| b.bump.cmp(&a.bump).then_with(|| a.path.cmp(&b.path)).then_with(|| a.rule.cmp(b.rule)));
     findings
