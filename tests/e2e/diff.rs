@@ -105,14 +105,12 @@ fn human_output_groups_by_crate_most_severe_first_with_a_summary() {
    Comparing demo 1.0.0 with baseline 1.0.0 (tag demo-v1.0.0)
 major[item-removed]: `const demo::LIMIT` was removed or is no longer importable at this path
   --> src/lib.rs:12 (in tag demo-v1.0.0)
-   |
    = old: pub const demo::LIMIT: usize
    = rule: a public item was removed, renamed, or is no longer importable at this path
    = see: https://doc.rust-lang.org/cargo/reference/semver.html#item-remove
 
 major[fn-params-changed]: `fn demo::execute_operation` gained parameter `timeout: std::time::Duration`
   --> src/lib.rs:13
-   |
    = old: pub fn demo::execute_operation(interface: &str, operation: &str) -> Result<(), demo::Error>
    = new: pub fn demo::execute_operation(interface: &str, operation: &str, timeout: std::time::Duration) -> Result<(), demo::Error>
    = rule: function parameters were added or removed
@@ -425,6 +423,52 @@ fn a_registry_baseline_is_documented_with_the_configured_features() {
     let krate = &doc["crates"][0];
     assert_eq!(krate["baseline"]["from"], "rustdoc");
     assert_eq!(krate["findings"].as_array().unwrap().len(), 0, "{krate:#}");
+}
+
+/// Members of one item that went the same way are one diagnostic with a line each; a rule's
+/// summary and reference are printed once per crate; `-v` shows each finding in full.
+#[test]
+fn removals_from_one_type_are_one_diagnostic_and_a_rule_is_explained_once() {
+    let root = Project::new();
+    let old = "pub struct S;\nimpl S { pub fn a(&self) {} pub fn b(&self) {} pub fn c(&self) {} }\n\
+               pub struct T;\nimpl T { pub fn d(&self) {} }\npub mod m { pub fn g() {} }\n";
+    let new = "pub struct S;\npub struct T;\npub mod m {}\n";
+    for (side, src) in [("old", old), ("new", new)] {
+        root.file(
+            &format!("{side}/Cargo.toml"),
+            "[package]\nname = \"demo\"\nversion = \"1.0.0\"\nedition = \"2021\"\npublish = [\"local\"]\n\n[workspace]\n",
+        )
+        .file(&format!("{side}/src/lib.rs"), src);
+    }
+    let args = ["diff", "--manifest-path", "new/Cargo.toml", "--baseline-path", "old", "--color", "never"];
+    let run = root.atomic(&args);
+    run.assert_code(0);
+    assert_data_eq!(
+        run.stderr,
+        str![[r#"
+ Documenting demo
+   Comparing demo 1.0.0 with baseline 1.0.0 (path old, documented)
+major[item-removed]: 3 methods of `demo::S`: a public item was removed, renamed, or is no longer importable at this path
+  --> old/src/lib.rs:2 (in path old, documented): `fn demo::S::a`
+  --> old/src/lib.rs:2 (in path old, documented): `fn demo::S::b`
+  --> old/src/lib.rs:2 (in path old, documented): `fn demo::S::c`
+   = see: https://doc.rust-lang.org/cargo/reference/semver.html#item-remove
+
+major[item-removed]: `fn demo::T::d` was removed or is no longer importable at this path
+  --> old/src/lib.rs:4 (in path old, documented)
+   = old: pub fn demo::T::d(&self)
+
+major[item-removed]: `fn demo::m::g` was removed or is no longer importable at this path
+  --> old/src/lib.rs:5 (in path old, documented)
+   = old: pub fn demo::m::g()
+
+     Summary demo: major bump required (5 causes, 5 findings: 5 major)
+
+"#]]
+    );
+    let verbose = root.atomic(&[&args[..], &["-v"]].concat());
+    let full = verbose.assert_code(0).stderr.lines().filter(|l| l.starts_with("major[")).count();
+    assert_eq!(full, 5, "{}", verbose.stderr);
 }
 
 /// An exposed dependency that moved to a new major and reorganised its modules: the differences

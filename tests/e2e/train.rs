@@ -547,7 +547,6 @@ fn example_diff_shows_the_one_change_in_full() {
    Comparing core 1.0.0 with baseline 1.0.0 (path gateway-1.0.0)
 major[fn-params-changed]: `fn core::execute_operation` gained parameter `timeout: std::time::Duration`
   --> core/src/lib.rs:28
-   |
    = old: pub fn core::execute_operation(interface: &str, operation: &str) -> Result<(), core::Error>
    = new: pub fn core::execute_operation(interface: &str, operation: &str, timeout: std::time::Duration) -> Result<(), core::Error>
    = rule: function parameters were added or removed

@@ -31,8 +31,17 @@ pub fn bump_style(bump: Bump) -> anstyle::Style {
 }
 
 /// One finding, Cargo-diagnostic style; `consequences` are the other findings of its cause (all
-/// of them listed when `verbose`, else their count and up to three examples).
-pub fn finding(shell: &mut Shell, f: &Finding, consequences: &[&Finding], baseline_name: &str, sibling: Option<&str>) {
+/// of them listed when `verbose`, else their count and up to three examples). The rule's summary
+/// and reference are printed with the first finding of each rule only (`rule_shown`), as rustc
+/// notes a lint's level once.
+pub fn finding(
+    shell: &mut Shell,
+    f: &Finding,
+    consequences: &[&Finding],
+    baseline_name: &str,
+    sibling: Option<&str>,
+    rule_shown: bool,
+) {
     let proven = f.proof.as_ref().is_some_and(|p| p.verdict == Verdict::Proven);
     let mark = if proven { format!(" {GREEN}(proven){GREEN:#}") } else { String::new() };
     let mut out = if f.probably_not_breaking() {
@@ -52,7 +61,6 @@ pub fn finding(shell: &mut Shell, f: &Finding, consequences: &[&Finding], baseli
         };
         out.push_str(&format!("  {CYAN}-->{CYAN:#} {}:{}{side}\n", l.file, l.line));
     }
-    out.push_str(&format!("   {CYAN}|{CYAN:#}\n"));
     if let Some(old) = &f.old {
         out.push_str(&format!("   {CYAN}={CYAN:#} {BOLD}old{BOLD:#}: {old}\n"));
     }
@@ -90,9 +98,95 @@ pub fn finding(shell: &mut Shell, f: &Finding, consequences: &[&Finding], baseli
             c.message()
         ));
     }
-    out.push_str(&format!("   {CYAN}={CYAN:#} {BOLD}rule{BOLD:#}: {}\n", f.summary));
-    out.push_str(&format!("   {CYAN}={CYAN:#} {BOLD}see{BOLD:#}: {DIM}{}{DIM:#}\n\n", f.reference));
+    if !rule_shown {
+        out.push_str(&rule_lines(f));
+    }
+    out.push('\n');
     shell.print_err(out);
+}
+
+fn rule_lines(f: &Finding) -> String {
+    format!(
+        "   {CYAN}={CYAN:#} {BOLD}rule{BOLD:#}: {}\n   {CYAN}={CYAN:#} {BOLD}see{BOLD:#}: {DIM}{}{DIM:#}\n",
+        f.summary, f.reference
+    )
+}
+
+/// Findings of one rule on members of one item (methods of a type, variants of an enum, items of
+/// a module), each its own cause and standing alone, as one diagnostic with a line each.
+fn group(shell: &mut Shell, findings: &[&Finding], parent: &str, baseline_name: &str, rule_shown: bool) {
+    let f = findings[0];
+    let kind = f.kind.as_str();
+    let what = match findings.iter().all(|g| g.kind == f.kind) {
+        true => format!("{kind}s"),
+        false => "items".to_string(),
+    };
+    let style = bump_style(f.bump);
+    let mut out = format!(
+        "{style}{}[{}]{style:#}{BOLD}: {} {what} of `{parent}`: {}{BOLD:#}\n",
+        f.bump,
+        f.rule,
+        findings.len(),
+        f.summary
+    );
+    // One detail for all (`was removed ...`): the header's summary says it; each line names its item.
+    let same = findings.iter().all(|g| g.detail == f.detail);
+    for g in findings {
+        let what = if same { format!("`{}`", g.subject) } else { g.message() };
+        match &g.location {
+            Some(l) => {
+                let side = match g.location_side {
+                    crate::diff::Side::Baseline => format!(" (in {baseline_name})"),
+                    crate::diff::Side::Current => String::new(),
+                };
+                out.push_str(&format!("  {CYAN}-->{CYAN:#} {}:{}{side}: {what}\n", l.file, l.line));
+            }
+            None => out.push_str(&format!("   {CYAN}={CYAN:#} {what}\n")),
+        }
+    }
+    if !rule_shown {
+        out.push_str(&format!("   {CYAN}={CYAN:#} {BOLD}see{BOLD:#}: {DIM}{}{DIM:#}\n", f.reference));
+    }
+    out.push('\n');
+    shell.print_err(out);
+}
+
+/// What the shown causes are printed as: one diagnostic each, or a group.
+enum Shown<'a> {
+    One(&'a Cause),
+    Group(String, Vec<&'a Cause>),
+}
+
+/// The causes in order, those that stand alone (no consequences, no sibling behind them, no
+/// witness to show) grouped by rule, bump and the item they are members of, at the place of the
+/// group's first; `-v` shows each in full.
+fn arrange<'a>(changes: &'a crate::diff::Changes, causes: Vec<&'a Cause>, verbose: bool) -> Vec<Shown<'a>> {
+    let mut out: Vec<Shown> = Vec::new();
+    let mut at: std::collections::HashMap<(&str, Bump, &str), usize> = std::collections::HashMap::new();
+    for cause in causes {
+        let f = &changes.findings[cause.finding];
+        let alone = !verbose
+            && cause.sibling.is_none()
+            && f.proof.is_none()
+            && f.kind != crate::api::ItemKind::TraitImpl
+            && consequences(changes, cause).is_empty();
+        let parent = f.path.rsplit_once("::").map(|(p, _)| p);
+        let (true, Some(parent)) = (alone, parent) else {
+            out.push(Shown::One(cause));
+            continue;
+        };
+        match at.get(&(f.rule, f.bump, parent)) {
+            Some(&i) => match &mut out[i] {
+                Shown::Group(_, members) => members.push(cause),
+                Shown::One(first) => out[i] = Shown::Group(parent.to_string(), vec![*first, cause]),
+            },
+            None => {
+                at.insert((f.rule, f.bump, parent), out.len());
+                out.push(Shown::One(cause));
+            }
+        }
+    }
+    out
 }
 
 /// What the witness program of a finding showed (`weak` and `none` only when `verbose`; the
@@ -165,9 +259,21 @@ pub fn human(shell: &mut Shell, diffs: &[CrateDiff]) {
         let c = &d.changes;
         let (shown, summed): (Vec<&Cause>, Vec<&Cause>) =
             c.causes.iter().partition(|cause| cause.bump == Bump::Major || shell.verbose);
-        for cause in shown {
-            let sibling = cause.sibling.as_deref();
-            finding(shell, &c.findings[cause.finding], &consequences(c, cause), &b.origin.to_string(), sibling);
+        let mut rules_shown = std::collections::HashSet::new();
+        for shown in arrange(c, shown, shell.verbose) {
+            match shown {
+                Shown::One(cause) => {
+                    let f = &c.findings[cause.finding];
+                    let sibling = cause.sibling.as_deref();
+                    let rule_shown = !rules_shown.insert(f.rule);
+                    finding(shell, f, &consequences(c, cause), &b.origin.to_string(), sibling, rule_shown);
+                }
+                Shown::Group(parent, causes) => {
+                    let members: Vec<&Finding> = causes.iter().map(|cause| &c.findings[cause.finding]).collect();
+                    let rule_shown = !rules_shown.insert(members[0].rule);
+                    group(shell, &members, &parent, &b.origin.to_string(), rule_shown);
+                }
+            }
         }
         for bump in [Bump::Minor, Bump::Patch] {
             let mut by_rule: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
