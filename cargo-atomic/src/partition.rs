@@ -14,8 +14,16 @@
 //! Ownership is by package name, the same for every workspace a run documents (the current one,
 //! a revision's tree, a checkout, a published package): `count` numbers the current workspace's
 //! members in name order and deals them out in turn, `hash` puts a name in the share its hash
-//! falls in (stable as members come and go). Names the current workspace does not have fall back
-//! to `hash`.
+//! falls in (stable as members come and go), `graph` cuts the current workspace's dependency
+//! order into consecutive slices of balanced cost. Names the current workspace does not have fall
+//! back to `hash`.
+//!
+//! Why `graph`: before rustdoc documents a member, Cargo checks every workspace crate it depends
+//! on, so a shard builds the dependency closure of its share. Shares dealt by name each reach
+//! across the whole graph (on a chain of 300 crates, every shard checks nearly all of them, and
+//! that part does not shrink as shards are added); consecutive slices of the dependency order keep
+//! each closure to what comes before the slice, and the later slices, whose closures are larger,
+//! get fewer members to document.
 //!
 //! A partial names the command, its options, the toolchain, the tool's version and the identity
 //! of the sources (every member's files, the lockfile, the manifests, the build environment). The
@@ -33,7 +41,7 @@ use serde_json::value::RawValue;
 
 use crate::api::CrateApi;
 use crate::rustdoc::cache::Stored;
-use crate::workspace::Workspace;
+use crate::workspace::{DepKind, Workspace};
 
 /// The file format's name and version, checked before anything else is read.
 const FORMAT: &str = "cargo-atomic-partial";
@@ -47,6 +55,9 @@ pub enum Split {
     Count,
     /// By a stable hash of the package name.
     Hash,
+    /// Consecutive slices of the current workspace's dependency order, balanced on what each
+    /// shard builds (see [`graph_slices`]).
+    Graph,
 }
 
 /// `--partition k/n`: this run is shard `k` of `n` (1-based).
@@ -63,12 +74,13 @@ impl std::str::FromStr for Partition {
         let (split, rest) = match s.split_once(':') {
             Some(("count", rest)) => (Split::Count, rest),
             Some(("hash", rest)) => (Split::Hash, rest),
-            Some((other, _)) => return Err(format!("unknown split `{other}` (expected `count` or `hash`)")),
+            Some(("graph", rest)) => (Split::Graph, rest),
+            Some((other, _)) => return Err(format!("unknown split `{other}` (expected `count`, `hash` or `graph`)")),
             None => (Split::Count, s),
         };
         let parse = |x: &str| x.trim().parse::<usize>().ok();
         let Some((k, n)) = rest.split_once('/').and_then(|(k, n)| Some((parse(k)?, parse(n)?))) else {
-            return Err(format!("`{s}` is not a shard: expected `k/n`, `count:k/n` or `hash:k/n`"));
+            return Err(format!("`{s}` is not a shard: expected `k/n`, `count:k/n`, `hash:k/n` or `graph:k/n`"));
         };
         if n == 0 || k == 0 || k > n {
             return Err(format!("`{s}` is not a shard: k must be between 1 and n"));
@@ -82,20 +94,109 @@ impl std::fmt::Display for Partition {
         let split = match self.split {
             Split::Count => "count",
             Split::Hash => "hash",
+            Split::Graph => "graph",
         };
         write!(f, "{split}:{}/{}", self.k, self.n)
     }
 }
 
 impl Partition {
-    /// The shard (1-based) that owns `package`; `universe` is the current workspace's member
-    /// names in name order.
-    pub fn owner(&self, universe: &[String], package: &str) -> usize {
-        match (self.split, universe.binary_search_by(|m| m.as_str().cmp(package))) {
-            (Split::Count, Ok(i)) => i % self.n + 1,
-            _ => (fnv1a(package.as_bytes()) % self.n as u64) as usize + 1,
+    /// The shard (1-based) of each member of the current workspace, given as `(name, documented,
+    /// member dependencies)` (normal and build) in dependency order.
+    pub fn owners(&self, members: &[(String, bool, Vec<String>)]) -> HashMap<String, usize> {
+        match self.split {
+            Split::Count => {
+                let mut names: Vec<&str> = members.iter().map(|m| m.0.as_str()).collect();
+                names.sort();
+                names.into_iter().enumerate().map(|(i, name)| (name.to_string(), i % self.n + 1)).collect()
+            }
+            Split::Hash => HashMap::new(),
+            Split::Graph => graph_slices(members, self.n),
         }
     }
+
+    /// The shard (1-based) that owns `package`, given [`Partition::owners`]: names the current
+    /// workspace does not have by their hash.
+    pub fn owner(&self, owners: &HashMap<String, usize>, package: &str) -> usize {
+        match owners.get(package) {
+            Some(&k) => k,
+            None => (fnv1a(package.as_bytes()) % self.n as u64) as usize + 1,
+        }
+    }
+}
+
+/// What checking a crate costs against documenting it, in the units of [`graph_slices`]:
+/// rustdoc's JSON of a crate takes a few times its check (it gathers the standard library's
+/// impls for every type).
+const CHECK: u64 = 1;
+const DOCUMENT: u64 = 4;
+
+/// `members` (in dependency order) cut into at most `n` consecutive slices; the largest cost of a
+/// slice is the least it can be. A slice costs what its shard builds: each documented member
+/// once checked and once documented, and every crate of the slice's dependency closure outside
+/// it checked.
+fn graph_slices(members: &[(String, bool, Vec<String>)], n: usize) -> HashMap<String, usize> {
+    let index: HashMap<&str, usize> = members.iter().enumerate().map(|(i, m)| (m.0.as_str(), i)).collect();
+    // Each member's dependency closure (itself excluded), as indices.
+    let mut closure: Vec<Vec<usize>> = Vec::with_capacity(members.len());
+    for (i, (_, _, deps)) in members.iter().enumerate() {
+        let mut seen = vec![false; members.len()];
+        for d in deps.iter().filter_map(|d| index.get(d.as_str())).filter(|&&d| d != i) {
+            seen[*d] = true;
+            for &e in closure.get(*d).into_iter().flatten() {
+                seen[e] = true;
+            }
+        }
+        closure.push((0..members.len()).filter(|&j| seen[j]).collect());
+    }
+    let weight = |i: usize| if members[i].1 { CHECK } else { 0 };
+    // Greedy slices of cost at most `limit`; how many it takes.
+    let cut = |limit: u64| -> Vec<usize> {
+        let mut starts = vec![0];
+        let mut checked = vec![false; members.len()];
+        let mut cost = 0;
+        for i in 0..members.len() {
+            let mut added = if members[i].1 { DOCUMENT } else { 0 } + if checked[i] { 0 } else { weight(i) };
+            let fresh: Vec<usize> = closure[i].iter().copied().filter(|&j| !checked[j]).collect();
+            added += fresh.iter().map(|&j| weight(j)).sum::<u64>();
+            if cost + added > limit && i > *starts.last().expect("one slice") {
+                starts.push(i);
+                checked.iter_mut().for_each(|c| *c = false);
+                cost = 0;
+                added = if members[i].1 { DOCUMENT } else { 0 }
+                    + weight(i)
+                    + closure[i].iter().map(|&j| weight(j)).sum::<u64>();
+                for &j in &closure[i] {
+                    checked[j] = true;
+                }
+            } else {
+                for j in fresh {
+                    checked[j] = true;
+                }
+            }
+            checked[i] = true;
+            cost += added;
+        }
+        starts
+    };
+    let total: u64 = (0..members.len()).map(|i| weight(i) + if members[i].1 { DOCUMENT } else { 0 }).sum();
+    let (mut low, mut high) = (0, total.max(1));
+    while low < high {
+        let mid = (low + high) / 2;
+        if cut(mid).len() <= n {
+            high = mid;
+        } else {
+            low = mid + 1;
+        }
+    }
+    let starts = cut(high);
+    let mut owners = HashMap::new();
+    for (k, window) in starts.iter().chain([&members.len()]).collect::<Vec<_>>().windows(2).enumerate() {
+        for m in &members[*window[0]..*window[1]] {
+            owners.insert(m.0.clone(), k + 1);
+        }
+    }
+    owners
 }
 
 /// FNV-1a, 64 bits: a hash that is the same on every machine and every Rust release.
@@ -182,8 +283,8 @@ impl std::fmt::Debug for Shards {
 }
 
 enum Mode {
-    Collect { partition: Partition, universe: Vec<String>, held: Mutex<BTreeMap<(String, String), Held>> },
-    Merge { split: Partition, universe: Vec<String>, held: HashMap<(String, String), Held> },
+    Collect { partition: Partition, owners: HashMap<String, usize>, held: Mutex<BTreeMap<(String, String), Held>> },
+    Merge { split: Partition, owners: HashMap<String, usize>, held: HashMap<(String, String), Held> },
 }
 
 /// What the merge provides for a member in place of rustdoc.
@@ -196,7 +297,7 @@ impl Shards {
     /// A shard's run: rustdoc for the members `partition` gives it.
     pub fn collect(ws: &Workspace, partition: Partition) -> Arc<Shards> {
         Arc::new(Shards {
-            mode: Mode::Collect { partition, universe: universe(ws), held: Mutex::new(BTreeMap::new()) },
+            mode: Mode::Collect { partition, owners: owners(ws, partition), held: Mutex::new(BTreeMap::new()) },
             root: ws.root.clone(),
             atomic: ws.atomic_dir(),
             target: ws.target_dir.clone(),
@@ -272,12 +373,9 @@ impl Shards {
                 held.insert((e.workspace, e.package), entry);
             }
         }
+        let split = Partition { k: 1, n, split: first.partition.split };
         Ok(Arc::new(Shards {
-            mode: Mode::Merge {
-                split: Partition { k: 1, n, split: first.partition.split },
-                universe: universe(ws),
-                held,
-            },
+            mode: Mode::Merge { split, owners: owners(ws, split), held },
             root: ws.root.clone(),
             atomic: ws.atomic_dir(),
             target: ws.target_dir.clone(),
@@ -292,7 +390,7 @@ impl Shards {
     /// Whether this run documents `package`: a shard, the members it owns; a merge, none.
     pub fn documents(&self, package: &str) -> bool {
         match &self.mode {
-            Mode::Collect { partition, universe, .. } => partition.owner(universe, package) == partition.k,
+            Mode::Collect { partition, owners, .. } => partition.owner(owners, package) == partition.k,
             Mode::Merge { .. } => false,
         }
     }
@@ -332,7 +430,7 @@ impl Shards {
 
     /// What the partials hold for `package` in the documented workspace `workspace` (a merge).
     pub fn provided(&self, workspace: &str, package: &str) -> anyhow::Result<Provided<'_>> {
-        let Mode::Merge { split, universe, held } = &self.mode else {
+        let Mode::Merge { split, owners, held } = &self.mode else {
             bail!("a shard reads no partials");
         };
         match held.get(&(workspace.to_string(), package.to_string())) {
@@ -341,7 +439,7 @@ impl Shards {
             None => bail!(
                 "no partial holds the API of `{package}` ({workspace}): its shard, {}/{}, did not document it \
                  (were the shards run with this merge's command and options?)",
-                split.owner(universe, package),
+                split.owner(owners, package),
                 split.n
             ),
         }
@@ -373,11 +471,19 @@ impl Shards {
     }
 }
 
-/// The current workspace's member names in name order ([`Split::Count`]'s numbering).
-fn universe(ws: &Workspace) -> Vec<String> {
-    let mut names: Vec<String> = ws.members.iter().map(|m| m.name.clone()).collect();
-    names.sort();
-    names
+/// Which shard owns each member of the current workspace under `partition`'s split.
+fn owners(ws: &Workspace, partition: Partition) -> HashMap<String, usize> {
+    let names = ws.members.iter().map(|m| m.name.clone()).collect();
+    let members: Vec<(String, bool, Vec<String>)> = ws
+        .topo_order(&names)
+        .into_iter()
+        .map(|name| {
+            let member = ws.member(&name).expect("member names come from the workspace");
+            let deps = ws.member_deps(&name, &[DepKind::Normal, DepKind::Build]).into_iter().collect();
+            (name, member.lib.is_some(), deps)
+        })
+        .collect();
+    partition.owners(&members)
 }
 
 fn read(file: &Path) -> anyhow::Result<PartialFile> {
@@ -470,21 +576,30 @@ mod tests {
         assert_eq!("2/3".parse::<Partition>(), Ok(Partition { k: 2, n: 3, split: Split::Count }));
         assert_eq!("hash:1/4".parse::<Partition>(), Ok(Partition { k: 1, n: 4, split: Split::Hash }));
         assert_eq!("count:4/4".parse::<Partition>().map(|p| p.to_string()), Ok("count:4/4".to_string()));
+        assert_eq!("graph:2/4".parse::<Partition>().map(|p| p.to_string()), Ok("graph:2/4".to_string()));
         for bad in ["0/2", "3/2", "1/0", "a/b", "2", "slice:1/2"] {
             assert!(bad.parse::<Partition>().is_err(), "{bad}");
         }
     }
 
+    /// Members without dependencies, named `a`.. in dependency order.
+    fn flat(names: &[&str]) -> Vec<(String, bool, Vec<String>)> {
+        names.iter().map(|n| (n.to_string(), true, Vec::new())).collect()
+    }
+
     #[test]
     fn every_name_has_one_owner_and_count_deals_in_turn() {
-        let universe: Vec<String> = ["a", "b", "c", "d", "e"].iter().map(|s| s.to_string()).collect();
-        let owners: Vec<usize> =
-            universe.iter().map(|m| Partition { k: 1, n: 2, split: Split::Count }.owner(&universe, m)).collect();
-        assert_eq!(owners, [1, 2, 1, 2, 1]);
-        for split in [Split::Count, Split::Hash] {
-            for n in 1..=4 {
-                for name in universe.iter().map(String::as_str).chain(["gone", "ünïcode"]) {
-                    let owner = Partition { k: 1, n, split }.owner(&universe, name);
+        let members = flat(&["e", "d", "c", "b", "a"]);
+        let count = Partition { k: 1, n: 2, split: Split::Count };
+        let owners = count.owners(&members);
+        let dealt: Vec<usize> = ["a", "b", "c", "d", "e"].iter().map(|m| count.owner(&owners, m)).collect();
+        assert_eq!(dealt, [1, 2, 1, 2, 1]);
+        for split in [Split::Count, Split::Hash, Split::Graph] {
+            for n in 1..=6 {
+                let p = Partition { k: 1, n, split };
+                let owners = p.owners(&members);
+                for name in members.iter().map(|m| m.0.as_str()).chain(["gone", "ünïcode"]) {
+                    let owner = p.owner(&owners, name);
                     assert!((1..=n).contains(&owner), "{name} {n} {owner}");
                 }
             }
@@ -492,5 +607,31 @@ mod tests {
         // The hash is FNV-1a (its published test vectors): fixed, whatever the machine.
         assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn graph_slices_follow_the_dependency_order_and_give_later_slices_fewer_members() {
+        // A chain: each crate depends on the one before.
+        let chain: Vec<(String, bool, Vec<String>)> = (0..40)
+            .map(|i| (format!("c{i:02}"), true, if i == 0 { vec![] } else { vec![format!("c{:02}", i - 1)] }))
+            .collect();
+        let p = Partition { k: 1, n: 4, split: Split::Graph };
+        let owners = p.owners(&chain);
+        let sizes: Vec<usize> = (1..=4).map(|k| owners.values().filter(|&&o| o == k).count()).collect();
+        assert_eq!(sizes.iter().sum::<usize>(), 40);
+        // Consecutive: the owner never goes back along the chain.
+        let along: Vec<usize> = chain.iter().map(|m| owners[&m.0]).collect();
+        assert!(along.windows(2).all(|w| w[0] <= w[1]), "{along:?}");
+        // Each later slice checks more of the chain, so documents less of it.
+        assert!(sizes.windows(2).all(|w| w[0] > w[1]), "{sizes:?}");
+        // No dependencies: slices of equal size.
+        let owners = p.owners(&flat(&["a", "b", "c", "d", "e", "f", "g", "h"]));
+        let sizes: Vec<usize> = (1..=4).map(|k| owners.values().filter(|&&o| o == k).count()).collect();
+        assert_eq!(sizes, [2, 2, 2, 2]);
+        // Members that are not documented (binaries) cost nothing of their own.
+        let mut with_bins = flat(&["a", "b", "c", "d"]);
+        with_bins.extend((0..4).map(|i| (format!("bin{i}"), false, vec!["d".to_string()])));
+        let owners = Partition { k: 1, n: 2, split: Split::Graph }.owners(&with_bins);
+        assert_eq!(["a", "b", "c", "d"].map(|m| owners[m]), [1, 1, 2, 2]);
     }
 }

@@ -69,19 +69,23 @@ fn run(p: &Project, args: &[String], env: &[(&str, &str)]) -> Run {
     p.atomic_env(&args, env)
 }
 
-/// Runs the `n` shards of `args` (with `env`), each writing its partial into `dir`.
-fn shards(p: &Project, args: &[&str], n: usize, dir: &Path, env: &[(&str, &str)]) -> Vec<PathBuf> {
+/// Runs the `n` shards of `args` (with `env`) under `split`, each writing its partial into `dir`.
+fn shards_of(p: &Project, args: &[&str], split: &str, n: usize, dir: &Path, env: &[(&str, &str)]) -> Vec<PathBuf> {
     (1..=n)
         .map(|k| {
             let file = dir.join(format!("shard-{k}-of-{n}.json"));
-            let shard = format!("{k}/{n}");
+            let shard = format!("{split}:{k}/{n}");
             let r = run(p, &with(args, &["--partition", &shard, "--emit-partial", file.to_str().unwrap()]), env);
             r.assert_code(0);
             assert!(r.stdout.is_empty(), "a shard prints no verdict: {}", r.stdout);
-            assert!(r.stderr.contains(&format!("(shard count:{k}/{n}:")), "{}", r.stderr);
+            assert!(r.stderr.contains(&format!("(shard {split}:{k}/{n}:")), "{}", r.stderr);
             file
         })
         .collect()
+}
+
+fn shards(p: &Project, args: &[&str], n: usize, dir: &Path, env: &[(&str, &str)]) -> Vec<PathBuf> {
+    shards_of(p, args, "count", n, dir, env)
 }
 
 fn merge(p: &Project, args: &[&str], files: &[PathBuf]) -> Run {
@@ -93,6 +97,7 @@ fn merge(p: &Project, args: &[&str], files: &[PathBuf]) -> Run {
 /// For n = 1, 2, 3 the merged output of `args` is the whole run's, human and JSON: exit code,
 /// stdout and stderr, byte for byte. Shards of n = 2 run without the API cache (the partials
 /// carry rustdoc's JSON); the others find the members in it (the partials carry stored APIs).
+/// n = 3 is split by the dependency graph, the others by name.
 fn assert_merges_like_one_run(p: &Project, args: &[&str]) {
     let json = with(args, &["--message-format", "json"]);
     run(p, &with(args, &[]), &[]); // documents, fills the cache: the reference runs print no progress
@@ -101,7 +106,8 @@ fn assert_merges_like_one_run(p: &Project, args: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     for n in 1..=3 {
         let env: &[(&str, &str)] = if n == 2 { &[("CARGO_ATOMIC_NO_CACHE", "1")] } else { &[] };
-        let files = shards(p, args, n, dir.path(), env);
+        let split = if n == 3 { "graph" } else { "count" };
+        let files = shards_of(p, args, split, n, dir.path(), env);
         let kinds = std::fs::read_to_string(&files[0]).unwrap();
         assert!(kinds.contains(if n == 2 { "\"json\":{" } else { "\"api\":{" }), "n = {n}");
         for (format, reference) in [(&[][..], &whole[0]), (&["--message-format", "json"][..], &whole[1])] {

@@ -162,7 +162,8 @@ pub struct AnalysisArgs {
 #[derive(Args, Debug, Clone, Default)]
 pub struct ShardArgs {
     /// Run rustdoc for shard K of N only (`K/N` or `count:K/N`: members in name order, dealt out in
-    /// turn; `hash:K/N`: by a hash of the name) and write what it documented to `--emit-partial`.
+    /// turn; `hash:K/N`: by a hash of the name; `graph:K/N`: consecutive slices of the dependency
+    /// order, balanced on what each shard builds) and write what it documented to `--emit-partial`.
     /// The verdict is the merge's (`--from-partials`).
     #[arg(long, value_name = "K/N", requires = "emit_partial")]
     pub partition: Option<crate::partition::Partition>,
