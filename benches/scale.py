@@ -43,10 +43,11 @@ Sharded (`--shards 1,2,4`, issue 24): the generated workspace checked in n shard
 another, each cold in a target dir of its own (one machine of a CI matrix), then merged in another
 (the merge job; its output must be the whole run's, byte for byte): each shard's time, the merge's,
 and slowest shard + merge against the whole cold run — the wall time of an n-machine CI. Targets:
-<= 0.6 x at n = 2, <= 0.35 x at n = 4 (300 crates).
+<= 0.6 x at n = 2, <= 0.35 x at n = 4 (300 crates). `--splits count,graph` measures each split
+named (by name, `count`, the default; by the dependency graph, `graph`) in the same run.
 
 Usage: python3 benches/scale.py [--sizes 15,100,300] [--real [cranelift,families]] [--dir DIR] [--no-semver-checks]
-                                [--sc-cold-unbounded] [--shards 1,2,4]
+                                [--sc-cold-unbounded] [--shards 1,2,4 [--splits count,hash,graph]]
 """
 
 import argparse
@@ -226,7 +227,7 @@ def one_line_change(ws, n, i):
     f.write_text(f.read_text() + f"pub fn touched{i}() {{}}\n")
 
 
-def sharded(work, binary, n, counts):
+def sharded(work, binary, n, counts, splits):
     """Issue 24: the generated workspace of `n` crates checked in `count` shards, one after another,
     each in a fresh target dir of its own (a machine of a CI matrix, cold), then merged in another
     fresh one (the merge job). Prints each shard's time, the merge's, and slowest shard + merge
@@ -243,35 +244,36 @@ def sharded(work, binary, n, counts):
     print(f"{n} crates, whole cold check: {whole:.2f}s (peak {whole_mem:.0f} MiB)", flush=True)
     rows = []
     partials = work / f"partials{n}"
-    for count in counts:
+    for split, count in [(split, count) for split in splits for count in counts]:
         shutil.rmtree(partials, ignore_errors=True)
         partials.mkdir(parents=True)
         times, files = [], []
         for k in range(1, count + 1):
             file = partials / f"shard-{k}-of-{count}.json"
-            t, _, proc = timed([*base, "--partition", f"{k}/{count}", "--emit-partial", str(file)], ws,
+            t, _, proc = timed([*base, "--partition", f"{split}:{k}/{count}", "--emit-partial", str(file)], ws,
                                fresh(f"target-shard{k}"))
             if proc.returncode != 0:
-                sys.exit(f"shard {k}/{count} failed:\n{proc.stderr}")
+                sys.exit(f"shard {split}:{k}/{count} failed:\n{proc.stderr}")
             times.append(t)
             files.append(str(file))
         merge, merge_mem, proc = timed([*base, "--from-partials", *files], ws, fresh("target-merge"))
         if proc.stdout != reference:
             sys.exit(f"the merge of {count} shards does not print what the whole run prints:\n{proc.stderr}")
         size = sum(os.path.getsize(f) for f in files) / 2**20
-        rows.append((count, times, merge, merge_mem, size))
-        print(f"  {count} shards: " + ", ".join(f"{t:.2f}s" for t in times) +
+        rows.append((split, count, times, merge, merge_mem, size))
+        print(f"  {split}: {count} shards: " + ", ".join(f"{t:.2f}s" for t in times) +
               f"; merge {merge:.2f}s (peak {merge_mem:.0f} MiB); partials {size:.1f} MiB", flush=True)
     for name in ["target-whole", "target-merge", *(f"target-shard{k}" for k in range(1, max(counts) + 1))]:
         shutil.rmtree(ws / name, ignore_errors=True)
     print(f"\n{n} generated crates (cold, a fresh target dir per machine), whole check {whole:.2f}s")
-    print(f"{'shards':>7} {'slowest shard':>14} {'merge':>8} {'shard + merge':>14} {'/ whole':>8} {'target':>7}"
-          f" {'partials MiB':>13}   each shard")
+    print(f"{'split':>6} {'shards':>7} {'slowest shard':>14} {'merge':>8} {'shard + merge':>14} {'/ whole':>8}"
+          f" {'target':>7} {'partials MiB':>13}   each shard")
     targets = {2: 0.6, 4: 0.35}
-    for count, times, merge, _, size in rows:
+    for split, count, times, merge, _, size in rows:
         total = max(times) + merge
         target = f"<= {targets[count]}" if count in targets else "-"
-        print(f"{count:>7} {max(times):>13.2f}s {merge:>7.2f}s {total:>13.2f}s {total / whole:>8.2f} {target:>7}"
+        print(f"{split:>6} {count:>7} {max(times):>13.2f}s {merge:>7.2f}s {total:>13.2f}s {total / whole:>8.3f}"
+              f" {target:>7}"
               f" {size:>13.1f}   " + ", ".join(f"{t:.1f}" for t in times))
 
 
@@ -285,6 +287,8 @@ def main():
     parser.add_argument("--real", nargs="?", const=",".join(REAL), default="",
                         help="also the real workspaces (all, or those named: cranelift, 16 crates; families, "
                              "the regex/rand/serde crates, 15 -> 16)")
+    parser.add_argument("--splits", default="count",
+                        help="with --shards: the splits to measure, one after another (count, hash, graph)")
     parser.add_argument("--shards", default="",
                         help="instead: check the generated workspace of each size in 1, 2, 4 (or the counts given) "
                              "shards one after another, and their merge (e.g. --sizes 300 --shards 1,2,4)")
@@ -295,7 +299,7 @@ def main():
     binary = bench.ROOT / "target" / "release" / "cargo-atomic"
     if args.shards:
         for n in [int(s) for s in args.sizes.split(",") if s]:
-            sharded(work, binary, n, [int(c) for c in args.shards.split(",")])
+            sharded(work, binary, n, [int(c) for c in args.shards.split(",")], args.splits.split(","))
         return
     semver = not args.no_semver_checks and shutil.which("cargo-semver-checks") is not None
     version = subprocess.run(["cargo", "semver-checks", "--version"], capture_output=True, text=True).stdout.strip() \

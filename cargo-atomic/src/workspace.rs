@@ -4,7 +4,7 @@
 //! Built from `cargo metadata --no-deps` (no network, no resolution). This module runs no other
 //! tool and knows nothing about APIs.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
@@ -381,26 +381,40 @@ impl Workspace {
     /// `names` in dependency order (dependencies first) over normal and build dependencies;
     /// dev-dependency cycles are ignored, as Cargo does. Ties break by name.
     pub fn topo_order(&self, names: &BTreeSet<String>) -> Vec<String> {
-        let mut order = Vec::new();
-        let mut done = BTreeSet::new();
-        let mut remaining: BTreeSet<String> = names.clone();
-        while !remaining.is_empty() {
-            let ready: Vec<String> = remaining
-                .iter()
-                .filter(|n| {
-                    self.member_deps(n, &[DepKind::Normal, DepKind::Build])
-                        .iter()
-                        .all(|d| done.contains(d) || !names.contains(d))
-                })
-                .cloned()
-                .collect();
-            // A cycle through normal/build dependencies cannot build; take the rest by name.
-            let ready = if ready.is_empty() { remaining.iter().cloned().collect() } else { ready };
-            for n in ready {
-                remaining.remove(&n);
-                done.insert(n.clone());
-                order.push(n);
+        // In rounds: every member whose dependencies among `names` are all placed, in name order.
+        // Counted, not searched, so that a deep graph costs its edges, not its depth times its size.
+        let mut waiting: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut dependents: HashMap<String, Vec<&str>> = HashMap::new();
+        for name in names {
+            let deps = self.member_deps(name, &[DepKind::Normal, DepKind::Build]);
+            let within: Vec<String> = deps.into_iter().filter(|d| names.contains(d)).collect();
+            waiting.insert(name, within.len());
+            for d in within {
+                dependents.entry(d).or_default().push(name);
             }
+        }
+        let mut order = Vec::with_capacity(names.len());
+        let mut ready: BTreeSet<&str> = waiting.iter().filter(|(_, &n)| n == 0).map(|(&name, _)| name).collect();
+        while !waiting.is_empty() {
+            // A cycle through normal/build dependencies cannot build; take the rest by name.
+            if ready.is_empty() {
+                ready = waiting.keys().copied().collect();
+            }
+            let mut next = BTreeSet::new();
+            for name in &ready {
+                waiting.remove(name);
+            }
+            for name in &ready {
+                for d in dependents.get(*name).into_iter().flatten() {
+                    if let Some(n) = waiting.get_mut(d) {
+                        *n = n.saturating_sub(1);
+                        if *n == 0 {
+                            next.insert(*d);
+                        }
+                    }
+                }
+            }
+            order.extend(std::mem::replace(&mut ready, next).into_iter().map(str::to_string));
         }
         order
     }
@@ -622,6 +636,19 @@ mod tests {
         let ws = chain();
         let names: BTreeSet<String> = ["gateway", "core", "interface"].iter().map(|s| s.to_string()).collect();
         assert_eq!(ws.topo_order(&names), ["core", "interface", "gateway"]);
+        // Rounds in name order; names outside the set do not hold anything back; a cycle is
+        // taken by name once nothing else is ready.
+        let ws = workspace(vec![
+            member("z", "1.0.0", &[]),
+            member("b", "1.0.0", &[("z", "1.0.0", DepKind::Normal), ("out", "1.0.0", DepKind::Normal)]),
+            member("a", "1.0.0", &[("b", "1.0.0", DepKind::Normal)]),
+            member("c", "1.0.0", &[("z", "1.0.0", DepKind::Build)]),
+            member("x", "1.0.0", &[("y", "1.0.0", DepKind::Normal), ("a", "1.0.0", DepKind::Normal)]),
+            member("y", "1.0.0", &[("x", "1.0.0", DepKind::Normal)]),
+            member("out", "1.0.0", &[]),
+        ]);
+        let names: BTreeSet<String> = ["a", "b", "c", "x", "y", "z"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(ws.topo_order(&names), ["z", "b", "c", "a", "x", "y"]);
     }
 
     #[test]
