@@ -63,10 +63,13 @@ const PRELUDE_METHODS: &[PreludeMethod] = &[
 /// and the old method must have been callable wherever the trait's is (not `const`, `async`, or
 /// of another ABI, with no generic parameters of its own).
 pub(super) fn prelude_trait_methods(ctx: &Ctx, findings: &mut Vec<Finding>) {
+    // Every old method at the path (impl blocks for `S<u8>` and `S<u16>` may each have one).
     findings.retain(|f| {
+        let olds = ctx.old.at(&f.path);
         !(f.rule == "item-removed"
             && f.kind == ItemKind::Method
-            && ctx.old.at(&f.path).iter().any(|o| answered_by_prelude_trait(o, &ctx.new.snapshot.items)))
+            && !olds.is_empty()
+            && olds.iter().all(|o| answered_by_prelude_trait(o, &ctx.new.snapshot.items)))
     });
 }
 
