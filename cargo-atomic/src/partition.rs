@@ -149,37 +149,34 @@ fn graph_slices(members: &[(String, bool, Vec<String>)], n: usize) -> HashMap<St
         }
         closure.push((0..members.len()).filter(|&j| seen[j]).collect());
     }
-    let weight = |i: usize| if members[i].1 { CHECK } else { 0 };
-    // Greedy slices of cost at most `limit`; how many it takes.
+    let check = |i: usize| if members[i].1 { CHECK } else { 0 };
+    let document = |i: usize| if members[i].1 { DOCUMENT } else { 0 };
+    // What adding member `i` to a slice that has `checked` costs: documenting it, and checking it
+    // and the part of its closure the slice does not check yet.
+    let adding = |i: usize, checked: &[bool]| -> u64 {
+        document(i) + closure[i].iter().chain([&i]).filter(|&&j| !checked[j]).map(|&j| check(j)).sum::<u64>()
+    };
+    // Greedy slices of cost at most `limit`; where each starts.
     let cut = |limit: u64| -> Vec<usize> {
         let mut starts = vec![0];
         let mut checked = vec![false; members.len()];
         let mut cost = 0;
-        for i in 0..members.len() {
-            let mut added = if members[i].1 { DOCUMENT } else { 0 } + if checked[i] { 0 } else { weight(i) };
-            let fresh: Vec<usize> = closure[i].iter().copied().filter(|&j| !checked[j]).collect();
-            added += fresh.iter().map(|&j| weight(j)).sum::<u64>();
+        for (i, deps) in closure.iter().enumerate() {
+            let mut added = adding(i, &checked);
             if cost + added > limit && i > *starts.last().expect("one slice") {
                 starts.push(i);
-                checked.iter_mut().for_each(|c| *c = false);
+                checked.fill(false);
                 cost = 0;
-                added = if members[i].1 { DOCUMENT } else { 0 }
-                    + weight(i)
-                    + closure[i].iter().map(|&j| weight(j)).sum::<u64>();
-                for &j in &closure[i] {
-                    checked[j] = true;
-                }
-            } else {
-                for j in fresh {
-                    checked[j] = true;
-                }
+                added = adding(i, &checked);
             }
-            checked[i] = true;
             cost += added;
+            for &j in deps.iter().chain([&i]) {
+                checked[j] = true;
+            }
         }
         starts
     };
-    let total: u64 = (0..members.len()).map(|i| weight(i) + if members[i].1 { DOCUMENT } else { 0 }).sum();
+    let total: u64 = (0..members.len()).map(|i| check(i) + document(i)).sum();
     let (mut low, mut high) = (0, total.max(1));
     while low < high {
         let mid = (low + high) / 2;

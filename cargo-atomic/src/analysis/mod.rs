@@ -170,14 +170,17 @@ pub fn assess(ws: &Workspace, opts: &Options, progress: &mut dyn FnMut(Progress)
     };
     let baselines = baselines?;
     let mut diffs = diff_all(ws, &libs, &apis, &baselines);
+    // One dependency order for every crate's siblings: a crate's dependency closure is closed
+    // under dependencies, so the order filtered to it is the order of it.
+    let order = ws.topo_order(&ws.members.iter().map(|m| m.name.clone()).collect());
     let sides = apis
         .by_package
         .iter()
         .map(|(p, a)| {
             let old = baselines.get(p).and_then(Option::as_ref).map(|b| &b.snapshot);
-            let mut deps = ws.with_deps(std::slice::from_ref(p), &[DepKind::Normal, DepKind::Build]);
-            deps.remove(p);
-            (p.clone(), crate::diff::Sides { lib: &a.snapshot.lib, old, new: &a.snapshot, deps: ws.topo_order(&deps) })
+            let closure = ws.with_deps(std::slice::from_ref(p), &[DepKind::Normal, DepKind::Build]);
+            let deps = order.iter().filter(|n| *n != p && closure.contains(*n)).cloned().collect();
+            (p.clone(), crate::diff::Sides { lib: &a.snapshot.lib, old, new: &a.snapshot, deps })
         })
         .collect();
     crate::diff::explain_siblings(&mut diffs, &sides);

@@ -216,6 +216,18 @@ fn parse_feature(s: &str) -> anyhow::Result<(String, Vec<String>)> {
     Ok((name.to_string(), values))
 }
 
+/// A snapshot of crate `k` from item lines (and `feature` / `dependency` lines), for tests.
+#[cfg(test)]
+pub(crate) fn from_lines(lines: &str) -> Snapshot {
+    let lines: Vec<&str> = lines.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let items = lines.iter().filter(|l| !l.starts_with("feature ") && !l.starts_with("dependency ")).count();
+    let text = format!(
+        "schema {SCHEMA}\npackage k\nlib k\nchecked-features default\n\n{}\nend {items} items\n",
+        lines.join("\n")
+    );
+    parse(&text, "test").expect("a test snapshot parses")
+}
+
 #[cfg(test)]
 mod fuzz {
     //! The snapshot parser and the canonicalizer against generated input: item lines built from

@@ -76,15 +76,8 @@ pub(super) fn prelude_trait_methods(ctx: &Ctx, findings: &mut Vec<Finding>) {
 fn answered_by_prelude_trait(old: &Item, new_items: &[Item]) -> bool {
     let Decl::Method { impl_args, function: f } = &old.decl else { return false };
     let Some(owner) = old.parent_path() else { return false };
-    let impl_params: Vec<&str> = impl_args
-        .trim_start_matches('<')
-        .trim_end_matches('>')
-        .split(',')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
-    let own_params = f.generics.params.iter().any(|p| !impl_params.contains(&p.name.as_str()));
-    if f.is_const || f.is_async || f.abi.is_some() || f.variadic || own_params {
+    // A method's generics are its own (its impl's parameters are in `impl_args`).
+    if f.is_const || f.is_async || f.abi.is_some() || f.variadic || !f.generics.params.is_empty() {
         return false;
     }
     let self_ty = format!("{owner}{impl_args}");
@@ -95,9 +88,9 @@ fn answered_by_prelude_trait(old: &Item, new_items: &[Item]) -> bool {
             _ => None,
         })
         .collect();
-    let trait_name = |imp: &Impl| -> String { crate::api::strip_generic_args(&imp.trait_).to_string() };
     PRELUDE_METHODS.iter().filter(|m| m.name == old.name()).any(|m| {
-        let of_trait: Vec<&&Impl> = impls.iter().filter(|imp| trait_name(imp) == m.trait_).collect();
+        let of_trait: Vec<&&Impl> =
+            impls.iter().filter(|imp| crate::api::strip_generic_args(&imp.trait_) == m.trait_).collect();
         let [imp] = of_trait[..] else { return false };
         // A missing supertrait impl leaves `Self::X` unresolved, which matches no old type.
         let assoc: &[(String, String)] = match m.assoc_of == m.trait_ {
@@ -210,15 +203,7 @@ mod tests {
     use super::*;
 
     fn rules(old: &str, new: &str) -> Vec<&'static str> {
-        let snap = |lines: &str| {
-            let lines: Vec<&str> = lines.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-            let text = format!(
-                "schema 1\npackage k\nlib k\nchecked-features default\n\n{}\nend {} items\n",
-                lines.join("\n"),
-                lines.len()
-            );
-            crate::api::snapshot::parse(&text, "test").unwrap()
-        };
+        let snap = crate::api::snapshot::from_lines;
         super::super::findings(&snap(old), &snap(new)).iter().map(|f| f.rule).collect()
     }
 

@@ -782,16 +782,7 @@ pub struct BaselineInfo {
 mod tests {
     use super::*;
 
-    /// A snapshot of crate `k` with the given item lines (and features).
-    fn snap(lines: &str) -> Snapshot {
-        let lines: Vec<&str> = lines.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-        let items = lines.iter().filter(|l| !l.starts_with("feature ") && !l.starts_with("dependency ")).count();
-        let text = format!(
-            "schema 1\npackage k\nlib k\nchecked-features default\n\n{}\nend {items} items\n",
-            lines.join("\n")
-        );
-        crate::api::snapshot::parse(&text, "test").unwrap()
-    }
+    use crate::api::snapshot::from_lines as snap;
 
     fn rules(old: &str, new: &str) -> Vec<&'static str> {
         compare(&snap(old), &snap(new)).findings.iter().map(|f| f.rule).collect()

@@ -875,15 +875,7 @@ mod tests {
     use super::*;
     use crate::diff::findings;
 
-    fn snap(lines: &str) -> crate::api::Snapshot {
-        let lines: Vec<&str> = lines.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-        let text = format!(
-            "schema 2\npackage k\nlib k\nchecked-features default\n\n{}\nend {} items\n",
-            lines.join("\n"),
-            lines.len()
-        );
-        crate::api::snapshot::parse(&text, "test").unwrap()
-    }
+    use crate::api::snapshot::from_lines as snap;
 
     /// The witness of each major finding between two snapshots: (rule, code).
     fn witnesses(old: &str, new: &str) -> Vec<(&'static str, Option<String>)> {

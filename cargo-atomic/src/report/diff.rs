@@ -54,12 +54,8 @@ pub fn finding(
         let style = bump_style(f.bump);
         format!("{style}{}[{}]{style:#}{BOLD}: {}{BOLD:#}{mark}\n", f.bump, f.rule, f.message())
     };
-    if let Some(l) = &f.location {
-        let side = match f.location_side {
-            crate::diff::Side::Baseline => format!(" (in {baseline_name})"),
-            crate::diff::Side::Current => String::new(),
-        };
-        out.push_str(&format!("  {CYAN}-->{CYAN:#} {}:{}{side}\n", l.file, l.line));
+    if let Some(at) = location(f, baseline_name) {
+        out.push_str(&format!("  {CYAN}-->{CYAN:#} {at}\n"));
     }
     if let Some(old) = &f.old {
         out.push_str(&format!("   {CYAN}={CYAN:#} {BOLD}old{BOLD:#}: {old}\n"));
@@ -105,6 +101,16 @@ pub fn finding(
     shell.print_err(out);
 }
 
+/// `file:line`, and which tree when it is the baseline's.
+fn location(f: &Finding, baseline_name: &str) -> Option<String> {
+    let l = f.location.as_ref()?;
+    let side = match f.location_side {
+        crate::diff::Side::Baseline => format!(" (in {baseline_name})"),
+        crate::diff::Side::Current => String::new(),
+    };
+    Some(format!("{}:{}{side}", l.file, l.line))
+}
+
 fn rule_lines(f: &Finding) -> String {
     format!(
         "   {CYAN}={CYAN:#} {BOLD}rule{BOLD:#}: {}\n   {CYAN}={CYAN:#} {BOLD}see{BOLD:#}: {DIM}{}{DIM:#}\n",
@@ -133,14 +139,8 @@ fn group(shell: &mut Shell, findings: &[&Finding], parent: &str, baseline_name: 
     let same = findings.iter().all(|g| g.detail == f.detail);
     for g in findings {
         let what = if same { format!("`{}`", g.subject) } else { g.message() };
-        match &g.location {
-            Some(l) => {
-                let side = match g.location_side {
-                    crate::diff::Side::Baseline => format!(" (in {baseline_name})"),
-                    crate::diff::Side::Current => String::new(),
-                };
-                out.push_str(&format!("  {CYAN}-->{CYAN:#} {}:{}{side}: {what}\n", l.file, l.line));
-            }
+        match location(g, baseline_name) {
+            Some(at) => out.push_str(&format!("  {CYAN}-->{CYAN:#} {at}: {what}\n")),
             None => out.push_str(&format!("   {CYAN}={CYAN:#} {what}\n")),
         }
     }
@@ -154,7 +154,8 @@ fn group(shell: &mut Shell, findings: &[&Finding], parent: &str, baseline_name: 
 /// What the shown causes are printed as: one diagnostic each, or a group.
 enum Shown<'a> {
     One(&'a Cause),
-    Group(String, Vec<&'a Cause>),
+    /// The item the members are of, and the findings standing for their causes.
+    Group(String, Vec<&'a Finding>),
 }
 
 /// The causes in order, those that stand alone (no consequences, no sibling behind them, no
@@ -169,7 +170,7 @@ fn arrange<'a>(changes: &'a crate::diff::Changes, causes: Vec<&'a Cause>, verbos
             && cause.sibling.is_none()
             && f.proof.is_none()
             && f.kind != crate::api::ItemKind::TraitImpl
-            && consequences(changes, cause).is_empty();
+            && cause.consequences == 0;
         let parent = f.path.rsplit_once("::").map(|(p, _)| p);
         let (true, Some(parent)) = (alone, parent) else {
             out.push(Shown::One(cause));
@@ -177,8 +178,10 @@ fn arrange<'a>(changes: &'a crate::diff::Changes, causes: Vec<&'a Cause>, verbos
         };
         match at.get(&(f.rule, f.bump, parent)) {
             Some(&i) => match &mut out[i] {
-                Shown::Group(_, members) => members.push(cause),
-                Shown::One(first) => out[i] = Shown::Group(parent.to_string(), vec![*first, cause]),
+                Shown::Group(_, members) => members.push(f),
+                Shown::One(first) => {
+                    out[i] = Shown::Group(parent.to_string(), vec![&changes.findings[first.finding], f])
+                }
             },
             None => {
                 at.insert((f.rule, f.bump, parent), out.len());
@@ -268,8 +271,7 @@ pub fn human(shell: &mut Shell, diffs: &[CrateDiff]) {
                     let rule_shown = !rules_shown.insert(f.rule);
                     finding(shell, f, &consequences(c, cause), &b.origin.to_string(), sibling, rule_shown);
                 }
-                Shown::Group(parent, causes) => {
-                    let members: Vec<&Finding> = causes.iter().map(|cause| &c.findings[cause.finding]).collect();
+                Shown::Group(parent, members) => {
                     let rule_shown = !rules_shown.insert(members[0].rule);
                     group(shell, &members, &parent, &b.origin.to_string(), rule_shown);
                 }
