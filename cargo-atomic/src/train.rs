@@ -627,11 +627,11 @@ mod tests {
     /// A diff of `package` (declared `version`) against its release `baseline`, with the changes
     /// between the two item lists.
     fn diff(package: &str, version: &str, baseline: &str, old: &str, new: &str) -> CrateDiff {
-        let origin = crate::baseline::Origin {
-            kind: crate::baseline::OriginKind::Tag,
-            reference: format!("{package}-v{baseline}"),
-            from: crate::baseline::Source::Snapshot,
-        };
+        let origin = crate::baseline::Origin::new(
+            crate::baseline::OriginKind::Tag,
+            format!("{package}-v{baseline}"),
+            crate::baseline::Source::Snapshot,
+        );
         CrateDiff {
             package: package.to_string(),
             version: v(version),

@@ -376,14 +376,20 @@ fn registry_baselines_from_the_shipped_snapshot_or_the_documented_package() {
     cargo(&documented, &["publish", "--registry", "local", "--allow-dirty", "--no-verify", "-q"]);
     documented.file("src/lib.rs", V2);
     documented.file("Cargo.toml", &documented.read("Cargo.toml").replace("1.0.0", "1.1.0"));
-    let doc = json(documented.atomic_env(&["diff", "--message-format", "json"], &env).assert_code(0));
+    let first = documented.atomic_env(&["diff", "--message-format", "json", "-v"], &env);
+    assert!(first.stderr.contains("Documenting documented v1.0.0"), "{}", first.stderr);
+    let doc = json(first.assert_code(0));
     let krate = &doc["crates"][0];
     assert_eq!(krate["baseline"]["reference"], "local 1.0.0");
     assert_eq!(krate["baseline"]["from"], "rustdoc");
     let rules: Vec<&str> = krate["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
     assert_eq!(rules, ["item-removed", "fn-params-changed"]);
-    let cache = documented.atomic_dir().join("baseline-cache");
-    assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 1, "the documented baseline is cached");
+    // Documented as a workspace of published packages, cached as any documented workspace: the
+    // next run runs no rustdoc for it.
+    let again = documented.atomic_env(&["diff", "-v"], &env);
+    again.assert_code(0);
+    assert!(!again.stderr.contains("Documenting documented v1.0.0"), "{}", again.stderr);
+    assert!(again.stderr.contains("(registry local 1.0.0, documented)"), "{}", again.stderr);
 
     // An explicit version; a version the registry does not have.
     let doc = json(

@@ -204,11 +204,8 @@ fn binaries(ws: &Workspace, members: &[&Member]) -> anyhow::Result<Vec<CrateDiff
     let mut out = Vec::new();
     for m in members.iter().filter(|m| m.lib.is_none() && m.is_publishable()) {
         let Some((tag, version)) = crate::baseline::last_release(ws, m)? else { continue };
-        let origin = crate::baseline::Origin {
-            kind: crate::baseline::OriginKind::Tag,
-            reference: tag,
-            from: crate::baseline::Source::Snapshot,
-        };
+        let origin =
+            crate::baseline::Origin::new(crate::baseline::OriginKind::Tag, tag, crate::baseline::Source::Snapshot);
         out.push(CrateDiff {
             package: m.name.clone(),
             version: m.version.clone(),

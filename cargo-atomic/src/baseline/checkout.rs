@@ -35,7 +35,7 @@ pub(super) fn from_path(
             out.insert(
                 m.name.clone(),
                 Some(Baseline {
-                    origin: Origin { kind: OriginKind::Path, reference: shown.clone(), from: Source::Snapshot },
+                    origin: Origin::new(OriginKind::Path, shown.clone(), Source::Snapshot),
                     version: Some(old.version.clone()),
                     snapshot: snapshot::read(&file)?,
                     locations: HashMap::new(),
@@ -48,7 +48,7 @@ pub(super) fn from_path(
         }
     }
     if !to_document.is_empty() {
-        let origin = Origin { kind: OriginKind::Path, reference: shown.clone(), from: Source::Rustdoc };
+        let origin = Origin::new(OriginKind::Path, shown.clone(), Source::Rustdoc);
         let root = base.root.clone();
         let locator = |m: &Member| match base.member(&m.name) {
             Some(old) => Locator::Dir { dir: old.dir.clone(), shown: rel_to(&old.dir, &base.root, &shown) },

@@ -45,6 +45,16 @@ pub struct Origin {
     /// The tag, revision, directory or registry name.
     pub reference: String,
     pub from: Source,
+    /// What a reader should know of how the baseline was built (a published baseline documented
+    /// with siblings at other versions than the workspace's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Origin {
+    pub fn new(kind: OriginKind, reference: impl Into<String>, from: Source) -> Origin {
+        Origin { kind, reference: reference.into(), from, note: None }
+    }
 }
 
 /// What kind of reference a baseline was found by.
@@ -177,8 +187,7 @@ pub fn resolve(
                 match (tag, &repo) {
                     (Some((tag, version)), Some(repo)) => match at_rev.next().and_then(|a| a.snapshot) {
                         Some(snapshot) => {
-                            let origin =
-                                Origin { kind: OriginKind::Tag, reference: tag.clone(), from: Source::Snapshot };
+                            let origin = Origin::new(OriginKind::Tag, tag.clone(), Source::Snapshot);
                             out.insert(m.name.clone(), Some(from_git(repo, &tag, m, origin, Some(version), snapshot)?));
                         }
                         None => at_tags.entry(tag.clone()).or_default().push((m, version, tag)),
@@ -219,7 +228,7 @@ pub fn resolve(
                 let version = at.version();
                 match at.snapshot {
                     Some(snapshot) => {
-                        let origin = Origin { kind: OriginKind::Rev, reference: rev.clone(), from: Source::Snapshot };
+                        let origin = Origin::new(OriginKind::Rev, rev.clone(), Source::Snapshot);
                         out.insert(m.name.clone(), Some(from_git(&repo, &commit, m, origin, version, snapshot)?));
                     }
                     None => missing.push(*m),

@@ -1,16 +1,30 @@
-//! Baselines from the registry: the snapshot shipped in the published package, or the package
-//! documented (cached per name, version, features, target and toolchain). Registry access goes
-//! through a scratch Cargo project, so the workspace's registries and credentials apply.
+//! Baselines from the registry: the snapshot shipped in the published package, or the published
+//! packages documented as a workspace of their own.
+//!
+//! What is the registry's own: choosing each crate's version, resolving the siblings its release
+//! depends on, and saying where the baseline came from. Documenting is not: the published
+//! packages of the crates (and of the workspace siblings their releases depend on) are unpacked
+//! into a scratch workspace wired with path dependencies, laid out as the real one is, and that
+//! workspace goes through [`document_checkout`] like a tag's tree or another checkout. So a
+//! sibling's items re-exported by a crate, the names of other crates' items, the features a
+//! member is documented with and the cache are the same on both sides by construction.
+//!
+//! Registry access goes through scratch Cargo projects run from the workspace root, so the
+//! workspace's registries, credentials and `.cargo/config.toml` apply.
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 
+use super::checkout::document_checkout;
 use super::{Baseline, Locator, Origin, OriginKind, Source};
-use crate::api::{snapshot, CrateApi, Snapshot};
-use crate::rustdoc::{self, CargoDoc, DocOptions, NormalizeInput};
+use crate::api::snapshot;
+use crate::rustdoc::DocOptions;
 use crate::workspace::{Member, Publish, Workspace};
+
+/// Bumped when the layout or the manifests of scratch workspaces change.
+const LAYOUT: u32 = 1;
 
 /// Baselines from the registry each crate publishes to: the highest published version not above
 /// the manifest's (or exactly `version`).
@@ -21,29 +35,13 @@ pub(super) fn from_registry_baselines(
     opts: &DocOptions,
 ) -> anyhow::Result<BTreeMap<String, Option<Baseline>>> {
     let mut out = BTreeMap::new();
-    if members.is_empty() {
-        return Ok(out);
-    }
-    let requested: Vec<String> = members.iter().map(|m| m.name.clone()).collect();
-    // The members they depend on come too, at their own baseline versions: a re-export of a
-    // sibling's item is joined with it by definition path, as on the workspace side.
-    let mut wanted: Vec<&Member> = match version {
-        Some(_) => members.to_vec(),
+    // Each crate's version is chosen on its own (the highest published, not yanked, not above its
+    // manifest's) and pinned exactly: resolved together, one crate's constraints could pull
+    // another's version down.
+    let mut pins: HashMap<String, semver::Version> = HashMap::new();
+    match version {
+        Some(v) => pins.extend(members.iter().map(|m| (m.name.clone(), v.clone()))),
         None => {
-            let closure = ws.with_normal_deps(&requested);
-            let siblings = ws.members.iter().filter(|m| {
-                closure.contains(&m.name) && !requested.contains(&m.name) && m.lib.is_some() && m.is_publishable()
-            });
-            members.iter().copied().chain(siblings).collect()
-        }
-    };
-    // Each requested crate's version is chosen on its own (the highest published, not yanked, not
-    // above its manifest's) and pinned exactly: resolved together, one crate's constraints could
-    // pull another's version down. The siblings that join come at what the pinned packages need.
-    let pins: HashMap<String, semver::Version> = match version {
-        Some(v) => requested.iter().map(|n| (n.clone(), v.clone())).collect(),
-        None => {
-            let mut pins = HashMap::new();
             for (m, chosen) in members.iter().zip(choose_versions(ws, members, &opts.features)?) {
                 match chosen {
                     Some(v) => {
@@ -51,261 +49,393 @@ pub(super) fn from_registry_baselines(
                     }
                     None => {
                         out.insert(m.name.clone(), None);
-                        wanted.retain(|w| w.name != m.name);
                     }
                 }
             }
-            pins
-        }
-    };
-    // Resolve; a crate the registry does not have is new, and is dropped before trying again.
-    let mut probe_dir;
-    let metadata = loop {
-        if wanted.iter().all(|m| !pins.contains_key(&m.name)) {
-            return Ok(out);
-        }
-        probe_dir = probe(ws, &wanted, &pins, &opts.features, &HashMap::new())?;
-        match cargo_metadata::MetadataCommand::new()
-            .manifest_path(probe_dir.join("Cargo.toml"))
-            .current_dir(&ws.root)
-            .exec()
-        {
-            Ok(m) => break m,
-            Err(cargo_metadata::Error::CargoMetadata { stderr }) => {
-                let missing: Vec<String> = wanted
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, m)| {
-                        crate::cargo::no_such_package(&stderr, &m.name)
-                            || crate::cargo::no_matching_version(&stderr, &[&crate::cargo::alias(*i), &m.name])
-                    })
-                    .map(|(_, m)| m.name.clone())
-                    .collect();
-                if version.is_none() && missing.iter().all(|n| pins.contains_key(n)) && members.len() > 1 {
-                    // Versions chosen one by one that cannot be resolved together: each crate
-                    // is compared with its own choice, alone.
-                    let mut out = out;
-                    for m in members {
-                        out.extend(from_registry_baselines(ws, &[*m], None, opts)?);
-                    }
-                    return Ok(out);
-                }
-                if missing.is_empty() {
-                    bail!(
-                        "cannot look up the published versions of {}:\n{}\nhint: tag releases (as `{}`), or pass \
-                         --baseline-rev, --baseline-path or --baseline-version",
-                        wanted.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", "),
-                        stderr.trim(),
-                        ws.tag_name(&wanted[0].name, &wanted[0].version)
-                    );
-                }
-                if let Some(v) = version {
-                    bail!("version {v} of {} is not in the registry", missing.join(", "));
-                }
-                for name in missing {
-                    if requested.contains(&name) {
-                        out.insert(name.clone(), None);
-                    }
-                    wanted.retain(|m| m.name != name);
-                }
-            }
-            Err(e) => return Err(e).context("cannot run `cargo metadata` for the registry baseline"),
-        }
-    };
-    let mut need_rustdoc = Vec::new();
-    let mut published_siblings = Vec::new();
-    for m in &wanted {
-        let pinned = |p: &&cargo_metadata::Package| pins.get(&m.name).is_none_or(|v| p.version == *v);
-        let Some(pkg) =
-            metadata.packages.iter().filter(pinned).find(|p| p.name.as_str() == m.name && p.source.is_some())
-        else {
-            if requested.contains(&m.name) {
-                out.insert(m.name.clone(), None);
-            }
-            continue;
-        };
-        let dir = pkg.manifest_path.parent().expect("manifest in a directory").as_std_path().to_path_buf();
-        let registry = registry_name(m);
-        let shipped = dir.join(snapshot::FILE_NAME);
-        let locator = Locator::Dir { dir: dir.clone(), shown: format!("{}-{}", m.name, pkg.version) };
-        if !requested.contains(&m.name) {
-            published_siblings.push((*m, pkg, locator, registry));
-        } else if shipped.is_file() {
-            let snapshot = snapshot::read(&shipped)?;
-            out.insert(m.name.clone(), Some(published(&registry, &pkg.version, Source::Snapshot, snapshot, locator)));
-            published_siblings.push((*m, pkg, Locator::Nowhere, String::new()));
-        } else {
-            need_rustdoc.push((*m, pkg, locator, registry));
         }
     }
-    if need_rustdoc.is_empty() {
+    let requested: Vec<&Member> = members.iter().copied().filter(|m| pins.contains_key(&m.name)).collect();
+    if requested.is_empty() {
         return Ok(out);
     }
-    // Siblings the documented crates depend on are documented first (for joining only).
-    let documented_names: Vec<String> = need_rustdoc.iter().map(|(m, ..)| m.name.clone()).collect();
-    let join = ws.with_normal_deps(&documented_names);
-    need_rustdoc.extend(published_siblings.into_iter().filter(|(m, ..)| join.contains(&m.name)));
-    let order = ws.topo_order(&need_rustdoc.iter().map(|(m, ..)| m.name.clone()).collect());
-    need_rustdoc.sort_by_key(|(m, ..)| order.iter().position(|n| *n == m.name));
-    // Document the published packages (cached per name, version, features, and the build
-    // environment: target, toolchain, Cargo configuration, build variables, this cargo-atomic).
-    let environment = crate::rustdoc::cache::environment(&ws.root, opts.target.as_deref());
-    let cache_dir = ws.atomic_dir().join("baseline-cache");
-    // By lib name: the version documented and its API, for joining dependents' re-exports.
-    let mut apis: HashMap<String, (semver::Version, String, CrateApi)> = HashMap::new();
-    let mut documented: Vec<(String, Snapshot)> = Vec::new();
-    let mut to_run = Vec::new();
-    // The features a package is documented with, and its cache entry.
-    let entry = |m: &Member, pkg: &cargo_metadata::Package| {
-        let selection = m.feature_selection(&opts.features);
-        let key = format!("{}|{}|{environment}", selection.render(), pkg.version);
-        let key = &crate::fsutil::sha256_hex(key.as_bytes())[..16];
-        let cached = cache_dir.join(format!("{}-{}-{key}.txt", m.name, pkg.version));
-        (selection, cached)
-    };
-    // A sharded run reads no cached snapshot here: which packages are documented (and joined
-    // with their siblings) must not depend on one machine's cache.
-    let shards = opts.shards.as_deref();
-    let reuse = crate::rustdoc::cache::enabled(opts.no_cache) && shards.is_none();
-    for (m, pkg, _, _) in &need_rustdoc {
-        let (selection, cached) = entry(m, pkg);
-        match std::fs::read_to_string(&cached).ok().filter(|_| reuse).and_then(|t| snapshot::parse(&t, "cache").ok()) {
-            Some(s) => documented.push((m.name.clone(), s)),
-            None => to_run.push((*m, *pkg, selection, cached)),
-        }
-    }
-    // A cached snapshot has no definition paths to join with: the siblings of a crate that is
-    // documented are documented with it.
-    let running: Vec<String> = to_run.iter().map(|(m, ..)| m.name.clone()).collect();
-    let join = ws.with_normal_deps(&running);
-    for (m, pkg, _, _) in &need_rustdoc {
-        if join.contains(&m.name) && !running.contains(&m.name) {
-            documented.retain(|(name, _)| *name != m.name);
-            let (selection, cached) = entry(m, pkg);
-            to_run.push((*m, *pkg, selection, cached));
-        }
-    }
-    to_run.sort_by_key(|(m, ..)| order.iter().position(|n| *n == m.name));
-    // Each package is documented in a project of its own (one target dir for all): in one
-    // project, a dependent's requirements would turn on features of a sibling that its own
-    // selection leaves off, as the workspace side documents each crate with its own features.
-    let doc_target = ws.atomic_dir().join("registry-doc-target");
-    for (m, pkg, selection, cached) in to_run {
-        let role = format!("registry:{}@{}", pkg.name, pkg.version);
-        let lib = lib_name(pkg).with_context(|| format!("{} {} has no library", m.name, pkg.version))?;
-        let (json, path) = match shards {
-            Some(s) if !s.collecting() => match s.provided(&role, &m.name)? {
-                crate::partition::Provided::Json(json) => {
-                    (std::borrow::Cow::Borrowed(json), PathBuf::from(format!("the partial of `{role}`")))
-                }
-                crate::partition::Provided::Api(_) => bail!("the partial holds no rustdoc JSON for {role}"),
-            },
-            Some(s) if !s.documents(&m.name) => continue,
-            _ => {
-                let (json, path) = document_published(ws, m, pkg, &selection, &lib, &probe_dir, &doc_target, opts)?;
-                if let Some(s) = shards {
-                    s.keep_json(&role, &m.name, json)?;
-                    continue;
-                }
-                (std::borrow::Cow::Owned(json), path)
+    match resolve_release(ws, &requested, &pins, opts)? {
+        Some(release) => out.extend(baselines_of(ws, &requested, &release, opts)?),
+        None if requested.len() > 1 => {
+            // Releases that cannot be resolved together (one pinned another's older version):
+            // each crate is compared with its own release, alone.
+            for m in requested {
+                out.extend(from_registry_baselines(ws, &[m], version, opts)?);
             }
-        };
-        // A sibling joins only at the version this package was built against.
-        let siblings: HashMap<String, CrateApi> = apis
-            .iter()
-            .filter(|(_, (version, name, _))| {
-                pkg.dependencies.iter().any(|d| &d.name == name && d.req.matches(version))
-            })
-            .map(|(lib, (_, _, api))| (lib.clone(), api.clone()))
-            .collect();
-        let input = NormalizeInput {
-            package: &m.name,
-            lib: &lib,
-            features: &pkg.features,
-            checked: selection,
-            siblings: &siblings,
-            root: pkg.manifest_path.parent().unwrap().as_std_path(),
-        };
-        let mut api = rustdoc::normalize(&json, &path, &input)?;
-        let siblings: Vec<&String> = ws.members.iter().map(|m| &m.name).collect();
-        api.snapshot.expose_dependencies(
-            pkg.dependencies
-                .iter()
-                .filter(|d| d.kind == cargo_metadata::DependencyKind::Normal && !siblings.contains(&&d.name))
-                .map(|d| (d.rename.clone().unwrap_or_else(|| d.name.clone()).replace('-', "_"), &d.req)),
-        );
-        std::fs::create_dir_all(&cache_dir)?;
-        crate::fsutil::write_atomic(&cached, snapshot::render_checked(&api.snapshot)?.as_bytes())?;
-        documented.push((m.name.clone(), api.snapshot.clone()));
-        apis.insert(lib, (pkg.version.clone(), m.name.clone(), api));
-    }
-    for (name, snap) in documented {
-        if !requested.contains(&name) || out.contains_key(&name) {
-            continue;
         }
-        let (m, pkg, locator, registry) = need_rustdoc.iter().find(|(m, ..)| m.name == name).expect("documented above");
-        out.insert(m.name.clone(), Some(published(registry, &pkg.version, Source::Rustdoc, snap, locator.clone())));
+        None => {
+            let m = requested[0];
+            bail!("version {} of {} is not in the registry", pins[&m.name], m.name);
+        }
     }
     Ok(out)
 }
 
-/// Runs rustdoc for one published package, in a project of its own; returns its JSON and where
-/// rustdoc wrote it.
-#[allow(clippy::too_many_arguments)]
-fn document_published(
+/// The published packages of a set of releases and of the workspace siblings they depend on.
+struct Release {
+    /// By package name: every package of the set.
+    packages: BTreeMap<String, cargo_metadata::Package>,
+    /// Siblings held at another version than the workspace's: `(name, documented, workspace)`.
+    skew: Vec<(String, semver::Version, semver::Version)>,
+}
+
+/// Resolves the `requested` crates at their pinned versions, with the workspace siblings their
+/// releases depend on (normal and build dependencies, transitively). A sibling is held at the
+/// highest published version not above the workspace's that the releases admit — the
+/// workspace's own version when it is published — so that a crate's baseline differs from its
+/// current API by its own changes, not by a sibling's newer release; when the releases admit no
+/// such version, the sibling is taken as the registry resolves it, and the skew is recorded.
+/// `None` when the releases cannot be resolved together.
+fn resolve_release(
     ws: &Workspace,
-    m: &Member,
-    pkg: &cargo_metadata::Package,
-    selection: &crate::api::FeatureSelection,
-    lib: &str,
-    probe_dir: &std::path::Path,
-    doc_target: &std::path::Path,
+    requested: &[&Member],
+    pins: &HashMap<String, semver::Version>,
     opts: &DocOptions,
-) -> anyhow::Result<(Vec<u8>, PathBuf)> {
-    // `all-features = true`: every feature of the published version (known now it is resolved).
-    let mut all = HashMap::new();
-    if *selection == crate::api::FeatureSelection::All {
-        all.insert(m.name.clone(), pkg.features.keys().cloned().collect());
-    }
-    let pin = HashMap::from([(m.name.clone(), pkg.version.clone())]);
-    let dir = probe_in(ws, &format!("registry-doc-{}", m.name), &[m], &pin, &opts.features, &all)?;
-    // The versions the joint resolution chose for everything else (a dependency resolved
-    // anew could be a newer release than the one the siblings were built against).
-    if let Err(e) = std::fs::copy(probe_dir.join("Cargo.lock"), dir.join("Cargo.lock")) {
-        return Err(e).context("cannot copy the registry probe's Cargo.lock");
-    }
-    let call = CargoDoc {
-        manifest: dir.join("Cargo.toml"),
-        cwd: ws.root.clone(),
-        target_dir: doc_target.to_path_buf(),
-        packages: vec![format!("{}@{}", pkg.name, pkg.version)],
-        names: vec![format!("{} {}", pkg.name, pkg.version)],
-        features: Vec::new(),
-        mode: crate::rustdoc::DocMode::DefaultFeatures,
-        bootstrap: vec![lib.to_string()],
-        libs: vec![lib.to_string()],
+) -> anyhow::Result<Option<Release>> {
+    let resolve = |members: &[&Member]| -> anyhow::Result<Option<cargo_metadata::Metadata>> {
+        let dir = probe(ws, members, pins, &opts.features)?;
+        match cargo_metadata::MetadataCommand::new().manifest_path(dir.join("Cargo.toml")).current_dir(&ws.root).exec()
+        {
+            Ok(m) => Ok(Some(m)),
+            Err(cargo_metadata::Error::CargoMetadata { stderr }) if unresolvable(&stderr, members) => Ok(None),
+            Err(cargo_metadata::Error::CargoMetadata { stderr }) => bail!(
+                "cannot look up the published versions of {}:\n{}\nhint: tag releases (as `{}`), or pass \
+                 --baseline-rev, --baseline-path or --baseline-version",
+                members.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", "),
+                crate::cargo::messages(&stderr),
+                ws.tag_name(&members[0].name, &members[0].version)
+            ),
+            Err(e) => Err(e).context("cannot run `cargo metadata` for the registry baseline"),
+        }
     };
-    call.run(opts).context("cannot document the published baseline")?;
-    let path = call.json_path(lib, opts.target.as_deref());
-    let json = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok((json, path))
+    let Some(first) = resolve(requested)? else { return Ok(None) };
+    let mut packages = sibling_closure(ws, &first, requested, pins);
+    // Siblings the releases resolve at another version than the workspace holds: held at the
+    // workspace's (or the highest below it) where the releases admit it.
+    let moved: Vec<&Member> = packages
+        .iter()
+        .filter(|(name, p)| !pins.contains_key(*name) && ws.member(name).is_some_and(|m| m.version != p.version))
+        .filter_map(|(name, _)| ws.member(name))
+        .collect();
+    if !moved.is_empty() {
+        let with: Vec<&Member> = requested.iter().chain(&moved).copied().collect();
+        if let Some(held) = resolve(&with)? {
+            packages = sibling_closure(ws, &held, requested, pins);
+        }
+    }
+    let skew = packages
+        .iter()
+        .filter(|(name, _)| !pins.contains_key(*name))
+        .filter_map(|(name, p)| {
+            let m = ws.member(name)?;
+            (m.version != p.version).then(|| (name.clone(), p.version.clone(), m.version.clone()))
+        })
+        .collect();
+    Ok(Some(Release { packages, skew }))
+}
+
+/// Whether Cargo's resolution error says the pinned versions cannot be had together (or one is
+/// not published at all).
+fn unresolvable(stderr: &str, members: &[&Member]) -> bool {
+    members.iter().enumerate().any(|(i, m)| {
+        crate::cargo::no_such_package(stderr, &m.name)
+            || crate::cargo::no_matching_version(stderr, &[&crate::cargo::alias(i), &m.name])
+    }) || stderr.contains("failed to select a version")
+}
+
+/// The registry packages of `requested` (at their pins) and of every workspace sibling they reach
+/// through normal and build dependencies, by name.
+fn sibling_closure(
+    ws: &Workspace,
+    metadata: &cargo_metadata::Metadata,
+    requested: &[&Member],
+    pins: &HashMap<String, semver::Version>,
+) -> BTreeMap<String, cargo_metadata::Package> {
+    let by_id: HashMap<&cargo_metadata::PackageId, &cargo_metadata::Package> =
+        metadata.packages.iter().map(|p| (&p.id, p)).collect();
+    let nodes: HashMap<&cargo_metadata::PackageId, &cargo_metadata::Node> =
+        metadata.resolve.iter().flat_map(|r| &r.nodes).map(|n| (&n.id, n)).collect();
+    let sibling = |p: &cargo_metadata::Package| p.source.is_some() && ws.member(&p.name).is_some();
+    let mut todo: Vec<&cargo_metadata::Package> = metadata
+        .packages
+        .iter()
+        .filter(|p| sibling(p) && requested.iter().any(|m| m.name == p.name.as_str() && pins[&m.name] == p.version))
+        .collect();
+    let mut out: BTreeMap<String, cargo_metadata::Package> = BTreeMap::new();
+    while let Some(p) = todo.pop() {
+        // One version of a name per workspace: the first reached (the requested crates' own).
+        if out.contains_key(p.name.as_str()) {
+            continue;
+        }
+        out.insert(p.name.to_string(), p.clone());
+        let Some(node) = nodes.get(&p.id) else { continue };
+        for dep in &node.deps {
+            let counts = dep.dep_kinds.iter().any(|k| k.kind != cargo_metadata::DependencyKind::Development);
+            if let Some(d) = by_id.get(&dep.pkg).filter(|d| counts && sibling(d)) {
+                todo.push(d);
+            }
+        }
+    }
+    out
+}
+
+/// The baselines of `requested` from their resolved release: the snapshot a package ships, else
+/// the packages documented as a workspace.
+fn baselines_of(
+    ws: &Workspace,
+    requested: &[&Member],
+    release: &Release,
+    opts: &DocOptions,
+) -> anyhow::Result<BTreeMap<String, Option<Baseline>>> {
+    let mut out = BTreeMap::new();
+    let mut to_document = Vec::new();
+    for m in requested {
+        let Some(pkg) = release.packages.get(&m.name) else {
+            out.insert(m.name.clone(), None);
+            continue;
+        };
+        let dir = pkg.manifest_path.parent().expect("manifest in a directory").as_std_path().to_path_buf();
+        let shipped = dir.join(snapshot::FILE_NAME);
+        if shipped.is_file() {
+            let origin = origin(m, &pkg.version, Source::Snapshot, &[]);
+            let locator = Locator::Dir { dir, shown: format!("{}-{}", m.name, pkg.version) };
+            out.insert(m.name.clone(), Some(published(m, origin, &pkg.version, snapshot::read(&shipped)?, locator)));
+        } else {
+            to_document.push(*m);
+        }
+    }
+    if to_document.is_empty() {
+        return Ok(out);
+    }
+    // Only what the documented crates reach goes into their workspace.
+    let names: Vec<String> = to_document.iter().map(|m| m.name.clone()).collect();
+    let reached = reach(&release.packages, &names);
+    let packages: Vec<&cargo_metadata::Package> =
+        release.packages.values().filter(|p| reached.contains(p.name.as_str())).collect();
+    let root = scratch_workspace(ws, &packages)?;
+    let placeholder = Origin::new(OriginKind::Registry, "", Source::Rustdoc);
+    let dirs: HashMap<String, PathBuf> =
+        packages.iter().map(|p| (p.name.to_string(), root.join(member_dir(p)))).collect();
+    let locator = |m: &Member| match dirs.get(&m.name) {
+        Some(dir) => Locator::Dir { dir: dir.clone(), shown: dir.file_name().unwrap().to_string_lossy().into_owned() },
+        None => Locator::Nowhere,
+    };
+    let memo = root.join(".atomic-metadata.json");
+    let documented = document_checkout(ws, &root, Some(&memo), &to_document, opts, placeholder, locator)?;
+    for (name, baseline) in documented {
+        let m = ws.member(&name).expect("baselines are resolved for workspace members");
+        let baseline = baseline.map(|b| {
+            let version = b.version.clone().expect("a documented package has a version");
+            let skew: Vec<&(String, semver::Version, semver::Version)> =
+                release.skew.iter().filter(|(s, ..)| reach(&release.packages, &[name.clone()]).contains(s)).collect();
+            let origin = origin(m, &version, Source::Rustdoc, &skew);
+            Baseline { origin, registry: Some(registry_name(m)), ..b }
+        });
+        out.insert(name, baseline);
+    }
+    Ok(out)
+}
+
+fn origin(
+    m: &Member,
+    version: &semver::Version,
+    from: Source,
+    skew: &[&(String, semver::Version, semver::Version)],
+) -> Origin {
+    let note = (!skew.is_empty()).then(|| {
+        let held: Vec<String> = skew
+            .iter()
+            .map(|(name, documented, current)| format!("{name} {documented} (the workspace has {current})"))
+            .collect();
+        format!(
+            "documented with {}, the versions its release admits: a difference in what it re-exports or names of \
+             them can come from those versions, not from {}'s own code",
+            held.join(", "),
+            m.name
+        )
+    });
+    Origin { kind: OriginKind::Registry, reference: format!("{} {version}", registry_name(m)), from, note }
+}
+
+/// Names in `packages` reachable from `from` through their dependencies on each other (normal
+/// and build).
+fn reach(packages: &BTreeMap<String, cargo_metadata::Package>, from: &[String]) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<&str> = from.iter().map(String::as_str).collect();
+    while let Some(name) = todo.pop() {
+        let Some(p) = packages.get(name) else { continue };
+        if !seen.insert(name.to_string()) {
+            continue;
+        }
+        for d in &p.dependencies {
+            if d.kind != cargo_metadata::DependencyKind::Development && packages.contains_key(&d.name) {
+                todo.push(&d.name);
+            }
+        }
+    }
+    seen
+}
+
+/// The directory of a package in a scratch workspace.
+fn member_dir(p: &cargo_metadata::Package) -> String {
+    format!("{}-{}", p.name, p.version)
+}
+
+/// A workspace of the published `packages` under the tool's dir: each unpacked into a directory
+/// of its own, dependencies between them wired with `path`, dev-dependencies and targets other
+/// than the library dropped (a published package may name files it does not ship), the
+/// workspace's resolver and lockfile (so dependencies outside the workspace resolve as on the
+/// current side). Made once per set of packages; the lockfile is refreshed each time.
+fn scratch_workspace(ws: &Workspace, packages: &[&cargo_metadata::Package]) -> anyhow::Result<PathBuf> {
+    let mut ids: Vec<String> = packages.iter().map(|p| format!("{}@{} {:?}", p.name, p.version, p.source)).collect();
+    ids.sort();
+    let key = format!("layout {LAYOUT}\nresolver {}\n{}", ws.resolver, ids.join("\n"));
+    let key = &crate::fsutil::sha256_hex(key.as_bytes())[..16];
+    let root = ws.atomic_dir().join("registry").join(key);
+    let done = root.join(".atomic-complete");
+    if !done.exists() {
+        let _ = std::fs::remove_dir_all(&root);
+        let names: BTreeMap<String, (String, semver::Version)> =
+            packages.iter().map(|p| (p.name.to_string(), (member_dir(p), p.version.clone()))).collect();
+        for p in packages {
+            let from = p.manifest_path.parent().expect("manifest in a directory").as_std_path();
+            let dir = root.join(member_dir(p));
+            copy_tree(from, &dir)
+                .with_context(|| format!("cannot unpack {} {} into {}", p.name, p.version, dir.display()))?;
+            let manifest = dir.join("Cargo.toml");
+            let text =
+                std::fs::read_to_string(&manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
+            let wired = wire_manifest(&text, &names).with_context(|| format!("cannot read {}", manifest.display()))?;
+            std::fs::write(&manifest, wired)?;
+        }
+        let members: Vec<String> = names.values().map(|(d, _)| format!("{d:?}")).collect();
+        let resolver = if ws.resolver == 1 { String::new() } else { format!("resolver = \"{}\"\n", ws.resolver) };
+        let manifest = format!(
+            "# Written by cargo-atomic: published packages as a workspace.\n[workspace]\nmembers = [{}]\n{resolver}",
+            members.join(", ")
+        );
+        std::fs::write(root.join("Cargo.toml"), manifest)?;
+        std::fs::write(&done, b"")?;
+    }
+    // The workspace's lockfile, so that dependencies outside it resolve as they do for the
+    // current side (Cargo adds what the published packages need besides). A lockfile that does
+    // not parse (being written right now) is left out: Cargo resolves afresh.
+    let lock = std::fs::read_to_string(ws.root.join("Cargo.lock"))
+        .ok()
+        .filter(|t| t.parse::<toml_edit::DocumentMut>().is_ok());
+    let path = root.join("Cargo.lock");
+    match lock {
+        Some(text) if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) => {
+            crate::fsutil::write_atomic(&path, text.as_bytes())?
+        }
+        Some(_) => {}
+        None => {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+    Ok(root)
+}
+
+/// A published manifest made a member of a scratch workspace: dependencies on the other
+/// packages (`names`: package name → directory and version) point at them where their
+/// requirement admits that version (`futures-util` also depends on `futures` 0.1, renamed),
+/// dev-dependencies and non-library targets go.
+fn wire_manifest(text: &str, names: &BTreeMap<String, (String, semver::Version)>) -> anyhow::Result<String> {
+    let mut doc: toml_edit::DocumentMut = text.parse()?;
+    for target in ["bin", "example", "test", "bench"] {
+        doc.remove(target);
+    }
+    if let Some(package) = doc.get_mut("package").and_then(|p| p.as_table_like_mut()) {
+        for auto in ["autobins", "autoexamples", "autotests", "autobenches"] {
+            package.insert(auto, toml_edit::value(false));
+        }
+        package.remove("workspace");
+    }
+    doc.remove("dev-dependencies");
+    doc.remove("dev_dependencies");
+    let mut tables: Vec<&mut dyn toml_edit::TableLike> = Vec::new();
+    let (top, targets): (Vec<_>, Vec<_>) = doc.iter_mut().partition(|(k, _)| k.get() != "target");
+    for (key, item) in top {
+        if matches!(key.get(), "dependencies" | "build-dependencies" | "build_dependencies") {
+            tables.extend(item.as_table_like_mut());
+        }
+    }
+    for (_, item) in targets {
+        for (_, cfg) in item.as_table_like_mut().into_iter().flat_map(|t| t.iter_mut()) {
+            let Some(cfg) = cfg.as_table_like_mut() else { continue };
+            cfg.remove("dev-dependencies");
+            cfg.remove("dev_dependencies");
+            for (key, item) in cfg.iter_mut() {
+                if matches!(key.get(), "dependencies" | "build-dependencies" | "build_dependencies") {
+                    tables.extend(item.as_table_like_mut());
+                }
+            }
+        }
+    }
+    for table in tables {
+        for (alias, spec) in table.iter_mut() {
+            let package = spec.get("package").and_then(|p| p.as_str()).unwrap_or(alias.get()).to_string();
+            let Some((dir, version)) = names.get(&package) else { continue };
+            let req = spec.as_str().or_else(|| spec.get("version").and_then(|v| v.as_str())).unwrap_or("*");
+            if !semver::VersionReq::parse(req).is_ok_and(|r| r.matches(version)) {
+                continue;
+            }
+            let path = format!("../{dir}");
+            match spec.as_table_like_mut() {
+                Some(t) => {
+                    t.insert("path", toml_edit::value(path));
+                }
+                None => {
+                    let version = spec.as_str().unwrap_or("*").to_string();
+                    let mut t = toml_edit::InlineTable::new();
+                    t.insert("version", version.into());
+                    t.insert("path", path.into());
+                    *spec = toml_edit::Item::Value(toml_edit::Value::InlineTable(t));
+                }
+            }
+        }
+    }
+    Ok(doc.to_string())
+}
+
+/// Copies a directory tree (an unpacked package: files and directories, no special files).
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name == ".cargo-ok" {
+            continue;
+        }
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            copy_tree(&entry.path(), &to.join(&name))?;
+        } else if kind.is_file() || kind.is_symlink() {
+            std::fs::copy(entry.path(), to.join(&name))?;
+        }
+    }
+    Ok(())
 }
 
 /// The baseline of a published package.
 fn published(
-    registry: &str,
+    m: &Member,
+    origin: Origin,
     version: &semver::Version,
-    from: Source,
-    snapshot: Snapshot,
+    snapshot: crate::api::Snapshot,
     locator: Locator,
 ) -> Baseline {
     Baseline {
-        origin: Origin { kind: OriginKind::Registry, reference: format!("{registry} {version}"), from },
+        origin,
         version: Some(version.clone()),
         snapshot,
         locations: HashMap::new(),
         locator,
-        registry: Some(registry.to_string()),
+        registry: Some(registry_name(m)),
     }
 }
 
@@ -326,7 +456,7 @@ fn choose_versions(
 ) -> anyhow::Result<Vec<Option<semver::Version>>> {
     let mut out = Vec::with_capacity(members.len());
     for m in members {
-        let dir = probe_in(ws, &format!("registry-probe-{}", m.name), &[*m], &HashMap::new(), flags, &HashMap::new())?;
+        let dir = probe_in(ws, &format!("registry-probe-{}", m.name), &[*m], &HashMap::new(), flags)?;
         let chosen = match cargo_metadata::MetadataCommand::new()
             .manifest_path(dir.join("Cargo.toml"))
             .current_dir(&ws.root)
@@ -357,17 +487,28 @@ fn choose_versions(
     Ok(out)
 }
 
+/// A requirement for the highest published version not above `v` in `v`'s compatible series.
+/// The series bound matters: with only `<=0.1.33`, a dependency elsewhere on `^0.1.30` that
+/// Cargo resolved to 0.1.36 first is satisfied alongside 0.0.0, the next version Cargo can
+/// activate, instead of both sharing 0.1.33.
+fn within_series(v: &semver::Version) -> String {
+    let floor = match (v.major, v.minor) {
+        (0, 0) => format!("0.0.{}", v.patch),
+        (0, minor) => format!("0.{minor}.0"),
+        (major, _) => format!("{major}.0.0"),
+    };
+    format!(">={floor}, <={v}")
+}
+
 /// The scratch project depending on each member's published version: exactly its pin, else
-/// the highest not above the manifest's; `all_features` lists the features to request for
-/// members documented with every feature.
-pub(super) fn probe(
+/// the highest not above the manifest's in its series.
+fn probe(
     ws: &Workspace,
     members: &[&Member],
     pins: &HashMap<String, semver::Version>,
     flags: &crate::workspace::FeatureFlags,
-    all_features: &HashMap<String, Vec<String>>,
 ) -> anyhow::Result<PathBuf> {
-    probe_in(ws, "registry-probe", members, pins, flags, all_features)
+    probe_in(ws, "registry-probe", members, pins, flags)
 }
 
 fn probe_in(
@@ -376,30 +517,24 @@ fn probe_in(
     members: &[&Member],
     pins: &HashMap<String, semver::Version>,
     flags: &crate::workspace::FeatureFlags,
-    all_features: &HashMap<String, Vec<String>>,
 ) -> anyhow::Result<PathBuf> {
     let mut deps = Vec::new();
     for m in members {
         let req = match pins.get(&m.name) {
             Some(v) => format!("={v}"),
-            None => format!("<={}", m.version),
+            None => within_series(&m.version),
         };
         let registry = match &m.publish {
             Publish::Registries(list) => list.first().cloned(),
             _ => None,
         };
+        // Only features the member has (`--all-features` asks for nothing by name).
         let extra = match m.feature_selection(flags) {
-            crate::api::FeatureSelection::All => {
-                format!(", features = {:?}", all_features.get(&m.name).cloned().unwrap_or_default())
-            }
+            crate::api::FeatureSelection::All => String::new(),
             crate::api::FeatureSelection::Default(f) => format!(", features = {f:?}"),
             crate::api::FeatureSelection::NoDefault(f) => format!(", default-features = false, features = {f:?}"),
         };
         deps.push(crate::cargo::Dependency { package: m.name.clone(), req, registry, extra });
     }
     crate::cargo::scratch(&ws.atomic_dir(), name, &deps)
-}
-
-pub(super) fn lib_name(pkg: &cargo_metadata::Package) -> Option<String> {
-    pkg.targets.iter().find(|t| t.is_lib() || t.is_proc_macro()).map(|t| t.name.replace('-', "_"))
 }

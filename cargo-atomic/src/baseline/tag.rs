@@ -105,7 +105,7 @@ pub(super) fn document_at_rev(
     let tree = exported_tree(ws, repo, &commit)?;
     let rel_root = repo.relative(&ws.root)?;
     let root = if rel_root.is_empty() { tree.clone() } else { tree.join(&rel_root) };
-    let origin = Origin { kind, reference: rev.to_string(), from: Source::Rustdoc };
+    let origin = Origin::new(kind, rev, Source::Rustdoc);
     let memo = tree.join(".atomic-metadata.json");
     document_checkout(ws, &root, Some(&memo), members, opts, origin, |m| Locator::Git {
         repo: repo.clone(),
