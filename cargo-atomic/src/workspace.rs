@@ -102,11 +102,20 @@ pub struct PackageConfig {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct WorkspaceConfig {
-    /// Release tag format; `{crate}` and `{version}` are replaced.
-    pub tag_format: Option<String>,
+    /// Release tag format, or formats (the first is the one `publish` writes); `{crate}` and
+    /// `{version}` are replaced.
+    pub tag_format: Option<TagFormats>,
     /// Upload rate limits by registry name (`crates-io` has crates.io's limits by default).
     #[serde(default)]
     pub rate_limits: BTreeMap<String, RateLimit>,
+}
+
+/// `tag-format = "..."` or `tag-format = ["...", ...]`.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum TagFormats {
+    One(String),
+    Many(Vec<String>),
 }
 
 /// `[workspace.metadata.atomic.rate-limits.<registry>]`: `[burst, seconds per upload after it]`.
@@ -328,14 +337,24 @@ impl Workspace {
         }
     }
 
-    /// The release tag formats (`{crate}` and `{version}` replaced): configured, else
-    /// `{crate}-v{version}`, plus `v{version}` for a workspace of one package. The first is the
-    /// one `publish` writes.
+    /// The release tag formats (`{crate}` and `{version}` replaced): configured, else the
+    /// common ones — `{crate}-v{version}` and `{crate}-{version}`, plus `v{version}` and
+    /// `{version}` where one version names a release of every crate (a workspace of one
+    /// package, or publishable members that all share one version). The first is the one
+    /// `publish` writes.
     pub fn tag_formats(&self) -> Vec<String> {
         match &self.config.tag_format {
-            Some(f) => vec![f.clone()],
-            None if self.members.len() == 1 => vec!["{crate}-v{version}".to_string(), "v{version}".to_string()],
-            None => vec!["{crate}-v{version}".to_string()],
+            Some(TagFormats::One(f)) => vec![f.clone()],
+            Some(TagFormats::Many(list)) if !list.is_empty() => list.clone(),
+            _ => {
+                let mut formats = vec!["{crate}-v{version}".to_string(), "{crate}-{version}".to_string()];
+                let versions: BTreeSet<&semver::Version> =
+                    self.members.iter().filter(|m| m.is_publishable()).map(|m| &m.version).collect();
+                if self.members.len() == 1 || versions.len() == 1 {
+                    formats.extend(["v{version}".to_string(), "{version}".to_string()]);
+                }
+                formats
+            }
         }
     }
 
@@ -669,10 +688,10 @@ mod tests {
     fn tag_names_follow_the_format() {
         let mut ws = chain();
         assert_eq!(ws.tag_name("core", &semver::Version::new(1, 2, 3)), "core-v1.2.3");
-        ws.config.tag_format = Some("release/{crate}/{version}".to_string());
+        ws.config.tag_format = Some(TagFormats::One("release/{crate}/{version}".to_string()));
         assert_eq!(ws.tag_name("core", &semver::Version::new(1, 2, 3)), "release/core/1.2.3");
         let single = workspace(vec![member("solo", "1.0.0", &[])]);
-        assert_eq!(single.tag_formats(), ["{crate}-v{version}", "v{version}"]);
+        assert_eq!(single.tag_formats(), ["{crate}-v{version}", "{crate}-{version}", "v{version}", "{version}"]);
     }
 
     #[test]

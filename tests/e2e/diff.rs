@@ -155,6 +155,75 @@ fn the_newest_release_tag_not_above_the_manifest_version_is_used() {
     assert_eq!(krate["findings"][0]["path"], "demo::added");
 }
 
+/// Repositories change their tag pattern: early releases `<crate>-v<version>`, later ones
+/// `<crate>-<version>`. The baseline is the highest release among every common pattern, not the
+/// only tag of the first pattern.
+#[test]
+fn the_highest_release_among_the_common_tag_patterns_is_the_baseline() {
+    let p = single_crate("pub fn early() {}\n");
+    p.file("Cargo.toml", &p.read("Cargo.toml").replace("0.1.0", "0.1.10"));
+    p.file(".gitignore", "target/\n");
+    p.git(&["init", "-q", "-b", "main"]);
+    p.git(&["add", "-A"]);
+    p.git(&["commit", "-q", "-m", "release 0.1.10"]);
+    p.git(&["tag", "demo-v0.1.10"]);
+    p.file("src/lib.rs", "pub fn late() {}\n");
+    p.file("Cargo.toml", &p.read("Cargo.toml").replace("0.1.10", "1.53.1"));
+    p.git(&["commit", "-q", "-am", "release 1.53.1"]);
+    p.git(&["tag", "demo-1.53.1"]);
+    let doc = json(p.atomic(&["diff", "--message-format", "json"]).assert_code(0));
+    let krate = &doc["crates"][0];
+    assert_eq!(krate["baseline"]["reference"], "demo-1.53.1", "{krate:#}");
+    assert_eq!(krate["baseline"]["version"], "1.53.1");
+    assert_eq!(krate["findings"].as_array().unwrap().len(), 0, "{krate:#}");
+    // Configured formats are the only ones read, in the order given.
+    p.file(
+        "Cargo.toml",
+        &(p.read("Cargo.toml") + "\n[workspace.metadata.atomic]\ntag-format = [\"{crate}-v{version}\"]\n"),
+    );
+    let doc = json(p.atomic(&["diff", "--message-format", "json"]).assert_code(0));
+    assert_eq!(doc["crates"][0]["baseline"]["reference"], "demo-v0.1.10");
+}
+
+/// A release the registry holds is never older than the baseline: a version published without
+/// a tag (from another branch, or by hand) beats the last tag, and the output says why.
+#[test]
+fn a_published_release_newer_than_the_last_tag_is_the_baseline() {
+    let registry = Registry::start();
+    let env: Vec<(&str, String)> = registry.env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let p = released(true, "demo-v1.0.0");
+    p.file(
+        "Cargo.toml",
+        &p.read("Cargo.toml").replace("[package]", "[package]\nlicense = \"MIT\"\ndescription = \"d\""),
+    );
+    p.file("src/lib.rs", &format!("{V1}\npub fn added() {{}}\n"));
+    p.file("Cargo.toml", &p.read("Cargo.toml").replace("version = \"1.0.0\"", "version = \"1.1.0\""));
+    p.atomic(&["snapshot", "-q"]).assert_code(0);
+    p.cargo(&["publish", "--registry", "local", "--allow-dirty", "--no-verify", "-q"], &env).assert_code(0);
+    // Nothing changed since 1.1.0: its release is the baseline, not the tag's 1.0.0.
+    let run = p.atomic_env(&["diff", "--message-format", "json"], &env);
+    let doc = json(run.assert_code(0));
+    let krate = &doc["crates"][0];
+    assert_eq!(krate["baseline"]["kind"], "registry", "{krate:#}");
+    assert_eq!(krate["baseline"]["reference"], "local 1.1.0");
+    assert_eq!(krate["baseline"]["note"], "the registry's 1.1.0 is newer than the last release tag, demo-v1.0.0");
+    assert_eq!(krate["findings"].as_array().unwrap().len(), 0, "{krate:#}");
+    let human = p.atomic_env(&["diff"], &env);
+    assert!(
+        human
+            .stderr
+            .contains("note: demo: baseline the registry's 1.1.0 is newer than the last release tag, demo-v1.0.0"),
+        "{}",
+        human.stderr
+    );
+    // A registry that cannot be asked leaves the tag, and says so.
+    let doc = json(p.atomic(&["diff", "--message-format", "json"]).assert_code(0));
+    let krate = &doc["crates"][0];
+    assert_eq!(krate["baseline"]["reference"], "demo-v1.0.0");
+    assert!(krate["baseline"]["note"].as_str().unwrap().starts_with("the registry could not be asked"), "{krate:#}");
+}
+
 #[test]
 fn the_tag_format_is_configurable() {
     let p = single_crate(V1);
@@ -635,6 +704,57 @@ fn an_unchanged_workspace_matches_its_own_published_packages() {
             assert_eq!(krate["findings"].as_array().unwrap().len(), 0, "{args:?}: {name}: {krate:#}");
         }
     }
+    // An explicit version documents the release as the default baseline does, with its siblings
+    // (their items re-exported by `mid` and `top` joined, not opaque `use` lines); and the
+    // default baseline run after it, in the same target dir, reads nothing it cached wrongly.
+    for args in [
+        &["diff", "-p", "top", "--baseline-version", "1.2.0", "--message-format", "json"][..],
+        &["diff", "-p", "mid", "--baseline-version", "0.8.8", "--message-format", "json"],
+        &["diff", "--message-format", "json"],
+    ] {
+        let doc = json(p.atomic_env(args, &env).assert_code(0));
+        for krate in doc["crates"].as_array().unwrap() {
+            assert_eq!(krate["findings"].as_array().unwrap().len(), 0, "{args:?}: {krate:#}");
+        }
+    }
+    // A newer compatible `zbase` in the registry: the releases of `mid` and `top` admit it, but
+    // their baselines keep the workspace's 0.9.0, so `zbase::newer` (re-exported through
+    // `pub use zbase;`) is no difference of theirs.
+    let (zbase_src, zbase_manifest) = (p.read("zbase/src/lib.rs"), p.read("zbase/Cargo.toml"));
+    p.file("zbase/src/lib.rs", &format!("{zbase_src}pub fn newer() {{}}\n"))
+        .file("zbase/Cargo.toml", &zbase_manifest.replace("0.9.0", "0.9.1"));
+    p.cargo(&["publish", "-p", "zbase", "--registry", "local", "--allow-dirty", "--no-verify", "-q"], &env)
+        .assert_code(0);
+    p.file("zbase/src/lib.rs", &zbase_src).file("zbase/Cargo.toml", &zbase_manifest);
+    for args in [
+        &["diff", "-p", "mid", "--message-format", "json"][..],
+        &["diff", "-p", "top", "--baseline-version", "1.2.0", "--message-format", "json"],
+    ] {
+        let doc = json(p.atomic_env(args, &env).assert_code(0));
+        for krate in doc["crates"].as_array().unwrap() {
+            assert_eq!(krate["findings"].as_array().unwrap().len(), 0, "{args:?}: {krate:#}");
+            assert_eq!(krate["baseline"]["note"], serde_json::Value::Null, "{args:?}: {krate:#}");
+        }
+    }
+    // A release that admits no version of `zbase` the workspace has (`=0.9.1`): documented as the
+    // registry resolves it, and the difference is said to come from there.
+    let mid_manifest = p.read("mid/Cargo.toml");
+    p.file("zbase/Cargo.toml", &zbase_manifest.replace("0.9.0", "0.9.1")).file(
+        "mid/Cargo.toml",
+        &mid_manifest.replace("version = \"0.8.8\"", "version = \"0.8.9\"").replace("\"0.9.0\"", "\"=0.9.1\""),
+    );
+    p.cargo(&["publish", "-p", "mid", "--registry", "local", "--allow-dirty", "--no-verify", "-q"], &env)
+        .assert_code(0);
+    p.file("zbase/Cargo.toml", &zbase_manifest).file("mid/Cargo.toml", &mid_manifest);
+    let doc = json(
+        p.atomic_env(&["diff", "-p", "mid", "--baseline-version", "0.8.9", "--message-format", "json"], &env)
+            .assert_code(0),
+    );
+    let krate = &doc["crates"][0];
+    let note = krate["baseline"]["note"].as_str().unwrap_or_default();
+    assert!(note.starts_with("documented with zbase 0.9.1 (the workspace has 0.9.0)"), "{krate:#}");
+    let findings = krate["findings"].as_array().unwrap();
+    assert!(findings.iter().any(|f| f["path"] == "mid::zbase::newer"), "{krate:#}");
     // The comparison is live: a re-export that goes is found.
     let mid = p.read("mid/src/lib.rs");
     p.file("mid/src/lib.rs", &mid.replace("pub use zbase::Shape;", "use zbase::Shape;"));

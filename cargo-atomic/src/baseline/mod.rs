@@ -172,11 +172,51 @@ pub fn resolve(
     match spec {
         Spec::LastRelease => {
             let repo = Repo::discover(&ws.root);
-            let mut from_registry = Vec::new();
-            let mut at_tags: BTreeMap<String, Vec<(&Member, semver::Version, String)>> = BTreeMap::new();
             let tags = repo.as_ref().map(|r| r.tags()).transpose()?.unwrap_or_default();
-            let tagged: Vec<Option<(String, semver::Version)>> =
+            let mut tagged: Vec<Option<(String, semver::Version)>> =
                 members.iter().map(|m| last_release_tag(ws, &tags, m)).collect();
+            // The registry is asked wherever it could hold a release newer than the last tag: a
+            // publishable crate whose manifest is ahead of its last tag, or that has none. A
+            // registry that cannot be asked leaves tagged crates with their tags, and says so.
+            let ask: Vec<&Member> = members
+                .iter()
+                .zip(&tagged)
+                .filter(|(m, t)| m.is_publishable() && t.as_ref().is_none_or(|(_, v)| *v < m.version))
+                .map(|(m, _)| *m)
+                .collect();
+            let mut notes: BTreeMap<String, String> = BTreeMap::new();
+            let published: BTreeMap<String, Option<semver::Version>> =
+                match registry::registry_versions(ws, &ask, &opts.features) {
+                    Ok(versions) => ask.iter().map(|m| m.name.clone()).zip(versions).collect(),
+                    Err(e)
+                        if ask
+                            .iter()
+                            .all(|m| members.iter().zip(&tagged).any(|(t, v)| t.name == m.name && v.is_some())) =>
+                    {
+                        let why = format!("{e:#}").lines().next().unwrap_or_default().to_string();
+                        for m in &ask {
+                            notes.insert(m.name.clone(), format!("the registry could not be asked ({why}): tags only"));
+                        }
+                        BTreeMap::new()
+                    }
+                    Err(e) => return Err(e),
+                };
+            // The highest release wins, whichever source shows it; at equal versions, the tag
+            // (its committed snapshot and tree are the repository's own).
+            let mut pins: BTreeMap<String, semver::Version> = BTreeMap::new();
+            for (m, tag) in members.iter().zip(tagged.iter_mut()) {
+                let Some(Some(newest)) = published.get(&m.name) else { continue };
+                if tag.as_ref().is_none_or(|(_, v)| newest > v) {
+                    if let Some((name, _)) = tag.take() {
+                        notes.insert(
+                            m.name.clone(),
+                            format!("the registry's {newest} is newer than the last release tag, {name}"),
+                        );
+                    }
+                    pins.insert(m.name.clone(), newest.clone());
+                }
+            }
+            let mut at_tags: BTreeMap<String, Vec<(&Member, semver::Version, String)>> = BTreeMap::new();
             let wanted: Vec<(String, &Member)> =
                 members.iter().zip(&tagged).filter_map(|(m, t)| Some((t.as_ref()?.0.clone(), *m))).collect();
             let mut at_rev = match &repo {
@@ -192,7 +232,7 @@ pub fn resolve(
                         }
                         None => at_tags.entry(tag.clone()).or_default().push((m, version, tag)),
                     },
-                    _ if m.is_publishable() => from_registry.push(*m),
+                    _ if pins.contains_key(&m.name) => {}
                     _ => {
                         out.insert(m.name.clone(), None);
                     }
@@ -210,7 +250,15 @@ pub fn resolve(
                     out.insert(m.name.clone(), b);
                 }
             }
-            out.extend(from_registry_baselines(ws, &from_registry, None, opts)?);
+            out.extend(registry::published_baselines(ws, &pins, opts)?);
+            for (name, note) in notes {
+                if let Some(Some(b)) = out.get_mut(&name) {
+                    b.origin.note = Some(match b.origin.note.take() {
+                        Some(other) => format!("{note}; {other}"),
+                        None => note,
+                    });
+                }
+            }
         }
         Spec::Rev(rev) => {
             let repo = Repo::discover(&ws.root).with_context(|| {

@@ -35,14 +35,11 @@ pub(super) fn from_registry_baselines(
     opts: &DocOptions,
 ) -> anyhow::Result<BTreeMap<String, Option<Baseline>>> {
     let mut out = BTreeMap::new();
-    // Each crate's version is chosen on its own (the highest published, not yanked, not above its
-    // manifest's) and pinned exactly: resolved together, one crate's constraints could pull
-    // another's version down.
-    let mut pins: HashMap<String, semver::Version> = HashMap::new();
+    let mut pins: BTreeMap<String, semver::Version> = BTreeMap::new();
     match version {
         Some(v) => pins.extend(members.iter().map(|m| (m.name.clone(), v.clone()))),
         None => {
-            for (m, chosen) in members.iter().zip(choose_versions(ws, members, &opts.features)?) {
+            for (m, chosen) in members.iter().zip(registry_versions(ws, members, &opts.features)?) {
                 match chosen {
                     Some(v) => {
                         pins.insert(m.name.clone(), v);
@@ -54,17 +51,31 @@ pub(super) fn from_registry_baselines(
             }
         }
     }
-    let requested: Vec<&Member> = members.iter().copied().filter(|m| pins.contains_key(&m.name)).collect();
+    out.extend(published_baselines(ws, &pins, opts)?);
+    Ok(out)
+}
+
+/// The baselines of the members named in `pins`, each the published package at its pinned
+/// version.
+pub(super) fn published_baselines(
+    ws: &Workspace,
+    pins: &BTreeMap<String, semver::Version>,
+    opts: &DocOptions,
+) -> anyhow::Result<BTreeMap<String, Option<Baseline>>> {
+    let requested: Vec<&Member> = pins.keys().filter_map(|n| ws.member(n)).collect();
+    let mut out = BTreeMap::new();
     if requested.is_empty() {
         return Ok(out);
     }
+    let pins: HashMap<String, semver::Version> = pins.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     match resolve_release(ws, &requested, &pins, opts)? {
         Some(release) => out.extend(baselines_of(ws, &requested, &release, opts)?),
         None if requested.len() > 1 => {
             // Releases that cannot be resolved together (one pinned another's older version):
             // each crate is compared with its own release, alone.
             for m in requested {
-                out.extend(from_registry_baselines(ws, &[m], version, opts)?);
+                let one = BTreeMap::from([(m.name.clone(), pins[&m.name].clone())]);
+                out.extend(published_baselines(ws, &one, opts)?);
             }
         }
         None => {
@@ -446,10 +457,10 @@ pub(super) fn registry_name(m: &Member) -> String {
     }
 }
 
-/// Each member's baseline version on its own: the highest published version not above its
+/// Each member's last published version on its own: the highest published version not above its
 /// manifest's that Cargo would pick for a project depending on it alone (yanked versions are
 /// skipped, as Cargo skips them); `None` when the registry has none.
-fn choose_versions(
+pub(super) fn registry_versions(
     ws: &Workspace,
     members: &[&Member],
     flags: &crate::workspace::FeatureFlags,

@@ -256,6 +256,9 @@ pub fn human(shell: &mut Shell, diffs: &[CrateDiff]) {
         let Some(b) = &d.baseline else { continue };
         let version = b.version.as_ref().map(|v| format!(" {v}")).unwrap_or_default();
         shell.status("Comparing", format!("{} {} with baseline{version} ({})", d.package, d.version, b.origin));
+        if let Some(note) = &b.origin.note {
+            shell.note(format!("{}: baseline {note}", d.package));
+        }
         for note in &d.changes.notes {
             shell.note(format!("{}: {note}", d.package));
         }
