@@ -8,7 +8,8 @@ between members wired with `path`, the repository's resolver kept. Nothing is ch
 finding is noise. Each family's workspace is a git repository without release tags, so the
 default baseline is the registry.
 
-Three ways, each in a target dir of its own (inside the workspace):
+Three ways, each in a target dir of its own (under the workspace's `target/`, which other
+tools skip):
   whole               `cargo atomic diff` (every member, default baseline);
   -p                  `cargo atomic diff -p X` for each member alone;
   --baseline-version  `cargo atomic diff -p X --baseline-version V` for each member X at its V;
@@ -199,7 +200,11 @@ def assemble(work, family):
     pick = f'resolver = "{resolver}"\n' if resolver else ""
     if any(d == "" for _, _, d in crates):
         root = ws / "Cargo.toml"
-        root.write_text(root.read_text() + f"\n[workspace]\nmembers = [{members}]\n{pick}")
+        text = root.read_text()
+        # A root package may name its resolver itself; Cargo refuses it named twice.
+        if "resolver" in tomllib.loads(text).get("package", {}):
+            pick = ""
+        root.write_text(text + f"\n[workspace]\nmembers = [{members}]\n{pick}")
     else:
         (ws / "Cargo.toml").write_text(f"[workspace]\nmembers = [{members}]\n{pick}")
     for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=bench", "-c", "user.email=bench@localhost",
@@ -253,21 +258,21 @@ def run_family(binary, work, family, with_sc):
         if err:
             errors.append(f"{key}: {err[0]}")
 
-    whole("whole", "target-whole")
+    whole("whole", "target/whole")
     for name, _, _ in crates:
-        _, found, err = atomic(binary, ws, "target-alone", "-p", name)
+        _, found, err = atomic(binary, ws, "target/alone", "-p", name)
         rows[name]["alone"] = count(found.get(name, [])) if found else None
         rows[name]["alone_examples"] = (found or {}).get(name, [])[:4]
         if err:
             errors.append(f"{name} -p: {err[0]}")
     for name, version, _ in crates:
-        _, found, err = atomic(binary, ws, "target-version", "-p", name, "--baseline-version", version)
+        _, found, err = atomic(binary, ws, "target/version", "-p", name, "--baseline-version", version)
         rows[name]["version_mode"] = count(found.get(name, [])) if found else None
         rows[name]["version_mode_examples"] = (found or {}).get(name, [])[:4]
         if err:
             errors.append(f"{name} --baseline-version: {err[0]}")
     # The default baseline again, in the target dir the registry baselines above were built in.
-    whole("after", "target-version")
+    whole("after", "target/version")
     for name, version, _ in crates:
         if with_sc:
             _, n, err = semver_checks(ws, name, version)
@@ -311,7 +316,7 @@ def main():
     totals = {"whole": [0, 0], "alone": [0, 0], "version_mode": [0, 0], "after": [0, 0]}
     for family in args.families.split(","):
         if args.fresh:
-            for target in ("target-whole", "target-alone", "target-version"):
+            for target in ("target/whole", "target/alone", "target/version"):
                 shutil.rmtree(work / family / target, ignore_errors=True)
         rows, errors, seconds = run_family(binary, work, family, with_sc)
         results[family] = {"crates": rows, "errors": errors, "seconds": seconds}

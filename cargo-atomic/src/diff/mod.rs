@@ -98,6 +98,10 @@ pub struct Finding {
     /// The id of the root cause this finding belongs to (see `causes`); a finding that stands for
     /// its cause has that cause's id too.
     pub cause: usize,
+    /// The item's other import paths where the same change shows (a re-export of it: `k::Rng`
+    /// and `k::prelude::Rng`); `path` is the shortest.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_at: Vec<String>,
     /// The witness program and its verdict, with `--prove` (major findings only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proof: Option<Proof>,
@@ -177,6 +181,7 @@ fn versioned<'a>(
     side: &Indexed,
     snapshot: &'a Snapshot,
     aliases: &HashMap<String, String>,
+    foreign: &ForeignAliases,
 ) -> BTreeMap<ItemKey, Vec<Versioned<'a>>> {
     let mut by_key: BTreeMap<ItemKey, Vec<Versioned>> = BTreeMap::new();
     let projections = equivalent::projections(snapshot);
@@ -192,6 +197,11 @@ fn versioned<'a>(
                 crate::api::text::rewrite_paths(text, &snapshot.lib, |p| {
                     aliases.get(p).cloned().unwrap_or_else(|| p.to_string())
                 })
+            });
+        }
+        for (root, names) in foreign {
+            crate::api::canonical::map_text(&mut canonical, &|text| {
+                crate::api::text::rewrite_paths(text, root, |p| names.get(p).cloned().unwrap_or_else(|| p.to_string()))
             });
         }
         by_key.entry(canonical.key()).or_default().push(Versioned { original: item, canonical, names });
@@ -263,6 +273,60 @@ fn type_aliases(old: &Snapshot, new: &Snapshot) -> HashMap<String, String> {
     aliases
 }
 
+/// Per crate root, paths into it mapped to one name for both sides.
+type ForeignAliases = Vec<(String, HashMap<String, String>)>;
+
+/// One item of another crate, two names: a workspace sibling's items are named by their public
+/// path (its API is documented with the crate's), a registry dependency's by their definition
+/// path (rustdoc knows no other). When a crate the API mentions is a sibling on one side and a
+/// registry dependency on the other (listed in one side's exposed `dependencies` only), a path
+/// into it on one side and a path into it on the other that end in the same name are the same
+/// item — where that name is one path on each side; the sibling's public path names it.
+fn foreign_aliases(old: &Snapshot, new: &Snapshot) -> ForeignAliases {
+    const STD: [&str; 4] = ["std", "core", "alloc", "proc_macro"];
+    let paths = |s: &Snapshot, root: &str| -> BTreeMap<String, BTreeSet<String>> {
+        let found = std::cell::RefCell::new(BTreeMap::<String, BTreeSet<String>>::new());
+        for item in &s.items {
+            crate::api::text::rewrite_paths(&item.render(), root, |p| {
+                let name = p.rsplit("::").next().unwrap_or(p).to_string();
+                found.borrow_mut().entry(name).or_default().insert(p.to_string());
+                p.to_string()
+            });
+        }
+        found.into_inner()
+    };
+    let mentioned = |s: &Snapshot| -> BTreeSet<String> {
+        s.items.iter().flat_map(|i| crate::api::mentioned_crates(&i.render())).collect()
+    };
+    let (then, now) = (mentioned(old), mentioned(new));
+    let mut out = Vec::new();
+    for root in then.intersection(&now) {
+        if STD.contains(&root.as_str()) || *root == old.lib || *root == new.lib {
+            continue;
+        }
+        let (was_registry, is_registry) = (old.dependencies.contains_key(root), new.dependencies.contains_key(root));
+        if was_registry == is_registry {
+            continue;
+        }
+        let (before, after) = (paths(old, root), paths(new, root));
+        let mut names = HashMap::new();
+        for (name, olds) in &before {
+            let Some(news) = after.get(name) else { continue };
+            if olds.len() != 1 || news.len() != 1 || olds == news {
+                continue;
+            }
+            let (o, n) = (olds.first().unwrap(), news.first().unwrap());
+            let public = if was_registry { n } else { o };
+            names.insert(o.clone(), public.clone());
+            names.insert(n.clone(), public.clone());
+        }
+        if !names.is_empty() {
+            out.push((root.clone(), names));
+        }
+    }
+    out
+}
+
 /// Compares two APIs of one crate: the findings (most severe first, then by path), the bump they
 /// require, and notes on reading them. Does no I/O.
 pub fn compare(old: &Snapshot, new: &Snapshot) -> Changes {
@@ -287,8 +351,9 @@ pub fn compare(old: &Snapshot, new: &Snapshot) -> Changes {
 pub fn findings(old: &Snapshot, new: &Snapshot) -> Vec<Finding> {
     let ctx = Ctx { old: Indexed::new(old), new: Indexed::new(new) };
     let aliases = type_aliases(old, new);
-    let mut old_by_key = versioned(&ctx.old, old, &aliases);
-    let mut new_by_key = versioned(&ctx.new, new, &aliases);
+    let foreign = foreign_aliases(old, new);
+    let mut old_by_key = versioned(&ctx.old, old, &aliases, &foreign);
+    let mut new_by_key = versioned(&ctx.new, new, &aliases, &foreign);
     let keys: BTreeSet<ItemKey> = old_by_key.keys().chain(new_by_key.keys()).cloned().collect();
     let mut findings = Vec::new();
     for key in &keys {
@@ -337,6 +402,7 @@ pub fn findings(old: &Snapshot, new: &Snapshot) -> Vec<Finding> {
     }
     equivalent::prelude_trait_methods(&ctx, &mut findings);
     renames(&ctx, &mut findings);
+    merge_import_paths(&mut findings);
     findings.sort_by(|a, b| b.bump.cmp(&a.bump).then_with(|| a.path.cmp(&b.path)).then_with(|| a.rule.cmp(b.rule)));
     findings
 }
@@ -404,6 +470,51 @@ fn renames(ctx: &Ctx, findings: &mut Vec<Finding>) {
     findings.retain(|_| {
         i += 1;
         !drop.contains(&(i - 1))
+    });
+}
+
+/// One item at several import paths (re-exported: `k::Rng`, `k::prelude::Rng`) that went the
+/// same way at each is one finding, at the shortest path, listing the others (`also_at`): the
+/// same rule, kind and detail, the same declarations with the item's own path written as a
+/// placeholder, the same name. Impls are keyed once already.
+fn merge_import_paths(findings: &mut Vec<Finding>) {
+    type Change = (&'static str, ItemKind, String, Option<String>, Option<String>, String);
+    let key = |f: &Finding| -> Change {
+        let own = |t: &Option<String>| t.as_ref().map(|t| replace_path(t, &f.path, "$"));
+        let name = f.path.rsplit("::").next().unwrap_or(&f.path).to_string();
+        (f.rule, f.kind, f.detail.clone(), own(&f.old), own(&f.new), name)
+    };
+    let mut order: Vec<usize> =
+        (0..findings.len()).filter(|&i| !matches!(findings[i].kind, ItemKind::TraitImpl | ItemKind::Crate)).collect();
+    order.sort_by(|&a, &b| {
+        findings[a].path.len().cmp(&findings[b].path.len()).then(findings[a].path.cmp(&findings[b].path))
+    });
+    let mut first: HashMap<Change, usize> = HashMap::new();
+    let mut into: BTreeMap<usize, usize> = BTreeMap::new();
+    for i in order {
+        match first.entry(key(&findings[i])) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                into.insert(i, *e.get());
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(i);
+            }
+        }
+    }
+    if into.is_empty() {
+        return;
+    }
+    for (&i, &j) in &into {
+        let path = findings[i].path.clone();
+        findings[j].also_at.push(path);
+    }
+    for f in findings.iter_mut() {
+        f.also_at.sort();
+    }
+    let mut i = 0;
+    findings.retain(|_| {
+        i += 1;
+        !into.contains_key(&(i - 1))
     });
 }
 
@@ -527,6 +638,7 @@ fn finding(
         new,
         location: None,
         cause: 0,
+        also_at: Vec::new(),
         proof: None,
         key,
     }
@@ -814,6 +926,33 @@ mod tests {
         assert_eq!(rules(&base, &different), ["fn-return-type-changed"]);
     }
 
+    #[test]
+    fn an_item_of_a_crate_that_moved_from_sibling_to_registry_dependency_keeps_its_name() {
+        // A sibling's trait is named by its public path; once the crate is a registry dependency,
+        // by its definition path.
+        let sibling =
+            "pub mod k\npub struct k::S;\nimpl tokio::io::AsyncRead for k::S\nimpl tokio::io::AsyncWrite for k::S\n\
+                       pub fn k::f(r: &dyn tokio::io::AsyncRead)";
+        let registry = "dependency tokio 1\npub mod k\npub struct k::S;\n\
+                        impl tokio::io::async_read::AsyncRead for k::S\nimpl tokio::io::async_write::AsyncWrite for k::S\n\
+                        pub fn k::f(r: &dyn tokio::io::async_read::AsyncRead)";
+        assert_eq!(rules(sibling, registry), Vec::<&str>::new());
+        assert_eq!(rules(registry, sibling), Vec::<&str>::new());
+        // The same spelling difference between two registry releases is a real move.
+        let registry_then = registry.replace("async_read::", "");
+        assert_eq!(
+            rules(&registry_then, registry),
+            ["trait-impl-removed", "fn-param-type-changed", "trait-impl-added"]
+        );
+        // A name two items of the crate share on one side is left as written.
+        // A name that is two paths on one side is left as written: only `AsyncWrite` is paired.
+        let two = sibling
+            .replace("impl tokio::io::AsyncWrite", "impl tokio::net::AsyncRead for k::S\nimpl tokio::io::AsyncWrite");
+        let registry_two = registry
+            .replace("impl tokio::io::async_write", "impl tokio::net::AsyncRead for k::S\nimpl tokio::io::async_write");
+        assert_eq!(rules(&two, &registry_two), ["trait-impl-removed", "fn-param-type-changed", "trait-impl-added"]);
+    }
+
     const BASE: &str = "
         pub mod k
         pub fn k::run(a: u8) -> u8
@@ -1034,8 +1173,17 @@ mod tests {
         };
         assert_eq!(
             causes(&side("u8"), &side("u16")),
-            [("trait-item-signature-changed", "k::Rng::fill".to_string(), 1)]
+            [("trait-item-signature-changed", "k::Rng::fill".to_string(), 0)]
         );
+        // One finding, listing the other path.
+        let c = compare(&snap(&side("u8")), &snap(&side("u16")));
+        assert_eq!(c.findings.len(), 1);
+        assert_eq!(c.findings[0].also_at, ["k::prelude::Rng::fill"]);
+        // An item added at two paths is one addition at both.
+        let c = compare(&snap("pub mod k\npub mod k::prelude"), &snap(&side("u8")));
+        let added: Vec<(&str, &[String])> =
+            c.findings.iter().map(|f| (f.path.as_str(), f.also_at.as_slice())).collect();
+        assert_eq!(added, [("k::Rng", &["k::prelude::Rng".to_string()][..])]);
     }
 
     /// `a` re-exports `b`'s `E` and `T` (and `T`'s impls come along); `b` removed `E` and `T`'s
@@ -1117,7 +1265,7 @@ mod tests {
         let new = "pub mod k\npub mod k::prelude\npub trait k::Sl: k::prelude::Ix // not dyn-compatible\n\
                    pub trait k::prelude::Sl: k::prelude::Ix // not dyn-compatible\n\
                    pub trait k::Ix // not dyn-compatible\npub trait k::prelude::Ix // not dyn-compatible";
-        assert_eq!(causes(old, new), [("trait-supertrait-added", "k::Sl".to_string(), 3)]);
+        assert_eq!(causes(old, new), [("trait-supertrait-added", "k::Sl".to_string(), 1)]);
     }
 
     #[test]

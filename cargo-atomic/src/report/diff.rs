@@ -63,6 +63,10 @@ pub fn finding(
     if let Some(new) = &f.new {
         out.push_str(&format!("   {CYAN}={CYAN:#} {BOLD}new{BOLD:#}: {new}\n"));
     }
+    if !f.also_at.is_empty() {
+        let paths: Vec<String> = f.also_at.iter().map(|p| format!("`{p}`")).collect();
+        out.push_str(&format!("   {CYAN}={CYAN:#} {BOLD}also at{BOLD:#}: {}\n", paths.join(", ")));
+    }
     if !consequences.is_empty() {
         let n = consequences.len();
         let s = if n == 1 { "" } else { "s" };
