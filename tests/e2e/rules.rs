@@ -256,6 +256,17 @@ cases! {
         expect [("enum-no-longer-castable", "major", "Op::Custom"), ("enum-variant-added", "major", "Op::Custom")];
     unit_only_enum_gains_non_exhaustive_variant: "pub enum Op { Add, Sub }\n" => "pub enum Op { Add, Sub, #[non_exhaustive] Other }\n",
         expect [("enum-no-longer-castable", "major", "Op::Other"), ("enum-variant-added", "major", "Op::Other")];
+    // `#[non_exhaustive]` unit-only enums are castable outside their crate too (only a
+    // `#[non_exhaustive]` variant forbids it): a variant inserted before others moves their values.
+    implicit_discriminant_changed_non_exhaustive: "#[non_exhaustive]\npub enum Level { Low, High }\n" => "#[non_exhaustive]\npub enum Level { Low, Mid, High }\n",
+        expect [("enum-discriminant-changed", "major", "Level::High"), ("enum-variant-added-non-exhaustive", "minor", "Level::Mid")];
+    implicit_discriminants_reordered_non_exhaustive: "#[non_exhaustive]\npub enum Level { Low, Mid, High }\n" => "#[non_exhaustive]\npub enum Level { Low, High, Mid }\n",
+        expect [("enum-discriminant-changed", "major", "Level::High"), ("enum-discriminant-changed", "major", "Level::Mid")];
+    non_exhaustive_unit_only_enum_gains_tuple_variant: "#[non_exhaustive]\npub enum Op { Add, Sub }\n" => "#[non_exhaustive]\npub enum Op { Add, Sub, Custom(u8) }\n",
+        expect [("enum-no-longer-castable", "major", "Op::Custom"), ("enum-variant-added-non-exhaustive", "minor", "Op::Custom")];
+    // A variant appended to a `#[non_exhaustive]` enum moves no value: minor.
+    non_exhaustive_enum_variant_appended: "#[non_exhaustive]\npub enum Level { Low, High }\n" => "#[non_exhaustive]\npub enum Level { Low, High, Max }\n",
+        expect [("enum-variant-added-non-exhaustive", "minor", "Level::Max")];
     // A neighbour: an enum with fields was never castable; its variants can move.
     enum_with_fields_reordered: "pub enum Shape { Dot, Circle(u32) }\n" => "pub enum Shape { Circle(u32), Dot }\n",
         expect [];
@@ -309,6 +320,8 @@ cases! {
         expect [("trait-item-added-no-default", "major", "Trait::foo")];
     sealed_trait_item_added: "mod private { pub trait Sealed {} }\npub trait Trait: private::Sealed {}\n" => "mod private { pub trait Sealed {} }\npub trait Trait: private::Sealed { fn foo(&self); }\n",
         expect [("sealed-trait-item-added", "minor", "Trait::foo")];
+    trait_assoc_type_and_const_added: "pub trait Codec { fn name(&self) -> &str; }\npub trait Sized2 { fn n(&self); }\n" => "pub trait Codec { type Output; fn name(&self) -> &str; }\npub trait Sized2 { const N: usize; fn n(&self); }\n",
+        expect [("trait-item-added-no-default", "major", "Codec::Output"), ("trait-item-added-no-default", "major", "Sized2::N"), ("trait-no-longer-dyn-compatible", "major", "Sized2")];
     trait_item_added_default: "pub trait Trait {}\n" => "pub trait Trait { fn foo(&self) {} }\n",
         expect [("trait-item-added-default", "minor", "Trait::foo")];
     trait_item_removed: "pub trait Trait { fn foo(&self); fn bar(&self); }\n" => "pub trait Trait { fn foo(&self); }\n",
@@ -355,6 +368,13 @@ cases! {
         expect [("generic-bounds-loosened", "minor", "f"), ("generic-bounds-loosened", "minor", "g")];
     type_generic_param_added: "pub struct S { pub a: u8, b: () }\n" => "pub struct S<T> { pub a: u8, b: std::marker::PhantomData<T> }\n",
         expect [("type-generic-param-added", "major", "S")];
+    type_const_generic_param_added: "pub struct S<T> { pub a: u8, b: std::marker::PhantomData<T> }\n" => "pub struct S<T, const N: usize> { pub a: u8, b: std::marker::PhantomData<[T; N]> }\n",
+        expect [("type-generic-param-added", "major", "S")];
+    // `Type<'_>` names every lifetime: one more, or one fewer, and it breaks.
+    type_lifetime_params_added: "pub struct S<'a> { x: &'a u8 }\n" => "pub struct S<'a, 'b> { x: &'a u8, y: &'b u8 }\n",
+        expect [("type-lifetime-params-changed", "major", "S")];
+    type_lifetime_params_removed: "pub enum E<'a> { X(&'a str) }\n" => "pub enum E { X(&'static str) }\n",
+        expect [("type-lifetime-params-changed", "major", "E"), ("enum-variant-field-type-changed", "major", "E::X")];
     type_generic_param_added_default: "pub struct S { pub a: u8, b: () }\n" => "pub struct S<T = u8> { pub a: u8, b: std::marker::PhantomData<T> }\n",
         expect [("type-generic-param-added-default", "minor", "S")];
     generic_params_removed: "pub fn f<A, B: Default>(a: A) -> B { B::default() }\n" => "pub fn f<A>(a: A) -> u8 { 0 }\n",
@@ -381,6 +401,9 @@ cases! {
     fn_target_feature_removed: "#[target_feature(enable = \"avx2\")]\npub fn sum(v: &[u32]) -> u32 { v.iter().sum() }\n" => "pub fn sum(v: &[u32]) -> u32 { v.iter().sum() }\n",
         expect [];
     // ---- exported symbols: ABI, public or not ------------------------------------------------
+    // Exported methods are symbols like exported functions.
+    exported_method_renamed_and_abi_changed: "pub struct S;\nimpl S {\n    #[export_name = \"s_start\"]\n    pub extern \"C\" fn start() {}\n    #[no_mangle]\n    pub extern \"C\" fn s_stop() {}\n}\n" => "pub struct S;\nimpl S {\n    #[export_name = \"s_begin\"]\n    pub extern \"C\" fn start() {}\n    #[no_mangle]\n    pub extern \"C-unwind\" fn s_stop() {}\n}\n",
+        expect [("export-removed", "major", ""), ("export-abi-changed", "major", ""), ("fn-abi-changed", "major", "S::s_stop")];
     export_removed: "#[no_mangle]\npub extern \"C\" fn ffi_init() {}\n#[no_mangle]\nextern \"C\" fn ffi_private(x: u32) -> u32 { x }\n" => "pub extern \"C\" fn ffi_init() {}\n#[allow(dead_code)]\nextern \"C\" fn ffi_private(x: u32) -> u32 { x }\n",
         expect [("export-removed", "major", ""), ("export-removed", "major", "")];
     export_renamed: "#[export_name = \"v1_init\"]\npub extern \"C\" fn init() {}\n" => "#[export_name = \"v2_init\"]\npub extern \"C\" fn init() {}\n",
@@ -411,8 +434,10 @@ cases! {
         expect [("fn-return-type-changed", "major", "f")];
     fn_receiver_changed: "pub struct S;\nimpl S { pub fn f(&self) {} }\n" => "pub struct S;\nimpl S { pub fn f(&mut self) {} }\n",
         expect [("fn-receiver-changed", "major", "S::f")];
-    fn_generic_param_added: "pub fn foo() {}\n" => "pub fn foo<T: Copy + std::fmt::Debug>() {}\n",
-        expect [("fn-generic-param-added", "minor", "foo")];
+    // (An inferred new parameter is possibly breaking only: `fn_generalize_compatible`.)
+    // No argument or return type names the new parameter: no existing call can infer it.
+    fn_generic_param_not_inferable: "pub fn foo() {}\npub fn bar<A>(a: A) {}\npub struct S;\nimpl S { pub fn m(&self) {} }\n" => "pub fn foo<T: Copy + std::fmt::Debug>() {}\npub fn bar<A, const N: usize>(a: A) {}\npub struct S;\nimpl S { pub fn m<const N: usize>(&self) {} }\n",
+        expect [("fn-generic-param-not-inferable", "major", "foo"), ("fn-generic-param-not-inferable", "major", "bar"), ("fn-generic-param-not-inferable", "major", "S::m")];
     fn_const_removed: "pub const fn f() -> u8 { 1 }\n" => "pub fn f() -> u8 { 1 }\n",
         expect [("fn-const-removed", "major", "f")];
     fn_const_added: "pub fn f() -> u8 { 1 }\n" => "pub const fn f() -> u8 { 1 }\n",

@@ -209,6 +209,45 @@ fn versioned<'a>(
     by_key
 }
 
+/// One side's types importable at several paths: the paths of one name whose item, with
+/// everything under it, reads the same at each of them (re-exports), keyed by name and shape.
+fn reexport_groups(s: &Snapshot) -> HashMap<(String, Vec<String>), BTreeSet<String>> {
+    let is_type = |d: &Decl| matches!(d, Decl::Struct(_) | Decl::Enum(_) | Decl::Union(_) | Decl::Trait(_));
+    let mut by_name: HashMap<&str, Vec<&str>> = HashMap::new();
+    for i in s.items.iter().filter(|i| is_type(&i.decl)) {
+        by_name.entry(i.name()).or_default().push(&i.path);
+    }
+    let candidates: HashSet<&str> = by_name.values().filter(|paths| paths.len() > 1).flatten().copied().collect();
+    if candidates.is_empty() {
+        return HashMap::new();
+    }
+    // Each candidate's shape: its lines and those under it, every path of its name (its own,
+    // and the canonical one its members' signatures use) a placeholder.
+    let mut shapes: HashMap<&str, Vec<String>> = HashMap::new();
+    for item in &s.items {
+        let mut path = item.path.as_str();
+        loop {
+            if candidates.contains(path) {
+                let name = path.rsplit("::").next().unwrap_or(path);
+                let line = by_name[name].iter().fold(item.render(), |line, p| replace_path(&line, p, "$"));
+                shapes.entry(path).or_default().push(line);
+            }
+            match path.rsplit_once("::") {
+                Some((parent, _)) => path = parent,
+                None => break,
+            }
+        }
+    }
+    let mut out: HashMap<(String, Vec<String>), BTreeSet<String>> = HashMap::new();
+    for (path, mut lines) in shapes {
+        lines.sort();
+        let name = path.rsplit("::").next().unwrap_or(path).to_string();
+        out.entry((name, lines)).or_default().insert(path.to_string());
+    }
+    out.retain(|_, paths| paths.len() > 1);
+    out
+}
+
 /// Paths that name one type on both sides, each mapped to one representative: a type importable
 /// at several paths whose canonical path (the one declarations use) moved between them —
 /// `weighted::WeightedError` in one release, `WeightedError` in the next, both paths in both —
@@ -216,43 +255,7 @@ fn versioned<'a>(
 /// reads the same at each of them are one item (re-exports); groups of the two sides that share a
 /// path are one type, even when it changed. The representative is the shortest shared path.
 fn type_aliases(old: &Snapshot, new: &Snapshot) -> HashMap<String, String> {
-    let groups = |s: &Snapshot| -> HashMap<(String, Vec<String>), BTreeSet<String>> {
-        let is_type = |d: &Decl| matches!(d, Decl::Struct(_) | Decl::Enum(_) | Decl::Union(_) | Decl::Trait(_));
-        let mut by_name: HashMap<&str, Vec<&str>> = HashMap::new();
-        for i in s.items.iter().filter(|i| is_type(&i.decl)) {
-            by_name.entry(i.name()).or_default().push(&i.path);
-        }
-        let candidates: HashSet<&str> = by_name.values().filter(|paths| paths.len() > 1).flatten().copied().collect();
-        if candidates.is_empty() {
-            return HashMap::new();
-        }
-        // Each candidate's shape: its lines and those under it, every path of its name (its own,
-        // and the canonical one its members' signatures use) a placeholder.
-        let mut shapes: HashMap<&str, Vec<String>> = HashMap::new();
-        for item in &s.items {
-            let mut path = item.path.as_str();
-            loop {
-                if candidates.contains(path) {
-                    let name = path.rsplit("::").next().unwrap_or(path);
-                    let line = by_name[name].iter().fold(item.render(), |line, p| replace_path(&line, p, "$"));
-                    shapes.entry(path).or_default().push(line);
-                }
-                match path.rsplit_once("::") {
-                    Some((parent, _)) => path = parent,
-                    None => break,
-                }
-            }
-        }
-        let mut out: HashMap<(String, Vec<String>), BTreeSet<String>> = HashMap::new();
-        for (path, mut lines) in shapes {
-            lines.sort();
-            let name = path.rsplit("::").next().unwrap_or(path).to_string();
-            out.entry((name, lines)).or_default().insert(path.to_string());
-        }
-        out.retain(|_, paths| paths.len() > 1);
-        out
-    };
-    let (before, after) = (groups(old), groups(new));
+    let (before, after) = (reexport_groups(old), reexport_groups(new));
     let group_of: HashMap<&str, &BTreeSet<String>> =
         after.values().flat_map(|g| g.iter().map(move |p| (p.as_str(), g))).collect();
     let mut aliases = HashMap::new();
@@ -402,7 +405,7 @@ pub fn findings(old: &Snapshot, new: &Snapshot) -> Vec<Finding> {
     }
     equivalent::prelude_trait_methods(&ctx, &mut findings);
     renames(&ctx, &mut findings);
-    merge_import_paths(&mut findings);
+    merge_import_paths(old, new, &mut findings);
     findings.sort_by(|a, b| b.bump.cmp(&a.bump).then_with(|| a.path.cmp(&b.path)).then_with(|| a.rule.cmp(b.rule)));
     findings
 }
@@ -476,13 +479,41 @@ fn renames(ctx: &Ctx, findings: &mut Vec<Finding>) {
 /// One item at several import paths (re-exported: `k::Rng`, `k::prelude::Rng`) that went the
 /// same way at each is one finding, at the shortest path, listing the others (`also_at`): the
 /// same rule, kind and detail, the same declarations with the item's own path written as a
-/// placeholder, the same name. Impls are keyed once already.
-fn merge_import_paths(findings: &mut Vec<Finding>) {
+/// placeholder, and the paths known to name one item on the side the finding reads (a type whose
+/// item and everything under it read the same at both, or members of such a type). Two items
+/// that only look alike (two `new()` in two modules) stay two findings. Impls are keyed once.
+fn merge_import_paths(old: &Snapshot, new: &Snapshot, findings: &mut Vec<Finding>) {
+    // Per side: the group of re-exports a path is in.
+    let identities = |s: &Snapshot| -> HashMap<String, usize> {
+        reexport_groups(s)
+            .into_values()
+            .enumerate()
+            .flat_map(|(g, paths)| paths.into_iter().map(move |p| (p, g)))
+            .collect()
+    };
+    let (then, now) = (identities(old), identities(new));
+    // A path, or its nearest ancestor's, in a group → that group and the rest of the path.
+    let identity = |f: &Finding| -> String {
+        let groups = if f.new.is_some() { &now } else { &then };
+        let mut path = f.path.as_str();
+        let mut rest = String::new();
+        loop {
+            if let Some(g) = groups.get(path) {
+                return format!("#{g}{rest}");
+            }
+            match path.rsplit_once("::") {
+                Some((parent, last)) => {
+                    rest = format!("::{last}{rest}");
+                    path = parent;
+                }
+                None => return f.path.clone(),
+            }
+        }
+    };
     type Change = (&'static str, ItemKind, String, Option<String>, Option<String>, String);
     let key = |f: &Finding| -> Change {
         let own = |t: &Option<String>| t.as_ref().map(|t| replace_path(t, &f.path, "$"));
-        let name = f.path.rsplit("::").next().unwrap_or(&f.path).to_string();
-        (f.rule, f.kind, f.detail.clone(), own(&f.old), own(&f.new), name)
+        (f.rule, f.kind, f.detail.clone(), own(&f.old), own(&f.new), identity(f))
     };
     let mut order: Vec<usize> =
         (0..findings.len()).filter(|&i| !matches!(findings[i].kind, ItemKind::TraitImpl | ItemKind::Crate)).collect();
@@ -1184,6 +1215,16 @@ mod tests {
         let added: Vec<(&str, &[String])> =
             c.findings.iter().map(|f| (f.path.as_str(), f.also_at.as_slice())).collect();
         assert_eq!(added, [("k::Rng", &["k::prelude::Rng".to_string()][..])]);
+        // Two items that only look alike are two findings: two `new()`, two enums that differ.
+        let c = compare(
+            &snap("pub mod k\npub mod k::a\npub mod k::b\npub enum k::a::E\n#[non_exhaustive] pub enum k::b::E"),
+            &snap(
+                "pub mod k\npub mod k::a\npub mod k::b\npub fn k::a::new() -> u8\npub fn k::b::new() -> u8\n\
+                 pub enum k::a::E\npub k::a::E::V\n#[non_exhaustive] pub enum k::b::E\npub k::b::E::V",
+            ),
+        );
+        let paths: Vec<(&str, usize)> = c.findings.iter().map(|f| (f.path.as_str(), f.also_at.len())).collect();
+        assert_eq!(paths, [("k::a::E::V", 0), ("k::a::new", 0), ("k::b::E::V", 0), ("k::b::new", 0)]);
     }
 
     /// `a` re-exports `b`'s `E` and `T` (and `T`'s impls come along); `b` removed `E` and `T`'s

@@ -277,7 +277,8 @@ pub static RULES: &[Rule] = &[
         "an enum whose variants were all unit variants (castable with `as`) gained a variant with fields or a `#[non_exhaustive]` variant",
         Check::Added(|ctx, n| {
             let Some(parent) = n.parent_path() else { return vec![] };
-            let was_castable = ctx.old.at(parent).iter().any(|e| matches!(e.decl, Decl::Enum(_)) && !e.attrs.non_exhaustive)
+            // `#[non_exhaustive]` enums are castable too, outside their crate as well.
+            let was_castable = ctx.old.at(parent).iter().any(|e| matches!(e.decl, Decl::Enum(_)))
                 && castable(ctx.old.variants_of(parent));
             if !was_castable || castable(&[n]) {
                 return vec![];
@@ -945,8 +946,9 @@ pub static RULES: &[Rule] = &[
         for TYPE_DEFINITIONS,
         "a type parameter without a default was added to a type",
         Check::Changed(|_, o, n| match (type_generics(o), type_generics(n)) {
-            (Some(a), Some(b)) =>
-                added_params(a, b, false).map(|p| format!("gained type parameter `{p}` without a default")).collect(),
+            (Some(a), Some(b)) => added_params(a, b, false)
+                .map(|p| format!("gained {} parameter `{p}` without a default", param_kind(b, &p)))
+                .collect(),
             _ => vec![],
         })
     ),
@@ -959,6 +961,20 @@ pub static RULES: &[Rule] = &[
         Check::Changed(|_, o, n| match (type_generics(o), type_generics(n)) {
             (Some(a), Some(b)) =>
                 added_params(a, b, true).map(|p| format!("gained defaulted type parameter `{p}`")).collect(),
+            _ => vec![],
+        })
+    ),
+    rule!(
+        "type-lifetime-params-changed",
+        Major,
+        "api-compatibility",
+        for TYPE_DEFINITIONS,
+        "a type takes a different number of lifetime parameters: every mention of it with its lifetimes (`Type<'_>`) must change",
+        Check::Changed(|_, o, n| match (type_generics(o), type_generics(n)) {
+            (Some(a), Some(b)) => {
+                let (x, y) = (lifetimes(a), lifetimes(b));
+                when(x != y, &format!("takes {y} lifetime parameter{} instead of {x}", if y == 1 { "" } else { "s" }))
+            }
             _ => vec![],
         })
     ),
@@ -1055,7 +1071,23 @@ pub static RULES: &[Rule] = &[
         Check::Changed(|_, o, n| match free_or_method(o, n) {
             Some((a, b)) => added_params(&a.generics, &b.generics, false)
                 .chain(added_params(&a.generics, &b.generics, true))
+                .filter(|p| inferable(b, p))
                 .map(|p| format!("gained type parameter `{p}`"))
+                .collect(),
+            None => vec![],
+        })
+    ),
+    rule!(
+        "fn-generic-param-not-inferable",
+        Major,
+        "api-compatibility",
+        for FUNCTIONS,
+        "a generic parameter that no parameter or return type mentions was added to a function: no existing call can infer it",
+        Check::Changed(|_, o, n| match free_or_method(o, n) {
+            Some((a, b)) => added_params(&a.generics, &b.generics, false)
+                .chain(added_params(&a.generics, &b.generics, true))
+                .filter(|p| !inferable(b, p))
+                .map(|p| format!("gained {} parameter `{p}`, which calls cannot infer", param_kind(&b.generics, &p)))
                 .collect(),
             None => vec![],
         })
@@ -1726,6 +1758,21 @@ fn free_or_method<'a>(o: &'a Item, n: &'a Item) -> Option<(&'a Function, &'a Fun
         (Decl::Method { function: a, .. }, Decl::Method { function: b, .. }) => Some((a, b)),
         _ => None,
     }
+}
+
+/// `const` or `type`: the kind of the generic parameter `name` of `g`.
+fn param_kind(g: &Generics, name: &str) -> &'static str {
+    match g.params.iter().find(|q| q.name == name).map(|q| &q.kind) {
+        Some(GenericParamKind::Const { .. }) => "const",
+        _ => "type",
+    }
+}
+
+/// Whether a call of `f` can infer its generic parameter `name`: a parameter or the return type
+/// mentions it.
+fn inferable(f: &Function, name: &str) -> bool {
+    let mentions = |text: &str| text.split(|c: char| !(c.is_alphanumeric() || c == '_')).any(|w| w == name);
+    f.params.iter().any(|p| mentions(&p.ty)) || f.output.as_deref().is_some_and(mentions)
 }
 
 fn non_receiver(f: &Function) -> Vec<&Param> {

@@ -53,8 +53,10 @@ pub const PROVABLE: &[&str] = &[
     "trait-impl-assoc-type-changed",
     "generic-bounds-tightened",
     "type-generic-param-added",
+    "type-lifetime-params-changed",
     "generic-params-removed-or-reordered",
     "fn-params-changed",
+    "fn-generic-param-not-inferable",
     "fn-param-type-changed",
     "fn-return-type-changed",
     "fn-receiver-changed",
@@ -205,13 +207,15 @@ fn generate(rule: &str, o: Option<&Item>, n: Option<&Item>, old: &Indexed) -> Op
             }
             (!out.is_empty()).then_some(out)
         }
-        "generic-bounds-tightened" | "type-generic-param-added" | "generic-params-removed-or-reordered" => {
-            generics_use(rule, o, n, old)
-        }
+        "generic-bounds-tightened"
+        | "type-generic-param-added"
+        | "type-lifetime-params-changed"
+        | "generic-params-removed-or-reordered" => generics_use(rule, o, n, old),
         // Auto traits leak through `impl Trait`: a dropped `+ Send` is a withdrawn promise that no
         // compiler sees while the hidden type stays `Send`.
         "fn-return-type-changed" if drops_leaking_auto_trait(o, n?) => None,
         "fn-params-changed"
+        | "fn-generic-param-not-inferable"
         | "fn-param-type-changed"
         | "fn-return-type-changed"
         | "fn-receiver-changed"

@@ -361,9 +361,9 @@ impl Renderer<'_, '_> {
             .collect();
         let has_int_repr = attrs_of(enum_item).repr.iter().any(|r| r.starts_with('i') || r.starts_with('u'));
         let any_explicit = variants.iter().any(|v| v.discriminant.is_some());
-        // Unit-only exhaustive enums can be cast with `as`: their values are API too.
-        let castable = !attrs_of(enum_item).non_exhaustive
-            && variants.iter().all(|v| matches!(v.kind, rt::VariantKind::Plain))
+        // Unit-only enums can be cast with `as`, `#[non_exhaustive]` ones too (a
+        // `#[non_exhaustive]` variant forbids it): their values are API too.
+        let castable = variants.iter().all(|v| matches!(v.kind, rt::VariantKind::Plain))
             && e.variants.iter().filter_map(|v| self.n.krate.index.get(v)).all(|v| !attrs_of(v).non_exhaustive);
         if !has_int_repr && !any_explicit && !castable {
             return None;
