@@ -183,7 +183,7 @@ def wire(text, here, dirs, keep_dev):
 def assemble(work, family):
     crates, resolver, keep_dev = FAMILIES[family]
     ws = work / family
-    if (ws / ".git").is_dir():
+    if (ws / ".git").is_dir() and (ws / ".gitignore").is_file():
         return ws
     shutil.rmtree(ws, ignore_errors=True)
     sources = bench.fetch_sources(work / f"fetch-{family}", [(n, v) for n, v, _ in crates])
@@ -207,6 +207,8 @@ def assemble(work, family):
         root.write_text(text + f"\n[workspace]\nmembers = [{members}]\n{pick}")
     else:
         (ws / "Cargo.toml").write_text(f"[workspace]\nmembers = [{members}]\n{pick}")
+    # As repositories have it (and tools that search a tree for manifests read it).
+    (ws / ".gitignore").write_text("/target\n")
     for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=bench", "-c", "user.email=bench@localhost",
                                                  "commit", "-qm", "release"]):
         bench.run(["git", *args], ws)

@@ -762,6 +762,20 @@ fn an_unchanged_workspace_matches_its_own_published_packages() {
     let findings = doc["crates"][0]["findings"].as_array().unwrap().clone();
     assert!(findings.iter().any(|f| f["rule"] == "item-removed" && f["path"] == "mid::Shape"), "{findings:#?}");
     p.file("mid/src/lib.rs", &mid);
+    // A break in a sibling that another crate re-exports: reported on the sibling, and on the
+    // crate re-exporting it as a consequence of the sibling's change.
+    p.file("zbase/src/lib.rs", &zbase_src.replace("pub struct Circle(pub f64)", "pub struct Circle(pub f32)"));
+    let doc = json(p.atomic_env(&["diff", "--message-format", "json"], &env).assert_code(0));
+    let krate = |name: &str| doc["crates"].as_array().unwrap().iter().find(|c| c["package"] == name).unwrap().clone();
+    let (zbase, top) = (krate("zbase"), krate("top"));
+    let changed = |c: &serde_json::Value, path: &str| {
+        c["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "field-type-changed" && f["path"] == path)
+    };
+    assert!(changed(&zbase, "zbase::shapes::Circle"), "{zbase:#}");
+    assert!(changed(&top, "top::Circle"), "{top:#}");
+    let causes = top["causes"].as_array().unwrap();
+    assert!(causes.iter().any(|c| c["sibling"] == "zbase" && c["bump"] == "major"), "{top:#}");
+    p.file("zbase/src/lib.rs", &zbase_src);
     p.atomic_env(&["snapshot", "-q"], &env).assert_code(0);
     p.atomic_env(&["check"], &env).assert_code(0);
 }
