@@ -262,7 +262,8 @@ impl DirLock {
             .write(true)
             .open(&path)
             .with_context(|| format!("cannot open {}", path.display()))?;
-        file.lock().with_context(|| format!("cannot lock {}", path.display()))?;
+        // `fs4` rather than `File::lock`: the tool builds with Rust 1.85 (its MSRV), which lacks it.
+        fs4::fs_std::FileExt::lock_exclusive(&file).with_context(|| format!("cannot lock {}", path.display()))?;
         Ok(DirLock { _file: file })
     }
 }
