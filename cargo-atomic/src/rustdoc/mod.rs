@@ -3,13 +3,15 @@
 //! One `cargo doc` invocation documents every member that needs it (Cargo parallelizes), in a
 //! directory of its own under the target dir so the user's builds and HTML docs stay fresh.
 //! `RUSTC_BOOTSTRAP` is set for that child process only, and only for the members' crate names.
-//! The JSON's `format_version` is checked before parsing; all format-specific code is in the
-//! adapter modules listed in [`ADAPTERS`].
+//! The JSON's `format_version` is checked before parsing; everything that differs between
+//! formats is in [`formats`] (each older format upgraded, one step per format, into the newest
+//! `rustdoc-types`), and [`normalize`] reads that one model.
 //!
 //! This module must not decide what is compatible with what: it produces models, nothing more.
 
 pub mod cache;
-mod format57;
+pub mod formats;
+mod normalize;
 mod std_paths;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -35,47 +37,10 @@ pub struct NormalizeInput<'a> {
     pub root: &'a Path,
 }
 
-type Adapter = fn(&[u8], &NormalizeInput) -> anyhow::Result<CrateApi>;
-
-/// The rustdoc JSON formats this build reads, and the adapter for each.
-const ADAPTERS: &[(u32, Adapter)] = &[(format57::FORMAT, format57::normalize)];
-
-pub fn supported_formats() -> Vec<u32> {
-    ADAPTERS.iter().map(|(v, _)| *v).collect()
-}
-
-/// The `format_version` of a rustdoc JSON document, read without parsing the rest (it is the
-/// last key rustdoc writes; the whole text is searched if it is not near the end).
-pub fn format_version(json: &[u8]) -> Option<u32> {
-    const KEY: &[u8] = b"\"format_version\"";
-    let tail_start = json.len().saturating_sub(256);
-    let at = find_last(&json[tail_start..], KEY).map(|i| i + tail_start).or_else(|| find_last(json, KEY))?;
-    let rest = &json[at + KEY.len()..];
-    let rest = rest.iter().skip_while(|b| b.is_ascii_whitespace() || **b == b':').copied();
-    let digits: String = rest.take_while(u8::is_ascii_digit).map(char::from).collect();
-    digits.parse().ok()
-}
-
-fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).rposition(|w| w == needle)
-}
-
-/// Normalizes one crate's rustdoc JSON with the adapter for its format.
+/// Normalizes one crate's rustdoc JSON, of any supported format (see [`formats`]).
 pub fn normalize(json: &[u8], origin: &Path, input: &NormalizeInput) -> anyhow::Result<CrateApi> {
-    let Some(version) = format_version(json) else {
-        bail!("{} is not rustdoc JSON: it has no `format_version`", origin.display());
-    };
-    let Some((_, adapter)) = ADAPTERS.iter().find(|(v, _)| *v == version) else {
-        let supported: Vec<String> = supported_formats().iter().map(u32::to_string).collect();
-        bail!(
-            "rustdoc JSON format {version} ({}) is not supported: this cargo-atomic reads format {}. \
-             Use a toolchain whose rustdoc emits a supported format, or a cargo-atomic release that reads \
-             format {version}",
-            origin.display(),
-            supported.join(", ")
-        );
-    };
-    adapter(json, input).with_context(|| format!("cannot read {}", origin.display()))
+    let krate = formats::read(json).with_context(|| format!("cannot read {}", origin.display()))?;
+    Ok(normalize::normalize(&krate, input))
 }
 
 /// How rustdoc is run.

@@ -1,5 +1,5 @@
-//! rustdoc JSON format 57 → [`CrateApi`]. Everything that knows this format's types lives here;
-//! a new format gets a sibling module and one line in `super::ADAPTERS`.
+//! The model of rustdoc JSON (the newest `rustdoc-types`, which every format is read into by
+//! `super::formats`) → [`CrateApi`]. Nothing here knows which format a document was.
 //!
 //! Steps: walk the public module tree from the crate root (following `pub use`, globs included,
 //! and joining re-exports of sibling workspace crates by definition path), pick each item's
@@ -8,7 +8,6 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use anyhow::Context;
 use rustdoc_types as rt;
 
 mod render;
@@ -22,11 +21,8 @@ use crate::api::{
 };
 use render::*;
 
-pub(super) const FORMAT: u32 = rt::FORMAT_VERSION;
-
-pub(super) fn normalize(json: &[u8], input: &NormalizeInput) -> anyhow::Result<CrateApi> {
-    let krate: rt::Crate = serde_json::from_slice(json).context("cannot parse rustdoc JSON")?;
-    Ok(Normalizer::new(&krate, input).run())
+pub(super) fn normalize(krate: &rt::Crate, input: &NormalizeInput) -> CrateApi {
+    Normalizer::new(krate, input).run()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -492,12 +488,12 @@ impl<'a> Normalizer<'a> {
                         rt::ItemEnum::Function(f) => {
                             Decl::TraitFunction { function: r.function(f, &[]), provided: f.has_body }
                         }
-                        rt::ItemEnum::AssocType { generics, bounds, type_ } => Decl::TraitType {
+                        rt::ItemEnum::AssocType { generics, bounds, type_, .. } => Decl::TraitType {
                             generics: r.generics(generics, &[]),
                             bounds: sorted(bounds.iter().map(|b| r.bound(b)).collect()),
                             default: type_.as_ref().map(|t| r.ty(t)),
                         },
-                        rt::ItemEnum::AssocConst { type_, value } => {
+                        rt::ItemEnum::AssocConst { type_, value, .. } => {
                             Decl::TraitConst { ty: r.ty(type_), provided: value.is_some() }
                         }
                         _ => continue,
