@@ -41,6 +41,7 @@ use serde_json::value::RawValue;
 
 use crate::api::CrateApi;
 use crate::rustdoc::cache::Stored;
+use crate::rustdoc::source::{JsonSource, Provided};
 use crate::workspace::{DepKind, Workspace};
 
 /// The file format's name and version, checked before anything else is read.
@@ -260,8 +261,8 @@ struct Header {
     version: Option<u32>,
 }
 
-/// A sharded run in progress: a shard collecting, or a merge reading partials. Carried by
-/// [`crate::rustdoc::DocOptions`] to every place rustdoc would run.
+/// A sharded run in progress: a shard collecting, or a merge reading partials. Given to rustdoc as
+/// its [`JsonSource`]: a shard records, a merge replays.
 pub struct Shards {
     mode: Mode,
     /// The current workspace's root and tool dir, against which documented workspaces are named.
@@ -282,12 +283,6 @@ impl std::fmt::Debug for Shards {
 enum Mode {
     Collect { partition: Partition, owners: HashMap<String, usize>, held: Mutex<BTreeMap<(String, String), Held>> },
     Merge { split: Partition, owners: HashMap<String, usize>, held: HashMap<(String, String), Held> },
-}
-
-/// What the merge provides for a member in place of rustdoc.
-pub enum Provided<'a> {
-    Json(&'a [u8]),
-    Api(Box<CrateApi>),
 }
 
 impl Shards {
@@ -379,69 +374,6 @@ impl Shards {
         }))
     }
 
-    /// Whether this run only collects (a shard), rather than merging.
-    pub fn collecting(&self) -> bool {
-        matches!(self.mode, Mode::Collect { .. })
-    }
-
-    /// Whether this run documents `package`: a shard, the members it owns; a merge, none.
-    pub fn documents(&self, package: &str) -> bool {
-        match &self.mode {
-            Mode::Collect { partition, owners, .. } => partition.owner(owners, package) == partition.k,
-            Mode::Merge { .. } => false,
-        }
-    }
-
-    /// How the documented workspace at `root` is named in partials: relative to the current
-    /// workspace's tool dir, target dir or root, so that shards on other machines (or another
-    /// target dir) name it alike.
-    pub fn role(&self, root: &Path) -> String {
-        for (base, tag) in [(&self.atomic, "atomic"), (&self.target, "target"), (&self.root, "root")] {
-            if let Ok(rel) = root.strip_prefix(base) {
-                return format!("{tag}:{}", rel.to_string_lossy().replace('\\', "/"));
-            }
-        }
-        root.to_string_lossy().into_owned()
-    }
-
-    /// A shard keeps `package`'s rustdoc JSON.
-    pub fn keep_json(&self, workspace: &str, package: &str, json: Vec<u8>) -> anyhow::Result<()> {
-        let text = String::from_utf8(json)
-            .map_err(|_| anyhow::anyhow!("rustdoc wrote JSON for `{package}` that is not UTF-8"))?;
-        let json =
-            RawValue::from_string(text).with_context(|| format!("rustdoc wrote invalid JSON for `{package}`"))?;
-        self.keep(workspace, package, Held::Json(json));
-        Ok(())
-    }
-
-    /// A shard keeps the API its cache held for `package`.
-    pub fn keep_api(&self, workspace: &str, package: &str, api: &CrateApi) {
-        self.keep(workspace, package, Held::Api(Stored::from_api(api)));
-    }
-
-    fn keep(&self, workspace: &str, package: &str, held: Held) {
-        if let Mode::Collect { held: all, .. } = &self.mode {
-            all.lock().unwrap_or_else(|e| e.into_inner()).insert((workspace.to_string(), package.to_string()), held);
-        }
-    }
-
-    /// What the partials hold for `package` in the documented workspace `workspace` (a merge).
-    pub fn provided(&self, workspace: &str, package: &str) -> anyhow::Result<Provided<'_>> {
-        let Mode::Merge { split, owners, held } = &self.mode else {
-            bail!("a shard reads no partials");
-        };
-        match held.get(&(workspace.to_string(), package.to_string())) {
-            Some(Held::Json(json)) => Ok(Provided::Json(json.get().as_bytes())),
-            Some(Held::Api(api)) => Ok(Provided::Api(Box::new(api.clone().into_api()?))),
-            None => bail!(
-                "no partial holds the API of `{package}` ({workspace}): its shard, {}/{}, did not document it \
-                 (were the shards run with this merge's command and options?)",
-                split.owner(owners, package),
-                split.n
-            ),
-        }
-    }
-
     /// Writes what a shard collected, with the run's identity, atomically to `file`; returns how
     /// many members it holds.
     pub fn write(&self, file: &Path, identity: Identity) -> anyhow::Result<usize> {
@@ -465,6 +397,69 @@ impl Shards {
         let json = serde_json::to_vec(&partial).context("cannot serialize the partial")?;
         crate::fsutil::write_atomic(file, &json).with_context(|| format!("cannot write {}", file.display()))?;
         Ok(count)
+    }
+}
+
+impl JsonSource for Shards {
+    fn recording(&self) -> bool {
+        matches!(self.mode, Mode::Collect { .. })
+    }
+
+    /// A shard documents the members it owns; a merge, none.
+    fn documents(&self, package: &str) -> bool {
+        match &self.mode {
+            Mode::Collect { partition, owners, .. } => partition.owner(owners, package) == partition.k,
+            Mode::Merge { .. } => false,
+        }
+    }
+
+    /// Relative to the current workspace's tool dir, target dir or root, so that shards on other
+    /// machines (or another target dir) name a documented workspace alike.
+    fn role(&self, root: &Path) -> String {
+        for (base, tag) in [(&self.atomic, "atomic"), (&self.target, "target"), (&self.root, "root")] {
+            if let Ok(rel) = root.strip_prefix(base) {
+                return format!("{tag}:{}", rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+        root.to_string_lossy().into_owned()
+    }
+
+    fn keep_json(&self, workspace: &str, package: &str, json: Vec<u8>) -> anyhow::Result<()> {
+        let text = String::from_utf8(json)
+            .map_err(|_| anyhow::anyhow!("rustdoc wrote JSON for `{package}` that is not UTF-8"))?;
+        let json =
+            RawValue::from_string(text).with_context(|| format!("rustdoc wrote invalid JSON for `{package}`"))?;
+        self.keep(workspace, package, Held::Json(json));
+        Ok(())
+    }
+
+    fn keep_api(&self, workspace: &str, package: &str, api: &CrateApi) {
+        self.keep(workspace, package, Held::Api(Stored::from_api(api)));
+    }
+
+    /// What the partials hold for `package` in the documented workspace `workspace` (a merge).
+    fn provided(&self, workspace: &str, package: &str) -> anyhow::Result<Provided<'_>> {
+        let Mode::Merge { split, owners, held } = &self.mode else {
+            bail!("a shard reads no partials");
+        };
+        match held.get(&(workspace.to_string(), package.to_string())) {
+            Some(Held::Json(json)) => Ok(Provided::Json(json.get().as_bytes())),
+            Some(Held::Api(api)) => Ok(Provided::Api(Box::new(api.clone().into_api()?))),
+            None => bail!(
+                "no partial holds the API of `{package}` ({workspace}): its shard, {}/{}, did not document it \
+                 (were the shards run with this merge's command and options?)",
+                split.owner(owners, package),
+                split.n
+            ),
+        }
+    }
+}
+
+impl Shards {
+    fn keep(&self, workspace: &str, package: &str, held: Held) {
+        if let Mode::Collect { held: all, .. } = &self.mode {
+            all.lock().unwrap_or_else(|e| e.into_inner()).insert((workspace.to_string(), package.to_string()), held);
+        }
     }
 }
 

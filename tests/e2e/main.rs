@@ -19,5 +19,6 @@ mod snapshot;
 mod snapshot_kinds;
 #[allow(dead_code)] // shared by test modules; not every helper is used by every one
 mod support;
+mod toolchains;
 mod train;
 mod unicode;

@@ -128,7 +128,7 @@ impl Options {
     }
 }
 
-/// A shard's part of the analysis (`opts.doc.shards` collecting): rustdoc for its members, on
+/// A shard's part of the analysis (`opts.doc.source` recording): rustdoc for its members, on
 /// the current workspace and on every baseline documented from source. What it documented is in
 /// the shards' store; the verdict is the merge's.
 pub fn collect(ws: &Workspace, opts: &Options, progress: &mut dyn FnMut(Progress)) -> anyhow::Result<()> {

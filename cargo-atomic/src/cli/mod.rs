@@ -141,7 +141,7 @@ impl BuildArgs {
             verbose: shell.verbose,
             color: Some(shell.color().cargo_value().to_string()),
             no_cache: self.no_cache,
-            shards: None,
+            source: None,
         }
     }
 }
@@ -194,7 +194,7 @@ pub(crate) fn shard(
         // Taken before rustdoc runs: a Cargo run may write a missing lockfile.
         let id = identity(ws, command, key, doc.target.as_deref())?;
         let shards = Shards::collect(ws, partition);
-        doc.shards = Some(shards.clone());
+        doc.source = Some(shards.clone());
         collect(doc, shell)?;
         let held = shards.write(file, id)?;
         shell.status("Wrote", format!("{} (shard {partition}: {held} documented members)", file.display()));
@@ -202,7 +202,7 @@ pub(crate) fn shard(
     }
     if !args.from_partials.is_empty() {
         let id = identity(ws, command, key, doc.target.as_deref())?;
-        doc.shards = Some(Shards::merge(ws, &args.from_partials, &id)?);
+        doc.source = Some(Shards::merge(ws, &args.from_partials, &id)?);
     }
     Ok(None)
 }

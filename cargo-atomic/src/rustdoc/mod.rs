@@ -12,6 +12,7 @@
 pub mod cache;
 pub mod formats;
 mod normalize;
+pub mod source;
 mod std_paths;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -54,9 +55,9 @@ pub struct DocOptions {
     pub color: Option<String>,
     /// Document everything, reusing no stored API (`--no-cache`).
     pub no_cache: bool,
-    /// A sharded run: a shard documents only its members and keeps their JSON; a merge runs no
-    /// rustdoc and reads the shards' (see [`crate::partition`]).
-    pub shards: Option<std::sync::Arc<crate::partition::Shards>>,
+    /// Where rustdoc's JSON comes from besides rustdoc: a source that records a share of the
+    /// members (a shard) or replays recorded JSON (a merge), see [`source`].
+    pub source: Option<std::sync::Arc<dyn source::JsonSource>>,
 }
 
 /// The APIs built by [`build_apis`], by package name, and what building them cost.
@@ -102,18 +103,18 @@ pub fn build_apis(
     let mut fingerprints = cache::fingerprints(ws, &needed, &selections, opts.target.as_deref());
     let mut by_lib: HashMap<String, CrateApi> = HashMap::new();
     let mut by_package: BTreeMap<String, CrateApi> = BTreeMap::new();
-    let shards = opts.shards.as_deref();
-    let role = shards.map(|s| s.role(&ws.root)).unwrap_or_default();
-    // A merge: the shards' JSON in place of rustdoc's, their stored APIs in place of the cache's.
+    let source = opts.source.as_deref();
+    let role = source.map(|s| s.role(&ws.root)).unwrap_or_default();
+    // Replaying: the recorded JSON in place of rustdoc's, the recorded APIs in place of the cache's.
     let mut provided: HashMap<String, &[u8]> = HashMap::new();
-    if let Some(shards) = shards.filter(|s| !s.collecting()) {
+    if let Some(source) = source.filter(|s| !s.recording()) {
         for name in &needed {
-            match shards.provided(&role, name)? {
-                crate::partition::Provided::Api(api) => {
+            match source.provided(&role, name)? {
+                source::Provided::Api(api) => {
                     by_lib.insert(api.snapshot.lib.clone(), (*api).clone());
                     by_package.insert(name.clone(), *api);
                 }
-                crate::partition::Provided::Json(json) => {
+                source::Provided::Json(json) => {
                     provided.insert(name.clone(), json);
                 }
             }
@@ -135,19 +136,19 @@ pub fn build_apis(
         })
         .collect();
     let stale: BTreeSet<&str> = needed.iter().filter(|n| !by_package.contains_key(*n)).map(String::as_str).collect();
-    // What rustdoc runs for: the stale members; a shard's own only; none in a merge.
-    let runs = |n: &str| stale.contains(n) && shards.is_none_or(|s| s.documents(n));
+    // What rustdoc runs for: the stale members; a recording source's share only; none replaying.
+    let runs = |n: &str| stale.contains(n) && source.is_none_or(|s| s.documents(n));
     let to_run: BTreeSet<&str> = stale.iter().copied().filter(|n| runs(n)).collect();
     documenting(names.iter().filter(|n| to_run.contains(n.as_str())).cloned().collect());
     let reused = by_package.len();
     let started = std::time::Instant::now();
     let json_paths = if to_run.is_empty() {
         HashMap::new()
-    } else if shards.is_some() {
-        // A shard's calls hold its own members only: the others are their shards' to document.
+    } else if let Some(source) = source {
+        // A recording run's calls hold its own share only: the others are other runs' to document.
         let own: Vec<DocJob> = all_jobs
             .iter()
-            .filter(|j| shards.is_some_and(|s| s.documents(&j.member.name)))
+            .filter(|j| source.documents(&j.member.name))
             .map(|j| DocJob { member: j.member, selection: j.selection.clone() })
             .collect();
         document(ws, &own, &to_run, opts)?
@@ -155,15 +156,15 @@ pub fn build_apis(
         document(ws, &all_jobs, &to_run, opts)?
     };
     let rustdoc = started.elapsed();
-    if let Some(shards) = shards.filter(|s| s.collecting()) {
-        // A shard stops here: its members' JSON (or stored API) goes to its partial, and the
-        // merge normalizes them with everyone else's.
-        for name in needed.iter().filter(|n| shards.documents(n)) {
+    if let Some(source) = source.filter(|s| s.recording()) {
+        // A recording run stops here: its share's JSON (or stored API) is kept, and the replay
+        // normalizes them with everyone else's.
+        for name in needed.iter().filter(|n| source.documents(n)) {
             match (by_package.get(name), json_paths.get(name)) {
-                (Some(api), _) => shards.keep_api(&role, name, api),
+                (Some(api), _) => source.keep_api(&role, name, api),
                 (None, Some(path)) => {
                     let json = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-                    shards.keep_json(&role, name, json)?;
+                    source.keep_json(&role, name, json)?;
                 }
                 (None, None) => bail!("rustdoc ran for {name} but wrote no JSON"),
             }
