@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Records the rustdoc JSON of the item-kind fixture crates (tests/fixtures/kinds) as a real
-# toolchain emits it, into tests/fixtures/rustdoc-json/<rustc version>.tar.xz (a JSON file per
-# crate, and toolchain.txt: `rustc -vV` and the format). The tests read every recorded toolchain and
+# Records the rustdoc JSON of the item-kind fixture crates (tests/fixtures/kinds) and of the
+# bundled example (examples/gateway, whose crate `core` shares its name with the standard
+# library's) as a real toolchain emits it, into tests/fixtures/rustdoc-json/<rustc version>.tar.xz
+# (kinds/ and gateway/ with a JSON file per crate, and toolchain.txt: `rustc -vV` and the format). The tests read every recorded toolchain and
 # assert that each gives the snapshots 1.95's does (tests/e2e/toolchains.rs).
 #
 #   scripts/rustdoc-json-fixtures.sh rustup TOOLCHAIN    a rustup toolchain (stable, nightly, 1.95)
@@ -19,9 +20,13 @@ work=$ROOT/target/rustdoc-json-fixtures
 rm -rf "$work"
 mkdir -p "$work"
 cp -r tests/fixtures/kinds "$work/kinds"
+cp -r examples/gateway "$work/gateway"
+rm -rf "$work/gateway/target"
 
 snapshot() {
-    (cd "$work/kinds" && "$ROOT/target/debug/cargo-atomic" atomic snapshot --no-cache -q)
+    for ws in kinds gateway; do
+        (cd "$work/$ws" && "$ROOT/target/debug/cargo-atomic" atomic snapshot --no-cache -q)
+    done
 }
 
 case ${1:-} in
@@ -41,8 +46,10 @@ case ${1:-} in
         dir=${2:?usage: $0 chroot DIR NAME}
         name=${3:?usage: $0 chroot DIR NAME}
         # The chroot sees the repository as /work.
-        scripts/toolchains.sh run "$dir" "$name" sh -c \
-            'cd target/rustdoc-json-fixtures/kinds && /work/target/debug/cargo-atomic atomic snapshot --no-cache -q'
+        for ws in kinds gateway; do
+            scripts/toolchains.sh run "$dir" "$name" sh -c \
+                "cd target/rustdoc-json-fixtures/$ws && /work/target/debug/cargo-atomic atomic snapshot --no-cache -q"
+        done
         rustc_vv=$(scripts/toolchains.sh run "$dir" "$name" rustc -vV)
         ;;
     *)
@@ -54,12 +61,16 @@ version=$(echo "$rustc_vv" | awk '/^release:/ {print $2}')
 
 doc=$work/kinds/target/atomic/doc
 format=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["format_version"])' "$doc/enums.json")
+pack=$work/pack
+mkdir -p "$pack/kinds" "$pack/gateway"
+cp "$work"/kinds/target/atomic/doc/*.json "$pack/kinds/"
+cp "$work"/gateway/target/atomic/doc/*.json "$pack/gateway/"
 {
     echo "$rustc_vv"
     echo "rustdoc JSON format: $format"
-} >"$doc/toolchain.txt"
+} >"$pack/toolchain.txt"
 out=tests/fixtures/rustdoc-json/$version.tar.xz
 mkdir -p "$(dirname "$out")"
-(cd "$doc" && tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - toolchain.txt ./*.json) \
+(cd "$pack" && tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - toolchain.txt kinds gateway) \
     | xz -9e >"$out"
-echo "$out: format $format, $(ls "$doc"/*.json | wc -l) crates, $(du -h "$out" | cut -f1)"
+echo "$out: format $format, $(ls "$pack"/*/*.json | wc -l) crates, $(du -h "$out" | cut -f1)"

@@ -101,7 +101,7 @@ fn human_output_groups_by_crate_most_severe_first_with_a_summary() {
     assert_data_eq!(
         run.stderr,
         str![[r#"
- Documenting demo
+ Documenting demo (rustc [..])
    Comparing demo 1.0.0 with baseline 1.0.0 (tag demo-v1.0.0)
 major[item-removed]: `const demo::LIMIT` was removed or is no longer importable at this path
   --> src/lib.rs:12 (in tag demo-v1.0.0)
@@ -521,7 +521,7 @@ fn removals_from_one_type_are_one_diagnostic_and_a_rule_is_explained_once() {
     assert_data_eq!(
         run.stderr,
         str![[r#"
- Documenting demo
+ Documenting demo (rustc [..])
    Comparing demo 1.0.0 with baseline 1.0.0 (path old, documented)
 major[item-removed]: 3 methods of `demo::S`: a public item was removed, renamed, or is no longer importable at this path
   --> old/src/lib.rs:2 (in path old, documented): `fn demo::S::a`

@@ -1,8 +1,8 @@
 //! The toolchain the user has: every real toolchain's rustdoc JSON of the item-kind fixture
-//! crates (`tests/fixtures/rustdoc-json/<rustc version>.tar.xz`, recorded by
-//! `scripts/rustdoc-json-fixtures.sh` from Debian's and rustup's toolchains) gives the snapshots
-//! Rust 1.95's gives, byte for byte; and every format no reachable toolchain emits, converted
-//! from real JSON of the nearest format as that format's changelog says, likewise.
+//! crates and of the bundled example (`tests/fixtures/rustdoc-json/<rustc version>.tar.xz`,
+//! recorded by `scripts/rustdoc-json-fixtures.sh` from Debian's and rustup's toolchains) gives
+//! the snapshots Rust 1.95's gives, byte for byte; and every format no reachable toolchain emits,
+//! converted from real JSON of the nearest format as that format's changelog says, likewise.
 //!
 //! The JSON is replayed into the tool's own pipeline ([`build_apis`] with a replaying
 //! [`JsonSource`]): what runs is what a run on that toolchain runs after rustdoc.
@@ -22,11 +22,15 @@ use crate::support::{copy_dir, Project, FIXTURES};
 /// The toolchain whose snapshots the others are compared with.
 const REFERENCE: &str = "1.95.0";
 
-/// One recorded toolchain: its rustdoc JSON by library name.
+/// The recorded workspaces: the item-kind crates, and the bundled example (its crate `core`
+/// shares its name with the standard library's).
+const WORKSPACES: [&str; 2] = ["kinds", "gateway"];
+
+/// One recorded toolchain: its rustdoc JSON by workspace and library name.
 struct Recorded {
     toolchain: String,
     format: u32,
-    json: BTreeMap<String, Vec<u8>>,
+    json: BTreeMap<String, BTreeMap<String, Vec<u8>>>,
 }
 
 fn recorded(version: &str) -> Recorded {
@@ -41,9 +45,9 @@ fn recorded(version: &str) -> Recorded {
         let name = entry.path().unwrap().to_string_lossy().trim_start_matches("./").to_string();
         let mut bytes = Vec::new();
         entry.read_to_end(&mut bytes).unwrap();
-        match name.strip_suffix(".json") {
-            Some(lib) => {
-                json.insert(lib.to_string(), bytes);
+        match name.strip_suffix(".json").and_then(|n| n.split_once('/')) {
+            Some((ws, lib)) => {
+                json.entry(ws.to_string()).or_insert_with(BTreeMap::new).insert(lib.to_string(), bytes);
             }
             None if name == "toolchain.txt" => toolchain = String::from_utf8(bytes).unwrap(),
             None => {}
@@ -97,10 +101,26 @@ impl JsonSource for Replay {
     }
 }
 
-/// The snapshot file of every fixture crate, from `json` (by library name).
-fn snapshots(json: &BTreeMap<String, Vec<u8>>) -> anyhow::Result<BTreeMap<String, String>> {
+/// The snapshot file of every crate of every recorded workspace (`workspace/package`), from
+/// `json` (by workspace and library name).
+fn snapshots(json: &BTreeMap<String, BTreeMap<String, Vec<u8>>>) -> anyhow::Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for name in WORKSPACES {
+        let recorded = json.get(name).ok_or_else(|| anyhow::anyhow!("nothing recorded for {name}"))?;
+        for (package, snapshot) in workspace_snapshots(name, recorded)? {
+            out.insert(format!("{name}/{package}"), snapshot);
+        }
+    }
+    Ok(out)
+}
+
+fn workspace_snapshots(name: &str, json: &BTreeMap<String, Vec<u8>>) -> anyhow::Result<BTreeMap<String, String>> {
     let p = Project::new();
-    copy_dir(&Path::new(FIXTURES).join("kinds"), p.root());
+    let dir = match name {
+        "gateway" => Path::new(FIXTURES).join("../../examples/gateway"),
+        _ => Path::new(FIXTURES).join(name),
+    };
+    copy_dir(&dir, p.root());
     let ws = Workspace::load(Some(&p.path("Cargo.toml")))?;
     let mut by_package = BTreeMap::new();
     for m in &ws.members {
@@ -147,12 +167,12 @@ fn every_recorded_toolchain_gives_the_same_snapshots() {
         assert!(versions.iter().any(|v| v == wanted), "{wanted} is recorded: {versions:?}");
     }
     let want = reference();
-    assert_eq!(want.len(), 13, "every fixture crate");
+    assert_eq!(want.len(), 16, "every fixture crate and the example's three");
     let mut formats = BTreeMap::new();
     for version in &versions {
         let r = recorded(version);
         assert!(r.toolchain.contains(&format!("release: {version}")), "{version}: {}", r.toolchain);
-        for (lib, json) in &r.json {
+        for (lib, json) in r.json.values().flatten() {
             assert_eq!(formats::format_version(json), Some(r.format), "{version} {lib}");
         }
         formats.insert(version.clone(), r.format);
@@ -184,12 +204,14 @@ fn every_format_no_toolchain_here_emits_reads_as_its_neighbours_do() {
             58 | 59 => (&from_57, "1.95.0 (format 57), converted up"),
             _ => (&from_60, "1.98.1 (format 60), converted up"),
         };
-        let mut json = BTreeMap::new();
-        for (lib, bytes) in &source.json {
-            let mut value: Value = serde_json::from_slice(bytes).unwrap();
-            convert(&mut value, source.format, format);
-            published(format, &value).unwrap_or_else(|e| panic!("{lib} as format {format} ({name}): {e:#}"));
-            json.insert(lib.clone(), serde_json::to_vec(&value).unwrap());
+        let mut json: BTreeMap<String, BTreeMap<String, Vec<u8>>> = BTreeMap::new();
+        for (ws, libs) in &source.json {
+            for (lib, bytes) in libs {
+                let mut value: Value = serde_json::from_slice(bytes).unwrap();
+                convert(&mut value, source.format, format);
+                published(format, &value).unwrap_or_else(|e| panic!("{lib} as format {format} ({name}): {e:#}"));
+                json.entry(ws.clone()).or_default().insert(lib.clone(), serde_json::to_vec(&value).unwrap());
+            }
         }
         let got = snapshots(&json).unwrap_or_else(|e| panic!("format {format} from {name}: {e:#}"));
         let diff = differences(&got, &want);
@@ -205,7 +227,7 @@ fn every_format_no_toolchain_here_emits_reads_as_its_neighbours_do() {
 #[test]
 fn the_formats_read_straight_into_the_model_lose_nothing() {
     for (version, format) in [(REFERENCE, 57), ("1.98.1", 60)] {
-        for (lib, bytes) in &recorded(version).json {
+        for (lib, bytes) in recorded(version).json.values().flatten() {
             let own: Value = match format {
                 57 => serde_json::to_value(serde_json::from_slice::<rustdoc_types_57::Crate>(bytes).unwrap()),
                 _ => serde_json::to_value(serde_json::from_slice::<rustdoc_types_60::Crate>(bytes).unwrap()),
@@ -465,4 +487,48 @@ fn attr_string(a: &Value, to: u32) -> String {
         return format!("#[target_feature(enable = {})]", json!(features.join(",")));
     }
     panic!("an attribute of format 54 the conversion does not know: {a}")
+}
+
+/// The main job on a real Debian toolchain (Rust 1.85, format 37), pinned by the workspace's
+/// `rust-toolchain.toml` as a user pins one: `check` documents with it, says so, and reaches the
+/// verdict the default toolchain reaches; `--prove` compiles its witnesses with it. `.ci/run`
+/// installs the toolchain (Debian 12's `rustc-web` 1.85) and runs this with
+/// `CARGO_ATOMIC_DEBIAN_TOOLCHAIN=/usr`.
+#[test]
+#[ignore = "needs a Debian toolchain in CARGO_ATOMIC_DEBIAN_TOOLCHAIN (see .ci/run)"]
+fn a_debian_toolchain_pinned_by_rust_toolchain_toml_documents_the_example() {
+    let dir = std::env::var("CARGO_ATOMIC_DEBIAN_TOOLCHAIN").expect("CARGO_ATOMIC_DEBIAN_TOOLCHAIN names a toolchain");
+    let rustc =
+        std::process::Command::new(Path::new(&dir).join("bin").join("rustc")).arg("--version").output().unwrap();
+    let release = String::from_utf8_lossy(&rustc.stdout).split_whitespace().nth(1).unwrap().to_string();
+    let p = crate::support::example();
+    // As `cargo atomic check` runs in the workspace: with the toolchain rustup picks there.
+    let run = |extra: &[&str], pinned: bool| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-atomic"));
+        cmd.args(["atomic", "check", "--baseline-path", "../gateway-1.0.0", "--color", "never"])
+            .args(extra)
+            .current_dir(p.path("gateway"))
+            .env("CARGO_TERM_COLOR", "never");
+        if pinned {
+            // Through rustup's proxies, which read the pin.
+            for var in ["CARGO", "RUSTUP_TOOLCHAIN", "RUSTC", "RUSTDOC"] {
+                cmd.env_remove(var);
+            }
+        }
+        let out = cmd.output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (code, default) = run(&[], false);
+    assert_eq!(code, Some(1), "{default}");
+    p.file("gateway/rust-toolchain.toml", &format!("[toolchain]\npath = {dir:?}\n"));
+    let (code, stderr) = run(&[], true);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("(rustc {release})")), "documented with the pinned toolchain:\n{stderr}");
+    let format = formats::format_version(&std::fs::read(p.path("gateway/target/atomic/doc/core.json")).unwrap());
+    assert_eq!(format, Some(37), "rustc {release} writes format 37");
+    let verdict = |s: &str| s.lines().filter(|l| !l.contains("Documenting")).collect::<Vec<_>>().join("\n");
+    assert_eq!(verdict(&stderr), verdict(&default), "the same verdict on both toolchains");
+    let (code, stderr) = run(&["--prove"], true);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("major findings 1 proven"), "witnesses compile with rustc {release}:\n{stderr}");
 }

@@ -435,7 +435,7 @@ fn example_check_fails_then_bump_and_snapshot_make_it_pass() {
     assert_data_eq!(
         run.stderr,
         str![[r#"
- Documenting core, gateway, interface
+ Documenting core, gateway, interface (rustc [..])
 Release train (publish in this order):
   1. core       1.0.0 → 2.0.0  major  1 API change: `fn core::execute_operation` gained parameter `timeout: std::time::Duration`
   2. interface  1.0.0 → 2.0.0  major  depends on `core` and exposes it in `pub use interface::Error`
@@ -543,7 +543,7 @@ fn example_diff_shows_the_one_change_in_full() {
     assert_data_eq!(
         run.stderr,
         str![[r#"
- Documenting core, gateway, interface
+ Documenting core, gateway, interface (rustc [..])
    Comparing core 1.0.0 with baseline 1.0.0 (path gateway-1.0.0)
 major[fn-params-changed]: `fn core::execute_operation` gained parameter `timeout: std::time::Duration`
   --> core/src/lib.rs:28

@@ -51,8 +51,8 @@ pub struct Options {
 /// What the analysis reports while it runs.
 pub enum Progress<'a> {
     /// About to run rustdoc on these packages (the others are unchanged since they were last
-    /// documented).
-    Documenting(Vec<String>),
+    /// documented), with this toolchain (`rustc 1.85.0`).
+    Documenting { packages: Vec<String>, toolchain: String },
     /// The current APIs are built.
     Documented(&'a Apis),
     /// A selected member has no library target, so no API (only with [`Scope::Selected`]).
@@ -93,7 +93,7 @@ pub fn document(
 ) -> anyhow::Result<Apis> {
     let apis = crate::rustdoc::build_apis(ws, members, doc, &mut |names| {
         if !names.is_empty() {
-            progress(Progress::Documenting(names));
+            progress(Progress::Documenting { packages: names, toolchain: crate::rustdoc::toolchain_name(&ws.root) });
         }
     })?;
     progress(Progress::Documented(&apis));

@@ -304,7 +304,9 @@ pub(crate) fn load_workspace(global: &GlobalArgs, shell: &mut Shell) -> anyhow::
 /// a library.
 pub(crate) fn progress(shell: &mut Shell) -> impl FnMut(Progress) + '_ {
     move |p| match p {
-        Progress::Documenting(names) => shell.status("Documenting", names.join(", ")),
+        Progress::Documenting { packages, toolchain } => {
+            shell.status("Documenting", format!("{} ({toolchain})", packages.join(", ")))
+        }
         Progress::Documented(apis) => report_timings(shell, apis),
         Progress::NoLibrary(name) => shell.note(format!("`{name}` has no library target: it has no API to snapshot")),
         Progress::Proving => shell.status("Proving", "major findings with witness programs (cargo check, both sides)"),

@@ -38,6 +38,16 @@ pub struct NormalizeInput<'a> {
     pub root: &'a Path,
 }
 
+/// The toolchain rustdoc runs with in the workspace at `root` (`rustc 1.85.0`): the one the user
+/// chose, by `cargo +toolchain`, `RUSTUP_TOOLCHAIN`, a `rust-toolchain.toml` or the default.
+pub fn toolchain_name(root: &Path) -> String {
+    let verbose = cache::toolchain(root);
+    match verbose.lines().find_map(|l| l.strip_prefix("release: ")) {
+        Some(release) => format!("rustc {}", release.trim()),
+        None => "rustc of unknown version".to_string(),
+    }
+}
+
 /// Normalizes one crate's rustdoc JSON, of any supported format (see [`formats`]).
 pub fn normalize(json: &[u8], origin: &Path, input: &NormalizeInput) -> anyhow::Result<CrateApi> {
     let krate = formats::read(json).with_context(|| format!("cannot read {}", origin.display()))?;
