@@ -11,7 +11,7 @@
 2. Generated crates with 5,000 / 10,000 / 20,000 public items: normalization time and peak
    memory of the cargo-atomic process, which must grow linearly.
 
-Usage: python3 benches/snapshot.py [--runs N] [--dir DIR]
+Usage: python3 benches/snapshot.py [--runs N] [--dir DIR] [--binary PATH]
 """
 
 import argparse
@@ -194,12 +194,16 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--dir", default=str(ROOT / "target" / "bench"))
+    parser.add_argument("--binary", help="a cargo-atomic binary to measure (default: this tree's, built --release)")
     args = parser.parse_args()
     work = Path(args.dir)
     work.mkdir(parents=True, exist_ok=True)
 
-    run(["cargo", "build", "--release", "-p", "cargo-atomic"], ROOT)
-    binary = ROOT / "target" / "release" / "cargo-atomic"
+    if args.binary:
+        binary = Path(args.binary).resolve()
+    else:
+        run(["cargo", "build", "--release", "-p", "cargo-atomic"], ROOT)
+        binary = ROOT / "target" / "release" / "cargo-atomic"
 
     ws = assemble(work)
     cmd, env = floor_cmd(ws)

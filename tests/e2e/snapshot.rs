@@ -299,8 +299,15 @@ exit 0
     std::process::Command::new("chmod").arg("+x").arg(&script).status().unwrap();
     let run = p.atomic_env(&["snapshot"], &[("RUSTDOC", script.to_str().unwrap())]);
     run.assert_code(2);
-    assert!(run.stderr.contains("rustdoc JSON format 99"), "{}", run.stderr);
-    assert!(run.stderr.contains("is not supported: this cargo-atomic reads format 57"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "rustdoc JSON format 99 is newer than this cargo-atomic reads (formats 37 to 61, from Rust 1.85 on): \
+             document with an older toolchain"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("or use a cargo-atomic release that reads format 99"), "{}", run.stderr);
     assert!(!p.exists("atomic-api.txt"));
 }
 

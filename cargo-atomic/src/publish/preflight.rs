@@ -171,29 +171,49 @@ pub fn preflight(
     let names: Vec<String> = steps.iter().map(|(n, _)| n.clone()).collect();
     let mut planned = Vec::new();
     if !names.is_empty() {
-        match registry::package(ws, &names, true) {
-            Ok(files) => {
-                for (name, version) in &steps {
-                    let checksum = files.iter().find(|(n, ..)| n == name).map(|(.., c)| c.clone()).unwrap_or_default();
-                    planned.push(Step {
-                        package: name.clone(),
-                        version: version.clone(),
-                        registry: registry_of(ws, name),
-                        checksum,
-                        state: StepState::Planned,
-                        error: None,
-                        at: now(),
-                    });
-                }
-                emit(Event::Checked { what: "every crate packaged and built against the others".to_string() });
-            }
-            Err(e) => problems.push(problem(
+        let step = |name: &String, version: &String, checksum: String| Step {
+            package: name.clone(),
+            version: version.clone(),
+            registry: registry_of(ws, name),
+            checksum,
+            state: StepState::Planned,
+            error: None,
+            at: now(),
+        };
+        let failed = |e: anyhow::Error| {
+            problem(
                 ProblemKind::PackageFailed,
                 Severity::Error,
                 "",
                 format!("{e:#}"),
                 "fix the build of the packaged crates (`cargo package` shows the same)",
-            )),
+            )
+        };
+        match registry::package(ws, &names, true) {
+            Ok(files) => {
+                for (name, version) in &steps {
+                    let checksum = files.iter().find(|(n, ..)| n == name).map(|(.., c)| c.clone()).unwrap_or_default();
+                    planned.push(step(name, version, checksum));
+                }
+                emit(Event::Checked { what: "every crate packaged and built against the others".to_string() });
+            }
+            // An older Cargo packages a crate only once the crates it depends on are published:
+            // the train is built against itself from the workspace now, and each crate packaged
+            // when its turn comes (its checksum recorded before it is uploaded).
+            Err(e) if registry::needs_published_dependencies(&format!("{e:#}"), &names) => {
+                match registry::check_builds(ws, &names) {
+                    Ok(()) => {
+                        planned.extend(steps.iter().map(|(name, version)| step(name, version, String::new())));
+                        emit(Event::Checked {
+                            what: "every crate built against the others (this Cargo packages a crate only once the \
+                                   crates it depends on are published: each is packaged just before its upload)"
+                                .to_string(),
+                        });
+                    }
+                    Err(e) => problems.push(failed(e)),
+                }
+            }
+            Err(e) => problems.push(failed(e)),
         }
     }
     Ok((planned, problems))

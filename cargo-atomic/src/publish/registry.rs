@@ -56,6 +56,31 @@ pub fn package(ws: &Workspace, packages: &[String], verify: bool) -> anyhow::Res
     Ok(files)
 }
 
+/// Whether `cargo package` failed only because this Cargo cannot package a crate before the
+/// crates of the train it depends on are in the registry: Cargo 1.89 and later package a train
+/// against itself (the packages being packaged overlaid on the registry), older ones resolve
+/// from the registry alone — and refuse to be told which one (`--registry` is unstable there).
+pub fn needs_published_dependencies(error: &str, train: &[String]) -> bool {
+    error.contains("the `--registry` flag is unstable")
+        || train.iter().any(|name| crate::cargo::no_such_package(error, name))
+}
+
+/// Builds the crates against each other from the workspace (`cargo check`), as `cargo package`
+/// would verify them, for a Cargo that cannot package them before they are published.
+pub fn check_builds(ws: &Workspace, packages: &[String]) -> anyhow::Result<()> {
+    let mut cmd = cargo();
+    cmd.current_dir(&ws.root).args(["check", "--manifest-path"]).arg(ws.root.join("Cargo.toml"));
+    for p in packages {
+        let m = ws.member(p).with_context(|| format!("`{p}` is not a member"))?;
+        cmd.args(["-p", &m.id]);
+    }
+    let out = run(cmd, "check")?;
+    if !out.status.success() {
+        bail!("the train does not build:\n{}", cargo_error(&out));
+    }
+    Ok(())
+}
+
 /// Publishes one crate (already verified with the rest of the train). Returns Cargo's output.
 pub fn publish(ws: &Workspace, package: &str, registry: Option<&str>) -> anyhow::Result<Output> {
     let spec = ws.member(package).map(|m| m.id.clone()).unwrap_or_else(|| package.to_string());

@@ -78,6 +78,21 @@ pub fn publish(
                 uploaded_versions += 1;
             }
         }
+        if step.checksum.is_empty() {
+            // Planned by a Cargo that packages a crate only once the crates it depends on are
+            // published: packaged now that they are, and its checksum recorded before the upload,
+            // so that a resume knows the version in the registry for this train's.
+            match registry::package(ws, std::slice::from_ref(&step.package), false) {
+                Ok(files) => {
+                    journal.steps[i].checksum = files.into_iter().next().map(|(.., c)| c).unwrap_or_default();
+                    journal.save(ws)?;
+                }
+                Err(e) => {
+                    let error = format!("cannot package {} {}: {e:#}", step.package, step.version);
+                    return fail_at(ws, &mut journal, i, error, opts, emit);
+                }
+            }
+        }
         journal.set(ws, i, StepState::Uploading, None)?;
         emit(Event::Uploading { package: step.package.clone(), version: step.version.clone(), n: i + 1, of });
         let mut retries = 0;
@@ -376,7 +391,29 @@ pub fn check_resumable(ws: &Workspace, journal: &Journal) -> anyhow::Result<()> 
             );
         }
     }
-    let files = registry::package(ws, &remaining, false)?;
+    // Steps planned without a checksum are packaged when their turn comes; the others must still
+    // package as planned (one at a time where this Cargo cannot package the rest before it is
+    // published: their dependencies were published when they were packaged).
+    let known: Vec<String> = journal
+        .steps
+        .iter()
+        .filter(|s| s.state != StepState::Published && !s.checksum.is_empty())
+        .map(|s| s.package.clone())
+        .collect();
+    if known.is_empty() {
+        return Ok(());
+    }
+    let files = match registry::package(ws, &known, false) {
+        Ok(files) => files,
+        Err(e) if registry::needs_published_dependencies(&format!("{e:#}"), &remaining) => {
+            let mut files = Vec::new();
+            for name in &known {
+                files.extend(registry::package(ws, std::slice::from_ref(name), false)?);
+            }
+            files
+        }
+        Err(e) => return Err(e),
+    };
     for (name, _, checksum) in files {
         let s = journal.steps.iter().find(|s| s.package == name).expect("packaged from the journal");
         if checksum != s.checksum {
