@@ -100,7 +100,7 @@ pub struct Finding {
     pub cause: usize,
     /// The item's other import paths where the same change shows (a re-export of it: `k::Rng`
     /// and `k::prelude::Rng`); `path` is the shortest.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also_at: Vec<String>,
     /// The witness program and its verdict, with `--prove` (major findings only).
     #[serde(skip_serializing_if = "Option::is_none")]

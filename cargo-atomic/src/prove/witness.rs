@@ -326,10 +326,12 @@ fn fields_read(o: &Item) -> Option<String> {
             }
             StructKind::Plain { fields, .. } => fields.iter().map(|f| (f.name.clone(), f.ty.as_str())).collect(),
         },
-        // Reading a union's field takes `unsafe`; taking its address does not.
+        // Reading a union's field takes `unsafe`; taking its address does not on newer
+        // toolchains, but did on Rust 1.85 (a witness compiles on every toolchain supported).
         Decl::Union(u) => {
             for f in &u.fields {
-                write!(body, " let _: *const {} = &raw const x.{};", f.ty, f.name).unwrap();
+                write!(body, " #[allow(unused_unsafe)] let _: *const {} = unsafe {{ &raw const x.{} }};", f.ty, f.name)
+                    .unwrap();
             }
             return Some(format!("fn w{}(x: &{ty}){} {{{body} }}\n", decl_params(&g), where_(&g)));
         }
