@@ -35,6 +35,13 @@ impl Locate for Manifests<'_> {
         Some((self.ws.relative(&m.manifest_path), line))
     }
 
+    fn workspace_version_line(&self) -> Option<(String, usize)> {
+        let root = self.ws.root.join("Cargo.toml");
+        let text = std::fs::read_to_string(&root).ok()?;
+        let line = find_key_line(&text, |t| t == "workspace.package", "version")?;
+        Some((self.ws.relative(&root), line))
+    }
+
     fn requirement_line(&self, package: &str, dependency: &str) -> Option<(String, usize)> {
         let m = self.ws.member(package)?;
         let dep = self.ws.member(dependency)?;
@@ -133,6 +140,58 @@ impl FileEdit {
             .map(|(i, (a, b))| (i + 1, a.to_string(), b.to_string()))
             .collect()
     }
+}
+
+/// The edit of `Cargo.lock` that gives the workspace's own packages of `versions` their new
+/// versions, and nothing else: the entries of path packages (no `source`) at a member's current
+/// version, and the references to them that name a version (`"core 1.0.0"`, written when two
+/// versions of one name are locked). `None` without a lockfile or when nothing changes.
+pub fn lockfile_edit(ws: &Workspace, versions: &BTreeMap<String, Version>) -> anyhow::Result<Option<FileEdit>> {
+    let path = ws.root.join("Cargo.lock");
+    let Ok(before) = std::fs::read_to_string(&path) else { return Ok(None) };
+    let after = edit_lockfile(ws, &before, versions).with_context(|| format!("cannot update {}", path.display()))?;
+    Ok((after != before).then_some(FileEdit { path, before, after }))
+}
+
+/// [`lockfile_edit`] on the lockfile's text.
+pub fn edit_lockfile(ws: &Workspace, text: &str, versions: &BTreeMap<String, Version>) -> anyhow::Result<String> {
+    let mut doc: DocumentMut = text.parse()?;
+    // name → (current version, new version) of the members that move.
+    let moving: BTreeMap<&str, (String, String)> = versions
+        .iter()
+        .filter_map(|(name, to)| Some((name.as_str(), (ws.member(name)?.version.to_string(), to.to_string()))))
+        .collect();
+    let Some(packages) = doc.get_mut("package").and_then(|p| p.as_array_of_tables_mut()) else {
+        return Ok(text.into());
+    };
+    for package in packages.iter_mut() {
+        let own = !package.contains_key("source");
+        let name = package.get("name").and_then(|n| n.as_str()).unwrap_or_default().to_string();
+        if let (true, Some((from, to))) = (own, moving.get(name.as_str())) {
+            if package.get("version").and_then(|v| v.as_str()) == Some(from.as_str()) {
+                let decor = package.get("version").and_then(|v| v.as_value()).map(|v| v.decor().clone());
+                let mut value = Value::from(to.as_str());
+                if let Some(decor) = decor {
+                    *value.decor_mut() = decor;
+                }
+                package.insert("version", Item::Value(value));
+            }
+        }
+        let Some(deps) = package.get_mut("dependencies").and_then(|d| d.as_array_mut()) else { continue };
+        for dep in deps.iter_mut() {
+            let Some(entry) = dep.as_str() else { continue };
+            // `name version`, with no `(source)`: a path package of this workspace.
+            let mut parts = entry.split(' ');
+            let (Some(name), Some(version), None) = (parts.next(), parts.next(), parts.next()) else { continue };
+            if let Some((from, to)) = moving.get(name).filter(|(from, _)| from == version) {
+                let _ = from;
+                let decor = dep.decor().clone();
+                *dep = Value::from(format!("{name} {to}"));
+                *dep.decor_mut() = decor;
+            }
+        }
+    }
+    Ok(doc.to_string())
 }
 
 /// The manifest edits that give each member of `versions` its new version and make every
@@ -352,6 +411,24 @@ mod tests {
 
     fn versions(list: &[(&str, &str)]) -> BTreeMap<String, Version> {
         list.iter().map(|(n, v)| (n.to_string(), Version::parse(v).unwrap())).collect()
+    }
+
+    #[test]
+    fn the_lockfile_moves_the_workspace_s_own_entries_only() {
+        let ws = workspace(vec![
+            member("core", "1.0.0", &[]),
+            member("app", "1.0.0", &[("core", "1.0.0", DepKind::Normal)]),
+        ]);
+        let lock = "version = 4\n\n[[package]]\nname = \"app\"\nversion = \"1.0.0\"\ndependencies = [\n \"core 1.0.0\",\n \"core 0.9.0\",\n \"serde\",\n]\n\n\
+                    [[package]]\nname = \"core\"\nversion = \"1.0.0\"\n\n\
+                    [[package]]\nname = \"core\"\nversion = \"0.9.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n\
+                    [[package]]\nname = \"serde\"\nversion = \"1.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
+        let after = edit_lockfile(&ws, lock, &versions(&[("core", "2.0.0")])).unwrap();
+        let want = lock
+            .replacen("name = \"core\"\nversion = \"1.0.0\"", "name = \"core\"\nversion = \"2.0.0\"", 1)
+            .replace("\"core 1.0.0\"", "\"core 2.0.0\"");
+        assert_eq!(after, want);
+        assert_eq!(edit_lockfile(&ws, lock, &BTreeMap::new()).unwrap(), lock, "nothing moves, nothing changes");
     }
 
     #[test]

@@ -25,6 +25,8 @@ use crate::workspace::{DepKind, Workspace};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum CauseKind {
+    /// Its version group moves (another member needs the new version).
+    Group,
     /// A dependency in the train.
     Dependency,
     /// Its own API changes.
@@ -37,7 +39,7 @@ pub struct Cause {
     pub kind: CauseKind,
     pub bump: Bump,
     /// For `dependency`: the dependency, the manifest that declares it, and the first public item
-    /// that exposes it (when it does).
+    /// that exposes it (when it does). For `group`: the member whose needs move the group.
     pub dependency: Option<String>,
     pub manifest: Option<String>,
     pub exposes: Option<String>,
@@ -63,6 +65,25 @@ pub struct CrateTrain {
     pub causes: Vec<Cause>,
     /// Number of API changes against the baseline.
     pub changes: usize,
+    /// The version group it moves with, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+}
+
+/// A version group in the train: one version for its members.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct GroupTrain {
+    pub name: String,
+    pub kind: crate::workspace::GroupKind,
+    /// Every member of the group.
+    pub members: Vec<String>,
+    /// The version its members declare (the highest, should they differ).
+    pub declared_version: Version,
+    /// The version the group is released at, when it is in the train.
+    pub release_version: Option<Version>,
+    /// The member whose needs decide the group's version, and why.
+    pub moved_by: Option<String>,
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
@@ -89,6 +110,7 @@ pub enum ProblemKind {
     LeftOutOfTrain,
     RequirementNotAdmitting,
     UnneededBump,
+    VersionGroupSplit,
     // What the registry needs (`publish` preflight).
     NothingToPublish,
     NotPublishable,
@@ -109,6 +131,7 @@ impl ProblemKind {
         ProblemKind::LeftOutOfTrain,
         ProblemKind::RequirementNotAdmitting,
         ProblemKind::UnneededBump,
+        ProblemKind::VersionGroupSplit,
         ProblemKind::NothingToPublish,
         ProblemKind::NotPublishable,
         ProblemKind::MissingMetadata,
@@ -128,6 +151,7 @@ impl ProblemKind {
             ProblemKind::LeftOutOfTrain => "a dependent must be released with a breaking dependency but is not bumped",
             ProblemKind::RequirementNotAdmitting => "a requirement on a member does not admit the member's new version",
             ProblemKind::UnneededBump => "a version is bumped though nothing requires it",
+            ProblemKind::VersionGroupSplit => "the members of a version group declare different versions",
             ProblemKind::NothingToPublish => "no crate of the workspace needs a release",
             ProblemKind::NotPublishable => "a crate of the train has `publish = false`",
             ProblemKind::MissingMetadata => "a crate lacks metadata the registry requires",
@@ -147,6 +171,7 @@ impl ProblemKind {
             ProblemKind::LeftOutOfTrain => "left-out-of-train",
             ProblemKind::RequirementNotAdmitting => "requirement-not-admitting",
             ProblemKind::UnneededBump => "unneeded-bump",
+            ProblemKind::VersionGroupSplit => "version-group-split",
             ProblemKind::NothingToPublish => "nothing-to-publish",
             ProblemKind::NotPublishable => "not-publishable",
             ProblemKind::MissingMetadata => "missing-metadata",
@@ -186,6 +211,8 @@ pub struct Train {
     pub crates: Vec<CrateTrain>,
     /// The crates to release, dependencies first.
     pub order: Vec<TrainStep>,
+    /// The version groups of the crates analyzed.
+    pub groups: Vec<GroupTrain>,
     pub problems: Vec<Problem>,
 }
 
@@ -257,6 +284,10 @@ pub trait Locate {
     /// `(file, line)` where `package` declares its requirement on `dependency`, and the requirement
     /// as written.
     fn requirement_line(&self, package: &str, dependency: &str) -> Option<(String, usize)>;
+    /// `(file, line)` of the workspace's `[workspace.package] version`.
+    fn workspace_version_line(&self) -> Option<(String, usize)> {
+        None
+    }
 }
 
 /// Builds the train for `diffs` (the crates analyzed), with `apis` for exposure and `stale` the
@@ -272,13 +303,32 @@ pub fn plan(
 ) -> Train {
     let analyzed: BTreeSet<String> = diffs.iter().map(|d| d.package.clone()).collect();
     let order = ws.topo_order(&analyzed);
-    let mut crates: BTreeMap<String, CrateTrain> = BTreeMap::new();
-    for name in &order {
-        let d = diffs.iter().find(|d| &d.package == name).expect("ordered from the diffs");
-        let causes = causes(ws, d, &crates, apis, locate);
-        crates.insert(name.clone(), entry(ws, d, causes));
+    // A version group moves as one: its members are planned again with the group's version as
+    // their floor, until no floor moves (a member moved by its group can pull dependents, and
+    // through them other groups).
+    let mut floors: BTreeMap<String, Floor> = BTreeMap::new();
+    let mut crates: BTreeMap<String, CrateTrain>;
+    let mut rounds = 0;
+    loop {
+        crates = BTreeMap::new();
+        for name in &order {
+            let d = diffs.iter().find(|d| &d.package == name).expect("ordered from the diffs");
+            let mut causes = causes(ws, d, &crates, apis, locate);
+            let floor = floors.get(name);
+            if let Some(f) = floor {
+                causes.extend(group_cause(name, d, f));
+            }
+            crates.insert(name.clone(), entry(ws, d, causes, floor));
+        }
+        let next = group_floors(ws, &crates);
+        rounds += 1;
+        if next == floors || rounds > ws.groups.len() + ws.members.len() {
+            break;
+        }
+        floors = next;
     }
-    let problems = problems(ws, &order, &crates, stale, locate);
+    let groups = group_trains(ws, &crates);
+    let problems = problems(ws, &order, &crates, &groups, stale, locate);
     let order_steps: Vec<TrainStep> = order
         .iter()
         .filter_map(|n| {
@@ -286,7 +336,92 @@ pub fn plan(
             c.release_version.clone().map(|to| TrainStep { package: n.clone(), from: c.baseline_version.clone(), to })
         })
         .collect();
-    Train { crates: order.iter().map(|n| crates[n].clone()).collect(), order: order_steps, problems }
+    Train { crates: order.iter().map(|n| crates[n].clone()).collect(), order: order_steps, groups, problems }
+}
+
+/// The version a member's group moves to, and the member whose needs decide it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Floor {
+    version: Version,
+    group: String,
+    by: String,
+}
+
+/// For every member of a group with a member in the train: the highest version a member of the
+/// group needs on its own (its changes, its dependencies, its declared version — not the group),
+/// and that member (the first by name among equals, so that the floor is the same every round).
+fn group_floors(ws: &Workspace, crates: &BTreeMap<String, CrateTrain>) -> BTreeMap<String, Floor> {
+    let own = |c: &CrateTrain| -> Option<Version> {
+        let bump = c.causes.iter().filter(|x| x.kind != CauseKind::Group).map(|x| x.bump).max();
+        let required = bump.and_then(|b| c.baseline_version.as_ref().map(|from| bumped(from, b)));
+        let declared = (c.declared_bump.is_some() || c.new_crate).then(|| c.declared_version.clone());
+        required.into_iter().chain(declared).max()
+    };
+    let mut floors = BTreeMap::new();
+    for g in &ws.groups {
+        let top = g
+            .members
+            .iter()
+            .filter_map(|m| crates.get(m))
+            .filter(|c| c.in_train)
+            .filter_map(|c| Some((own(c)?, c.package.clone())))
+            .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(&a.1)));
+        let Some((version, by)) = top else { continue };
+        for m in g.members.iter().filter(|m| crates.contains_key(*m)) {
+            floors.insert(m.clone(), Floor { version: version.clone(), group: g.name.clone(), by: by.clone() });
+        }
+    }
+    floors
+}
+
+/// The cause of a member moved by its group (none for the member that decides the version).
+fn group_cause(name: &str, d: &CrateDiff, floor: &Floor) -> Option<Cause> {
+    if floor.by == name {
+        return None;
+    }
+    let baseline = d.baseline.as_ref().and_then(|b| b.version.clone());
+    let bump = match &baseline {
+        Some(from) => declared_bump(from, &floor.version)?,
+        None => Bump::Patch,
+    };
+    Some(Cause {
+        kind: CauseKind::Group,
+        bump,
+        dependency: Some(floor.by.clone()),
+        manifest: None,
+        exposes: None,
+        message: format!(
+            "`{name}` moves with its version group `{}` to {}, which `{}` needs",
+            floor.group, floor.version, floor.by
+        ),
+    })
+}
+
+/// The version groups of the analyzed crates, as the train has them.
+fn group_trains(ws: &Workspace, crates: &BTreeMap<String, CrateTrain>) -> Vec<GroupTrain> {
+    let mut out = Vec::new();
+    for g in &ws.groups {
+        let members: Vec<&CrateTrain> = g.members.iter().filter_map(|m| crates.get(m)).collect();
+        let Some(declared) = members.iter().map(|c| c.declared_version.clone()).max() else { continue };
+        let release = members.iter().filter(|c| c.in_train).filter_map(|c| c.release_version.clone()).max();
+        let mover = members
+            .iter()
+            .filter(|c| c.in_train && c.release_version == release)
+            .filter(|c| c.causes.iter().any(|x| x.kind != CauseKind::Group))
+            .max_by_key(|c| c.required_bump);
+        let reason =
+            mover.and_then(|c| c.causes.iter().filter(|x| x.kind != CauseKind::Group).max_by_key(|x| (x.bump, x.kind)));
+        out.push(GroupTrain {
+            name: g.name.clone(),
+            kind: g.kind,
+            members: g.members.clone(),
+            declared_version: declared,
+            release_version: release,
+            moved_by: mover.map(|c| c.package.clone()),
+            reason: reason.map(|x| x.message.clone()),
+        });
+    }
+    out
 }
 
 /// Why crate `d` needs a release: its own changes, and what the dependencies already planned in
@@ -373,15 +508,24 @@ fn causes(
 
 /// A crate's entry: the required bump and version from its causes, the declared ones, and
 /// whether it is in the train.
-fn entry(ws: &Workspace, d: &CrateDiff, causes: Vec<Cause>) -> CrateTrain {
+fn entry(ws: &Workspace, d: &CrateDiff, causes: Vec<Cause>, floor: Option<&Floor>) -> CrateTrain {
     let member = ws.member(&d.package).expect("diffs are of members");
     let baseline_version = d.baseline.as_ref().and_then(|b| b.version.clone());
     let new_crate = d.baseline.is_none();
     let required_bump = causes.iter().map(|c| c.bump).max();
-    let required_version = required_bump.and_then(|b| baseline_version.as_ref().map(|from| bumped(from, b)));
+    let mut required_version = required_bump.and_then(|b| baseline_version.as_ref().map(|from| bumped(from, b)));
+    // A group's version is one for all its members, whatever each one's baseline.
+    if let Some(f) = floor.filter(|f| f.by != d.package) {
+        if required_version.as_ref().is_none_or(|v| *v < f.version) {
+            required_version = Some(f.version.clone());
+        }
+    }
     let declared = baseline_version.as_ref().and_then(|from| declared_bump(from, &member.version));
     let satisfied = required_version.as_ref().is_none_or(|req| member.version >= *req);
-    let in_train = required_bump.is_some() || declared.is_some() || (new_crate && member.is_publishable());
+    let in_train = required_bump.is_some()
+        || declared.is_some()
+        || (new_crate && member.is_publishable())
+        || floor.is_some_and(|f| f.by != d.package);
     let release_version = match (in_train, satisfied) {
         (false, _) => None,
         (true, true) => Some(member.version.clone()),
@@ -399,15 +543,18 @@ fn entry(ws: &Workspace, d: &CrateDiff, causes: Vec<Cause>) -> CrateTrain {
         new_crate,
         causes,
         changes: d.changes.findings.len(),
+        group: ws.group_of(&d.package).map(|g| g.name.clone()),
     }
 }
 
 /// What stands in the way: stale snapshots, bumps too small, dependents left out, requirements
-/// that do not admit the new versions, and bumps nothing requires.
+/// that do not admit the new versions, and bumps nothing requires. A version group is one
+/// version: its bump is one problem, named for the group, not one per member.
 fn problems(
     ws: &Workspace,
     order: &[String],
     crates: &BTreeMap<String, CrateTrain>,
+    groups: &[GroupTrain],
     stale: &[&SnapshotState],
     locate: &dyn Locate,
 ) -> Vec<Problem> {
@@ -438,7 +585,8 @@ fn problems(
         };
         let mut causes: Vec<&Cause> = c.causes.iter().collect();
         causes.sort_by_key(|x| std::cmp::Reverse((x.bump, x.kind)));
-        if let (Some(required), Some(version)) = (c.required_bump, &c.required_version) {
+        let grouped = c.group.is_some();
+        if let (Some(required), Some(version), false) = (c.required_bump, &c.required_version, grouped) {
             if c.declared_version < *version {
                 let from = c.baseline_version.as_ref().map(|v| v.to_string()).unwrap_or_default();
                 let left_out = c.declared_bump.is_none() && causes.iter().all(|x| x.kind == CauseKind::Dependency);
@@ -471,7 +619,7 @@ fn problems(
                 });
             }
         }
-        if c.required_bump.is_none() && c.declared_bump.is_some() {
+        if c.required_bump.is_none() && c.declared_bump.is_some() && !grouped {
             problems.push(Problem {
                 kind: ProblemKind::UnneededBump,
                 severity: Severity::Warning,
@@ -511,8 +659,97 @@ fn problems(
             }
         }
     }
-
+    for g in groups {
+        problems.extend(group_problems(g, crates, locate));
+    }
     problems
+}
+
+/// A version group's problems: members that declare different versions (a configured group), a
+/// version below what a member needs, a bump nothing needs.
+fn group_problems(g: &GroupTrain, crates: &BTreeMap<String, CrateTrain>, locate: &dyn Locate) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let members: Vec<&CrateTrain> = g.members.iter().filter_map(|m| crates.get(m)).collect();
+    let listed = g.members.join(", ");
+    let name = &g.name;
+    // Where the group's version is written: the workspace's, or its first member's.
+    let at = |member: &str| match g.kind {
+        crate::workspace::GroupKind::Inherited => locate.workspace_version_line(),
+        crate::workspace::GroupKind::Configured => locate.version_line(member),
+    };
+    let first = members.first().map(|c| c.package.clone()).unwrap_or_default();
+    let problem = |kind, severity, package: &str, message: String, notes: Vec<String>, help: &str| {
+        let at = at(package);
+        Problem {
+            kind,
+            severity,
+            package: package.to_string(),
+            message,
+            file: at.as_ref().map(|(f, _)| f.clone()),
+            line: at.map(|(_, l)| l),
+            notes,
+            help: help.to_string(),
+        }
+    };
+    let versions: BTreeSet<&Version> = members.iter().map(|c| &c.declared_version).collect();
+    if versions.len() > 1 {
+        let each: Vec<String> = members.iter().map(|c| format!("{} {}", c.package, c.declared_version)).collect();
+        let below = members.iter().find(|c| c.declared_version < g.declared_version).map(|c| c.package.as_str());
+        out.push(problem(
+            ProblemKind::VersionGroupSplit,
+            Severity::Error,
+            below.unwrap_or(&first),
+            format!("the version group `{name}` ({listed}) declares more than one version: {}", each.join(", ")),
+            vec![format!("its members are released together, at one version ({})", g.declared_version)],
+            "give every member the group's version (`cargo atomic bump` writes it)",
+        ));
+    }
+    let Some(release) = &g.release_version else { return out };
+    let mover = g.moved_by.as_deref().and_then(|m| crates.get(m));
+    let behind: Vec<&&CrateTrain> = members.iter().filter(|c| c.declared_version < *release).collect();
+    if let (Some(mover), false) = (mover, behind.is_empty()) {
+        let from = mover.baseline_version.as_ref().map(|v| v.to_string()).unwrap_or_default();
+        let bump = mover.required_bump.map(|b| b.to_string()).unwrap_or_default();
+        let mut notes = vec![format!("because `{}`: {}", mover.package, g.reason.clone().unwrap_or_default())];
+        for c in members.iter().filter(|c| c.package != mover.package) {
+            for x in c.causes.iter().filter(|x| x.kind != CauseKind::Group) {
+                notes.push(format!("also: {}", x.message));
+            }
+        }
+        notes.push(format!(
+            "moving with it: {}",
+            g.members.iter().filter(|m| **m != mover.package).cloned().collect::<Vec<_>>().join(", ")
+        ));
+        // Named for the member that moves it, when it is behind too.
+        let named = behind.iter().find(|c| c.package == mover.package).unwrap_or(&behind[0]);
+        out.push(problem(
+            ProblemKind::BumpTooSmall,
+            Severity::Error,
+            &named.package,
+            format!(
+                "the version group `{name}` ({listed}) needs a {bump} bump ({from} → {release}) but declares {}",
+                named.declared_version
+            ),
+            notes,
+            "run `cargo atomic bump`",
+        ));
+    }
+    if mover.is_none() && members.iter().any(|c| c.declared_bump.is_some()) {
+        let c = members.iter().find(|c| c.declared_bump.is_some()).expect("checked");
+        out.push(problem(
+            ProblemKind::UnneededBump,
+            Severity::Warning,
+            &c.package,
+            format!(
+                "the version group `{name}` ({listed}) is bumped ({} → {}) though nothing requires it",
+                c.baseline_version.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+                c.declared_version
+            ),
+            Vec::new(),
+            "keep the bump to release the group anyway, or restore the released version",
+        ));
+    }
+    out
 }
 
 /// No locations (for hypothetical plans).

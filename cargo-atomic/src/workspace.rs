@@ -22,6 +22,29 @@ pub struct Workspace {
     /// Cargo's feature resolver for the workspace (`1`, `2` or `3`). Under `1`, a `cargo doc`
     /// call unifies the features the dev-dependencies of its packages ask for too.
     pub resolver: u8,
+    /// Crates that always share one version (see [`VersionGroup`]).
+    pub groups: Vec<VersionGroup>,
+}
+
+/// Crates that always share one version: the members that inherit `[workspace.package]
+/// version` (lockstep, named `workspace`), or a group named in `[workspace.metadata.atomic]
+/// version-groups`. A group moves as one: its version is the largest any member requires.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+pub struct VersionGroup {
+    pub name: String,
+    /// Package names, sorted.
+    pub members: Vec<String>,
+    /// `inherited` (`version.workspace = true`) or `configured`.
+    pub kind: GroupKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupKind {
+    /// Every member inherits `[workspace.package] version`: one version by construction.
+    Inherited,
+    /// Listed in `[workspace.metadata.atomic] version-groups`: kept equal by hand.
+    Configured,
 }
 
 #[derive(Clone, Debug)]
@@ -108,6 +131,9 @@ pub struct WorkspaceConfig {
     /// Upload rate limits by registry name (`crates-io` has crates.io's limits by default).
     #[serde(default)]
     pub rate_limits: BTreeMap<String, RateLimit>,
+    /// Crates released together at one version, by group name.
+    #[serde(default)]
+    pub version_groups: BTreeMap<String, Vec<String>>,
 }
 
 /// `tag-format = "..."` or `tag-format = ["...", ...]`.
@@ -165,6 +191,52 @@ fn resolver_of(manifest: &Path, root_edition: Option<&str>) -> anyhow::Result<u8
         (None, Some("2021")) => 2,
         (None, Some(_)) => 3,
     })
+}
+
+/// The workspace's version groups: the members inheriting `[workspace.package] version` (two or
+/// more), then the configured ones. A member is in one group at most.
+fn version_groups(root: &Path, members: &[Member], config: &WorkspaceConfig) -> anyhow::Result<Vec<VersionGroup>> {
+    let mut groups = Vec::new();
+    let mut inherited: Vec<String> = Vec::new();
+    for m in members {
+        let text = std::fs::read_to_string(&m.manifest_path)
+            .with_context(|| format!("cannot read {}", m.manifest_path.display()))?;
+        let doc: toml_edit::DocumentMut =
+            text.parse().with_context(|| format!("cannot parse {}", m.manifest_path.display()))?;
+        let version = doc.get("package").and_then(|p| p.get("version"));
+        if version.and_then(|v| v.as_table_like()).and_then(|t| t.get("workspace")).and_then(|w| w.as_bool())
+            == Some(true)
+        {
+            inherited.push(m.name.clone());
+        }
+    }
+    if inherited.len() > 1 {
+        inherited.sort();
+        groups.push(VersionGroup { name: "workspace".to_string(), members: inherited, kind: GroupKind::Inherited });
+    }
+    let manifest = root.join("Cargo.toml");
+    for (name, list) in &config.version_groups {
+        let mut list = list.clone();
+        list.sort();
+        list.dedup();
+        for member in &list {
+            if !members.iter().any(|m| &m.name == member) {
+                bail!(
+                    "{}: `[workspace.metadata.atomic] version-groups.{name}` names `{member}`, which is not a member",
+                    manifest.display()
+                );
+            }
+            if let Some(other) = groups.iter().find(|g: &&VersionGroup| g.members.contains(member)) {
+                bail!(
+                    "{}: `{member}` is in two version groups, `{}` and `{name}`; a crate has one version",
+                    manifest.display(),
+                    other.name
+                );
+            }
+        }
+        groups.push(VersionGroup { name: name.clone(), members: list, kind: GroupKind::Configured });
+    }
+    Ok(groups)
 }
 
 /// `cargo metadata --no-deps` for `manifest`, with Cargo's own message when it refuses.
@@ -275,7 +347,20 @@ impl Workspace {
             .find(|p| p.manifest_path.as_std_path() == root.join("Cargo.toml"))
             .map(|p| p.edition.as_str().to_string());
         let resolver = resolver_of(&root.join("Cargo.toml"), root_edition.as_deref())?;
-        Ok(Workspace { root, target_dir: metadata.target_directory.into_std_path_buf(), members, config, resolver })
+        let groups = version_groups(&root, &members, &config)?;
+        Ok(Workspace {
+            root,
+            target_dir: metadata.target_directory.into_std_path_buf(),
+            members,
+            config,
+            resolver,
+            groups,
+        })
+    }
+
+    /// The version group `package` belongs to.
+    pub fn group_of(&self, package: &str) -> Option<&VersionGroup> {
+        self.groups.iter().find(|g| g.members.iter().any(|m| m == package))
     }
 
     pub fn member(&self, name: &str) -> Option<&Member> {
@@ -603,6 +688,7 @@ pub(crate) mod testing {
             members,
             config: WorkspaceConfig::default(),
             resolver: 2,
+            groups: Vec::new(),
         }
     }
 }

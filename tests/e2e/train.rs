@@ -386,9 +386,13 @@ fn workspace_inherited_versions_and_dependencies() {
     let run = new.atomic(&["check", "--baseline-path", base, "--message-format", "json"]);
     run.assert_code(1);
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let too_small = &doc["problems"][0];
+    let too_small = doc["problems"].as_array().unwrap().iter().find(|p| p["kind"] == "bump-too-small").unwrap();
     assert_eq!(too_small["file"], "Cargo.toml", "the version lives in [workspace.package]");
     assert_eq!(too_small["line"], 6);
+    assert_eq!(
+        too_small["message"],
+        "the version group `workspace` (a, b) needs a major bump (1.0.0 → 2.0.0) but declares 1.0.0"
+    );
     let req = doc["problems"].as_array().unwrap().iter().find(|p| p["kind"] == "requirement-not-admitting").unwrap();
     assert_eq!(req["file"], "Cargo.toml", "the requirement lives in [workspace.dependencies]");
     assert_eq!(req["line"], 10);
@@ -675,7 +679,9 @@ gateway dependency patch
 /// it (every manifest new) or undoes it (every manifest old), and no temporary file remains.
 #[test]
 fn a_kill_during_bump_is_rolled_forward_or_back_by_the_next_command() {
-    let manifests = ["gateway/core/Cargo.toml", "gateway/interface/Cargo.toml", "gateway/gateway/Cargo.toml"];
+    // The three manifests and the lockfile: one all-or-none write.
+    let manifests =
+        ["gateway/core/Cargo.toml", "gateway/interface/Cargo.toml", "gateway/gateway/Cargo.toml", "gateway/Cargo.lock"];
     let stray = |p: &Project| -> Vec<String> {
         let mut found = Vec::new();
         for dir in ["gateway", "gateway/core", "gateway/interface", "gateway/gateway"] {
@@ -695,7 +701,7 @@ fn a_kill_during_bump_is_rolled_forward_or_back_by_the_next_command() {
     let before: Vec<String> = manifests.iter().map(|m| original.read(m)).collect();
 
     for (fault, forward) in
-        [("stage:1", false), ("stage:2", false), ("rename:0", true), ("rename:1", true), ("rename:2", true)]
+        [("stage:1", false), ("stage:3", false), ("rename:0", true), ("rename:2", true), ("rename:3", true)]
     {
         let p = example();
         let killed = p.atomic_env(
@@ -708,7 +714,7 @@ fn a_kill_during_bump_is_rolled_forward_or_back_by_the_next_command() {
 
         let next = p.atomic(&["snapshot", "--check", "--manifest-path", "gateway/Cargo.toml"]);
         let said =
-            if forward { "completed an interrupted write of 3 files" } else { "undid an interrupted write of 3 files" };
+            if forward { "completed an interrupted write of 4 files" } else { "undid an interrupted write of 4 files" };
         assert!(next.stderr.contains(said), "{fault}: {}", next.stderr);
         let now: Vec<String> = manifests.iter().map(|m| p.read(m)).collect();
         assert_eq!(now, if forward { bumped.clone() } else { before.clone() }, "{fault}: all or none");
@@ -768,4 +774,141 @@ fn a_binary_only_dependent_of_a_breaking_member_joins_the_train() {
         doc["train"],
         serde_json::json!([{ "package": "core", "from": "1.0.0", "to": "2.0.0" }, { "package": "app", "from": "1.0.0", "to": "1.0.1" }])
     );
+}
+
+/// A workspace whose members share `[workspace.package] version` (lockstep): the group moves as
+/// one. A break in `core` moves every member to 2.0.0, the train and `check` speak of the group
+/// (one problem, not one per member; no member is "bumped though nothing requires it"), `bump`
+/// writes the shared version once and the lockfile with it.
+#[test]
+fn a_lockstep_version_group_moves_as_one_and_bump_writes_the_lockfile() {
+    let p = Project::new();
+    p.file(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"core\", \"app\", \"util\"]\nresolver = \"2\"\n\n[workspace.package]\nversion = \"1.2.0\"\n\
+         edition = \"2021\"\npublish = [\"local\"]\n",
+    );
+    for (name, deps, src) in [
+        ("core", "", "pub fn run(a: u8) -> u8 { a }\n"),
+        ("app", "core = { path = \"../core\", version = \"1.2.0\" }\n", "pub fn app() -> u8 { core::run(1) }\n"),
+        ("util", "", "pub fn util() {}\n"),
+    ] {
+        p.file(
+            &format!("{name}/Cargo.toml"),
+            &format!(
+                "[package]\nname = \"{name}\"\nversion.workspace = true\nedition.workspace = true\npublish.workspace = true\n\n\
+                 [dependencies]\n{deps}"
+            ),
+        )
+        .file(&format!("{name}/src/lib.rs"), src);
+    }
+    p.file(".gitignore", "target/\n");
+    p.git(&["init", "-q", "-b", "main"]);
+    p.atomic(&["snapshot", "-q"]).assert_code(0);
+    p.git(&["add", "-A"]);
+    p.git(&["commit", "-q", "-m", "release 1.2.0"]);
+    for name in ["core", "app", "util"] {
+        p.git(&["tag", &format!("{name}-v1.2.0")]);
+    }
+    p.file("core/src/lib.rs", "pub fn run(a: u8, b: u8) -> u8 { a + b }\n")
+        .file("app/src/lib.rs", "pub fn app() -> u8 { core::run(1, 2) }\n");
+    p.atomic(&["snapshot", "-q"]).assert_code(0);
+
+    let run = p.atomic(&["check", "--message-format", "json"]);
+    run.assert_code(1);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    for name in ["core", "app", "util"] {
+        assert_eq!(krate(&doc, name)["release_version"], "2.0.0", "{name} moves with the group: {doc:#}");
+        assert_eq!(krate(&doc, name)["group"], "workspace");
+    }
+    let group = &doc["groups"][0];
+    assert_eq!(group["name"], "workspace");
+    assert_eq!(group["kind"], "inherited");
+    assert_eq!(group["members"], serde_json::json!(["app", "core", "util"]));
+    assert_eq!(group["release_version"], "2.0.0");
+    assert_eq!(group["moved_by"], "core");
+    assert_eq!(
+        kinds(&doc),
+        ["requirement-not-admitting app", "bump-too-small core"],
+        "one problem for the group, named for the member that moves it: {doc:#}"
+    );
+    let problem = &doc["problems"].as_array().unwrap().iter().find(|p| p["kind"] == "bump-too-small").unwrap().clone();
+    assert_eq!(
+        problem["message"],
+        "the version group `workspace` (app, core, util) needs a major bump (1.2.0 → 2.0.0) but declares 1.2.0"
+    );
+    assert_eq!((problem["file"].as_str(), problem["line"].as_u64()), (Some("Cargo.toml"), Some(6)));
+    let human = p.atomic(&["check", "--color", "never"]);
+    assert!(
+        human.stderr.contains("version group `workspace` (app, core, util) moves as one, 1.2.0 → 2.0.0"),
+        "{}",
+        human.stderr
+    );
+    assert!(
+        human.stderr.contains("util  1.2.0 → 2.0.0  major  moves with its version group `workspace` (for `core`)"),
+        "{}",
+        human.stderr
+    );
+
+    let bump = p.atomic(&["bump", "--color", "never"]);
+    bump.assert_code(0);
+    assert!(
+        bump.stderr
+            .contains("Bumping version group `workspace` 1.2.0 → 2.0.0 (major required by `core`): app, core, util"),
+        "{}",
+        bump.stderr
+    );
+    assert!(!bump.stderr.contains("Bumping app"), "members are not bumped one by one: {}", bump.stderr);
+    assert!(p.read("Cargo.toml").contains("version = \"2.0.0\""));
+    assert!(p.read("app/Cargo.toml").contains("core = { path = \"../core\", version = \"2.0.0\" }"));
+    let lock = p.read("Cargo.lock");
+    assert_eq!(lock.matches("version = \"2.0.0\"").count(), 3, "{lock}");
+    p.cargo(&["metadata", "--locked", "--format-version", "1"], &[]).assert_code(0);
+
+    let after = p.atomic(&["check", "--color", "never"]);
+    after.assert_code(0);
+    assert!(!after.stderr.contains("warning"), "no member is bumped for nothing: {}", after.stderr);
+}
+
+/// Crates kept at one version by hand, named in `[workspace.metadata.atomic] version-groups`:
+/// the group moves together, and a member that leaves it fails `check`.
+#[test]
+fn a_configured_version_group_moves_together_and_a_member_may_not_leave_it() {
+    let old = workspace(&[
+        k("a", "1.0.0", &[], "pub fn a() {}\n"),
+        k("b", "1.0.0", &[], "pub fn b() {}\n"),
+        k("c", "1.0.0", &[], "pub fn c() {}\n"),
+    ]);
+    let new = workspace(&[
+        k("a", "1.0.0", &[], "pub fn a() {}\npub fn more() {}\n"),
+        k("b", "1.0.0", &[], "pub fn b() {}\n"),
+        k("c", "1.0.0", &[], "pub fn c() {}\n"),
+    ]);
+    new.file(
+        "Cargo.toml",
+        &(new.read("Cargo.toml") + "\n[workspace.metadata.atomic]\nversion-groups = { runtime = [\"a\", \"b\"] }\n"),
+    );
+    let doc = check(&old, &new, 1);
+    assert_eq!(krate(&doc, "a")["release_version"], "1.1.0");
+    assert_eq!(krate(&doc, "b")["release_version"], "1.1.0", "b moves with a: {doc:#}");
+    assert_eq!(krate(&doc, "c")["in_train"], false);
+    assert_eq!(doc["groups"][0]["kind"], "configured");
+    assert_eq!(doc["groups"][0]["moved_by"], "a");
+    let base = old.root().to_str().unwrap();
+    new.atomic(&["bump", "--baseline-path", base, "-q"]).assert_code(0);
+    assert!(new.read("b/Cargo.toml").contains("version = \"1.1.0\""));
+    new.atomic(&["check", "--baseline-path", base]).assert_code(0);
+    // `b` leaves the group.
+    new.file("b/Cargo.toml", &new.read("b/Cargo.toml").replace("version = \"1.1.0\"", "version = \"1.2.0\""));
+    let run = new.atomic(&["check", "--baseline-path", base, "--message-format", "json"]);
+    run.assert_code(1);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let split = doc["problems"].as_array().unwrap().iter().find(|p| p["kind"] == "version-group-split").cloned();
+    let split = split.unwrap_or_else(|| panic!("{doc:#}"));
+    assert_eq!(split["message"], "the version group `runtime` (a, b) declares more than one version: a 1.1.0, b 1.2.0");
+    // A group naming a crate that is no member is refused when the workspace is read.
+    new.file("Cargo.toml", &new.read("Cargo.toml").replace("[\"a\", \"b\"]", "[\"a\", \"zz\"]"));
+    let run = new.atomic(&["check", "--baseline-path", base]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("version-groups.runtime` names `zz`, which is not a member"), "{}", run.stderr);
 }

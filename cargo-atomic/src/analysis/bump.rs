@@ -17,12 +17,27 @@ pub struct BumpStep {
     pub required: Option<Bump>,
     /// Set when `--level` asked for less than the train requires (the requirement wins).
     pub warning: Option<String>,
+    /// The version group it moves with.
+    pub group: Option<String>,
+}
+
+/// A version group's change: every member moves to one version.
+#[derive(Clone, Debug)]
+pub struct GroupStep {
+    pub name: String,
+    pub members: Vec<String>,
+    pub from: semver::Version,
+    pub to: semver::Version,
+    /// The largest bump a member requires, and the member.
+    pub required: Option<(Bump, String)>,
 }
 
 /// The versions to write and the edits that write them.
 #[derive(Clone, Debug)]
 pub struct BumpPlan {
     pub steps: Vec<BumpStep>,
+    /// The version groups among the steps.
+    pub groups: Vec<GroupStep>,
     /// New contents of every manifest that changes.
     pub edits: Vec<FileEdit>,
     /// The workspace root, where the write's intent record goes.
@@ -43,10 +58,33 @@ pub fn bump_plan(ws: &Workspace, a: &Assessment, level: Option<Bump>, chosen: &[
             }
             _ => None,
         };
-        steps.push(BumpStep { package: name.clone(), from, to: to.clone(), required, warning });
+        let group = ws.group_of(name).map(|g| g.name.clone());
+        steps.push(BumpStep { package: name.clone(), from, to: to.clone(), required, warning, group });
     }
-    let edits = if versions.is_empty() { Vec::new() } else { crate::manifest::version_edits(ws, &versions)? };
-    Ok(BumpPlan { steps, edits, root: ws.root.clone() })
+    let mut groups = Vec::new();
+    for g in &ws.groups {
+        let moving: Vec<&BumpStep> = steps.iter().filter(|s| s.group.as_deref() == Some(&g.name)).collect();
+        let (Some(from), Some(to)) =
+            (moving.iter().map(|s| s.from.clone()).max(), moving.iter().map(|s| s.to.clone()).max())
+        else {
+            continue;
+        };
+        // The member whose own needs (not the group's) move it furthest.
+        let required = moving
+            .iter()
+            .filter_map(|s| {
+                let own = a.train.get(&s.package)?.causes.iter().filter(|c| c.kind != crate::train::CauseKind::Group);
+                Some((own.map(|c| c.bump).max()?, s.package.clone()))
+            })
+            .max_by(|x, y| x.0.cmp(&y.0).then_with(|| y.1.cmp(&x.1)));
+        groups.push(GroupStep { name: g.name.clone(), members: g.members.clone(), from, to, required });
+    }
+    let mut edits = if versions.is_empty() { Vec::new() } else { crate::manifest::version_edits(ws, &versions)? };
+    // The lockfile follows, in the same all-or-none write: `cargo build --locked` works after.
+    if !versions.is_empty() {
+        edits.extend(crate::manifest::lockfile_edit(ws, &versions)?);
+    }
+    Ok(BumpPlan { steps, groups, edits, root: ws.root.clone() })
 }
 
 impl BumpPlan {

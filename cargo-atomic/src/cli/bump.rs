@@ -26,9 +26,18 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &mut Shell) -> anyhow::R
     let analysis = &args.check.analysis;
     let a = super::assess(&ws, analysis, Scope::Train, false, shell)?;
     let plan = crate::analysis::bump_plan(&ws, &a, args.level, &analysis.selection.package)?;
+    for g in &plan.groups {
+        let required = g.required.as_ref().map(|(b, by)| format!(" ({b} required by `{by}`)")).unwrap_or_default();
+        shell.status(
+            "Bumping",
+            format!("version group `{}` {} → {}{required}: {}", g.name, g.from, g.to, g.members.join(", ")),
+        );
+    }
     for s in &plan.steps {
-        let required = s.required.map(|b| format!(" ({b} required)")).unwrap_or_default();
-        shell.status("Bumping", format!("{} {} → {}{required}", s.package, s.from, s.to));
+        if s.group.is_none() {
+            let required = s.required.map(|b| format!(" ({b} required)")).unwrap_or_default();
+            shell.status("Bumping", format!("{} {} → {}{required}", s.package, s.from, s.to));
+        }
         if let Some(w) = &s.warning {
             shell.warn(w);
         }
@@ -49,6 +58,9 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &mut Shell) -> anyhow::R
         return Ok(exit::OK);
     }
     plan.apply()?;
-    shell.status("Finished", format!("{} manifests updated; run `cargo atomic check`", plan.edits.len()));
+    let lock = plan.edits.iter().any(|e| e.path.file_name().is_some_and(|n| n == "Cargo.lock"));
+    let manifests = plan.edits.len() - usize::from(lock);
+    let and_lock = if lock { " and Cargo.lock" } else { "" };
+    shell.status("Finished", format!("{manifests} manifests{and_lock} updated; run `cargo atomic check`"));
     Ok(exit::OK)
 }

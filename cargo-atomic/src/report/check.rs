@@ -19,6 +19,8 @@ struct Document<'a> {
     consistent: bool,
     crates: &'a [CrateTrain],
     train: &'a [crate::train::TrainStep],
+    /// The version groups of the crates checked: one version for their members.
+    groups: &'a [crate::train::GroupTrain],
     problems: &'a [Problem],
     /// With `--prove`: the witness verdict of every major finding, by crate.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -62,6 +64,9 @@ fn why(c: &CrateTrain) -> String {
     let Some(cause) = c.causes.iter().max_by_key(|x| (x.bump, x.kind)) else {
         return if c.new_crate { "first release".to_string() } else { "version bumped".to_string() };
     };
+    if let (CauseKind::Group, Some(group), Some(by)) = (cause.kind, &c.group, &cause.dependency) {
+        return format!("moves with its version group `{group}` (for `{by}`)");
+    }
     short(cause, c.changes)
 }
 
@@ -104,6 +109,7 @@ impl Report<'_> {
             consistent: t.consistent(),
             crates: &t.crates,
             train: &t.order,
+            groups: &t.groups,
             problems: &t.problems,
             proofs: Some(proofs(self.diffs)).filter(|p| !p.is_empty()),
         })
@@ -129,6 +135,19 @@ impl Report<'_> {
                     arrows[i],
                     level(c),
                     why(c),
+                ));
+            }
+            for g in t.groups.iter().filter(|g| g.release_version.is_some()) {
+                let from = g.declared_version.to_string();
+                let to = g.release_version.as_ref().map(|v| v.to_string()).unwrap_or_default();
+                let why = match (&g.moved_by, &g.reason) {
+                    (Some(by), Some(reason)) => format!(": `{by}` needs it ({reason})"),
+                    _ => String::new(),
+                };
+                out.push_str(&format!(
+                    "  version group `{}` ({}) moves as one, {from} → {to}{why}\n",
+                    g.name,
+                    g.members.join(", ")
                 ));
             }
             out.push('\n');
