@@ -6,6 +6,10 @@
 
 use std::path::{Path, PathBuf};
 
+use anyhow::{bail, Context};
+
+use crate::workspace::Workspace;
+
 /// Cargo's output without the progress lines, which say nothing about a failure.
 pub fn messages(stderr: &str) -> String {
     const PROGRESS: [&str; 15] = [
@@ -85,4 +89,87 @@ pub fn no_such_package(stderr: &str, package: &str) -> bool {
 /// `names` (its alias or its package name).
 pub fn no_matching_version(stderr: &str, names: &[&str]) -> bool {
     names.iter().any(|n| stderr.contains(&format!("failed to select a version for the requirement `{n} = ")))
+}
+
+/// A scratch project `<atomic dir>/<name>` depending on exactly these `(package, version,
+/// registry)`.
+pub fn pinned_scratch(
+    ws: &Workspace,
+    name: &str,
+    deps: &[(String, String, Option<String>)],
+) -> anyhow::Result<PathBuf> {
+    let deps: Vec<Dependency> = deps
+        .iter()
+        .map(|(package, version, registry)| Dependency {
+            package: package.clone(),
+            req: format!("={version}"),
+            registry: registry.clone(),
+            extra: String::new(),
+        })
+        .collect();
+    scratch(&ws.atomic_dir(), name, &deps)
+}
+
+/// What the registry says about one version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Published {
+    /// The crate has no version at all in the registry.
+    NewCrate,
+    /// The crate exists, this version does not.
+    Absent,
+    Live {
+        checksum: String,
+    },
+    Yanked,
+}
+
+impl Published {
+    /// Whether the version number is taken: live or yanked, a registry never takes it again.
+    pub fn taken(&self) -> bool {
+        matches!(self, Published::Live { .. } | Published::Yanked)
+    }
+}
+
+/// Asks the registry (`None`: crates.io) about `package` `version`, through Cargo and its index,
+/// as `publish` reads it.
+pub fn published(ws: &Workspace, package: &str, version: &str, registry: Option<&str>) -> anyhow::Result<Published> {
+    let root = pinned_scratch(
+        ws,
+        "publish-probe",
+        &[(package.to_string(), version.to_string(), registry.map(str::to_string))],
+    )?;
+    let out = std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .current_dir(&ws.root)
+        .args(["generate-lockfile", "--manifest-path"])
+        .arg(root.join("Cargo.toml"))
+        .env("CARGO_TERM_COLOR", "never")
+        .output()
+        .context("cannot run `cargo generate-lockfile`")?;
+    if out.status.success() {
+        let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("cargo wrote no Cargo.lock")?;
+        let checksum = lock_checksum(&lock, package, version).unwrap_or_default();
+        return Ok(Published::Live { checksum });
+    }
+    let err = String::from_utf8_lossy(&out.stderr);
+    if err.contains(&format!("version {version} is yanked")) || err.contains("is yanked") {
+        return Ok(Published::Yanked);
+    }
+    if no_such_package(&err, package) {
+        return Ok(Published::NewCrate);
+    }
+    if no_matching_version(&err, &[&alias(0), package]) {
+        return Ok(Published::Absent);
+    }
+    bail!("cannot ask the registry about {package} {version}:\n{}", messages(&err))
+}
+
+/// The `checksum` of a package in a `Cargo.lock`.
+fn lock_checksum(lock: &str, package: &str, version: &str) -> Option<String> {
+    let doc: toml_edit::DocumentMut = lock.parse().ok()?;
+    let found = doc.get("package")?.as_array_of_tables()?.iter().find_map(|p| {
+        (p.get("name")?.as_str()? == package && p.get("version")?.as_str()? == version)
+            .then(|| p.get("checksum").and_then(|c| c.as_str()).map(str::to_string))
+            .flatten()
+    });
+    found
 }

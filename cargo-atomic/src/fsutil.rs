@@ -115,14 +115,18 @@ impl Transaction {
                     return Err(e);
                 }
             }
-            fault("stage", n + 1);
+            if self.anchor.is_some() {
+                fault("stage", n + 1);
+            }
         }
         if let Some(intent) = &intent {
             write_intent(intent, &Intent { state: IntentState::Committing, files: planned.clone() })?;
         }
         let mut done: Vec<(&Path, Option<Vec<u8>>)> = Vec::new();
         for (n, ((path, temp), previous)) in planned.iter().zip(previous).enumerate() {
-            fault("rename", n);
+            if self.anchor.is_some() {
+                fault("rename", n);
+            }
             if let Err(e) = std::fs::rename(temp, path) {
                 for (restored, previous) in done.into_iter().rev() {
                     // Best effort: the original error is the one worth reporting.
@@ -208,8 +212,9 @@ fn nanos() -> u128 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
 }
 
-/// A test hook: `CARGO_ATOMIC_TEST_ABORT=stage:N` kills the process after the N-th file is
-/// staged, `rename:N` before the rename of file N (0-based), as a SIGKILL would.
+/// A test hook: `CARGO_ATOMIC_TEST_ABORT=stage:N` kills the process after the N-th file of a
+/// multi-file edit (an anchored transaction) is staged, `rename:N` before the rename of file N
+/// (0-based), as a SIGKILL would.
 fn fault(step: &str, n: usize) {
     if let Ok(spec) = std::env::var("CARGO_ATOMIC_TEST_ABORT") {
         if spec == format!("{step}:{n}") {

@@ -213,10 +213,52 @@ pub struct Train {
     pub order: Vec<TrainStep>,
     /// The version groups of the crates analyzed.
     pub groups: Vec<GroupTrain>,
+    /// Versions of the train the registry already holds (see [`Train::registry_says`]).
+    pub taken: Vec<Taken>,
+    /// What a reader should know of how the train was checked (a registry that could not be
+    /// asked).
+    pub notes: Vec<String>,
     pub problems: Vec<Problem>,
 }
 
+/// A version of the train the registry already holds, live or yanked: it can never be
+/// published again.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, schemars::JsonSchema)]
+pub struct Taken {
+    pub package: String,
+    pub version: Version,
+    pub yanked: bool,
+}
+
 impl Train {
+    /// What the registry said of the train's versions: each taken one is an error (a registry
+    /// never takes a version number twice, yanked or not); a registry that could not be asked
+    /// (`unasked`: registry and why) is said once.
+    pub fn registry_says(&mut self, taken: Vec<Taken>, unasked: Vec<(String, String)>, locate: &dyn Locate) {
+        for t in &taken {
+            let at = locate.version_line(&t.package);
+            let how = if t.yanked { "was published and yanked" } else { "is already published" };
+            self.problems.push(Problem {
+                kind: ProblemKind::VersionExists,
+                severity: Severity::Error,
+                package: t.package.clone(),
+                message: format!("`{}` {} {how}: a registry never takes a version number twice", t.package, t.version),
+                file: at.as_ref().map(|(f, _)| f.clone()),
+                line: at.map(|(_, l)| l),
+                notes: Vec::new(),
+                help: "run `cargo atomic bump`: it moves every crate of the train past the versions the registry holds"
+                    .to_string(),
+            });
+        }
+        for (registry, why) in unasked {
+            self.notes.push(format!(
+                "the registry `{registry}` could not be asked whether the train's versions are free ({why}); \
+                 `cargo atomic publish` asks again before the first upload"
+            ));
+        }
+        self.taken = taken;
+    }
+
     pub fn consistent(&self) -> bool {
         !self.problems.iter().any(|p| p.severity == Severity::Error)
     }
@@ -336,7 +378,14 @@ pub fn plan(
             c.release_version.clone().map(|to| TrainStep { package: n.clone(), from: c.baseline_version.clone(), to })
         })
         .collect();
-    Train { crates: order.iter().map(|n| crates[n].clone()).collect(), order: order_steps, groups, problems }
+    Train {
+        crates: order.iter().map(|n| crates[n].clone()).collect(),
+        order: order_steps,
+        groups,
+        taken: Vec::new(),
+        notes: Vec::new(),
+        problems,
+    }
 }
 
 /// The version a member's group moves to, and the member whose needs decide it.

@@ -416,3 +416,45 @@ fn a_rate_limited_upload_stops_resumably_or_waits_with_pace() {
     assert!(paced.stderr.contains("the registry's rate limit (429)"), "{}", paced.stderr);
     assert_eq!(index(&registry), state(&registry, &CRATES, &[]));
 }
+
+/// The release after a rollback: the registry never takes a version number twice, yanked or not.
+/// `check` reports the taken version before anyone tries to publish, `bump` moves the crate past
+/// it (its dependents' requirements with it), and `publish` then just works.
+#[test]
+fn after_a_rollback_check_reports_the_taken_version_and_bump_moves_past_it() {
+    let registry = Registry::start();
+    let (p, env) = train(&registry);
+    registry.fail_upload(2, Fault::ServerError);
+    publish(&p, &env, &[]).assert_code(1);
+    assert_eq!(index(&registry), state(&registry, &[], &["base"]), "the train was rolled back");
+    registry.recover();
+
+    let run = p.atomic_env(&["check", "--message-format", "json"], &pairs(&env));
+    run.assert_code(1);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["taken"], serde_json::json!([{"package": "base", "version": "1.0.0", "yanked": true}]));
+    let problems: Vec<(&str, &str)> = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["kind"].as_str().unwrap(), p["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        problems,
+        [("version-exists", "`base` 1.0.0 was published and yanked: a registry never takes a version number twice")]
+    );
+
+    let bump = p.atomic_env(&["bump", "--color", "never"], &pairs(&env));
+    bump.assert_code(0);
+    assert!(bump.stderr.contains("`base` goes to 1.0.1: the registry already holds 1.0.0 (yanked)"), "{}", bump.stderr);
+    assert!(p.read("base/Cargo.toml").contains("version = \"1.0.1\""));
+    assert!(p.read("left/Cargo.toml").contains("base = { path = \"../base\", version = \"1.0.1\""));
+    p.atomic_env(&["check"], &pairs(&env)).assert_code(0);
+    p.git(&["commit", "-q", "-am", "past the rolled-back versions"]);
+    publish(&p, &env, &[]).assert_code(0);
+    let base: Vec<(String, bool)> = registry.versions("base").into_iter().map(|(v, y, _)| (v, y)).collect();
+    assert_eq!(base, [("1.0.0".to_string(), true), ("1.0.1".to_string(), false)]);
+    for name in ["left", "right", "top"] {
+        assert_eq!(registry.versions(name).len(), 1, "{name} 1.0.0 is live");
+    }
+}

@@ -445,6 +445,8 @@ Release train (publish in this order):
   2. interface  1.0.0 → 2.0.0  major  depends on `core` and exposes it in `pub use interface::Error`
   3. gateway    1.0.0 → 2.0.0  major  depends on `core` and exposes it in `pub fn gateway::serve(request: &gateway::Request) -> Result<(), core::Error>`
 
+note: the registry `example-registry` could not be asked whether the train's versions are free (registry index was not found in any configuration: `example-registry`); `cargo atomic publish` asks again before the first upload
+
 error[stale-snapshot]: the committed API snapshot of `core` is out of date (core/atomic-api.txt)
   --> core/atomic-api.txt
    = help: run `cargo atomic snapshot` and commit the result

@@ -1,6 +1,8 @@
 //! What `cargo atomic bump` writes: the versions the train requires (or `--level`), and the
 //! manifest edits that carry them.
 
+use std::collections::BTreeMap;
+
 use crate::diff::Bump;
 use crate::manifest::FileEdit;
 use crate::workspace::Workspace;
@@ -19,6 +21,8 @@ pub struct BumpStep {
     pub warning: Option<String>,
     /// The version group it moves with.
     pub group: Option<String>,
+    /// Versions passed over because the registry holds them (`(version, yanked)`).
+    pub taken: Vec<(semver::Version, bool)>,
 }
 
 /// A version group's change: every member moves to one version.
@@ -40,6 +44,8 @@ pub struct BumpPlan {
     pub groups: Vec<GroupStep>,
     /// New contents of every manifest that changes.
     pub edits: Vec<FileEdit>,
+    /// Registries that could not be asked which versions they hold (name, why).
+    pub unasked: Vec<(String, String)>,
     /// The workspace root, where the write's intent record goes.
     root: std::path::PathBuf,
 }
@@ -47,7 +53,23 @@ pub struct BumpPlan {
 /// The plan for `bump`: at least the required version of every crate in the train, and with
 /// `level`, at least that bump of the `chosen` crates (all crates of the train when none are).
 pub fn bump_plan(ws: &Workspace, a: &Assessment, level: Option<Bump>, chosen: &[String]) -> anyhow::Result<BumpPlan> {
-    let versions = crate::train::versions_to_write(ws, &a.diffs, &a.apis.by_package, level, chosen);
+    let mut versions = crate::train::versions_to_write(ws, &a.diffs, &a.apis.by_package, level, chosen);
+    // The registry never takes a version twice, yanked or not (a rolled-back train's versions
+    // stay taken): every crate of the train moves past the versions its registry holds, a version
+    // group as one.
+    let mut intended: BTreeMap<String, semver::Version> = a
+        .train
+        .order
+        .iter()
+        .map(|s| (s.package.clone(), versions.get(&s.package).cloned().unwrap_or_else(|| s.to.clone())))
+        .collect();
+    intended.extend(versions.clone());
+    let (passed, unasked) = past_taken(ws, &mut intended);
+    for (name, v) in intended {
+        if ws.member(&name).is_some_and(|m| m.version != v) {
+            versions.insert(name, v);
+        }
+    }
     let mut steps = Vec::new();
     for (name, to) in &versions {
         let required = a.train.get(name).and_then(|c| c.required_bump);
@@ -59,7 +81,8 @@ pub fn bump_plan(ws: &Workspace, a: &Assessment, level: Option<Bump>, chosen: &[
             _ => None,
         };
         let group = ws.group_of(name).map(|g| g.name.clone());
-        steps.push(BumpStep { package: name.clone(), from, to: to.clone(), required, warning, group });
+        let taken = passed.get(name).cloned().unwrap_or_default();
+        steps.push(BumpStep { package: name.clone(), from, to: to.clone(), required, warning, group, taken });
     }
     let mut groups = Vec::new();
     for g in &ws.groups {
@@ -84,7 +107,73 @@ pub fn bump_plan(ws: &Workspace, a: &Assessment, level: Option<Bump>, chosen: &[
     if !versions.is_empty() {
         edits.extend(crate::manifest::lockfile_edit(ws, &versions)?);
     }
-    Ok(BumpPlan { steps, groups, edits, root: ws.root.clone() })
+    Ok(BumpPlan { steps, groups, edits, unasked, root: ws.root.clone() })
+}
+
+/// Moves each version of `versions` past the versions its registry already holds (the next
+/// patch, until a free one); the members of a version group together. Returns the versions passed
+/// over by crate, and the registries that could not be asked (whose crates keep their version).
+#[allow(clippy::type_complexity)]
+fn past_taken(
+    ws: &Workspace,
+    versions: &mut BTreeMap<String, semver::Version>,
+) -> (BTreeMap<String, Vec<(semver::Version, bool)>>, Vec<(String, String)>) {
+    let mut passed: BTreeMap<String, Vec<(semver::Version, bool)>> = BTreeMap::new();
+    let mut unasked: Vec<(String, String)> = Vec::new();
+    // Units that move as one: a group's members among the versions, or a crate alone.
+    let mut units: Vec<Vec<String>> = Vec::new();
+    for name in versions.keys() {
+        if units.iter().any(|u| u.contains(name)) {
+            continue;
+        }
+        match ws.group_of(name) {
+            Some(g) => units.push(g.members.iter().filter(|m| versions.contains_key(*m)).cloned().collect()),
+            None => units.push(vec![name.clone()]),
+        }
+    }
+    'units: for unit in units {
+        let mut candidate = unit.iter().filter_map(|m| versions.get(m)).max().cloned().expect("units are non-empty");
+        // A bound: a registry holding a hundred versions past this one is not a rollback's leftovers.
+        for _ in 0..100 {
+            let mut moved = false;
+            for name in &unit {
+                let Some(m) = ws.member(name).filter(|m| m.is_publishable()) else { continue };
+                let registry = super::registry_of(m);
+                let shown = registry.clone().unwrap_or_else(|| "crates-io".to_string());
+                if unasked.iter().any(|(r, _)| *r == shown) {
+                    continue 'units;
+                }
+                match crate::cargo::published(ws, name, &candidate.to_string(), registry.as_deref()) {
+                    Ok(state) if state.taken() => {
+                        let yanked = state == crate::cargo::Published::Yanked;
+                        passed.entry(name.clone()).or_default().push((candidate.clone(), yanked));
+                        candidate = semver::Version::new(candidate.major, candidate.minor, candidate.patch + 1);
+                        moved = true;
+                        break;
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        let why = format!("{e:#}")
+                            .lines()
+                            .rev()
+                            .find(|l| !l.trim().is_empty())
+                            .unwrap_or_default()
+                            .trim()
+                            .to_string();
+                        unasked.push((shown, why));
+                        continue 'units;
+                    }
+                }
+            }
+            if !moved {
+                break;
+            }
+        }
+        for name in &unit {
+            versions.insert(name.clone(), candidate.clone());
+        }
+    }
+    (passed, unasked)
 }
 
 impl BumpPlan {

@@ -193,8 +193,58 @@ pub fn assess(ws: &Workspace, opts: &Options, progress: &mut dyn FnMut(Progress)
         diffs.extend(binaries(ws, &members)?);
     }
     let stale: Vec<&SnapshotState> = snapshots.iter().filter(|s| s.freshness != Freshness::Fresh).collect();
-    let train = crate::train::plan(ws, &diffs, &apis.by_package, &stale, &Manifests { ws });
+    let mut train = crate::train::plan(ws, &diffs, &apis.by_package, &stale, &Manifests { ws });
+    if opts.scope == Scope::Train {
+        let (taken, unasked) = taken_versions(ws, &train.order);
+        train.registry_says(taken, unasked, &Manifests { ws });
+    }
     Ok(Assessment { packages: libs.iter().map(|m| m.name.clone()).collect(), apis, snapshots, diffs, train })
+}
+
+/// The registry's word on each version the train would release (the index, as `publish`
+/// reads it): the taken ones, and the registries that could not be asked (each said once; no
+/// more questions go to a registry that did not answer).
+pub fn taken_versions(
+    ws: &Workspace,
+    steps: &[crate::train::TrainStep],
+) -> (Vec<crate::train::Taken>, Vec<(String, String)>) {
+    let mut taken = Vec::new();
+    let mut unasked: Vec<(String, String)> = Vec::new();
+    for step in steps {
+        let Some(m) = ws.member(&step.package).filter(|m| m.is_publishable()) else { continue };
+        let registry = registry_of(m);
+        let shown = registry.clone().unwrap_or_else(|| "crates-io".to_string());
+        if unasked.iter().any(|(r, _)| *r == shown) {
+            continue;
+        }
+        match crate::cargo::published(ws, &step.package, &step.to.to_string(), registry.as_deref()) {
+            Ok(state) if state.taken() => taken.push(crate::train::Taken {
+                package: step.package.clone(),
+                version: step.to.clone(),
+                yanked: state == crate::cargo::Published::Yanked,
+            }),
+            Ok(_) => {}
+            Err(e) => {
+                let why = format!("{e:#}")
+                    .lines()
+                    .rev()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string();
+                unasked.push((shown, why));
+            }
+        }
+    }
+    (taken, unasked)
+}
+
+/// The registry a member publishes to (`None`: crates.io).
+pub fn registry_of(m: &Member) -> Option<String> {
+    match &m.publish {
+        crate::workspace::Publish::Registries(list) => list.first().cloned(),
+        _ => None,
+    }
 }
 
 /// Publishable members without a library that were released (a release tag): they have no API

@@ -42,6 +42,22 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &mut Shell) -> anyhow::R
             shell.warn(w);
         }
     }
+    for s in plan.steps.iter().filter(|s| !s.taken.is_empty()) {
+        let held: Vec<String> =
+            s.taken.iter().map(|(v, yanked)| format!("{v}{}", if *yanked { " (yanked)" } else { "" })).collect();
+        shell.note(format!(
+            "`{}` goes to {}: the registry already holds {} (a version number is never reused)",
+            s.package,
+            s.to,
+            held.join(", ")
+        ));
+    }
+    for (registry, why) in &plan.unasked {
+        shell.warn(format!(
+            "the registry `{registry}` could not be asked which versions it holds ({why}); `cargo atomic publish` \
+             asks again before the first upload"
+        ));
+    }
     if plan.steps.is_empty() {
         shell.status("Finished", "every version already satisfies the train; nothing to write");
         return Ok(exit::OK);

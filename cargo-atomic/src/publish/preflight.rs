@@ -29,7 +29,10 @@ pub fn preflight(
     opts: &Options,
     emit: &mut dyn FnMut(Event),
 ) -> anyhow::Result<(Vec<Step>, Vec<Problem>)> {
-    let mut problems: Vec<Problem> = train.problems.clone();
+    // Taken versions are asked again below, just before the uploads: the check's answer could be
+    // stale.
+    let mut problems: Vec<Problem> =
+        train.problems.iter().filter(|p| p.kind != ProblemKind::VersionExists).cloned().collect();
     emit(Event::Checked { what: "release train (cargo atomic check)".to_string() });
     let steps: Vec<(String, String)> = train.order.iter().map(|s| (s.package.clone(), s.to.to_string())).collect();
     if steps.is_empty() {

@@ -107,33 +107,6 @@ pub fn yank(ws: &Workspace, package: &str, version: &str, registry: Option<&str>
     Ok(())
 }
 
-/// What the registry says about one version.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Published {
-    /// The crate has no version at all in the registry.
-    NewCrate,
-    /// The crate exists, this version does not.
-    Absent,
-    Live {
-        checksum: String,
-    },
-    Yanked,
-}
-
-/// A scratch project depending on exactly these `(package, version, registry)`.
-fn scratch(ws: &Workspace, name: &str, deps: &[(String, String, Option<String>)]) -> anyhow::Result<PathBuf> {
-    let deps: Vec<crate::cargo::Dependency> = deps
-        .iter()
-        .map(|(package, version, registry)| crate::cargo::Dependency {
-            package: package.clone(),
-            req: format!("={version}"),
-            registry: registry.clone(),
-            extra: String::new(),
-        })
-        .collect();
-    crate::cargo::scratch(&ws.atomic_dir(), name, &deps)
-}
-
 /// When `cargo publish` failed on the registry's rate limit (HTTP 429), how long to wait: the
 /// time the registry names (`Retry-After: N` or crates.io's "try again after <date>"), else a
 /// minute.
@@ -164,40 +137,11 @@ pub fn reported_uploaded(out: &std::process::Output, package: &str, version: &st
     stderr.lines().any(|l| l.trim_start().starts_with("Uploaded") && l.contains(&format!("{package} v{version}")))
 }
 
-/// Asks the registry about `package` `version`.
-pub fn published(ws: &Workspace, package: &str, version: &str, registry: Option<&str>) -> anyhow::Result<Published> {
-    let root =
-        scratch(ws, "publish-probe", &[(package.to_string(), version.to_string(), registry.map(str::to_string))])?;
-    let mut cmd = cargo();
-    cmd.current_dir(&ws.root).args(["generate-lockfile", "--manifest-path"]).arg(root.join("Cargo.toml"));
-    let out = run(cmd, "generate-lockfile")?;
-    if out.status.success() {
-        let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("cargo wrote no Cargo.lock")?;
-        let checksum = lock_checksum(&lock, package, version).unwrap_or_default();
-        return Ok(Published::Live { checksum });
-    }
-    let err = String::from_utf8_lossy(&out.stderr);
-    if err.contains(&format!("version {version} is yanked")) || err.contains("is yanked") {
-        return Ok(Published::Yanked);
-    }
-    if crate::cargo::no_such_package(&err, package) {
-        return Ok(Published::NewCrate);
-    }
-    if crate::cargo::no_matching_version(&err, &[&crate::cargo::alias(0), package]) {
-        return Ok(Published::Absent);
-    }
-    bail!("cannot ask the registry about {package} {version}:\n{}", cargo_error(&out))
-}
+pub use crate::cargo::{published, Published};
 
-/// The `checksum` of a package in a `Cargo.lock`.
-fn lock_checksum(lock: &str, package: &str, version: &str) -> Option<String> {
-    let doc: toml_edit::DocumentMut = lock.parse().ok()?;
-    let found = doc.get("package")?.as_array_of_tables()?.iter().find_map(|p| {
-        (p.get("name")?.as_str()? == package && p.get("version")?.as_str()? == version)
-            .then(|| p.get("checksum").and_then(|c| c.as_str()).map(str::to_string))
-            .flatten()
-    });
-    found
+/// A scratch project depending on exactly these `(package, version, registry)`.
+fn scratch(ws: &Workspace, name: &str, deps: &[(String, String, Option<String>)]) -> anyhow::Result<PathBuf> {
+    crate::cargo::pinned_scratch(ws, name, deps)
 }
 
 /// Builds a scratch project that depends on every `(package, version, registry)` from the

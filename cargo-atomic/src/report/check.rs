@@ -21,6 +21,10 @@ struct Document<'a> {
     train: &'a [crate::train::TrainStep],
     /// The version groups of the crates checked: one version for their members.
     groups: &'a [crate::train::GroupTrain],
+    /// Versions of the train the registry already holds.
+    taken: &'a [crate::train::Taken],
+    /// How the train was checked, where a reader should know (a registry not asked).
+    notes: &'a [String],
     problems: &'a [Problem],
     /// With `--prove`: the witness verdict of every major finding, by crate.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -110,6 +114,8 @@ impl Report<'_> {
             crates: &t.crates,
             train: &t.order,
             groups: &t.groups,
+            taken: &t.taken,
+            notes: &t.notes,
             problems: &t.problems,
             proofs: Some(proofs(self.diffs)).filter(|p| !p.is_empty()),
         })
@@ -167,6 +173,12 @@ impl Report<'_> {
                     d.package
                 ));
             }
+        }
+        for note in &t.notes {
+            shell.note(note);
+        }
+        if !t.notes.is_empty() {
+            shell.print_err("\n");
         }
         for p in &t.problems {
             let style = if p.severity == Severity::Error { RED } else { YELLOW };
