@@ -72,8 +72,21 @@ install() {
   echo "::endgroup::"
 }
 
+# Release tags are the baselines: a shallow checkout (actions/checkout's default) has neither the
+# history nor the tags. Fetch them, unless the workflow did (`fetch-depth: 0`).
+fetch_tags() {
+  git rev-parse --git-dir >/dev/null 2>&1 || return 0
+  if [ "$(git rev-parse --is-shallow-repository 2>/dev/null)" = true ]; then
+    echo "::group::git fetch --tags --unshallow (release tags are the baselines)"
+    git fetch --quiet --tags --unshallow 2>&1 || git fetch --quiet --tags 2>&1 \
+      || echo "::warning title=cargo atomic::could not fetch the release tags; baselines may be missing"
+    echo "::endgroup::"
+  fi
+}
+
 run() {
   workdir
+  fetch_tags
   local command="${INPUT_COMMAND:-check}" code=0
   local -a args=()
   if [ -n "${INPUT_ARGS:-}" ]; then read -r -a args <<< "$INPUT_ARGS"; fi

@@ -38,6 +38,11 @@ impl Repo {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
+    /// Whether the clone is shallow (history, and the tags on it, may be missing).
+    pub fn is_shallow(&self) -> bool {
+        self.git_ok(&["rev-parse", "--is-shallow-repository"]).is_ok_and(|o| o.trim() == "true")
+    }
+
     pub fn tags(&self) -> anyhow::Result<Vec<String>> {
         Ok(self.git_ok(&["tag", "--list"])?.lines().map(str::to_string).collect())
     }

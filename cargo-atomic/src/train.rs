@@ -68,6 +68,12 @@ pub struct CrateTrain {
     /// The version group it moves with, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
+    /// Where its baseline came from (`tag core-v1.0.0`, `registry crates-io 1.0.0, documented`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
+    /// Optional features its API was not documented with (so not checked).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unchecked_features: Vec<String>,
 }
 
 /// A version group in the train: one version for its members.
@@ -111,6 +117,9 @@ pub enum ProblemKind {
     RequirementNotAdmitting,
     UnneededBump,
     VersionGroupSplit,
+    UnpublishedDependent,
+    DevDependencyCycle,
+    NoReleaseTags,
     // What the registry needs (`publish` preflight).
     NothingToPublish,
     NotPublishable,
@@ -121,6 +130,7 @@ pub enum ProblemKind {
     DirtyTree,
     RateLimit,
     PackageFailed,
+    WorkspaceDoesNotBuild,
 }
 
 impl ProblemKind {
@@ -132,6 +142,9 @@ impl ProblemKind {
         ProblemKind::RequirementNotAdmitting,
         ProblemKind::UnneededBump,
         ProblemKind::VersionGroupSplit,
+        ProblemKind::UnpublishedDependent,
+        ProblemKind::DevDependencyCycle,
+        ProblemKind::NoReleaseTags,
         ProblemKind::NothingToPublish,
         ProblemKind::NotPublishable,
         ProblemKind::MissingMetadata,
@@ -141,6 +154,7 @@ impl ProblemKind {
         ProblemKind::DirtyTree,
         ProblemKind::RateLimit,
         ProblemKind::PackageFailed,
+        ProblemKind::WorkspaceDoesNotBuild,
     ];
 
     /// What the problem is, in one line.
@@ -152,6 +166,15 @@ impl ProblemKind {
             ProblemKind::RequirementNotAdmitting => "a requirement on a member does not admit the member's new version",
             ProblemKind::UnneededBump => "a version is bumped though nothing requires it",
             ProblemKind::VersionGroupSplit => "the members of a version group declare different versions",
+            ProblemKind::UnpublishedDependent => {
+                "a member that is not published depends on a crate whose release breaks: it must still build"
+            }
+            ProblemKind::DevDependencyCycle => {
+                "a crate dev-depends, with a version, on a crate that depends on it: neither can be published first"
+            }
+            ProblemKind::NoReleaseTags => {
+                "the repository has no release tags (or is a shallow clone): the baselines may not be the last releases"
+            }
             ProblemKind::NothingToPublish => "no crate of the workspace needs a release",
             ProblemKind::NotPublishable => "a crate of the train has `publish = false`",
             ProblemKind::MissingMetadata => "a crate lacks metadata the registry requires",
@@ -161,6 +184,9 @@ impl ProblemKind {
             ProblemKind::DirtyTree => "the git tree has uncommitted changes",
             ProblemKind::RateLimit => "the train needs more uploads than the registry's rate limits allow at once",
             ProblemKind::PackageFailed => "a crate of the train does not package or build against the others",
+            ProblemKind::WorkspaceDoesNotBuild => {
+                "the workspace (unpublished members and every target included) does not build with the train"
+            }
         }
     }
 
@@ -172,6 +198,9 @@ impl ProblemKind {
             ProblemKind::RequirementNotAdmitting => "requirement-not-admitting",
             ProblemKind::UnneededBump => "unneeded-bump",
             ProblemKind::VersionGroupSplit => "version-group-split",
+            ProblemKind::UnpublishedDependent => "unpublished-dependent",
+            ProblemKind::DevDependencyCycle => "dev-dependency-cycle",
+            ProblemKind::NoReleaseTags => "no-release-tags",
             ProblemKind::NothingToPublish => "nothing-to-publish",
             ProblemKind::NotPublishable => "not-publishable",
             ProblemKind::MissingMetadata => "missing-metadata",
@@ -181,6 +210,7 @@ impl ProblemKind {
             ProblemKind::DirtyTree => "dirty-tree",
             ProblemKind::RateLimit => "rate-limit",
             ProblemKind::PackageFailed => "package-failed",
+            ProblemKind::WorkspaceDoesNotBuild => "workspace-does-not-build",
         }
     }
 }
@@ -593,6 +623,8 @@ fn entry(ws: &Workspace, d: &CrateDiff, causes: Vec<Cause>, floor: Option<&Floor
         causes,
         changes: d.changes.findings.len(),
         group: ws.group_of(&d.package).map(|g| g.name.clone()),
+        baseline: d.baseline.as_ref().map(|b| b.origin.to_string()),
+        unchecked_features: Vec::new(),
     }
 }
 
@@ -711,7 +743,104 @@ fn problems(
     for g in groups {
         problems.extend(group_problems(g, crates, locate));
     }
+    problems.extend(unpublished_dependents(ws, crates, locate));
+    problems.extend(dev_dependency_cycles(ws, crates, locate));
     problems
+}
+
+/// Members that are not published (apps, examples, test harnesses) but depend on a crate whose
+/// release breaks: nothing publishes them, and nothing but a build says they still compile.
+fn unpublished_dependents(ws: &Workspace, crates: &BTreeMap<String, CrateTrain>, locate: &dyn Locate) -> Vec<Problem> {
+    let breaking = |name: &str| -> Option<&CrateTrain> {
+        let c = crates.get(name).filter(|c| c.in_train)?;
+        let (from, to) = (c.baseline_version.as_ref()?, c.release_version.as_ref()?);
+        breaking(from, to).then_some(c)
+    };
+    let mut out = Vec::new();
+    for m in ws.members.iter().filter(|m| !m.is_publishable()) {
+        let mut on: Vec<&CrateTrain> = Vec::new();
+        for d in &m.deps {
+            if let Some(c) = d.member.as_deref().and_then(breaking) {
+                if !on.iter().any(|x| x.package == c.package) {
+                    on.push(c);
+                }
+            }
+        }
+        if on.is_empty() {
+            continue;
+        }
+        let listed: Vec<String> = on
+            .iter()
+            .map(|c| {
+                format!(
+                    "`{}` ({} → {})",
+                    c.package,
+                    c.baseline_version.as_ref().expect("breaking"),
+                    c.release_version.as_ref().expect("breaking")
+                )
+            })
+            .collect();
+        let at = locate.requirement_line(&m.name, &on[0].package);
+        out.push(Problem {
+            kind: ProblemKind::UnpublishedDependent,
+            severity: Severity::Warning,
+            package: m.name.clone(),
+            message: format!(
+                "`{}` is not published but depends on {}, whose release breaks: it must still build with the train",
+                m.name,
+                listed.join(", ")
+            ),
+            file: at.as_ref().map(|(f, _)| f.clone()),
+            line: at.map(|(_, l)| l),
+            notes: on
+                .iter()
+                .filter_map(|c| c.causes.iter().max_by_key(|x| (x.bump, x.kind)).map(|x| format!("`{}`: {}", c.package, x.message)))
+                .collect(),
+            help: format!(
+                "build it against the train (`cargo check -p {} --all-targets`); `cargo atomic publish` builds the whole \
+                 workspace before the first upload",
+                m.name
+            ),
+        });
+    }
+    out
+}
+
+/// A crate of the train that dev-depends, with a version, on a member that depends on it
+/// (normal or build): Cargo keeps a versioned dev-dependency in the published package, so each
+/// would need the other published first.
+fn dev_dependency_cycles(ws: &Workspace, crates: &BTreeMap<String, CrateTrain>, locate: &dyn Locate) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for c in crates.values().filter(|c| c.in_train) {
+        let Some(m) = ws.member(&c.package).filter(|m| m.is_publishable()) else { continue };
+        for d in m.deps.iter().filter(|d| d.kind == DepKind::Dev && d.req != semver::VersionReq::STAR) {
+            let Some(other) = d.member.as_deref().filter(|o| *o != m.name) else { continue };
+            let closure = ws.with_deps(&[other.to_string()], &[DepKind::Normal, DepKind::Build]);
+            if !closure.contains(&m.name) {
+                continue;
+            }
+            let at = locate.requirement_line(&m.name, other);
+            let key = d.rename.clone().unwrap_or_else(|| d.name.clone());
+            out.push(Problem {
+                kind: ProblemKind::DevDependencyCycle,
+                severity: Severity::Error,
+                package: m.name.clone(),
+                message: format!(
+                    "`{}` dev-depends on `{other}` with a version (`{key} = \"{}\"`), and `{other}` depends on `{}`: \
+                     neither can be published before the other",
+                    m.name, d.req, m.name
+                ),
+                file: at.as_ref().map(|(f, _)| f.clone()),
+                line: at.map(|(_, l)| l),
+                notes: vec!["Cargo keeps a dev-dependency that names a version in the published package, where it must resolve from the registry".to_string()],
+                help: format!(
+                    "make the dev-dependency path-only (`{key} = {{ path = \"...\" }}`, no `version`): Cargo leaves it out of \
+                     the published package"
+                ),
+            });
+        }
+    }
+    out
 }
 
 /// A version group's problems: members that declare different versions (a configured group), a

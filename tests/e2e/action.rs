@@ -42,7 +42,8 @@ impl Github {
             .env("GITHUB_STEP_SUMMARY", self.file("summary.md"))
             .env("GITHUB_OUTPUT", self.file("output"))
             .env("CARGO_TERM_COLOR", "never")
-            .env_remove("RUSTDOCFLAGS");
+            .env_remove("RUSTDOCFLAGS")
+            .env_remove("CI");
         for (k, v) in inputs {
             cmd.env(format!("INPUT_{k}"), v);
         }
@@ -205,4 +206,35 @@ fn shards_on_a_matrix_then_a_merge_report_as_one_whole_run() {
     let none = empty.step("run", &merge);
     none.assert_code(2);
     assert!(none.stdout.contains("::error title=cargo atomic::no shard partials in"), "{}", none.stdout);
+}
+
+/// A shallow checkout (actions/checkout's default) has no release tags: the action fetches them
+/// itself, so the baseline is the last release and a committed break does not pass silently.
+#[test]
+fn the_action_fetches_the_release_tags_of_a_shallow_checkout() {
+    let origin = crate::support::single_crate("pub fn kept() {}\npub fn gone() {}\n");
+    origin.file(".gitignore", "target/\n");
+    origin.git(&["init", "-q", "-b", "main"]);
+    origin.atomic(&["snapshot", "-q"]).assert_code(0);
+    origin.git(&["add", "-A"]);
+    origin.git(&["commit", "-q", "-m", "release 0.1.0"]);
+    origin.git(&["tag", "demo-v0.1.0"]);
+    origin.file("src/lib.rs", "pub fn kept() {}\n");
+    origin.atomic(&["snapshot", "-q"]).assert_code(0);
+    origin.git(&["commit", "-q", "-am", "remove gone"]);
+    let gh = Github::new();
+    let clone = gh.file("clone");
+    let url = format!("file://{}", origin.root().display());
+    let out = Command::new("git").args(["clone", "-q", "--depth", "1", &url]).arg(&clone).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let shallow = Command::new("git").args(["tag", "--list"]).current_dir(&clone).output().unwrap();
+    assert!(shallow.stdout.is_empty(), "the shallow clone has no tags");
+    let run = gh.step("run", &[("COMMAND", "check"), ("WORKING_DIRECTORY", clone.to_str().unwrap())]);
+    run.assert_code(1);
+    assert!(run.stdout.contains("git fetch --tags --unshallow"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("title=cargo atomic%3A bump-too-small::`demo` needs a major bump (0.1.0 → 0.2.0)"),
+        "the baseline is the tagged release: {}",
+        run.stdout
+    );
 }

@@ -441,7 +441,14 @@ fn after_a_rollback_check_reports_the_taken_version_and_bump_moves_past_it() {
         .collect();
     assert_eq!(
         problems,
-        [("version-exists", "`base` 1.0.0 was published and yanked: a registry never takes a version number twice")]
+        [
+            ("version-exists", "`base` 1.0.0 was published and yanked: a registry never takes a version number twice"),
+            (
+                "no-release-tags",
+                "no release tag in the repository (`{crate}-v{version}`, `{crate}-{version}`, `v{version}`, `{version}`): \
+                 4 crates without a baseline count as new"
+            )
+        ]
     );
 
     let bump = p.atomic_env(&["bump", "--color", "never"], &pairs(&env));
@@ -457,4 +464,65 @@ fn after_a_rollback_check_reports_the_taken_version_and_bump_moves_past_it() {
     for name in ["left", "right", "top"] {
         assert_eq!(registry.versions(name).len(), 1, "{name} 1.0.0 is live");
     }
+}
+
+/// A member that is not published (an app, an example, a test harness) and depends on a crate
+/// whose release breaks: `check` names it, and `publish` refuses before the first upload when
+/// the workspace no longer builds with the train.
+#[test]
+fn an_unpublished_member_broken_by_the_train_is_named_and_stops_publish() {
+    let registry = Registry::start();
+    let env: Vec<(&'static str, String)> = registry.env();
+    let p = Project::new();
+    p.file("Cargo.toml", "[workspace]\nmembers = [\"core\", \"app\"]\nresolver = \"2\"\n")
+        .file(".gitignore", "target/\n")
+        .file(
+            "core/Cargo.toml",
+            "[package]\nname = \"core\"\nversion = \"1.0.0\"\nedition = \"2021\"\ndescription = \"core\"\nlicense = \"MIT\"\n\
+             repository = \"https://example.invalid/core\"\npublish = [\"local\"]\n",
+        )
+        .file("core/src/lib.rs", "#![no_std]\npub fn kept() {}\npub fn gone() {}\n")
+        .file(
+            "app/Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n\
+             core = { path = \"../core\", version = \"1.0.0\", registry = \"local\" }\n",
+        )
+        .file("app/src/main.rs", "fn main() { core::kept(); core::gone(); }\n");
+    p.atomic_env(&["snapshot", "-q"], &pairs(&env)).assert_code(0);
+    p.git(&["init", "-q", "-b", "main"]);
+    p.git(&["add", "-A"]);
+    p.git(&["commit", "-q", "-m", "core 1.0.0"]);
+    publish(&p, &env, &[]).assert_code(0);
+
+    p.file("core/src/lib.rs", "#![no_std]\npub fn kept() {}\n");
+    p.atomic_env(&["snapshot", "-q"], &pairs(&env)).assert_code(0);
+    p.atomic_env(&["bump", "-q"], &pairs(&env)).assert_code(0);
+    let run = p.atomic_env(&["check", "--message-format", "json"], &pairs(&env));
+    run.assert_code(0);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let problems: Vec<(&str, &str, &str)> = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["kind"].as_str().unwrap(), p["severity"].as_str().unwrap(), p["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        problems,
+        [(
+            "unpublished-dependent",
+            "warning",
+            "`app` is not published but depends on `core` (1.0.0 → 2.0.0), whose release breaks: it must still build \
+             with the train"
+        )]
+    );
+    p.git(&["commit", "-q", "-am", "core 2.0.0"]);
+    let run = publish(&p, &env, &["--dry-run"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("error[workspace-does-not-build]: the workspace does not build with the train"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("cannot find function `gone` in crate `core`"), "{}", run.stderr);
+    assert_eq!(registry.versions("core").len(), 1, "nothing was uploaded");
 }

@@ -135,6 +135,8 @@ impl Project {
             .current_dir(self.root())
             .env("CARGO_TERM_COLOR", "never")
             .env_remove("RUSTDOCFLAGS")
+            // A CI runner's `CI` makes some warnings errors: tests that want it set it.
+            .env_remove("CI")
             // `check --message-format github` appends to a step summary when one is set.
             .env_remove("GITHUB_STEP_SUMMARY");
         git_identity(&mut cmd);
@@ -173,7 +175,7 @@ impl Project {
     /// Starts `cargo-atomic atomic <args>` without waiting (to kill it mid-run).
     pub fn spawn_atomic(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-atomic"));
-        cmd.arg("atomic").args(args).current_dir(self.root()).env("CARGO_TERM_COLOR", "never");
+        cmd.arg("atomic").args(args).current_dir(self.root()).env("CARGO_TERM_COLOR", "never").env_remove("CI");
         git_identity(&mut cmd);
         for (k, v) in env {
             cmd.env(k, v);

@@ -446,6 +446,7 @@ Release train (publish in this order):
   3. gateway    1.0.0 → 2.0.0  major  depends on `core` and exposes it in `pub fn gateway::serve(request: &gateway::Request) -> Result<(), core::Error>`
 
 note: the registry `example-registry` could not be asked whether the train's versions are free (registry index was not found in any configuration: `example-registry`); `cargo atomic publish` asks again before the first upload
+note: core: optional features `tracing` are not checked; include them with `features = ["tracing"]` or `all-features = true` under `[package.metadata.atomic]`
 
 error[stale-snapshot]: the committed API snapshot of `core` is out of date (core/atomic-api.txt)
   --> core/atomic-api.txt
@@ -913,4 +914,97 @@ fn a_configured_version_group_moves_together_and_a_member_may_not_leave_it() {
     let run = new.atomic(&["check", "--baseline-path", base]);
     run.assert_code(2);
     assert!(run.stderr.contains("version-groups.runtime` names `zz`, which is not a member"), "{}", run.stderr);
+}
+
+/// A crate of the train that dev-depends, with a version, on a crate that depends on it: neither
+/// can be published first. `check` says so, and what to do.
+#[test]
+fn a_versioned_dev_dependency_cycle_is_named_with_what_to_do() {
+    let crates = |core_src: &'static str| {
+        workspace(&[
+            k("core", "1.0.0", &[("testkit", "dev-dependencies", "")], core_src),
+            k("testkit", "1.0.0", &[("core", "dependencies", "")], "pub fn kit() -> u8 { core::one() }\n"),
+        ])
+    };
+    let old = crates("pub fn one() -> u8 { 1 }\n");
+    let new = crates("pub fn one() -> u8 { 1 }\npub fn two() -> u8 { 2 }\n");
+    let doc = check(&old, &new, 1);
+    let cycle = doc["problems"].as_array().unwrap().iter().find(|p| p["kind"] == "dev-dependency-cycle").cloned();
+    let cycle = cycle.unwrap_or_else(|| panic!("{doc:#}"));
+    assert_eq!(
+        cycle["message"],
+        "`core` dev-depends on `testkit` with a version (`testkit = \"^1.0.0\"`), and `testkit` depends on `core`: \
+         neither can be published before the other"
+    );
+    assert!(cycle["help"].as_str().unwrap().starts_with("make the dev-dependency path-only"), "{cycle:#}");
+    assert_eq!(cycle["file"], "core/Cargo.toml");
+    // Path-only, as the help says: no cycle.
+    new.file("core/Cargo.toml", &new.read("core/Cargo.toml").replace(", version = \"1.0.0\"", ""));
+    let run = new.atomic(&["check", "--baseline-path", old.root().to_str().unwrap(), "--message-format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(!kinds(&doc).iter().any(|k| k.starts_with("dev-dependency-cycle")), "{doc:#}");
+}
+
+/// A shallow clone without the release tags (most CI checkouts): `check` says what baseline each
+/// crate got and why the result may be wrong — a warning, an error in CI or with `--deny
+/// warnings`.
+#[test]
+fn a_shallow_clone_without_release_tags_is_said_and_fails_in_ci() {
+    let origin = crate::support::single_crate("pub fn kept() {}\npub fn gone() {}\n");
+    origin.file(".gitignore", "target/\n");
+    origin.git(&["init", "-q", "-b", "main"]);
+    origin.atomic(&["snapshot", "-q"]).assert_code(0);
+    origin.git(&["add", "-A"]);
+    origin.git(&["commit", "-q", "-m", "release 0.1.0"]);
+    origin.git(&["tag", "demo-v0.1.0"]);
+    origin.file("src/lib.rs", "pub fn kept() {}\n");
+    origin.atomic(&["snapshot", "-q"]).assert_code(0);
+    origin.git(&["commit", "-q", "-am", "remove gone"]);
+    let clone = Project::new();
+    let url = format!("file://{}", origin.root().display());
+    clone.git(&["clone", "-q", "--depth", "1", &url, "."]);
+    // The registry the crate publishes to answers, and has never seen it: without the tags, the
+    // crate looks new — the silent pass this warning is for.
+    let registry = crate::registry::Registry::start();
+    let env: Vec<(&str, String)> = registry.env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let with_ci: Vec<(&str, &str)> = env.iter().copied().chain([("CI", "true")]).collect();
+    let run = clone.atomic_env(&["check", "--message-format", "json"], &env);
+    run.assert_code(0);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let p = doc["problems"].as_array().unwrap().iter().find(|p| p["kind"] == "no-release-tags").cloned();
+    let p = p.unwrap_or_else(|| panic!("{doc:#}"));
+    assert_eq!(p["severity"], "warning");
+    assert_eq!(
+        p["message"],
+        "the repository is a shallow clone: release tags may be missing, and with them the baselines"
+    );
+    assert_eq!(p["notes"], serde_json::json!(["demo: no baseline (a new crate, or its release was not found)"]));
+    assert!(p["help"].as_str().unwrap().contains("git fetch --tags --unshallow"), "{p:#}");
+    clone.atomic_env(&["check"], &with_ci).assert_code(1);
+    clone.atomic_env(&["check", "--deny", "warnings"], &env).assert_code(1);
+    // With the tags, the break is found.
+    clone.git(&["fetch", "-q", "--tags", "--unshallow"]);
+    let run = clone.atomic_env(&["check", "--message-format", "json"], &env);
+    run.assert_code(1);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(kinds(&doc), ["bump-too-small demo"], "{doc:#}");
+}
+
+/// Optional features the API is not documented with are named once per crate by `check` (as by
+/// `snapshot`), in the human output and in JSON.
+#[test]
+fn check_names_the_optional_features_it_does_not_check() {
+    let p = example();
+    let run = run_example(&p, &["check", "--message-format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(krate(&doc, "core")["unchecked_features"], serde_json::json!(["tracing"]));
+    assert_eq!(krate(&doc, "gateway").get("unchecked_features"), None);
+    let human = run_example(&p, &["check", "--color", "never"]);
+    let notes: Vec<&str> = human.stderr.lines().filter(|l| l.contains("are not checked")).collect();
+    assert_eq!(
+        notes,
+        ["note: core: optional features `tracing` are not checked; include them with `features = [\"tracing\"]` or \
+          `all-features = true` under `[package.metadata.atomic]`"]
+    );
 }

@@ -197,8 +197,67 @@ pub fn assess(ws: &Workspace, opts: &Options, progress: &mut dyn FnMut(Progress)
     if opts.scope == Scope::Train {
         let (taken, unasked) = taken_versions(ws, &train.order);
         train.registry_says(taken, unasked, &Manifests { ws });
+        for c in &mut train.crates {
+            if let Some(m) = ws.member(&c.package) {
+                c.unchecked_features = m.unchecked_features(&m.feature_selection(&opts.doc.features));
+            }
+        }
+        if matches!(opts.baseline, Spec::LastRelease) {
+            if let Some(tags) = crate::baseline::release_tags(ws)? {
+                train.problems.extend(release_tags_problem(ws, &tags, &diffs));
+            }
+        }
     }
     Ok(Assessment { packages: libs.iter().map(|m| m.name.clone()).collect(), apis, snapshots, diffs, train })
+}
+
+/// A repository that cannot show its releases — a shallow clone (most CI checkouts), or no
+/// release tag at all while a crate has no baseline — is said, with each crate's baseline and
+/// where it came from: an unbumped break must not pass because the baseline was missing. A
+/// warning; a shallow clone in CI (`CI` set) is an error.
+fn release_tags_problem(
+    ws: &Workspace,
+    tags: &crate::baseline::ReleaseTags,
+    diffs: &[CrateDiff],
+) -> Option<crate::train::Problem> {
+    let publishable: Vec<&CrateDiff> =
+        diffs.iter().filter(|d| ws.member(&d.package).is_some_and(|m| m.is_publishable())).collect();
+    let without = publishable.iter().filter(|d| d.baseline.is_none()).count();
+    let message = if tags.shallow {
+        "the repository is a shallow clone: release tags may be missing, and with them the baselines".to_string()
+    } else if tags.tagged.is_empty() && without > 0 {
+        let formats: Vec<String> = tags.formats.iter().map(|f| format!("`{f}`")).collect();
+        format!(
+            "no release tag in the repository ({}): {without} crate{} without a baseline count{} as new",
+            formats.join(", "),
+            if without == 1 { "" } else { "s" },
+            if without == 1 { "s" } else { "" }
+        )
+    } else {
+        return None;
+    };
+    // A shallow checkout in CI is the usual cause of a silent pass: an error there. A complete
+    // history without tags (a project that never tagged, or not yet released) stays a warning.
+    let ci = tags.shallow && std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false");
+    let notes = publishable
+        .iter()
+        .map(|d| match &d.baseline {
+            Some(b) => format!("{}: baseline {}", d.package, b.origin),
+            None => format!("{}: no baseline (a new crate, or its release was not found)", d.package),
+        })
+        .collect();
+    Some(crate::train::Problem {
+        kind: crate::train::ProblemKind::NoReleaseTags,
+        severity: if ci { crate::train::Severity::Error } else { crate::train::Severity::Warning },
+        package: String::new(),
+        message,
+        file: None,
+        line: None,
+        notes,
+        help: "fetch the tags (`git fetch --tags --unshallow`; in GitHub Actions `fetch-depth: 0`, which the cargo-atomic \
+               action does itself)"
+            .to_string(),
+    })
 }
 
 /// The registry's word on each version the train would release (the index, as `publish`

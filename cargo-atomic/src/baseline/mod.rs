@@ -161,6 +161,22 @@ pub fn last_release(ws: &Workspace, m: &Member) -> anyhow::Result<Option<(String
     }
 }
 
+/// What the repository says of releases: whether it is a shallow clone, and which members have
+/// a release tag in one of the tag formats.
+pub struct ReleaseTags {
+    pub shallow: bool,
+    pub tagged: Vec<String>,
+    pub formats: Vec<String>,
+}
+
+pub fn release_tags(ws: &Workspace) -> anyhow::Result<Option<ReleaseTags>> {
+    let Some(repo) = Repo::discover(&ws.root) else { return Ok(None) };
+    let tags = repo.tags()?;
+    let tagged =
+        ws.members.iter().filter(|m| last_release_tag(ws, &tags, m).is_some()).map(|m| m.name.clone()).collect();
+    Ok(Some(ReleaseTags { shallow: repo.is_shallow(), tagged, formats: ws.tag_formats() }))
+}
+
 /// Resolves the baseline of each member in `members` (by package name; `None`: a new crate).
 pub fn resolve(
     ws: &Workspace,

@@ -33,16 +33,31 @@ pub struct CheckArgs {
     /// the merge compiles them).
     #[arg(long)]
     pub prove: bool,
+    /// `--deny warnings`: every warning fails the check as an error would.
+    #[arg(long, value_enum)]
+    pub deny: Option<Deny>,
     #[command(flatten)]
     pub shards: super::ShardArgs,
 }
 
+/// What `--deny` makes an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Deny {
+    Warnings,
+}
+
 pub fn run(global: &GlobalArgs, args: &CheckArgs, shell: &mut Shell) -> anyhow::Result<i32> {
     let ws = super::load_workspace(global, shell)?;
-    let Some(a) = super::assess_sharded(&ws, &args.analysis, &args.shards, "check", Scope::Train, args.prove, shell)?
+    let Some(mut a) =
+        super::assess_sharded(&ws, &args.analysis, &args.shards, "check", Scope::Train, args.prove, shell)?
     else {
         return Ok(exit::OK);
     };
+    if args.deny == Some(Deny::Warnings) {
+        for p in &mut a.train.problems {
+            p.severity = crate::train::Severity::Error;
+        }
+    }
     let report = crate::report::check::Report { train: &a.train, diffs: &a.diffs };
     match args.message_format {
         CheckFormat::Human => report.human(shell),

@@ -48,7 +48,7 @@ pub fn run(global: &GlobalArgs, args: &SnapshotArgs, shell: &mut Shell) -> anyho
         }
         let unchecked = m.unchecked_features(&apis[&m.name].snapshot.checked_features);
         if !unchecked.is_empty() {
-            shell.note(unchecked_note(&m.name, &unchecked));
+            shell.note(crate::report::unchecked_note(&m.name, &unchecked));
         }
     }
     if !args.check {
@@ -67,15 +67,4 @@ pub fn run(global: &GlobalArgs, args: &SnapshotArgs, shell: &mut Shell) -> anyho
     }
     shell.note("run `cargo atomic snapshot` to write the snapshots, then commit them");
     Ok(exit::PROBLEMS)
-}
-
-pub(super) fn unchecked_note(name: &str, unchecked: &[String]) -> String {
-    let list: Vec<String> = unchecked.iter().map(|f| format!("`{f}`")).collect();
-    let toml: Vec<String> = unchecked.iter().map(|f| format!("{f:?}")).collect();
-    format!(
-        "{name}: optional features {} are not checked; include them with `features = [{}]` or \
-         `all-features = true` under `[package.metadata.atomic]`",
-        list.join(", "),
-        toml.join(", ")
-    )
 }

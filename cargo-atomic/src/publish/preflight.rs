@@ -218,6 +218,18 @@ pub fn preflight(
             }
             Err(e) => problems.push(failed(e)),
         }
+        // Members that are not published (apps, examples, test harnesses) must still build with
+        // the train: nothing else would notice before a user does.
+        match registry::check_workspace(ws) {
+            Ok(()) => emit(Event::Checked { what: "the whole workspace builds with the train".to_string() }),
+            Err(e) => problems.push(problem(
+                ProblemKind::WorkspaceDoesNotBuild,
+                Severity::Error,
+                "",
+                format!("the workspace does not build with the train (`cargo check --workspace --all-targets --locked`):\n{e:#}"),
+                "fix the members the train breaks (published or not), and commit the lockfile `cargo atomic bump` wrote",
+            )),
+        }
     }
     Ok((planned, problems))
 }

@@ -81,6 +81,21 @@ pub fn check_builds(ws: &Workspace, packages: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Builds the whole workspace as it stands — every member, published or not, every target — with
+/// the lockfile as it is (`--locked`): what the train leaves for everyone who builds the
+/// repository after it.
+pub fn check_workspace(ws: &Workspace) -> anyhow::Result<()> {
+    let mut cmd = cargo();
+    cmd.current_dir(&ws.root)
+        .args(["check", "--workspace", "--all-targets", "--locked", "--manifest-path"])
+        .arg(ws.root.join("Cargo.toml"));
+    let out = run(cmd, "check")?;
+    if !out.status.success() {
+        bail!("{}", cargo_error(&out));
+    }
+    Ok(())
+}
+
 /// Publishes one crate (already verified with the rest of the train). Returns Cargo's output.
 pub fn publish(ws: &Workspace, package: &str, registry: Option<&str>) -> anyhow::Result<Output> {
     let spec = ws.member(package).map(|m| m.id.clone()).unwrap_or_else(|| package.to_string());

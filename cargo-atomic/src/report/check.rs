@@ -174,10 +174,16 @@ impl Report<'_> {
                 ));
             }
         }
-        for note in &t.notes {
+        let features: Vec<String> = t
+            .crates
+            .iter()
+            .filter(|c| !c.unchecked_features.is_empty())
+            .map(|c| super::unchecked_note(&c.package, &c.unchecked_features))
+            .collect();
+        for note in t.notes.iter().chain(&features) {
             shell.note(note);
         }
-        if !t.notes.is_empty() {
+        if !t.notes.is_empty() || !features.is_empty() {
             shell.print_err("\n");
         }
         for p in &t.problems {
