@@ -459,6 +459,8 @@ fn after_a_rollback_check_reports_the_taken_version_and_bump_moves_past_it() {
     p.atomic_env(&["check"], &pairs(&env)).assert_code(0);
     p.git(&["commit", "-q", "-am", "past the rolled-back versions"]);
     publish(&p, &env, &[]).assert_code(0);
+    // `bump` wrote the lockfile the release builds with: publishing left the tree clean.
+    assert_eq!(p.git(&["status", "--porcelain"]), "", "the release leaves nothing to commit");
     let base: Vec<(String, bool)> = registry.versions("base").into_iter().map(|(v, y, _)| (v, y)).collect();
     assert_eq!(base, [("1.0.0".to_string(), true), ("1.0.1".to_string(), false)]);
     for name in ["left", "right", "top"] {

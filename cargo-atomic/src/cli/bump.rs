@@ -26,6 +26,13 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &mut Shell) -> anyhow::R
     let analysis = &args.check.analysis;
     let a = super::assess(&ws, analysis, Scope::Train, false, shell)?;
     let plan = crate::analysis::bump_plan(&ws, &a, args.level, &analysis.selection.package)?;
+    if args.check.message_format == super::check::CheckFormat::Json {
+        if !args.dry_run && !plan.steps.is_empty() {
+            plan.apply()?;
+        }
+        shell.print(crate::report::bump_json(&ws, &plan, !args.dry_run));
+        return Ok(exit::OK);
+    }
     for g in &plan.groups {
         let required = g.required.as_ref().map(|(b, by)| format!(" ({b} required by `{by}`)")).unwrap_or_default();
         shell.status(

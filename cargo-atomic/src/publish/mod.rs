@@ -68,6 +68,9 @@ pub enum Event {
     Plan {
         train: String,
         steps: Vec<(String, String)>,
+        /// The version groups the train moves, each at one version.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        groups: Vec<crate::train::GroupTrain>,
     },
     Waiting {
         seconds: u64,

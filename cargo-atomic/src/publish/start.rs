@@ -36,6 +36,7 @@ pub fn start(ws: &Workspace, train: &Train, opts: &Options, emit: &mut dyn FnMut
     emit(Event::Plan {
         train: journal.train.clone(),
         steps: journal.steps.iter().map(|s| (s.package.clone(), s.version.clone())).collect(),
+        groups: train.groups.iter().filter(|g| g.release_version.is_some()).cloned().collect(),
     });
     if opts.dry_run {
         return Ok(Outcome::DryRun);

@@ -16,9 +16,13 @@ pub fn human(shell: &mut Shell, event: &Event) {
             out.push_str(&format!("   {CYAN}={CYAN:#} {BOLD}help{BOLD:#}: {}\n", p.help));
             shell.print_err(out);
         }
-        Event::Plan { train, steps } => {
+        Event::Plan { train, steps, groups } => {
             let list: Vec<String> = steps.iter().map(|(n, v)| format!("{n} {v}")).collect();
             shell.status("Planned", format!("train {train}: {}", list.join(", ")));
+            for g in groups {
+                let to = g.release_version.as_ref().map(|v| v.to_string()).unwrap_or_default();
+                shell.note(format!("version group `{}` moves as one, at {to}: {}", g.name, g.members.join(", ")));
+            }
         }
         Event::Waiting { seconds, reason } => shell.status("Waiting", format!("{seconds} s ({reason})")),
         Event::Uploading { package, version, n, of } => {
