@@ -212,6 +212,40 @@ fn nanos() -> u128 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
 }
 
+/// A test hook for killing a run at any step: `CARGO_ATOMIC_TEST_KILL=<point>#<n>` aborts the
+/// process (as a SIGKILL would: no destructor, no flush) the n-th time it reaches `point`;
+/// `CARGO_ATOMIC_TEST_POINTS=<file>` appends every point reached to the file, so a test can
+/// enumerate them. Costs a lookup of an unset variable otherwise.
+pub fn kill_point(point: &str) {
+    static HITS: std::sync::Mutex<Vec<(String, usize)>> = std::sync::Mutex::new(Vec::new());
+    let kill = std::env::var("CARGO_ATOMIC_TEST_KILL").ok();
+    let log = std::env::var_os("CARGO_ATOMIC_TEST_POINTS");
+    if kill.is_none() && log.is_none() {
+        return;
+    }
+    let n = {
+        let mut hits = HITS.lock().unwrap_or_else(|e| e.into_inner());
+        match hits.iter_mut().find(|(p, _)| p == point) {
+            Some((_, n)) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                hits.push((point.to_string(), 1));
+                1
+            }
+        }
+    };
+    if let Some(file) = log {
+        if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(file) {
+            let _ = writeln!(f, "{point}#{n}");
+        }
+    }
+    if kill.as_deref() == Some(format!("{point}#{n}").as_str()) {
+        std::process::abort();
+    }
+}
+
 /// A test hook: `CARGO_ATOMIC_TEST_ABORT=stage:N` kills the process after the N-th file of a
 /// multi-file edit (an anchored transaction) is staged, `rename:N` before the rename of file N
 /// (0-based), as a SIGKILL would.

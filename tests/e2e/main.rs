@@ -8,6 +8,7 @@ mod cache;
 mod cli;
 mod diff;
 mod faults;
+mod kills;
 mod partition;
 mod prove;
 #[allow(dead_code)] // the publish tests use the fault injection

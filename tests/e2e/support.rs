@@ -186,6 +186,23 @@ impl Project {
             .expect("cargo-atomic starts")
     }
 
+    /// Starts `cargo-atomic atomic <args>` in a process group of its own, so that a test can kill
+    /// it with everything it started (`kill -9 -<pid>`), as a CI runner cancels a job.
+    pub fn spawn_atomic_group(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
+        use std::os::unix::process::CommandExt;
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-atomic"));
+        cmd.arg("atomic").args(args).current_dir(self.root()).env("CARGO_TERM_COLOR", "never").env_remove("CI");
+        git_identity(&mut cmd);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.process_group(0)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("cargo-atomic starts")
+    }
+
     /// Runs git in the project root with a fixed identity; panics on failure.
     pub fn git(&self, args: &[&str]) -> String {
         let mut cmd = Command::new("git");

@@ -204,7 +204,13 @@ pub fn assess(ws: &Workspace, opts: &Options, progress: &mut dyn FnMut(Progress)
         }
         if matches!(opts.baseline, Spec::LastRelease) {
             if let Some(tags) = crate::baseline::release_tags(ws)? {
-                train.problems.extend(release_tags_problem(ws, &tags, &diffs));
+                match release_tags_problem(ws, &tags, &diffs) {
+                    Some(p) if tags.shallow => train.problems.push(p),
+                    // A complete history without tags: the registry had the last word on each
+                    // crate, which is said, not warned about.
+                    Some(p) => train.notes.push(format!("{}; {}", p.message, p.notes.join("; "))),
+                    None => {}
+                }
             }
         }
     }

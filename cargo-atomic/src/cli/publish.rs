@@ -55,9 +55,16 @@ pub struct RollbackArgs {
 
 /// Prints events as they come: human lines on stderr, or JSON lines on stdout.
 fn reporter<'a>(shell: &'a mut Shell, format: MessageFormat) -> impl FnMut(Event) + 'a {
-    move |event| match format {
-        MessageFormat::Json => shell.print(serde_json::to_string(&event).expect("serializable")),
-        MessageFormat::Human => crate::report::publish::human(shell, &event),
+    move |event| {
+        // Every step a train reports is a place a kill can land (a test hook; see `kill_point`).
+        if std::env::var_os("CARGO_ATOMIC_TEST_KILL").is_some() || std::env::var_os("CARGO_ATOMIC_TEST_POINTS").is_some() {
+            let kind = serde_json::to_value(&event).ok().and_then(|v| v["event"].as_str().map(str::to_string));
+            crate::fsutil::kill_point(&kind.unwrap_or_default());
+        }
+        match format {
+            MessageFormat::Json => shell.print(serde_json::to_string(&event).expect("serializable")),
+            MessageFormat::Human => crate::report::publish::human(shell, &event),
+        }
     }
 }
 

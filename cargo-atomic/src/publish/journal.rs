@@ -92,6 +92,7 @@ impl Journal {
     pub fn save(&self, ws: &Workspace) -> anyhow::Result<()> {
         let text = serde_json::to_string_pretty(self).expect("serializable") + "\n";
         for path in [Journal::path(ws), Journal::archive_path(ws, &self.train)] {
+            crate::fsutil::kill_point("journal-write");
             std::fs::create_dir_all(path.parent().expect("in a directory"))?;
             crate::fsutil::write_atomic(&path, text.as_bytes())?;
         }

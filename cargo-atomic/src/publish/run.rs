@@ -212,6 +212,7 @@ pub fn publish(
 fn visible(ws: &Workspace, step: &Step, timeout: Duration) -> anyhow::Result<bool> {
     let start = Instant::now();
     loop {
+        crate::fsutil::kill_point("index-poll");
         if let Published::Live { .. } = registry::published(ws, &step.package, &step.version, step.registry.as_deref())?
         {
             return Ok(true);
