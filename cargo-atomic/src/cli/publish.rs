@@ -78,15 +78,24 @@ pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &mut Shell) -> anyhow
         tag: !args.no_tag,
     };
     let ws = super::load_workspace(global, shell)?;
-    let outcome = if args.resume {
-        crate::publish::resume(&ws, &opts, &mut reporter(shell, args.message_format))?
-    } else {
+    let mut outcome = Outcome::NotStarted;
+    if args.resume {
+        outcome = crate::publish::resume(&ws, &opts, &mut reporter(shell, args.message_format))?;
+        if outcome == Outcome::NotStarted {
+            reporter(shell, args.message_format)(Event::Nothing {
+                reason: "no train to resume: no journal, and none of the workspace's versions is in the registry \
+                         (no train got to its first upload); starting the train"
+                    .to_string(),
+            });
+        }
+    }
+    if outcome == Outcome::NotStarted {
         let a = super::assess(&ws, &args.analysis, Scope::Train, false, shell)?;
-        crate::publish::start(&ws, &a.train, &opts, &mut reporter(shell, args.message_format))?
-    };
+        outcome = crate::publish::start(&ws, &a.train, &opts, &mut reporter(shell, args.message_format))?;
+    }
     Ok(match outcome {
         Outcome::Published | Outcome::DryRun => exit::OK,
-        Outcome::Refused | Outcome::Failed => exit::PROBLEMS,
+        Outcome::Refused | Outcome::Failed | Outcome::NotStarted => exit::PROBLEMS,
     })
 }
 
@@ -94,5 +103,8 @@ pub fn rollback(global: &GlobalArgs, args: &RollbackArgs, shell: &mut Shell) -> 
     let ws = super::load_workspace(global, shell)?;
     let mut emit = reporter(shell, args.message_format);
     let journal = crate::publish::rollback(&ws, args.train.as_deref(), args.undo, &mut emit)?;
-    Ok(if journal.state == TrainState::RollbackIncomplete { exit::PROBLEMS } else { exit::OK })
+    Ok(match journal {
+        Some(j) if j.state == TrainState::RollbackIncomplete => exit::PROBLEMS,
+        _ => exit::OK,
+    })
 }

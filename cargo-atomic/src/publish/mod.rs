@@ -124,6 +124,10 @@ pub enum Event {
         tag: String,
         error: String,
     },
+    /// Nothing to do, and why (a complete train resumed, nothing to roll back).
+    Nothing {
+        reason: String,
+    },
     /// The end: which versions are live, and the journal.
     Done {
         state: String,
@@ -144,6 +148,8 @@ pub enum Outcome {
     DryRun,
     /// An upload, the index wait or the health check failed; the policy was applied.
     Failed,
+    /// `--resume` found no train: nothing of one reached the registry.
+    NotStarted,
 }
 
 pub(crate) fn now() -> u64 {

@@ -44,13 +44,28 @@ pub fn start(ws: &Workspace, train: &Train, opts: &Options, emit: &mut dyn FnMut
     super::publish(ws, journal, opts, emit)
 }
 
-/// Continues the last train from its journal.
+/// Continues the last train from its journal. Without a journal, and with none of the
+/// workspace's versions in the registry, no train got as far as its first upload (a run killed in
+/// preflight): [`Outcome::NotStarted`], for the caller to start one.
 pub fn resume(ws: &Workspace, opts: &Options, emit: &mut dyn FnMut(Event)) -> anyhow::Result<Outcome> {
     let Some(journal) = Journal::load(ws, None)? else {
-        bail!("no train to resume: {} does not exist", ws.relative(&Journal::path(ws)));
+        let found = versions_in_registry(ws)?;
+        if found.is_empty() {
+            return Ok(Outcome::NotStarted);
+        }
+        bail!(
+            "no train to resume: {} does not exist, yet the registry has {} (published by another run, or its \
+             journal was deleted); `cargo atomic check` says what the workspace still needs",
+            ws.relative(&Journal::path(ws)),
+            listing(&found)
+        );
     };
     match journal.state {
-        TrainState::Completed => bail!("train {} is complete; nothing to resume", journal.train),
+        TrainState::Completed => {
+            emit(Event::Nothing { reason: format!("train {} is complete; nothing to resume", journal.train) });
+            emit(super::run::done(ws, &journal));
+            return Ok(Outcome::Published);
+        }
         TrainState::RolledBack => bail!(
             "train {} was rolled back; its versions can never be reused: bump the versions and publish a new train",
             journal.train
@@ -62,17 +77,59 @@ pub fn resume(ws: &Workspace, opts: &Options, emit: &mut dyn FnMut(Event)) -> an
 }
 
 /// Yanks (or with `undo`, unyanks) the versions of train `id`, or of the last train; without a
-/// journal, of the train the release tags at HEAD name. Returns the journal as it ends.
-pub fn rollback(ws: &Workspace, id: Option<&str>, undo: bool, emit: &mut dyn FnMut(Event)) -> anyhow::Result<Journal> {
+/// journal, of the train the release tags at HEAD name. Returns the journal as it ends; `None`
+/// when there is no train and none of the workspace's versions is in the registry (a run killed
+/// before its first upload): nothing to roll back.
+pub fn rollback(
+    ws: &Workspace,
+    id: Option<&str>,
+    undo: bool,
+    emit: &mut dyn FnMut(Event),
+) -> anyhow::Result<Option<Journal>> {
     let mut journal = match Journal::load(ws, id)? {
         Some(j) => j,
         None if id.is_none() => match super::journal_from_tags(ws)? {
             Some(j) => j,
-            None => bail!("no train to roll back: no journal, and no release tag at HEAD"),
+            None => {
+                let found = versions_in_registry(ws)?;
+                if found.is_empty() {
+                    emit(Event::Nothing {
+                        reason: "nothing to roll back: no journal, no release tag at HEAD, and none of the \
+                                 workspace's versions is in the registry"
+                            .to_string(),
+                    });
+                    return Ok(None);
+                }
+                bail!(
+                    "no train to roll back: no journal and no release tag at HEAD, yet the registry has {}; \
+                     yank what should go with `cargo yank`",
+                    listing(&found)
+                )
+            }
         },
         None => bail!("no journal for train `{}`", id.unwrap_or_default()),
     };
     super::yank_all(ws, &mut journal, undo, emit)?;
     emit(super::run::done(ws, &journal));
-    Ok(journal)
+    Ok(Some(journal))
+}
+
+/// The versions the manifests of the workspace's publishable members name that their registry
+/// holds (live or yanked).
+fn versions_in_registry(ws: &Workspace) -> anyhow::Result<Vec<(String, String)>> {
+    let mut found = Vec::new();
+    for m in ws.members.iter().filter(|m| m.is_publishable()) {
+        let version = m.version.to_string();
+        match super::registry::published(ws, &m.name, &version, super::registry_of(ws, &m.name).as_deref())? {
+            super::registry::Published::Live { .. } | super::registry::Published::Yanked => {
+                found.push((m.name.clone(), version))
+            }
+            super::registry::Published::Absent | super::registry::Published::NewCrate => {}
+        }
+    }
+    Ok(found)
+}
+
+fn listing(versions: &[(String, String)]) -> String {
+    versions.iter().map(|(n, v)| format!("{n} {v}")).collect::<Vec<_>>().join(", ")
 }

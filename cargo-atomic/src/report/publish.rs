@@ -51,6 +51,7 @@ pub fn human(shell: &mut Shell, event: &Event) {
         Event::TagFailed { tag, error } => {
             shell.warn(format!("the train is published, but tag `{tag}` could not be created: {error}"))
         }
+        Event::Nothing { reason } => shell.note(reason),
         Event::Done { state, live, unconfirmed, journal } => {
             let live: Vec<String> = live
                 .iter()
