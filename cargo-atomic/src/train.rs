@@ -129,6 +129,8 @@ pub enum ProblemKind {
     VersionExists,
     DirtyTree,
     RateLimit,
+    NewCrateTrustedPublishing,
+    TokenExpiresMidTrain,
     PackageFailed,
     WorkspaceDoesNotBuild,
 }
@@ -153,6 +155,8 @@ impl ProblemKind {
         ProblemKind::VersionExists,
         ProblemKind::DirtyTree,
         ProblemKind::RateLimit,
+        ProblemKind::NewCrateTrustedPublishing,
+        ProblemKind::TokenExpiresMidTrain,
         ProblemKind::PackageFailed,
         ProblemKind::WorkspaceDoesNotBuild,
     ];
@@ -182,7 +186,13 @@ impl ProblemKind {
             ProblemKind::MissingRepository => "a crate has no `repository` URL",
             ProblemKind::VersionExists => "a version of the train is already in the registry",
             ProblemKind::DirtyTree => "the git tree has uncommitted changes",
-            ProblemKind::RateLimit => "the train needs more uploads than the registry's rate limits allow at once",
+            ProblemKind::RateLimit => "the registry's rate limits would make the train wait longer than --max-wait",
+            ProblemKind::NewCrateTrustedPublishing => {
+                "a crate of the train is new to the registry, and a trusted-publishing token cannot create crates"
+            }
+            ProblemKind::TokenExpiresMidTrain => {
+                "the train takes longer than its short-lived token lasts, and no token command renews it"
+            }
             ProblemKind::PackageFailed => "a crate of the train does not package or build against the others",
             ProblemKind::WorkspaceDoesNotBuild => {
                 "the workspace (unpublished members and every target included) does not build with the train"
@@ -209,6 +219,8 @@ impl ProblemKind {
             ProblemKind::VersionExists => "version-exists",
             ProblemKind::DirtyTree => "dirty-tree",
             ProblemKind::RateLimit => "rate-limit",
+            ProblemKind::NewCrateTrustedPublishing => "new-crate-trusted-publishing",
+            ProblemKind::TokenExpiresMidTrain => "token-expires-mid-train",
             ProblemKind::PackageFailed => "package-failed",
             ProblemKind::WorkspaceDoesNotBuild => "workspace-does-not-build",
         }

@@ -330,27 +330,170 @@ fn dry_run_plans_and_uploads_nothing_and_json_events() {
     assert_eq!(done["state"], "completed");
 }
 
+/// The registry's known limits (here: 2 new crates, then one a second) are waited out between
+/// uploads, and the plan says how long the train takes; preflight refuses a train whose limits
+/// need more than `--max-wait`, before anything is uploaded.
 #[test]
-fn rate_limits_refuse_or_pace() {
+fn known_rate_limits_are_waited_out_within_max_wait() {
     let registry = Registry::start();
     let (p, env) = train(&registry);
     let limited = p.read("Cargo.toml")
         + "\n[workspace.metadata.atomic.rate-limits.local]\nnew-crates = [2, 1]\nnew-versions = [30, 60]\n";
     p.file("Cargo.toml", &limited);
     p.git(&["commit", "-q", "-am", "limits"]);
-    let run = publish(&p, &env, &[]);
+    let run = publish(&p, &env, &["--max-wait", "1s"]);
     run.assert_code(1);
     assert!(
-        run.stderr.contains("error[rate-limit]: the train has 4 new crates and 0 new versions for local"),
+        run.stderr.contains(
+            "error[rate-limit]: the registry's rate limits make the train wait about 2 seconds, more than --max-wait (1 second)"
+        ),
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("pass --pace to wait between uploads"), "{}", run.stderr);
+    assert!(run.stderr.contains("note: 4 new crates: about 2 seconds at local's rate (2 new crates, then one per 1 second; 30 new versions, then one a minute)"), "{}", run.stderr);
+    assert!(run.stderr.contains("help: pass --max-wait 6m (or more)"), "{}", run.stderr);
     assert_eq!(registry.uploads(), 0);
+    let bad = publish(&p, &env, &["--max-wait", "5 fortnights"]);
+    bad.assert_code(2);
+    assert!(bad.stderr.contains("unknown unit `fortnights`"), "{}", bad.stderr);
+
+    // The default --max-wait (an hour) admits it; `--pace` is still accepted, and changes nothing.
+    let started = Instant::now();
     let paced = publish(&p, &env, &["--pace"]);
     paced.assert_code(0);
-    assert_eq!(paced.stderr.matches("Waiting 1 s (rate limit for new crates)").count(), 2, "{}", paced.stderr);
+    assert!(started.elapsed() >= Duration::from_secs(2));
+    assert!(paced.stderr.contains("note: 4 new crates: about 2 seconds at local's rate"), "{}", paced.stderr);
+    assert_eq!(
+        paced.stderr.matches("Waiting 1 s (rate limit for new crates; ").count(),
+        2,
+        "{}",
+        paced.stderr
+    );
+    assert!(paced.stderr.contains("Waiting 1 s (rate limit for new crates; 1 second waited of at most 60 minutes)"), "{}", paced.stderr);
     assert_eq!(index(&registry), state(&registry, &CRATES, &[]));
+}
+
+/// The registry's rate limit (429): the 2nd upload, and every upload for 4 s after it, is refused
+/// with crates.io's "Please try again after <date>". The train waits as the registry says and
+/// completes, nothing yanked; with a `--max-wait` shorter than that, it stops with nothing lost
+/// and `--resume` completes it.
+#[test]
+fn a_rate_limited_train_waits_as_the_registry_says_and_completes() {
+    let registry = Registry::start();
+    let (p, env) = train(&registry);
+    registry.fail_upload(2, Fault::RateLimitFor(4));
+    let started = Instant::now();
+    let run = publish(&p, &env, &[]);
+    run.assert_code(0);
+    assert!(started.elapsed() >= Duration::from_secs(4), "{:?}", started.elapsed());
+    assert!(run.stderr.contains("(the registry's rate limit (429); at most 60 minutes in all)"), "{}", run.stderr);
+    assert_last_line_live(&run, "base 1.0.0, left 1.0.0, right 1.0.0, top 1.0.0");
+    assert_eq!(index(&registry), state(&registry, &CRATES, &[]));
+
+    let registry = Registry::start();
+    let (p, env) = train(&registry);
+    registry.fail_upload(2, Fault::RateLimitFor(4));
+    let run = publish(&p, &env, &["--max-wait", "2s"]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("left 1.0.0 must wait "), "{}", run.stderr);
+    assert!(run.stderr.contains("of --max-wait 2 seconds; stopped with nothing lost: `cargo atomic publish --resume` goes on"), "{}", run.stderr);
+    assert_last_line_live(&run, "base 1.0.0");
+    assert_eq!(journal(&p)["state"], "stopped");
+    assert_eq!(index(&registry), state(&registry, &["base"], &[]), "nothing yanked");
+    let resumed = publish(&p, &env, &["--resume"]);
+    resumed.assert_code(0);
+    assert_eq!(index(&registry), state(&registry, &CRATES, &[]));
+}
+
+/// A short-lived token (each good for 2 uploads or yanks, then 403) expires mid-train: the train
+/// stops for `--resume` whatever the failure policy (yanking with it would fail too). Rollback
+/// with the same token says which versions are still live and what to run. `--resume` with a
+/// token command (asked before each upload) completes the train.
+#[test]
+fn an_expired_token_stops_the_train_and_a_token_command_completes_it() {
+    let registry = Registry::start();
+    let (p, env) = train(&registry);
+    registry.expire_tokens_after(2);
+    let run = publish(&p, &env, &[]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("the registry refused the token for right 1.0.0"), "{}", run.stderr);
+    assert!(run.stderr.contains("with a fresh token, `cargo atomic publish --resume` completes the train"), "{}", run.stderr);
+    assert_last_line_live(&run, "base 1.0.0, left 1.0.0");
+    assert_eq!(journal(&p)["state"], "stopped");
+    assert_eq!(index(&registry), state(&registry, &["base", "left"], &[]));
+
+    let rollback = p.atomic_env(&["rollback"], &pairs(&env));
+    rollback.assert_code(1);
+    assert!(rollback.stderr.contains("could not yank left 1.0.0: the registry refused the token"), "{}", rollback.stderr);
+    assert!(rollback.stderr.contains("with a fresh token, `cargo atomic rollback` again"), "{}", rollback.stderr);
+    assert_last_line_live(&rollback, "base 1.0.0, left 1.0.0");
+    assert_eq!(index(&registry), state(&registry, &["base", "left"], &[]), "nothing was yanked");
+
+    // Each run of the command prints a new token: one per upload.
+    let counter = registry.cargo_home().join("issued");
+    let script = registry.cargo_home().join("fresh-token");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nn=$(cat '{0}' 2>/dev/null || echo 0)\nn=$((n+1))\necho $n > '{0}'\necho fresh-$n\n", counter.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let before = registry.tokens_seen().len();
+    let resumed = publish(&p, &env, &["--resume", "--token-command", script.to_str().unwrap()]);
+    resumed.assert_code(0);
+    assert_eq!(index(&registry), state(&registry, &CRATES, &[]));
+    let fresh: Vec<String> = registry.tokens_seen()[before..].to_vec();
+    assert_eq!(fresh, ["fresh-1", "fresh-2"], "a new token for each upload, none from the environment");
+
+    // Rollback with the token command: every yank gets its own token too.
+    let rollback = p.atomic_env(&["rollback", "--token-command", script.to_str().unwrap()], &pairs(&env));
+    rollback.assert_code(0);
+    assert_eq!(index(&registry), state(&registry, &[], &CRATES));
+    assert_eq!(registry.tokens_seen()[before + 2..], ["fresh-3", "fresh-4", "fresh-5", "fresh-6"]);
+}
+
+/// Trusted publishing: its token cannot create a crate, so preflight refuses a train with new
+/// crates (saying how to publish them once); and a train longer than the token's 30 minutes
+/// needs a token command. With existing crates and a token command, the train goes.
+#[test]
+fn trusted_publishing_refuses_new_crates_and_trains_that_outlive_the_token() {
+    let registry = Registry::start();
+    let (p, env) = train(&registry);
+    let run = publish(&p, &env, &["--trusted-publishing", "--token-command", "echo tp"]);
+    run.assert_code(1);
+    for name in CRATES {
+        assert!(
+            run.stderr.contains(&format!(
+                "error[new-crate-trusted-publishing]: `{name}` is not in local yet, and a trusted-publishing token cannot create a crate"
+            )),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(run.stderr.contains("publish this train once with a token that can create crates"), "{}", run.stderr);
+    assert_eq!(registry.uploads(), 0);
+
+    // Created once with a regular token; the next release goes by trusted publishing.
+    publish(&p, &env, &[]).assert_code(0);
+    p.file("base/src/lib.rs", &(p.read("base/src/lib.rs") + "pub fn more() {}\n"));
+    p.atomic_env(&["snapshot", "--workspace", "-q"], &pairs(&env)).assert_code(0);
+    p.atomic_env(&["bump", "-q"], &pairs(&env)).assert_code(0);
+    p.git(&["commit", "-q", "-am", "more"]);
+    // Three uploads at once, then one per 40 minutes: the train outlives a 30-minute token.
+    let slow = p.read("Cargo.toml")
+        + "\n[workspace.metadata.atomic.rate-limits.local]\nnew-crates = [5, 600]\nnew-versions = [3, 2400]\n";
+    p.file("Cargo.toml", &slow);
+    p.git(&["commit", "-q", "-am", "slow registry"]);
+    let run = publish(&p, &env, &["--trusted-publishing", "--max-wait", "3h"]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("error[token-expires-mid-train]: the train takes about 42 minutes at the registry's rate; a trusted-publishing token lasts 30 minutes"), "{}", run.stderr);
+    assert!(run.stderr.contains("help: pass --token-command"), "{}", run.stderr);
+    p.file("Cargo.toml", &slow.replace("[3, 2400]", "[30, 60]"));
+    p.git(&["commit", "-q", "-am", "the registry is fast again"]);
+    let run = publish(&p, &env, &["--trusted-publishing", "--token-command", "echo tp-token"]);
+    run.assert_code(0);
+    assert!(registry.versions("base").iter().any(|(v, yanked, _)| v == "1.1.0" && !yanked), "{}", run.stderr);
+    assert_eq!(registry.tokens_seen().last().map(String::as_str), Some("tp-token"));
 }
 
 /// The registry goes away right after accepting the first upload: that version is live, and the
@@ -388,32 +531,6 @@ fn the_registry_goes_away_after_accepting_an_upload_then_resume_finishes() {
     assert_eq!(index(&registry), state(&registry, &["base", "left"], &[]));
     let resumed = publish(&p, &env, &["--resume"]);
     resumed.assert_code(0);
-    assert_eq!(index(&registry), state(&registry, &CRATES, &[]));
-}
-
-/// The registry's rate limit (429): without `--pace` the run stops for `--resume` (yanking a
-/// train for a rate limit would waste its versions); with it, the run waits and goes on.
-#[test]
-fn a_rate_limited_upload_stops_resumably_or_waits_with_pace() {
-    let registry = Registry::start();
-    let (p, env) = train(&registry);
-    registry.fail_upload(2, Fault::TooManyRequests);
-    let run = publish(&p, &env, &[]);
-    run.assert_code(1);
-    assert!(run.stderr.contains("rate limit (429)"), "{}", run.stderr);
-    assert_last_line_live(&run, "base 1.0.0");
-    assert_eq!(journal(&p)["state"], "stopped");
-    assert_eq!(index(&registry), state(&registry, &["base"], &[]));
-    let resumed = publish(&p, &env, &["--resume"]);
-    resumed.assert_code(0);
-    assert_eq!(index(&registry), state(&registry, &CRATES, &[]));
-
-    let registry = Registry::start();
-    let (p, env) = train(&registry);
-    registry.fail_upload(3, Fault::TooManyRequests);
-    let paced = publish(&p, &env, &["--pace"]);
-    paced.assert_code(0);
-    assert!(paced.stderr.contains("the registry's rate limit (429)"), "{}", paced.stderr);
     assert_eq!(index(&registry), state(&registry, &CRATES, &[]));
 }
 

@@ -31,8 +31,10 @@ pub enum Fault {
     /// The upload is stored and answered (Cargo prints `Uploaded`), then the registry stops
     /// answering (the index wait fails).
     DownAfterStore,
-    /// `429 Too Many Requests` with `Retry-After: 1`, as crates.io rate-limits; nothing stored.
-    TooManyRequests,
+    /// `429 Too Many Requests`, as crates.io rate-limits: this upload and every upload in the
+    /// next `n` seconds, each with `Retry-After` and crates.io's words ("Please try again after
+    /// <HTTP date>"); nothing stored.
+    RateLimitFor(u64),
 }
 
 #[derive(Default)]
@@ -41,6 +43,14 @@ pub struct Faults {
     pub uploads: usize,
     down: bool,
     hidden: BTreeSet<(String, String)>,
+    /// Uploads are refused with 429 until then.
+    limited_until: Option<std::time::SystemTime>,
+    /// Short-lived tokens: each token authorizes this many uploads and yanks, then is refused
+    /// with 403 as expired.
+    token_uses: Option<usize>,
+    uses: BTreeMap<String, usize>,
+    /// Tokens seen on uploads and yanks, in order.
+    pub tokens_seen: Vec<String>,
 }
 
 pub struct Registry {
@@ -106,6 +116,15 @@ impl Registry {
         self.faults.lock().unwrap().at_upload.insert(n, fault);
     }
 
+    /// Every token authorizes `uses` uploads and yanks, then expires (403).
+    pub fn expire_tokens_after(&self, uses: usize) {
+        self.faults.lock().unwrap().token_uses = Some(uses);
+    }
+
+    pub fn tokens_seen(&self) -> Vec<String> {
+        self.faults.lock().unwrap().tokens_seen.clone()
+    }
+
     pub fn uploads(&self) -> usize {
         self.faults.lock().unwrap().uploads
     }
@@ -116,6 +135,8 @@ impl Registry {
         f.down = false;
         f.at_upload.clear();
         f.hidden.clear();
+        f.limited_until = None;
+        f.token_uses = None;
     }
 }
 
@@ -130,27 +151,59 @@ async fn inject(State(faults): State<Arc<Mutex<Faults>>>, req: Request, next: Ne
         tokio::time::sleep(Duration::from_secs(600)).await;
     }
     let is_upload = req.method() == axum::http::Method::PUT && req.uri().path() == "/api/v1/crates/new";
+    let is_yank = (req.method() == axum::http::Method::DELETE && req.uri().path().ends_with("/yank"))
+        || (req.method() == axum::http::Method::PUT && req.uri().path().ends_with("/unyank"));
+    if is_upload || is_yank {
+        let token = req
+            .headers()
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let expired = {
+            let mut f = faults.lock().unwrap();
+            f.tokens_seen.push(token.clone());
+            let limit = f.token_uses;
+            let used = f.uses.entry(token).or_default();
+            *used += 1;
+            limit.is_some_and(|n| *used > n)
+        };
+        if expired {
+            return error(axum::http::StatusCode::FORBIDDEN, "authentication failed: the token has expired");
+        }
+    }
     if is_upload {
         let (parts, body) = req.into_parts();
         let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
-        let fault = {
+        let (fault, limited) = {
             let mut f = faults.lock().unwrap();
             f.uploads += 1;
             let n = f.uploads;
-            f.at_upload.get(&n).copied()
+            let fault = f.at_upload.get(&n).copied();
+            if let Some(Fault::RateLimitFor(secs)) = fault {
+                f.limited_until = Some(std::time::SystemTime::now() + Duration::from_secs(secs));
+            }
+            (fault, f.limited_until.filter(|until| *until > std::time::SystemTime::now()))
         };
+        if let Some(until) = limited {
+            // crates.io's answer: the date in the message (Cargo prints no header), and the header.
+            let left = until.duration_since(std::time::SystemTime::now()).unwrap_or_default().as_secs() + 1;
+            let mut response = error(
+                axum::http::StatusCode::TOO_MANY_REQUESTS,
+                &format!(
+                    "You have published too many new versions in a short period of time. Please try again after {} \
+                     or email help@crates.io to have your limit increased.",
+                    httpdate::fmt_http_date(until + Duration::from_secs(1))
+                ),
+            );
+            response.headers_mut().insert("retry-after", axum::http::HeaderValue::from(left));
+            return response;
+        }
         match fault {
             Some(Fault::ServerError) => {
                 return error(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "injected server error");
             }
-            Some(Fault::TooManyRequests) => {
-                let mut response = error(
-                    axum::http::StatusCode::TOO_MANY_REQUESTS,
-                    "You have published too many versions in a short period of time. Retry-After: 1",
-                );
-                response.headers_mut().insert("retry-after", axum::http::HeaderValue::from_static("1"));
-                return response;
-            }
+            Some(Fault::RateLimitFor(_)) => unreachable!("answered above"),
             Some(Fault::Conflict) => {
                 return error(axum::http::StatusCode::CONFLICT, "crate version already exists (injected)");
             }

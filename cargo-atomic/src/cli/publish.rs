@@ -26,9 +26,23 @@ pub struct PublishArgs {
     /// Publish with uncommitted changes in the git tree.
     #[arg(long)]
     allow_dirty: bool,
-    /// Wait between uploads as the registry's rate limits require, instead of refusing.
-    #[arg(long)]
+    /// The longest the train may wait for the registries' rate limits, in all (90m, 2h, 45s):
+    /// preflight refuses a train whose known limits need more; a run that would pass it stops
+    /// for `--resume`.
+    #[arg(long, value_name = "DURATION", default_value = "60m", value_parser = crate::publish::parse_duration)]
+    max_wait: Duration,
+    /// Accepted for older scripts: the train always waits as the registries' limits require.
+    #[arg(long, hide = true)]
     pace: bool,
+    /// A command that prints a registry token: Cargo runs it before each upload and each yank,
+    /// so a long train never outlives a short-lived token (split at whitespace).
+    #[arg(long, value_name = "COMMAND")]
+    token_command: Option<String>,
+    /// The token comes from trusted publishing: preflight refuses crates new to the registry
+    /// (such a token cannot create them) and a train that outlasts the token without
+    /// --token-command.
+    #[arg(long)]
+    trusted_publishing: bool,
     /// Seconds to keep waiting for a version to appear in the index after Cargo's own wait.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     index_timeout: u64,
@@ -48,6 +62,9 @@ pub struct RollbackArgs {
     /// Unyank the train's versions instead.
     #[arg(long)]
     undo: bool,
+    /// A command that prints a registry token: Cargo runs it before each yank.
+    #[arg(long, value_name = "COMMAND")]
+    token_command: Option<String>,
     /// Output format: human progress, or JSON events (one per line).
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
     message_format: MessageFormat,
@@ -73,7 +90,9 @@ pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &mut Shell) -> anyhow
         allow_dirty: args.allow_dirty,
         dry_run: args.dry_run,
         policy: args.on_failure,
-        pace: args.pace,
+        max_wait: args.max_wait,
+        token_command: args.token_command.clone(),
+        trusted_publishing: args.trusted_publishing,
         index_timeout: Duration::from_secs(args.index_timeout),
         tag: !args.no_tag,
     };
@@ -102,7 +121,7 @@ pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &mut Shell) -> anyhow
 pub fn rollback(global: &GlobalArgs, args: &RollbackArgs, shell: &mut Shell) -> anyhow::Result<i32> {
     let ws = super::load_workspace(global, shell)?;
     let mut emit = reporter(shell, args.message_format);
-    let journal = crate::publish::rollback(&ws, args.train.as_deref(), args.undo, &mut emit)?;
+    let journal = crate::publish::rollback(&ws, args.train.as_deref(), args.undo, args.token_command.as_deref(), &mut emit)?;
     Ok(match journal {
         Some(j) if j.state == TrainState::RollbackIncomplete => exit::PROBLEMS,
         _ => exit::OK,

@@ -46,8 +46,14 @@ pub struct Options {
     pub allow_dirty: bool,
     pub dry_run: bool,
     pub policy: Policy,
-    /// Wait between uploads when the registry's rate limits require it (else refuse).
-    pub pace: bool,
+    /// The longest the train may wait for the registries' rate limits, in all: preflight refuses
+    /// a train whose known limits need more, and a run that would pass it stops for `--resume`.
+    pub max_wait: Duration,
+    /// A command Cargo runs for a token before each upload and each yank (its standard output
+    /// is the token), so that a long train never outlives a short-lived token.
+    pub token_command: Option<String>,
+    /// The token comes from trusted publishing: it cannot create crates, and it expires.
+    pub trusted_publishing: bool,
     /// How long to wait for a version to appear in the index after Cargo's own wait.
     pub index_timeout: Duration,
     pub tag: bool,
@@ -71,10 +77,18 @@ pub enum Event {
         /// The version groups the train moves, each at one version.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         groups: Vec<crate::train::GroupTrain>,
+        /// How long the uploads will wait under the registries' known rate limits.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        rate: Vec<RateEstimate>,
     },
+    /// The run waits for a registry's rate limit (at the start of a wait, then each minute).
     Waiting {
+        /// Seconds left of this wait.
         seconds: u64,
         reason: String,
+        /// Seconds this run has waited so far, and the most it may (`--max-wait`).
+        waited: u64,
+        max_wait: u64,
     },
     Uploading {
         package: String,
@@ -152,6 +166,100 @@ pub enum Outcome {
     NotStarted,
 }
 
+/// What a registry's known rate limits make a train wait.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct RateEstimate {
+    /// The registry (`crates.io`, or its name in Cargo's configuration).
+    pub registry: String,
+    pub new_crates: usize,
+    pub new_versions: usize,
+    /// Seconds of waiting, in all.
+    pub seconds: u64,
+    /// The limits, in words.
+    pub limits: String,
+}
+
+impl RateEstimate {
+    /// "67 versions: about 37 minutes at crates.io's rate (...)".
+    pub fn describe(&self) -> String {
+        let mut what = Vec::new();
+        if self.new_crates > 0 {
+            what.push(plural(self.new_crates, "new crate", "new crates"));
+        }
+        if self.new_versions > 0 {
+            what.push(plural(self.new_versions, "version", "versions"));
+        }
+        let time = if self.seconds == 0 { "no wait".to_string() } else { format!("about {}", minutes(self.seconds)) };
+        format!("{}: {time} at {}'s rate ({})", what.join(" and "), self.registry, self.limits)
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A duration in words: "45 seconds", "1 minute", "37 minutes", "2 hours 5 minutes".
+pub fn minutes(seconds: u64) -> String {
+    if seconds < 60 {
+        return plural(seconds as usize, "second", "seconds");
+    }
+    let m = seconds.div_ceil(60);
+    if m < 120 {
+        return plural(m as usize, "minute", "minutes");
+    }
+    match m % 60 {
+        0 => plural((m / 60) as usize, "hour", "hours"),
+        r => format!("{} {}", plural((m / 60) as usize, "hour", "hours"), plural(r as usize, "minute", "minutes")),
+    }
+}
+
+/// The waits the registries' known limits impose on uploading `steps` (`new_crates` among them
+/// are crates the registry does not have yet), one estimate per registry with limits. The train
+/// is assumed to start with each limit's whole burst unused; a registry that counts earlier
+/// uploads answers 429, and the run waits as it says.
+pub(crate) fn estimate(ws: &Workspace, steps: &[(String, String)], new_crates: &[String]) -> Vec<RateEstimate> {
+    let registries: std::collections::BTreeSet<Option<String>> = steps.iter().map(|(n, _)| registry_of(ws, n)).collect();
+    let mut out = Vec::new();
+    for registry in registries {
+        let Some(((crate_burst, crate_every), (version_burst, version_every))) = rate_limits(ws, registry.as_deref())
+        else {
+            continue;
+        };
+        let on_it: Vec<&(String, String)> = steps.iter().filter(|(n, _)| registry_of(ws, n) == registry).collect();
+        let new = on_it.iter().filter(|(n, _)| new_crates.contains(n)).count();
+        let versions = on_it.len() - new;
+        let seconds = new.saturating_sub(crate_burst) as u64 * crate_every
+            + versions.saturating_sub(version_burst) as u64 * version_every;
+        let every = |s: u64| if s == 60 { "one a minute".to_string() } else { format!("one per {}", minutes(s)) };
+        out.push(RateEstimate {
+            registry: registry.clone().unwrap_or_else(|| "crates.io".to_string()),
+            new_crates: new,
+            new_versions: versions,
+            seconds,
+            limits: format!(
+                "{crate_burst} new crates, then {}; {version_burst} new versions, then {}",
+                every(crate_every),
+                every(version_every)
+            ),
+        });
+    }
+    out
+}
+
+/// Parses a duration as `--max-wait` takes it: `90m`, `2h`, `45s`, or seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len()));
+    let n: u64 = number.parse().map_err(|_| format!("`{text}` is not a duration (90m, 2h, 45s)"))?;
+    let factor = match unit.trim() {
+        "" | "s" | "sec" | "secs" | "seconds" => 1,
+        "m" | "min" | "mins" | "minutes" => 60,
+        "h" | "hour" | "hours" => 3600,
+        other => return Err(format!("unknown unit `{other}` in `{text}` (s, m or h)")),
+    };
+    Ok(Duration::from_secs(n.saturating_mul(factor)))
+}
+
 pub(crate) fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
@@ -172,4 +280,40 @@ pub(crate) fn rate_limits(ws: &Workspace, registry: Option<&str>) -> Option<((us
         return Some(((r.new_crates.0, r.new_crates.1), (r.new_versions.0, r.new_versions.1)));
     }
     (registry.is_none() || name == "crates-io").then_some(((5, 600), (30, 60)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_as_max_wait_takes_them() {
+        assert_eq!(parse_duration("90m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("2h"), Ok(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("45s"), Ok(Duration::from_secs(45)));
+        assert_eq!(parse_duration("300"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("10 minutes"), Ok(Duration::from_secs(600)));
+        assert!(parse_duration("m").is_err());
+        assert!(parse_duration("5d").unwrap_err().contains("unknown unit `d`"));
+    }
+
+    #[test]
+    fn a_rate_estimate_in_words() {
+        let r = RateEstimate {
+            registry: "crates.io".to_string(),
+            new_crates: 0,
+            new_versions: 67,
+            seconds: 37 * 60,
+            limits: "5 new crates, then one per 10 minutes; 30 new versions, then one a minute".to_string(),
+        };
+        assert_eq!(
+            r.describe(),
+            "67 versions: about 37 minutes at crates.io's rate (5 new crates, then one per 10 minutes; 30 new \
+             versions, then one a minute)"
+        );
+        assert_eq!(minutes(59), "59 seconds");
+        assert_eq!(minutes(61), "2 minutes");
+        assert_eq!(minutes(7200), "2 hours");
+        assert_eq!(minutes(7260), "2 hours 1 minute");
+    }
 }

@@ -3,7 +3,7 @@
 //! built against the others.
 
 use super::registry::{self, Published};
-use super::{now, rate_limits, registry_of, Event, Options, Step, StepState};
+use super::{estimate, minutes, now, registry_of, Event, Options, RateEstimate, Step, StepState};
 use crate::git::Repo;
 use crate::train::{Problem, ProblemKind, Severity, Train};
 use crate::workspace::{Publish, Workspace};
@@ -21,14 +21,24 @@ fn problem(kind: ProblemKind, severity: Severity, package: &str, message: String
     }
 }
 
-/// Everything that can be known before the first upload. Returns the steps (with checksums) and
-/// the problems; the train must have no error for the steps to be published.
+/// How long a trusted-publishing token lasts (crates.io: 30 minutes).
+const TRUSTED_TOKEN_LIFETIME: u64 = 30 * 60;
+
+/// What preflight found: the steps (with checksums), the problems, and the waits the registries'
+/// rate limits will impose. The train must have no error for the steps to be published.
+pub struct Preflight {
+    pub steps: Vec<Step>,
+    pub problems: Vec<Problem>,
+    pub rate: Vec<RateEstimate>,
+}
+
+/// Everything that can be known before the first upload.
 pub fn preflight(
     ws: &Workspace,
     train: &Train,
     opts: &Options,
     emit: &mut dyn FnMut(Event),
-) -> anyhow::Result<(Vec<Step>, Vec<Problem>)> {
+) -> anyhow::Result<Preflight> {
     // Taken versions are asked again below, just before the uploads: the check's answer could be
     // stale.
     let mut problems: Vec<Problem> =
@@ -144,28 +154,60 @@ pub fn preflight(
         emit(Event::Checked { what: "clean git tree".to_string() });
     }
 
-    // Rate limits.
-    for registry in steps.iter().map(|(n, _)| registry_of(ws, n)).collect::<std::collections::BTreeSet<_>>() {
-        let Some(((crate_burst, crate_every), (version_burst, version_every))) = rate_limits(ws, registry.as_deref())
-        else {
-            continue;
-        };
-        let on_it: Vec<&(String, String)> = steps.iter().filter(|(n, _)| registry_of(ws, n) == registry).collect();
-        let new = on_it.iter().filter(|(n, _)| new_crates.contains(n)).count();
-        let versions = on_it.len() - new;
-        let wait = new.saturating_sub(crate_burst) as u64 * crate_every
-            + versions.saturating_sub(version_burst) as u64 * version_every;
-        if wait > 0 && !opts.pace {
+    // Rate limits: the waits they impose, within --max-wait.
+    let rate = estimate(ws, &steps, &new_crates);
+    let total: u64 = rate.iter().map(|r| r.seconds).sum();
+    if total > opts.max_wait.as_secs() {
+        let mut p = problem(
+            ProblemKind::RateLimit,
+            Severity::Error,
+            "",
+            format!(
+                "the registry's rate limits make the train wait about {}, more than --max-wait ({})",
+                minutes(total),
+                minutes(opts.max_wait.as_secs())
+            ),
+            &format!(
+                "pass --max-wait {}m (or more), or release fewer crates in this train",
+                total.div_ceil(60) + 5
+            ),
+        );
+        p.notes = rate.iter().map(RateEstimate::describe).collect();
+        problems.push(p);
+    }
+    emit(Event::Checked { what: "rate limits".to_string() });
+
+    // A trusted-publishing token cannot create a crate, and it expires.
+    if opts.trusted_publishing {
+        for name in &new_crates {
             problems.push(problem(
-                ProblemKind::RateLimit,
+                ProblemKind::NewCrateTrustedPublishing,
+                Severity::Error,
+                name,
+                format!(
+                    "`{name}` is not in {} yet, and a trusted-publishing token cannot create a crate",
+                    registry_of(ws, name).as_deref().unwrap_or("crates.io")
+                ),
+                &format!(
+                    "publish this train once with a token that can create crates (a registry API token, without \
+                     --trusted-publishing), then add this repository as `{name}`'s trusted publisher in the \
+                     registry's settings for the trains after it"
+                ),
+            ));
+        }
+        let uploads_take = total + steps.len() as u64 * 30;
+        if opts.token_command.is_none() && uploads_take > TRUSTED_TOKEN_LIFETIME {
+            problems.push(problem(
+                ProblemKind::TokenExpiresMidTrain,
                 Severity::Error,
                 "",
                 format!(
-                    "the train has {new} new crates and {versions} new versions for {}; its limits ({crate_burst} new crates, then one per {crate_every} s; {version_burst} new versions, then one per {version_every} s) need about {} minutes of waiting",
-                    registry.as_deref().unwrap_or("crates.io"),
-                    wait.div_ceil(60)
+                    "the train takes about {} at the registry's rate; a trusted-publishing token lasts {}",
+                    minutes(uploads_take),
+                    minutes(TRUSTED_TOKEN_LIFETIME)
                 ),
-                "pass --pace to wait between uploads",
+                "pass --token-command with a command that prints a fresh token (the Action's \
+                 `trusted-publishing: true` does), so that Cargo asks for one before each upload",
             ));
         }
     }
@@ -231,5 +273,5 @@ pub fn preflight(
             )),
         }
     }
-    Ok((planned, problems))
+    Ok(Preflight { steps: planned, problems, rate })
 }

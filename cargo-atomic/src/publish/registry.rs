@@ -96,36 +96,78 @@ pub fn check_workspace(ws: &Workspace) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Has Cargo ask `command` for the registry's token (Cargo's `cargo:token-from-stdout`
+/// credential provider, set for this one command on its command line, above any configuration):
+/// a fresh token for every upload and yank. The command is split at whitespace, as Cargo splits
+/// a provider given as a string.
+fn token_command(cmd: &mut Command, registry: Option<&str>, command: Option<&str>) {
+    let Some(command) = command else { return };
+    let mut provider = toml_edit::Array::new();
+    provider.push("cargo:token-from-stdout");
+    for word in command.split_whitespace() {
+        provider.push(word);
+    }
+    let key = match registry {
+        None => "registry.credential-provider".to_string(),
+        Some(name) => format!("registries.{name}.credential-provider"),
+    };
+    cmd.args(["--config", &format!("{key}={provider}")]);
+    // A token in the environment would otherwise be Cargo's first answer.
+    cmd.env_remove("CARGO_REGISTRY_TOKEN");
+    if let Some(name) = registry {
+        cmd.env_remove(format!("CARGO_REGISTRIES_{}_TOKEN", name.to_ascii_uppercase().replace('-', "_")));
+    }
+}
+
 /// Publishes one crate (already verified with the rest of the train). Returns Cargo's output.
-pub fn publish(ws: &Workspace, package: &str, registry: Option<&str>) -> anyhow::Result<Output> {
+pub fn publish(ws: &Workspace, package: &str, registry: Option<&str>, token: Option<&str>) -> anyhow::Result<Output> {
     let spec = ws.member(package).map(|m| m.id.clone()).unwrap_or_else(|| package.to_string());
     let mut cmd = cargo();
     cmd.current_dir(&ws.root)
         .args(["publish", "--no-verify", "--allow-dirty", "-p", &spec, "--manifest-path"])
         .arg(ws.root.join("Cargo.toml"));
     registry_args(&mut cmd, registry);
+    token_command(&mut cmd, registry, token);
     run(cmd, "publish")
 }
 
+/// Why a yank failed.
+pub enum YankError {
+    /// The registry refused the token (expired, or not allowed to yank), or there was none.
+    Token(String),
+    Other(anyhow::Error),
+}
+
 /// Yanks (or with `undo`, unyanks) a version.
-pub fn yank(ws: &Workspace, package: &str, version: &str, registry: Option<&str>, undo: bool) -> anyhow::Result<()> {
+pub fn yank(
+    ws: &Workspace,
+    package: &str,
+    version: &str,
+    registry: Option<&str>,
+    undo: bool,
+    token: Option<&str>,
+) -> Result<(), YankError> {
     let mut cmd = cargo();
     cmd.current_dir(&ws.root).args(["yank", "--version", version, package]);
     if undo {
         cmd.arg("--undo");
     }
     registry_args(&mut cmd, registry);
-    let out = run(cmd, "yank")?;
+    token_command(&mut cmd, registry, token);
+    let out = run(cmd, "yank").map_err(YankError::Other)?;
+    if token_refused(&out) {
+        return Err(YankError::Token(cargo_error(&out)));
+    }
     if !out.status.success() {
-        bail!("{}", cargo_error(&out));
+        return Err(YankError::Other(anyhow::anyhow!("{}", cargo_error(&out))));
     }
     Ok(())
 }
 
-/// When `cargo publish` failed on the registry's rate limit (HTTP 429), how long to wait: the
-/// time the registry names (`Retry-After: N` or crates.io's "try again after <date>"), else a
-/// minute.
-pub fn rate_limited(out: &std::process::Output) -> Option<std::time::Duration> {
+/// When `cargo publish` failed on the registry's rate limit (HTTP 429): `Some` with the seconds
+/// the registry says to wait — crates.io words it "Please try again after <HTTP date>", others
+/// `Retry-After: N` — or `Some(None)` when it names no time.
+pub fn rate_limited(out: &std::process::Output) -> Option<Option<u64>> {
     if out.status.success() {
         return None;
     }
@@ -135,14 +177,35 @@ pub fn rate_limited(out: &std::process::Output) -> Option<std::time::Duration> {
     if !stderr.contains("status 429") && !stderr.contains("429 Too Many Requests") {
         return None;
     }
-    let seconds = stderr
-        .split("Retry-After:")
-        .nth(1)
-        .or_else(|| stderr.split("retry after ").nth(1))
-        .and_then(|rest| rest.trim_start().split(|c: char| !c.is_ascii_digit()).next())
-        .and_then(|n| n.parse::<u64>().ok())
-        .unwrap_or(60);
-    Some(std::time::Duration::from_secs(seconds.clamp(1, 3600)))
+    Some(retry_after(&stderr, std::time::SystemTime::now()))
+}
+
+/// The wait a 429's message names, in seconds (at least 1, at most a day).
+fn retry_after(message: &str, now: std::time::SystemTime) -> Option<u64> {
+    let lower = message.to_ascii_lowercase();
+    let seconds = if let Some(rest) = lower.find("retry-after:").map(|i| &message[i + "retry-after:".len()..]) {
+        rest.trim_start().split(|c: char| !c.is_ascii_digit()).next().and_then(|n| n.parse::<u64>().ok())
+    } else if let Some(at) = lower.find("try again after ").map(|i| &message[i + "try again after ".len()..]) {
+        // "Tue, 01 Dec 2026 10:00:00 GMT or email help@crates.io ...": the date is 29 characters.
+        let date = at.get(..29).unwrap_or(at);
+        httpdate::parse_http_date(date)
+            .ok()
+            .map(|when| when.duration_since(now).map(|d| d.as_secs() + 1).unwrap_or(1))
+    } else {
+        None
+    };
+    seconds.map(|s| s.clamp(1, 24 * 3600))
+}
+
+/// Whether `cargo publish` or `cargo yank` failed because the registry refused the token (HTTP
+/// 401 or 403: expired, revoked, or not allowed to do this), or there was no token to give.
+pub fn token_refused(out: &std::process::Output) -> bool {
+    if out.status.success() {
+        return false;
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    stderr.contains("status 401") || stderr.contains("status 403") || stderr.contains("no token found")
+        || stderr.contains("credential provider")
 }
 
 /// Whether Cargo's output says the upload itself went through (`Uploaded NAME vVERSION`), even
@@ -191,12 +254,36 @@ mod tests {
             "error: failed to publish to registry at http://127.0.0.1:4291\n\nCaused by:\n  the remote server \
              responded with an error (status 429 Too Many Requests): slow down. Retry-After: 7\n",
         );
-        assert_eq!(super::rate_limited(&limited), Some(std::time::Duration::from_secs(7)));
+        assert_eq!(super::rate_limited(&limited), Some(Some(7)));
         // A port or a temporary path holding "429" is not a rate limit.
         let conflict = failed(
             "error: failed to publish to registry at http://127.0.0.1:42913\n\nCaused by:\n  the remote server \
              responded with an error (status 409 Conflict): crate version already exists\n",
         );
         assert_eq!(super::rate_limited(&conflict), None);
+        assert!(!super::token_refused(&conflict));
+        let expired = failed(
+            "error: failed to publish to registry at http://127.0.0.1:4291\n\nCaused by:\n  the remote server \
+             responded with an error (status 403 Forbidden): authentication failed\n",
+        );
+        assert!(super::token_refused(&expired));
+        assert_eq!(super::rate_limited(&expired), None);
+    }
+
+    use super::retry_after;
+    use std::time::{Duration, SystemTime};
+
+    #[test]
+    fn the_wait_a_rate_limit_names() {
+        let now = httpdate::parse_http_date("Mon, 07 Dec 2026 10:00:00 GMT").unwrap();
+        let crates_io = "the remote server responded with an error (status 429 Too Many Requests): You have \
+                         published too many new crates in a short period of time. Please try again after Mon, 07 \
+                         Dec 2026 10:09:30 GMT or email help@crates.io to have your limit increased.";
+        assert_eq!(retry_after(crates_io, now), Some(571));
+        assert_eq!(retry_after("(status 429 Too Many Requests): slow down. Retry-After: 17", now), Some(17));
+        // A date already past: try again at once (after a second).
+        assert_eq!(retry_after(crates_io, now + Duration::from_secs(3600)), Some(1));
+        assert_eq!(retry_after("(status 429 Too Many Requests): slow down", now), None);
+        assert_eq!(retry_after("Retry-After: 999999", SystemTime::UNIX_EPOCH), Some(24 * 3600));
     }
 }

@@ -23,6 +23,8 @@ pub fn publish(
     let limits_for = |registry: Option<&str>| rate_limits(ws, registry);
     let mut uploaded_new = 0usize;
     let mut uploaded_versions = 0usize;
+    // Seconds waited for rate limits, in all.
+    let mut waited = 0u64;
     for i in 0..of {
         let step = journal.steps[i].clone();
         if step.state == StepState::Published {
@@ -37,6 +39,7 @@ pub fn publish(
                 return fail(ws, &mut journal, None, error, opts, emit);
             }
         };
+        let new_crate = known == Published::NewCrate;
         match known {
             Published::Live { checksum } if checksum == step.checksum || checksum.is_empty() => {
                 emit(Event::AlreadyPublished { package: step.package.clone(), version: step.version.clone() });
@@ -59,23 +62,19 @@ pub fn publish(
                 let error = format!("{} {} is in the registry, yanked", step.package, step.version);
                 return fail(ws, &mut journal, Some(i), error, opts, emit);
             }
-            Published::NewCrate => {
-                if let Some(((burst, every), _)) = limits_for(step.registry.as_deref()) {
-                    if opts.pace && uploaded_new >= burst {
-                        emit(Event::Waiting { seconds: every, reason: "rate limit for new crates".to_string() });
-                        std::thread::sleep(Duration::from_secs(every));
+            Published::NewCrate | Published::Absent => {
+                // The registry's known limits: a burst, then one upload per interval.
+                let limit = limits_for(step.registry.as_deref()).map(|(c, v)| if new_crate { c } else { v });
+                let uploaded = if new_crate { &mut uploaded_new } else { &mut uploaded_versions };
+                if let Some((burst, every)) = limit {
+                    if *uploaded >= burst {
+                        let reason = if new_crate { "rate limit for new crates" } else { "rate limit for new versions" };
+                        if !wait_for_rate(every, reason, &mut waited, opts, emit) {
+                            return stop_for_rate(ws, &mut journal, i, every, waited, opts, emit);
+                        }
                     }
                 }
-                uploaded_new += 1;
-            }
-            Published::Absent => {
-                if let Some((_, (burst, every))) = limits_for(step.registry.as_deref()) {
-                    if opts.pace && uploaded_versions >= burst {
-                        emit(Event::Waiting { seconds: every, reason: "rate limit for new versions".to_string() });
-                        std::thread::sleep(Duration::from_secs(every));
-                    }
-                }
-                uploaded_versions += 1;
+                *uploaded += 1;
             }
         }
         if step.checksum.is_empty() {
@@ -95,9 +94,9 @@ pub fn publish(
         }
         journal.set(ws, i, StepState::Uploading, None)?;
         emit(Event::Uploading { package: step.package.clone(), version: step.version.clone(), n: i + 1, of });
-        let mut retries = 0;
         let out = loop {
-            let out = match registry::publish(ws, &step.package, step.registry.as_deref()) {
+            let out = match registry::publish(ws, &step.package, step.registry.as_deref(), opts.token_command.as_deref())
+            {
                 Ok(out) => out,
                 Err(e) => {
                     let error = format!("cannot run `cargo publish` for {} {}: {e:#}", step.package, step.version);
@@ -105,17 +104,22 @@ pub fn publish(
                 }
             };
             let Some(wait) = registry::rate_limited(&out) else { break out };
-            // The registry's rate limit: nothing was stored. Wait and go on with `--pace`, else
-            // stop for `--resume` (yanking a train for a rate limit would waste its versions).
-            if opts.pace && retries < 3 {
-                retries += 1;
-                emit(Event::Waiting { seconds: wait.as_secs(), reason: "the registry's rate limit (429)".to_string() });
-                std::thread::sleep(wait);
+            // The registry's rate limit: nothing was stored. Wait as it says, within --max-wait
+            // (yanking a train for a rate limit would waste its versions).
+            let seconds = wait.unwrap_or_else(|| {
+                limits_for(step.registry.as_deref()).map(|(c, v)| if new_crate { c.1 } else { v.1 }).unwrap_or(60)
+            });
+            if wait_for_rate(seconds, "the registry's rate limit (429)", &mut waited, opts, emit) {
                 continue;
             }
+            return stop_for_rate(ws, &mut journal, i, seconds, waited, opts, emit);
+        };
+        if registry::token_refused(&out) {
+            // The token expired (or cannot do this): nothing was stored, and yanking with the same
+            // token would fail too. The train stops for a resume with a fresh token.
             let error = format!(
-                "the registry refused {} {} for its rate limit (429): {}; wait, then `cargo atomic publish --resume` \
-                 (or pass --pace to wait between uploads)",
+                "the registry refused the token for {} {}: {}; with a fresh token, `cargo atomic publish --resume` \
+                 completes the train (or `cargo atomic rollback` yanks what it published)",
                 step.package,
                 step.version,
                 registry::cargo_error(&out)
@@ -126,7 +130,7 @@ pub fn publish(
             emit(Event::Failed { package: Some(step.package.clone()), version: Some(step.version.clone()), error });
             emit(done(ws, &journal));
             return Ok(Outcome::Failed);
-        };
+        }
         if !out.status.success() {
             let error = format!("uploading {} {} failed: {}", step.package, step.version, registry::cargo_error(&out));
             if registry::reported_uploaded(&out, &step.package, &step.version) {
@@ -208,6 +212,53 @@ pub fn publish(
     Ok(Outcome::Published)
 }
 
+/// Waits `seconds` for a registry's rate limit, reporting the wait as it goes (at its start, then
+/// each minute). `false`, without waiting, when the run would pass `--max-wait`.
+fn wait_for_rate(seconds: u64, reason: &str, waited: &mut u64, opts: &Options, emit: &mut dyn FnMut(Event)) -> bool {
+    let max_wait = opts.max_wait.as_secs();
+    if *waited + seconds > max_wait {
+        return false;
+    }
+    let mut left = seconds;
+    while left > 0 {
+        emit(Event::Waiting { seconds: left, reason: reason.to_string(), waited: *waited, max_wait });
+        let chunk = left.min(60);
+        std::thread::sleep(Duration::from_secs(chunk));
+        left -= chunk;
+        *waited += chunk;
+    }
+    true
+}
+
+/// The run has waited for rate limits as long as `--max-wait` allows: step `i` stays planned and
+/// the train stops for `--resume` (nothing is yanked: the versions are good, only early).
+fn stop_for_rate(
+    ws: &Workspace,
+    journal: &mut Journal,
+    i: usize,
+    needed: u64,
+    waited: u64,
+    opts: &Options,
+    emit: &mut dyn FnMut(Event),
+) -> anyhow::Result<Outcome> {
+    let step = journal.steps[i].clone();
+    let error = format!(
+        "{} {} must wait {} more for the registry's rate limit, and the train has waited {} of --max-wait {}; \
+         stopped with nothing lost: `cargo atomic publish --resume` goes on (later, or with a longer --max-wait)",
+        step.package,
+        step.version,
+        super::minutes(needed),
+        super::minutes(waited),
+        super::minutes(opts.max_wait.as_secs())
+    );
+    journal.set(ws, i, StepState::Planned, Some(error.clone()))?;
+    journal.state = TrainState::Stopped;
+    journal.save(ws)?;
+    emit(Event::Failed { package: Some(step.package), version: Some(step.version), error });
+    emit(done(ws, journal));
+    Ok(Outcome::Failed)
+}
+
 /// Polls the registry until `step` is visible (Cargo has already waited its own minute).
 fn visible(ws: &Workspace, step: &Step, timeout: Duration) -> anyhow::Result<bool> {
     let start = Instant::now();
@@ -274,7 +325,7 @@ fn fail(
             journal.state = TrainState::Stopped;
             journal.save(ws)?;
         }
-        Policy::Rollback => yank_all(ws, journal, false, emit)?,
+        Policy::Rollback => yank_all(ws, journal, false, opts.token_command.as_deref(), emit)?,
     }
     emit(done(ws, journal));
     Ok(Outcome::Failed)
@@ -282,7 +333,13 @@ fn fail(
 
 /// Yanks (or unyanks) every version the journal shows published, dependents first (or, for
 /// unyanking, dependencies first).
-pub fn yank_all(ws: &Workspace, journal: &mut Journal, undo: bool, emit: &mut dyn FnMut(Event)) -> anyhow::Result<()> {
+pub fn yank_all(
+    ws: &Workspace,
+    journal: &mut Journal,
+    undo: bool,
+    token: Option<&str>,
+    emit: &mut dyn FnMut(Event),
+) -> anyhow::Result<()> {
     let indices: Vec<usize> =
         if undo { (0..journal.steps.len()).collect() } else { (0..journal.steps.len()).rev().collect() };
     let mut complete = true;
@@ -327,7 +384,7 @@ pub fn yank_all(ws: &Workspace, journal: &mut Journal, undo: bool, emit: &mut dy
         if !wanted {
             continue;
         }
-        match registry::yank(ws, &s.package, &s.version, s.registry.as_deref(), undo) {
+        match registry::yank(ws, &s.package, &s.version, s.registry.as_deref(), undo, token) {
             Ok(()) => {
                 journal.set(ws, i, if undo { StepState::Published } else { StepState::Yanked }, None)?;
                 emit(if undo {
@@ -337,6 +394,15 @@ pub fn yank_all(ws: &Workspace, journal: &mut Journal, undo: bool, emit: &mut dy
                 });
             }
             Err(e) => {
+                let e = match e {
+                    registry::YankError::Token(message) => anyhow::anyhow!(
+                        "the registry refused the token ({message}): it has expired, or cannot {}; with a fresh \
+                         token, `cargo atomic rollback{}` again",
+                        if undo { "unyank" } else { "yank" },
+                        if undo { " --undo" } else { "" }
+                    ),
+                    registry::YankError::Other(e) => e,
+                };
                 // An unconfirmed upload the registry positively does not have never arrived.
                 let absent = s.state == StepState::Unconfirmed
                     && !undo

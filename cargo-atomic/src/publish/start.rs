@@ -19,7 +19,7 @@ pub fn start(ws: &Workspace, train: &Train, opts: &Options, emit: &mut dyn FnMut
             );
         }
     }
-    let (steps, problems) = super::preflight(ws, train, opts, emit)?;
+    let super::preflight::Preflight { steps, problems, rate } = super::preflight(ws, train, opts, emit)?;
     let errors = problems.iter().any(|p| p.severity == Severity::Error);
     for p in problems {
         emit(Event::Problem { problem: p });
@@ -37,6 +37,7 @@ pub fn start(ws: &Workspace, train: &Train, opts: &Options, emit: &mut dyn FnMut
         train: journal.train.clone(),
         steps: journal.steps.iter().map(|s| (s.package.clone(), s.version.clone())).collect(),
         groups: train.groups.iter().filter(|g| g.release_version.is_some()).cloned().collect(),
+        rate,
     });
     if opts.dry_run {
         return Ok(Outcome::DryRun);
@@ -84,6 +85,7 @@ pub fn rollback(
     ws: &Workspace,
     id: Option<&str>,
     undo: bool,
+    token: Option<&str>,
     emit: &mut dyn FnMut(Event),
 ) -> anyhow::Result<Option<Journal>> {
     let mut journal = match Journal::load(ws, id)? {
@@ -109,7 +111,7 @@ pub fn rollback(
         },
         None => bail!("no journal for train `{}`", id.unwrap_or_default()),
     };
-    super::yank_all(ws, &mut journal, undo, emit)?;
+    super::yank_all(ws, &mut journal, undo, token, emit)?;
     emit(super::run::done(ws, &journal));
     Ok(Some(journal))
 }

@@ -16,15 +16,25 @@ pub fn human(shell: &mut Shell, event: &Event) {
             out.push_str(&format!("   {CYAN}={CYAN:#} {BOLD}help{BOLD:#}: {}\n", p.help));
             shell.print_err(out);
         }
-        Event::Plan { train, steps, groups } => {
+        Event::Plan { train, steps, groups, rate } => {
             let list: Vec<String> = steps.iter().map(|(n, v)| format!("{n} {v}")).collect();
             shell.status("Planned", format!("train {train}: {}", list.join(", ")));
+            for r in rate {
+                shell.note(r.describe());
+            }
             for g in groups {
                 let to = g.release_version.as_ref().map(|v| v.to_string()).unwrap_or_default();
                 shell.note(format!("version group `{}` moves as one, at {to}: {}", g.name, g.members.join(", ")));
             }
         }
-        Event::Waiting { seconds, reason } => shell.status("Waiting", format!("{seconds} s ({reason})")),
+        Event::Waiting { seconds, reason, waited, max_wait } => {
+            let budget = if *waited == 0 {
+                format!("at most {} in all", crate::publish::minutes(*max_wait))
+            } else {
+                format!("{} waited of at most {}", crate::publish::minutes(*waited), crate::publish::minutes(*max_wait))
+            };
+            shell.status("Waiting", format!("{seconds} s ({reason}; {budget})"))
+        }
         Event::Uploading { package, version, n, of } => {
             shell.status("Publishing", format!("{package} {version} ({n} of {of})"))
         }
