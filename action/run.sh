@@ -5,6 +5,14 @@
 #   run.sh install     installs cargo-atomic unless the wanted version is already on PATH
 #   run.sh run         runs the command; annotations on stdout, the summary in $GITHUB_STEP_SUMMARY,
 #                      `exit-code` and `consistent` in $GITHUB_OUTPUT; exits with the command's code
+#   run.sh token       trusted publishing: prints a fresh registry token, exchanged for the job's
+#                      OIDC token (the job needs `permissions: id-token: write`)
+#
+# Trusted publishing (TRUSTED_PUBLISHING=true, for `publish` and `rollback`): the command gets
+# `--token-command "bash run.sh token"`, so Cargo asks for a new token before each upload and
+# yank — a train longer than a token's 30 minutes never outlives it — and `publish` gets
+# `--trusted-publishing` (preflight refuses crates new to the registry: such a token cannot
+# create them). REGISTRY_URL is the registry to exchange with (https://crates.io).
 #
 # Sharded (a CI matrix, then one merge job):
 #   with PARTITION (`2/4`, `hash:2/4`), `run` is one shard: it writes its partial to
@@ -15,7 +23,8 @@
 #     as one whole run would.
 #
 # Inputs come as INPUT_* variables: VERSION, PATH, COMMAND, ARGS, WORKING_DIRECTORY, PARTITION,
-# MERGE, PARTIALS_DIR (default: $RUNNER_TEMP/cargo-atomic-partials).
+# MERGE, PARTIALS_DIR (default: $RUNNER_TEMP/cargo-atomic-partials), TRUSTED_PUBLISHING,
+# REGISTRY_URL.
 set -euo pipefail
 
 output() { # name value
@@ -84,6 +93,32 @@ fetch_tags() {
   fi
 }
 
+# The job's OIDC token (GitHub hands it out to jobs with `id-token: write`) exchanged for a
+# registry token, as crates.io's trusted publishing does it; the token on stdout, for Cargo.
+token() {
+  local registry="${INPUT_REGISTRY_URL:-https://crates.io}" audience jwt token
+  registry=${registry%/}
+  if [ -z "${ACTIONS_ID_TOKEN_REQUEST_URL:-}" ] || [ -z "${ACTIONS_ID_TOKEN_REQUEST_TOKEN:-}" ]; then
+    echo "trusted publishing needs the job's OIDC token: give the job \`permissions: id-token: write\`" >&2
+    return 1
+  fi
+  audience=${registry#*://}
+  audience=${audience%%/*}
+  jwt=$(curl -sSf -H "Authorization: bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN" \
+    "$ACTIONS_ID_TOKEN_REQUEST_URL&audience=$audience" | sed -n 's/.*"value" *: *"\([^"]*\)".*/\1/p') || true
+  if [ -z "$jwt" ]; then
+    echo "GitHub gave this job no OIDC token (\`permissions: id-token: write\`?)" >&2
+    return 1
+  fi
+  token=$(curl -sSf -X POST -H 'Content-Type: application/json' --data "{\"jwt\":\"$jwt\"}" \
+    "$registry/api/v1/trusted_publishing/tokens" | sed -n 's/.*"token" *: *"\([^"]*\)".*/\1/p') || true
+  if [ -z "$token" ]; then
+    echo "$registry exchanged no token for this job: is this repository and workflow a trusted publisher of every crate of the train?" >&2
+    return 1
+  fi
+  printf '%s\n' "$token"
+}
+
 run() {
   workdir
   fetch_tags
@@ -93,6 +128,17 @@ run() {
   local -a format=()
   # `check` speaks GitHub's workflow commands (and writes the step summary itself).
   if [ "$command" = check ]; then format=(--message-format github); fi
+  if [ "${INPUT_TRUSTED_PUBLISHING:-false}" = true ]; then
+    local self
+    self=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/run.sh
+    case "$command" in
+      publish) args+=(--trusted-publishing --token-command "bash $self token") ;;
+      rollback) args+=(--token-command "bash $self token") ;;
+    esac
+    case "$self" in
+      *[[:space:]]*) echo "::error title=cargo atomic::the action's path has a space: $self" ; return 2 ;;
+    esac
+  fi
   local partials="${INPUT_PARTIALS_DIR:-${RUNNER_TEMP:-${TMPDIR:-/tmp}}/cargo-atomic-partials}"
   if [ -n "${INPUT_PARTITION:-}" ]; then
     local shard file
@@ -128,5 +174,6 @@ case "${1:-}" in
   cache-key) cache_key ;;
   install) install ;;
   run) run ;;
-  *) echo "usage: run.sh cache-key|install|run" >&2; exit 2 ;;
+  token) token ;;
+  *) echo "usage: run.sh cache-key|install|run|token" >&2; exit 2 ;;
 esac

@@ -27,6 +27,11 @@ impl Github {
 
     /// Runs `action/run.sh <step>` with the `INPUT_*` variables given.
     fn step(&self, step: &str, inputs: &[(&str, &str)]) -> Run {
+        self.step_env(step, inputs, &[])
+    }
+
+    /// The same, with more environment (the runner's, a registry's).
+    fn step_env(&self, step: &str, inputs: &[(&str, &str)], env: &[(&str, &str)]) -> Run {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../action/run.sh");
         let bin = Path::new(env!("CARGO_BIN_EXE_cargo-atomic")).parent().unwrap().to_path_buf();
         let path =
@@ -46,6 +51,9 @@ impl Github {
             .env_remove("CI");
         for (k, v) in inputs {
             cmd.env(format!("INPUT_{k}"), v);
+        }
+        for (k, v) in env {
+            cmd.env(k, v);
         }
         let out = cmd.output().expect("bash runs");
         Run {
@@ -126,7 +134,7 @@ fn the_action_keeps_an_installed_version_and_keys_its_cache() {
 
     let unknown = gh.step("deploy", &[]);
     unknown.assert_code(2);
-    assert!(unknown.stderr.contains("usage: run.sh cache-key|install|run"), "{}", unknown.stderr);
+    assert!(unknown.stderr.contains("usage: run.sh cache-key|install|run|token"), "{}", unknown.stderr);
 }
 
 /// `cargo binstall` finds what the release workflow uploads: the archive and directory names of
@@ -237,4 +245,104 @@ fn the_action_fetches_the_release_tags_of_a_shallow_checkout() {
         "the baseline is the tagged release: {}",
         run.stdout
     );
+}
+
+/// GitHub's OIDC token endpoint and a registry's trusted-publishing exchange, on 127.0.0.1: each
+/// exchange of a job token the OIDC endpoint issued gives a new registry token (`tp-1`, ...).
+struct TrustedPublishing {
+    runtime: tokio::runtime::Runtime,
+    url: String,
+    exchanged: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl TrustedPublishing {
+    fn start() -> TrustedPublishing {
+        use axum::routing::{get, post};
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+        let url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+        let exchanged = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = exchanged.clone();
+        let app = axum::Router::new()
+            .route(
+                "/oidc",
+                get(|headers: axum::http::HeaderMap, query: axum::extract::RawQuery| async move {
+                    let authorized = headers.get("authorization").is_some_and(|v| v == "bearer request-token");
+                    let audience = query.0.unwrap_or_default().contains("&audience=127.0.0.1");
+                    if !(authorized && audience) {
+                        return (axum::http::StatusCode::UNAUTHORIZED, String::new());
+                    }
+                    (axum::http::StatusCode::OK, r#"{"count":1,"value":"job-jwt"}"#.to_string())
+                }),
+            )
+            .route(
+                "/api/v1/trusted_publishing/tokens",
+                post(move |body: String| {
+                    let seen = seen.clone();
+                    async move {
+                        let body: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+                        if body["jwt"] != "job-jwt" {
+                            return (axum::http::StatusCode::BAD_REQUEST, String::new());
+                        }
+                        let mut seen = seen.lock().unwrap();
+                        let token = format!("tp-{}", seen.len() + 1);
+                        seen.push(token.clone());
+                        (axum::http::StatusCode::OK, serde_json::json!({ "token": token }).to_string())
+                    }
+                }),
+            );
+        runtime.spawn(async move { axum::serve(listener, app).await.unwrap() });
+        TrustedPublishing { runtime, url, exchanged }
+    }
+}
+
+/// The documented publish job with `id-token: write`: the action exchanges the job's OIDC token
+/// for a fresh registry token before each upload, and refuses crates the registry does not have
+/// yet. Without the job's OIDC token, the token step says what the job lacks.
+#[test]
+fn the_action_publishes_with_trusted_publishing_a_fresh_token_per_upload() {
+    use crate::publish::{train, CRATES};
+    use crate::registry::{pairs, Registry};
+    let tp = TrustedPublishing::start();
+    let registry = Registry::start();
+    let (p, env) = train(&registry);
+    let dir = p.root().to_str().unwrap().to_string();
+    let oidc = format!("{}/oidc?api-version=2.0", tp.url);
+    let mut runner: Vec<(&str, &str)> = pairs(&env);
+    runner.extend([("ACTIONS_ID_TOKEN_REQUEST_URL", oidc.as_str()), ("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "request-token")]);
+    let inputs = [
+        ("COMMAND", "publish"),
+        ("ARGS", "--index-timeout 2"),
+        ("WORKING_DIRECTORY", dir.as_str()),
+        ("TRUSTED_PUBLISHING", "true"),
+        ("REGISTRY_URL", tp.url.as_str()),
+    ];
+
+    // New crates: refused before any token is asked for.
+    let gh = Github::new();
+    let refused = gh.step_env("run", &inputs, &runner);
+    refused.assert_code(1);
+    assert!(refused.stderr.contains("error[new-crate-trusted-publishing]: `base` is not in local yet"), "{}", refused.stderr);
+    assert_eq!(registry.uploads(), 0);
+
+    // Created once with a regular token; the next release goes through the action.
+    crate::publish::publish(&p, &env, &[]).assert_code(0);
+    p.file("base/src/lib.rs", &(p.read("base/src/lib.rs") + "pub fn more() {}\n"));
+    p.atomic_env(&["snapshot", "--workspace", "-q"], &pairs(&env)).assert_code(0);
+    p.atomic_env(&["bump", "-q"], &pairs(&env)).assert_code(0);
+    p.git(&["commit", "-q", "-am", "more"]);
+    let before = registry.tokens_seen().len();
+    let run = gh.step_env("run", &inputs, &runner);
+    run.assert_code(0);
+    assert!(gh.read("output").ends_with("exit-code=0\nconsistent=true\n"), "{}", gh.read("output"));
+    let used: Vec<String> = registry.tokens_seen()[before..].to_vec();
+    assert_eq!(used, *tp.exchanged.lock().unwrap(), "each upload with a token just exchanged");
+    assert_eq!(used.len(), CRATES.len(), "{}", run.stderr);
+    assert_eq!(used.iter().collect::<std::collections::BTreeSet<_>>().len(), CRATES.len(), "{used:?}");
+
+    // A job without `id-token: write` has no OIDC request variables.
+    let lacking = gh.step_env("token", &inputs, &pairs(&env));
+    lacking.assert_code(1);
+    assert!(lacking.stderr.contains("give the job `permissions: id-token: write`"), "{}", lacking.stderr);
+    let _ = &tp.runtime;
 }
