@@ -5,6 +5,7 @@
 //! run together by [`analysis`] and rendered by [`report`]. The `cargo-atomic` binary calls
 //! [`cli::main`] and exits with the code it returns.
 
+pub mod accept;
 pub mod analysis;
 pub mod api;
 pub mod baseline;

@@ -120,6 +120,8 @@ pub enum ProblemKind {
     UnpublishedDependent,
     DevDependencyCycle,
     NoReleaseTags,
+    AcceptanceStale,
+    AcceptanceUnmatched,
     // What the registry needs (`publish` preflight).
     NothingToPublish,
     NotPublishable,
@@ -147,6 +149,8 @@ impl ProblemKind {
         ProblemKind::UnpublishedDependent,
         ProblemKind::DevDependencyCycle,
         ProblemKind::NoReleaseTags,
+        ProblemKind::AcceptanceStale,
+        ProblemKind::AcceptanceUnmatched,
         ProblemKind::NothingToPublish,
         ProblemKind::NotPublishable,
         ProblemKind::MissingMetadata,
@@ -178,6 +182,12 @@ impl ProblemKind {
             }
             ProblemKind::NoReleaseTags => {
                 "the repository has no release tags (or is a shallow clone): the baselines may not be the last releases"
+            }
+            ProblemKind::AcceptanceStale => {
+                "an accepted finding was written for an earlier release: it no longer applies, and is ignored"
+            }
+            ProblemKind::AcceptanceUnmatched => {
+                "an accepted finding matches no finding (the change went away, or the path is wrong)"
             }
             ProblemKind::NothingToPublish => "no crate of the workspace needs a release",
             ProblemKind::NotPublishable => "a crate of the train has `publish = false`",
@@ -211,6 +221,8 @@ impl ProblemKind {
             ProblemKind::UnpublishedDependent => "unpublished-dependent",
             ProblemKind::DevDependencyCycle => "dev-dependency-cycle",
             ProblemKind::NoReleaseTags => "no-release-tags",
+            ProblemKind::AcceptanceStale => "acceptance-stale",
+            ProblemKind::AcceptanceUnmatched => "acceptance-unmatched",
             ProblemKind::NothingToPublish => "nothing-to-publish",
             ProblemKind::NotPublishable => "not-publishable",
             ProblemKind::MissingMetadata => "missing-metadata",
@@ -543,7 +555,7 @@ fn causes(
             dependency: None,
             manifest: None,
             exposes: None,
-            message: format!("{}{more}", top.message()),
+            message: format!("{}{more}{}", top.message(), accepted_words(top)),
         });
     }
     for dep in member.deps.iter().filter(|dep| dep.kind != DepKind::Dev) {
@@ -595,6 +607,14 @@ fn causes(
         }
     }
     causes
+}
+
+/// ` (accepted as minor: soundness fix)` for a finding the maintainers accepted at another level.
+fn accepted_words(f: &crate::diff::Finding) -> String {
+    match &f.accepted {
+        Some(a) if a.level.bump() != Some(f.bump) => format!(" (accepted as {}: {})", a.level, a.reason),
+        _ => String::new(),
+    }
 }
 
 /// A crate's entry: the required bump and version from its causes, the declared ones, and

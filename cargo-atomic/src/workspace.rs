@@ -119,6 +119,33 @@ pub struct PackageConfig {
     pub features: Option<Vec<String>>,
     pub all_features: Option<bool>,
     pub default_features: Option<bool>,
+    /// Rule levels for this crate (over the workspace's).
+    #[serde(default)]
+    pub rules: BTreeMap<String, RuleSetting>,
+}
+
+/// A rule's level: `rule-id = "minor"`, or `rule-id = { level = "minor", reason = "..." }`;
+/// `major`, `minor`, `patch` or `allow` (checked where findings are, in `accept`).
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum RuleSetting {
+    Level(String),
+    WithReason { level: String, reason: Option<String> },
+}
+
+impl RuleSetting {
+    pub fn level(&self) -> &str {
+        match self {
+            RuleSetting::Level(l) | RuleSetting::WithReason { level: l, .. } => l,
+        }
+    }
+
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            RuleSetting::Level(_) => None,
+            RuleSetting::WithReason { reason, .. } => reason.as_deref(),
+        }
+    }
 }
 
 /// `[workspace.metadata.atomic]`.
@@ -134,6 +161,9 @@ pub struct WorkspaceConfig {
     /// Crates released together at one version, by group name.
     #[serde(default)]
     pub version_groups: BTreeMap<String, Vec<String>>,
+    /// Rule levels for every crate.
+    #[serde(default)]
+    pub rules: BTreeMap<String, RuleSetting>,
 }
 
 /// `tag-format = "..."` or `tag-format = ["...", ...]`.

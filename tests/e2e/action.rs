@@ -309,7 +309,8 @@ fn the_action_publishes_with_trusted_publishing_a_fresh_token_per_upload() {
     let dir = p.root().to_str().unwrap().to_string();
     let oidc = format!("{}/oidc?api-version=2.0", tp.url);
     let mut runner: Vec<(&str, &str)> = pairs(&env);
-    runner.extend([("ACTIONS_ID_TOKEN_REQUEST_URL", oidc.as_str()), ("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "request-token")]);
+    runner
+        .extend([("ACTIONS_ID_TOKEN_REQUEST_URL", oidc.as_str()), ("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "request-token")]);
     let inputs = [
         ("COMMAND", "publish"),
         ("ARGS", "--index-timeout 2"),
@@ -322,7 +323,11 @@ fn the_action_publishes_with_trusted_publishing_a_fresh_token_per_upload() {
     let gh = Github::new();
     let refused = gh.step_env("run", &inputs, &runner);
     refused.assert_code(1);
-    assert!(refused.stderr.contains("error[new-crate-trusted-publishing]: `base` is not in local yet"), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("error[new-crate-trusted-publishing]: `base` is not in local yet"),
+        "{}",
+        refused.stderr
+    );
     assert_eq!(registry.uploads(), 0);
 
     // Created once with a regular token; the next release goes through the action.

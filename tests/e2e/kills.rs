@@ -79,8 +79,15 @@ fn trial(kill: &Kill, then: Then) -> Result<String, String> {
     let all = state(&registry, &CRATES, &[]);
     let now = index(&registry);
     let none_live = now.iter().all(|(_, versions)| versions.iter().all(|(_, yanked)| *yanked));
-    let outcome = if now == all { "all live" } else if none_live { "none live" } else { "some live" };
-    let journal_state = if has_journal { journal(&p)["state"].as_str().unwrap_or_default().to_string() } else { "none".into() };
+    let outcome = if now == all {
+        "all live"
+    } else if none_live {
+        "none live"
+    } else {
+        "some live"
+    };
+    let journal_state =
+        if has_journal { journal(&p)["state"].as_str().unwrap_or_default().to_string() } else { "none".into() };
     let said = format!("{kill:?} ({reached}) then {then:?}: exit {}, {outcome} (journal {journal_state})", follow.code);
     let expected = match then {
         Then::Resume => outcome == "all live",
@@ -106,14 +113,23 @@ fn a_kill_at_any_instant_then_resume_or_rollback_ends_with_the_whole_train_live_
     let duration = started.elapsed();
     assert_eq!(index(&registry), state(&registry, &CRATES, &[]));
     let points: Vec<String> = std::fs::read_to_string(&log).unwrap().lines().map(str::to_string).collect();
-    for kind in ["checked", "plan", "uploading", "waiting-for-index", "index-poll", "published", "health", "tagged", "journal-write"] {
+    for kind in [
+        "checked",
+        "plan",
+        "uploading",
+        "waiting-for-index",
+        "index-poll",
+        "published",
+        "health",
+        "tagged",
+        "journal-write",
+    ] {
         assert!(points.iter().any(|p| p.starts_with(&format!("{kind}#"))), "no `{kind}` point in {points:?}");
     }
 
-    let seed: u64 = std::env::var("CARGO_ATOMIC_KILL_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1);
+    let seed: u64 = std::env::var("CARGO_ATOMIC_KILL_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1
+    });
     println!("kill trials: seed {seed} (CARGO_ATOMIC_KILL_SEED={seed} replays them), an uninterrupted run takes {duration:?}");
     let mut rng = seed;
     let mut trials: Vec<(Kill, Then)> = Vec::new();
@@ -144,7 +160,10 @@ fn a_kill_at_any_instant_then_resume_or_rollback_ends_with_the_whole_train_live_
                         // "At(..) (uploading) then Resume: exit 0, all live (...)": where, then what.
                         let place = said.split(" (").nth(1).and_then(|r| r.split(')').next()).unwrap_or_default();
                         let then = said.split(" then ").nth(1).unwrap_or_default();
-                        let key = format!("{:28} then {then}", if matches!(kill, Kill::At(_)) { format!("at {place}") } else { place.to_string() });
+                        let key = format!(
+                            "{:28} then {then}",
+                            if matches!(kill, Kill::At(_)) { format!("at {place}") } else { place.to_string() }
+                        );
                         *outcomes.lock().unwrap().entry(key).or_default() += 1;
                     }
                     Err(e) => failures.lock().unwrap().push(e),
@@ -158,5 +177,10 @@ fn a_kill_at_any_instant_then_resume_or_rollback_ends_with_the_whole_train_live_
     for (outcome, n) in outcomes.into_inner().unwrap() {
         println!("  {n:3} × {outcome}");
     }
-    assert!(failures.is_empty(), "seed {seed}: {} of {total} trials failed:\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "seed {seed}: {} of {total} trials failed:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }

@@ -2,6 +2,7 @@
 //! rustdoc. Expected outputs are inline (`SNAPSHOTS=overwrite cargo test` rewrites them; review
 //! the diff before committing).
 
+mod accept;
 mod action;
 mod atomic_build;
 mod cache;

@@ -23,6 +23,7 @@ use crate::baseline::Spec;
 use crate::diff::{BaselineInfo, Changes, CrateDiff};
 use crate::manifest::Manifests;
 use crate::rustdoc::{Apis, DocOptions};
+use crate::train::ProblemKind;
 use crate::train::Train;
 use crate::workspace::{DepKind, Member, Selection, Workspace};
 
@@ -187,13 +188,38 @@ pub fn assess(ws: &Workspace, opts: &Options, progress: &mut dyn FnMut(Progress)
     if opts.prove {
         progress(Progress::Proving);
         crate::prove::prove(ws, &apis, &baselines, &mut diffs)?;
-        diffs.iter_mut().for_each(|d| d.changes.settle_proofs());
+        diffs.iter_mut().for_each(|d| d.changes.recount());
     }
+    // The maintainers' word: rule levels and accepted findings.
+    let applied = crate::accept::apply(ws, &mut diffs)?;
     if opts.scope == Scope::Train {
         diffs.extend(binaries(ws, &members)?);
     }
     let stale: Vec<&SnapshotState> = snapshots.iter().filter(|s| s.freshness != Freshness::Fresh).collect();
     let mut train = crate::train::plan(ws, &diffs, &apis.by_package, &stale, &Manifests { ws });
+    train.notes.extend(applied.notes);
+    for (kind, list) in
+        [(ProblemKind::AcceptanceStale, applied.stale), (ProblemKind::AcceptanceUnmatched, applied.unmatched)]
+    {
+        for (package, file, message) in list {
+            train.problems.push(crate::train::Problem {
+                kind,
+                severity: crate::train::Severity::Warning,
+                package,
+                message,
+                file: Some(file),
+                line: None,
+                notes: Vec::new(),
+                help: match kind {
+                    ProblemKind::AcceptanceStale => {
+                        "remove the entry: the release it was written for is out".to_string()
+                    }
+                    _ => "remove the entry, or correct its rule and path (`cargo atomic diff` lists the findings)"
+                        .to_string(),
+                },
+            });
+        }
+    }
     if opts.scope == Scope::Train {
         let (taken, unasked) = taken_versions(ws, &train.order);
         train.registry_says(taken, unasked, &Manifests { ws });

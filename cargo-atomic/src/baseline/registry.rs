@@ -241,8 +241,11 @@ fn baselines_of(
         let m = ws.member(&name).expect("baselines are resolved for workspace members");
         let baseline = baseline.map(|b| {
             let version = b.version.clone().expect("a documented package has a version");
-            let skew: Vec<&(String, semver::Version, semver::Version)> =
-                release.skew.iter().filter(|(s, ..)| reach(&release.packages, std::slice::from_ref(&name)).contains(s)).collect();
+            let skew: Vec<&(String, semver::Version, semver::Version)> = release
+                .skew
+                .iter()
+                .filter(|(s, ..)| reach(&release.packages, std::slice::from_ref(&name)).contains(s))
+                .collect();
             let origin = origin(m, &version, Source::Rustdoc, &skew);
             Baseline { origin, registry: Some(registry_name(m)), ..b }
         });

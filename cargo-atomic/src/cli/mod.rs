@@ -4,6 +4,7 @@
 //! exit code. Decisions about APIs, versions, trains and publishing are made in the library
 //! (`analysis`, `publish`), never here.
 
+mod accept;
 mod api;
 mod bump;
 mod check;
@@ -63,6 +64,11 @@ enum Command {
     Publish(publish::PublishArgs),
     /// Yank a published train's versions, dependents first (`--undo`: unyank them).
     Rollback(publish::RollbackArgs),
+    /// Accept one finding at another level for the next release, with a reason
+    /// (`<crate>/atomic-accepted.toml`).
+    Accept(accept::AcceptArgs),
+    /// List the rules: id, the bump each requires, what it finds.
+    Rules,
     /// Print a shell completion script (`cargo atomic completions bash > ...`).
     Completions {
         #[arg(value_enum)]
@@ -237,6 +243,8 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Bump(args) => bump::run(&cli.global, args, &mut shell),
         Command::Publish(args) => publish::run(&cli.global, args, &mut shell),
         Command::Rollback(args) => publish::rollback(&cli.global, args, &mut shell),
+        Command::Accept(args) => accept::run(&cli.global, args, &mut shell),
+        Command::Rules => accept::rules(&mut shell),
         Command::Completions { shell: which } => {
             let mut cmd = atomic_command();
             let mut out = Vec::new();

@@ -74,7 +74,9 @@ pub struct RollbackArgs {
 fn reporter<'a>(shell: &'a mut Shell, format: MessageFormat) -> impl FnMut(Event) + 'a {
     move |event| {
         // Every step a train reports is a place a kill can land (a test hook; see `kill_point`).
-        if std::env::var_os("CARGO_ATOMIC_TEST_KILL").is_some() || std::env::var_os("CARGO_ATOMIC_TEST_POINTS").is_some() {
+        if std::env::var_os("CARGO_ATOMIC_TEST_KILL").is_some()
+            || std::env::var_os("CARGO_ATOMIC_TEST_POINTS").is_some()
+        {
             let kind = serde_json::to_value(&event).ok().and_then(|v| v["event"].as_str().map(str::to_string));
             crate::fsutil::kill_point(&kind.unwrap_or_default());
         }
@@ -121,7 +123,8 @@ pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &mut Shell) -> anyhow
 pub fn rollback(global: &GlobalArgs, args: &RollbackArgs, shell: &mut Shell) -> anyhow::Result<i32> {
     let ws = super::load_workspace(global, shell)?;
     let mut emit = reporter(shell, args.message_format);
-    let journal = crate::publish::rollback(&ws, args.train.as_deref(), args.undo, args.token_command.as_deref(), &mut emit)?;
+    let journal =
+        crate::publish::rollback(&ws, args.train.as_deref(), args.undo, args.token_command.as_deref(), &mut emit)?;
     Ok(match journal {
         Some(j) if j.state == TrainState::RollbackIncomplete => exit::PROBLEMS,
         _ => exit::OK,

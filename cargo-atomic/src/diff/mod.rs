@@ -105,8 +105,83 @@ pub struct Finding {
     /// The witness program and its verdict, with `--prove` (major findings only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proof: Option<Proof>,
+    /// The maintainers' word on it — an accepted finding, or its rule's level set in the
+    /// configuration — and what it counts as instead of `bump` (the rule's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<Accepted>,
     #[serde(skip)]
     pub key: ItemKey,
+}
+
+/// What a finding counts as, by the maintainers' word.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Not at all (not shown either, but counted in a line).
+    Allow,
+    Patch,
+    Minor,
+    Major,
+}
+
+impl Level {
+    pub fn bump(self) -> Option<Bump> {
+        match self {
+            Level::Allow => None,
+            Level::Patch => Some(Bump::Patch),
+            Level::Minor => Some(Bump::Minor),
+            Level::Major => Some(Bump::Major),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Allow => "allow",
+            Level::Patch => "patch",
+            Level::Minor => "minor",
+            Level::Major => "major",
+        }
+    }
+}
+
+impl std::fmt::Display for Level {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The maintainers' word on a finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Accepted {
+    /// What it counts as.
+    pub level: Level,
+    /// Why, in the maintainers' words.
+    pub reason: String,
+    /// Where it is written: `core/atomic-accepted.toml`, or the manifest table setting the
+    /// rule's level (`Cargo.toml [workspace.metadata.atomic.rules]`).
+    pub source: String,
+    /// `finding`: this finding (or the root cause it belongs to) was accepted; `rule`: every
+    /// finding of its rule counts at this level.
+    pub by: AcceptedBy,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AcceptedBy {
+    Finding,
+    Rule,
 }
 
 /// What compiling a finding's witness program said.
@@ -344,7 +419,7 @@ pub fn compare(old: &Snapshot, new: &Snapshot) -> Changes {
             now.render()
         ));
     }
-    Changes { required_bump: required_bump(&findings), findings, causes, notes }
+    Changes { required_bump: required_bump(&findings), findings, causes, notes, warnings: Vec::new() }
 }
 
 /// The findings between two APIs of one crate, sorted most severe first, then by path.
@@ -671,6 +746,7 @@ fn finding(
         cause: 0,
         also_at: Vec::new(),
         proof: None,
+        accepted: None,
         key,
     }
 }
@@ -699,17 +775,40 @@ impl Finding {
         self.proof.as_ref().is_some_and(|p| p.verdict == Verdict::Unproven)
     }
 
+    /// The bump it counts toward the crate's required bump: its rule's, or the level the
+    /// maintainers gave it; none when its witness compiled on both sides or its rule is allowed.
+    pub fn counted(&self) -> Option<Bump> {
+        if self.probably_not_breaking() {
+            return None;
+        }
+        match &self.accepted {
+            Some(a) => a.level.bump(),
+            None => Some(self.bump),
+        }
+    }
+
     /// Whether it counts toward the crate's required bump.
     pub fn counts(&self) -> bool {
-        !self.probably_not_breaking()
+        self.counted().is_some()
+    }
+
+    /// Its rule is set to `allow`: not shown (only counted in a line).
+    pub fn allowed(&self) -> bool {
+        self.accepted.as_ref().is_some_and(|a| a.level == Level::Allow && a.by == AcceptedBy::Rule)
     }
 }
 
 impl Changes {
-    /// After `--prove`: the required bump over the findings that count (a finding whose witness
-    /// compiled on both sides does not), so that `--deny` and the train ignore those.
-    pub fn settle_proofs(&mut self) {
-        self.required_bump = self.findings.iter().filter(|f| f.counts()).map(|f| f.bump).max();
+    /// After `--prove` or the maintainers' word: each cause's bump and the required bump over
+    /// what the findings count as (a finding whose witness compiled on both sides, or whose rule
+    /// is allowed, counts for nothing), so that `--deny` and the train go by those.
+    pub fn recount(&mut self) {
+        for cause in &mut self.causes {
+            let of = self.findings.iter().filter(|f| f.cause == cause.id);
+            let counted = of.clone().filter_map(Finding::counted).max();
+            cause.bump = counted.or_else(|| of.map(|f| f.bump).max()).unwrap_or(cause.bump);
+        }
+        self.required_bump = self.findings.iter().filter_map(Finding::counted).max();
     }
 
     /// The causes that count (one of their findings does), most significant first.
@@ -900,6 +999,10 @@ pub struct Changes {
     pub causes: Vec<Cause>,
     /// What to keep in mind reading the findings (the two APIs documented with different features).
     pub notes: Vec<String>,
+    /// The maintainers' word that no longer holds: an acceptance written for an earlier release,
+    /// or one that matches no finding.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// One crate's changes against its baseline, with what identifies both sides.

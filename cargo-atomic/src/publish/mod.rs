@@ -218,7 +218,8 @@ pub fn minutes(seconds: u64) -> String {
 /// is assumed to start with each limit's whole burst unused; a registry that counts earlier
 /// uploads answers 429, and the run waits as it says.
 pub(crate) fn estimate(ws: &Workspace, steps: &[(String, String)], new_crates: &[String]) -> Vec<RateEstimate> {
-    let registries: std::collections::BTreeSet<Option<String>> = steps.iter().map(|(n, _)| registry_of(ws, n)).collect();
+    let registries: std::collections::BTreeSet<Option<String>> =
+        steps.iter().map(|(n, _)| registry_of(ws, n)).collect();
     let mut out = Vec::new();
     for registry in registries {
         let Some(((crate_burst, crate_every), (version_burst, version_every))) = rate_limits(ws, registry.as_deref())

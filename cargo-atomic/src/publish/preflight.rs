@@ -167,10 +167,7 @@ pub fn preflight(
                 minutes(total),
                 minutes(opts.max_wait.as_secs())
             ),
-            &format!(
-                "pass --max-wait {}m (or more), or release fewer crates in this train",
-                total.div_ceil(60) + 5
-            ),
+            &format!("pass --max-wait {}m (or more), or release fewer crates in this train", total.div_ceil(60) + 5),
         );
         p.notes = rate.iter().map(RateEstimate::describe).collect();
         problems.push(p);

@@ -188,9 +188,7 @@ fn retry_after(message: &str, now: std::time::SystemTime) -> Option<u64> {
     } else if let Some(at) = lower.find("try again after ").map(|i| &message[i + "try again after ".len()..]) {
         // "Tue, 01 Dec 2026 10:00:00 GMT or email help@crates.io ...": the date is 29 characters.
         let date = at.get(..29).unwrap_or(at);
-        httpdate::parse_http_date(date)
-            .ok()
-            .map(|when| when.duration_since(now).map(|d| d.as_secs() + 1).unwrap_or(1))
+        httpdate::parse_http_date(date).ok().map(|when| when.duration_since(now).map(|d| d.as_secs() + 1).unwrap_or(1))
     } else {
         None
     };
@@ -204,7 +202,9 @@ pub fn token_refused(out: &std::process::Output) -> bool {
         return false;
     }
     let stderr = String::from_utf8_lossy(&out.stderr);
-    stderr.contains("status 401") || stderr.contains("status 403") || stderr.contains("no token found")
+    stderr.contains("status 401")
+        || stderr.contains("status 403")
+        || stderr.contains("no token found")
         || stderr.contains("credential provider")
 }
 

@@ -68,7 +68,8 @@ pub fn publish(
                 let uploaded = if new_crate { &mut uploaded_new } else { &mut uploaded_versions };
                 if let Some((burst, every)) = limit {
                     if *uploaded >= burst {
-                        let reason = if new_crate { "rate limit for new crates" } else { "rate limit for new versions" };
+                        let reason =
+                            if new_crate { "rate limit for new crates" } else { "rate limit for new versions" };
                         if !wait_for_rate(every, reason, &mut waited, opts, emit) {
                             return stop_for_rate(ws, &mut journal, i, every, waited, opts, emit);
                         }
@@ -95,14 +96,14 @@ pub fn publish(
         journal.set(ws, i, StepState::Uploading, None)?;
         emit(Event::Uploading { package: step.package.clone(), version: step.version.clone(), n: i + 1, of });
         let out = loop {
-            let out = match registry::publish(ws, &step.package, step.registry.as_deref(), opts.token_command.as_deref())
-            {
-                Ok(out) => out,
-                Err(e) => {
-                    let error = format!("cannot run `cargo publish` for {} {}: {e:#}", step.package, step.version);
-                    return fail_at(ws, &mut journal, i, error, opts, emit);
-                }
-            };
+            let out =
+                match registry::publish(ws, &step.package, step.registry.as_deref(), opts.token_command.as_deref()) {
+                    Ok(out) => out,
+                    Err(e) => {
+                        let error = format!("cannot run `cargo publish` for {} {}: {e:#}", step.package, step.version);
+                        return fail_at(ws, &mut journal, i, error, opts, emit);
+                    }
+                };
             let Some(wait) = registry::rate_limited(&out) else { break out };
             // The registry's rate limit: nothing was stored. Wait as it says, within --max-wait
             // (yanking a train for a rate limit would waste its versions).

@@ -26,6 +26,10 @@ struct Document<'a> {
     /// How the train was checked, where a reader should know (a registry not asked).
     notes: &'a [String],
     problems: &'a [Problem],
+    /// Findings the maintainers spoke of (an acceptance, or their rule's level): each root cause
+    /// once, with what it counts as and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepted: Option<Vec<AcceptedFinding<'a>>>,
     /// With `--prove`: the witness verdict of every major finding, by crate.
     #[serde(skip_serializing_if = "Option::is_none")]
     proofs: Option<Vec<CrateProofs<'a>>>,
@@ -44,6 +48,38 @@ struct ProvenFinding<'a> {
     path: &'a str,
     message: String,
     proof: &'a crate::diff::Proof,
+}
+
+/// A finding the maintainers accepted at another level, or whose rule's level they set.
+#[derive(Serialize, schemars::JsonSchema)]
+struct AcceptedFinding<'a> {
+    package: &'a str,
+    rule: &'a str,
+    path: &'a str,
+    message: String,
+    /// The bump the rule requires.
+    bump: crate::diff::Bump,
+    accepted: &'a crate::diff::Accepted,
+}
+
+/// The root causes the maintainers spoke of, crate by crate.
+fn accepted(diffs: &[CrateDiff]) -> Vec<AcceptedFinding<'_>> {
+    diffs
+        .iter()
+        .flat_map(|d| {
+            d.changes.causes.iter().filter_map(move |c| {
+                let f = &d.changes.findings[c.finding];
+                Some(AcceptedFinding {
+                    package: &d.package,
+                    rule: f.rule,
+                    path: &f.path,
+                    message: f.message(),
+                    bump: f.bump,
+                    accepted: f.accepted.as_ref()?,
+                })
+            })
+        })
+        .collect()
 }
 
 fn proofs(diffs: &[CrateDiff]) -> Vec<CrateProofs<'_>> {
@@ -117,6 +153,7 @@ impl Report<'_> {
             taken: &t.taken,
             notes: &t.notes,
             problems: &t.problems,
+            accepted: Some(accepted(self.diffs)).filter(|a| !a.is_empty()),
             proofs: Some(proofs(self.diffs)).filter(|p| !p.is_empty()),
         })
         .expect("serializable")
@@ -224,6 +261,17 @@ impl Report<'_> {
                 escape_data(&format!("publish in this order: {}", steps.join(", ")))
             ));
         }
+        for a in accepted(self.diffs).iter().filter(|a| a.accepted.level != crate::diff::Level::Allow) {
+            out.push_str(&format!(
+                "::notice file={},title={}::{}\n",
+                escape_property(&a.accepted.source),
+                escape_property(&format!("cargo atomic: accepted {}", a.rule)),
+                escape_data(&format!(
+                    "{}: {} — counted as {} (the rule says {}): {}",
+                    a.package, a.message, a.accepted.level, a.bump, a.accepted.reason
+                ))
+            ));
+        }
         for p in &self.train.problems {
             let command = if p.severity == Severity::Error { "error" } else { "warning" };
             let mut props = Vec::new();
@@ -280,6 +328,16 @@ impl Report<'_> {
                     .map(|f| format!(" (`{f}{}`)", p.line.map(|l| format!(":{l}")).unwrap_or_default()))
                     .unwrap_or_default();
                 out.push_str(&format!("- {label} `{}`: {}{at} — {}\n", p.kind, p.message, p.help));
+            }
+        }
+        let accepted = accepted(self.diffs);
+        if !accepted.is_empty() {
+            out.push_str("\n### Accepted by the maintainers\n\n");
+            for a in &accepted {
+                out.push_str(&format!(
+                    "- `{}`: {} — counted as **{}** (the rule `{}` says {}): {} (`{}`)\n",
+                    a.package, a.message, a.accepted.level, a.rule, a.bump, a.accepted.reason, a.accepted.source
+                ));
             }
         }
         let changes: usize = self.diffs.iter().map(|d| d.changes.findings.len()).sum();

@@ -44,7 +44,20 @@ pub fn finding(
 ) {
     let proven = f.proof.as_ref().is_some_and(|p| p.verdict == Verdict::Proven);
     let mark = if proven { format!(" {GREEN}(proven){GREEN:#}") } else { String::new() };
-    let mut out = if f.probably_not_breaking() {
+    let mut out = if let Some(a) = f.accepted.as_ref().filter(|a| a.level.bump() != Some(f.bump)) {
+        let style = match a.level.bump() {
+            Some(b) => bump_style(b),
+            None => GREEN,
+        };
+        format!(
+            "{style}{}[{}]{style:#}{BOLD}: {}{BOLD:#}{mark} (accepted as {}; the rule says {})\n",
+            a.level,
+            f.rule,
+            f.message(),
+            a.level,
+            f.bump
+        )
+    } else if f.probably_not_breaking() {
         format!(
             "{YELLOW}probably not breaking[{}]{YELLOW:#}{BOLD}: {}{BOLD:#} (the witness compiled on both sides)\n",
             f.rule,
@@ -88,6 +101,9 @@ pub fn finding(
         out.push_str(&format!(
             "   {CYAN}={CYAN:#} {BOLD}cause{BOLD:#}: `{s}` changed these, and its own findings report them (its items re-exported here, or paths into it that it moved or removed)\n"
         ));
+    }
+    if let Some(a) = &f.accepted {
+        out.push_str(&format!("   {CYAN}={CYAN:#} {BOLD}accepted{BOLD:#}: {} ({})\n", a.reason, a.source));
     }
     if let Some(p) = &f.proof {
         out.push_str(&proof_lines(p, shell.verbose));
@@ -174,6 +190,7 @@ fn arrange<'a>(changes: &'a crate::diff::Changes, causes: Vec<&'a Cause>, verbos
             && cause.sibling.is_none()
             && f.proof.is_none()
             && f.kind != crate::api::ItemKind::TraitImpl
+            && f.accepted.is_none()
             && cause.consequences == 0;
         let parent = f.path.rsplit_once("::").map(|(p, _)| p);
         let (true, Some(parent)) = (alone, parent) else {
@@ -267,8 +284,25 @@ pub fn human(shell: &mut Shell, diffs: &[CrateDiff]) {
             shell.note(format!("{}: {note}", d.package));
         }
         let c = &d.changes;
+        for warning in &d.changes.warnings {
+            shell.warn(format!("{}: {warning}", d.package));
+        }
+        // Findings of a rule set to `allow` are counted, not shown; a finding the maintainers
+        // accepted is shown in full, with their reason, as a major one is.
+        let of = |cause: &Cause| {
+            let id = cause.id;
+            c.findings.iter().filter(move |f| f.cause == id)
+        };
+        let allowed: Vec<&Cause> = c.causes.iter().filter(|cause| of(cause).all(Finding::allowed)).collect();
         let (shown, summed): (Vec<&Cause>, Vec<&Cause>) =
-            c.causes.iter().partition(|cause| cause.bump == Bump::Major || shell.verbose);
+            c.causes.iter().filter(|cause| !allowed.iter().any(|a| a.id == cause.id)).partition(|cause| {
+                shell.verbose
+                    || cause.bump == Bump::Major
+                    || of(cause).any(|f| {
+                        f.bump == Bump::Major
+                            || f.accepted.as_ref().is_some_and(|a| a.by == crate::diff::AcceptedBy::Finding)
+                    })
+            });
         let mut rules_shown = std::collections::HashSet::new();
         for shown in arrange(c, shown, shell.verbose) {
             match shown {
@@ -286,7 +320,7 @@ pub fn human(shell: &mut Shell, diffs: &[CrateDiff]) {
         }
         for bump in [Bump::Minor, Bump::Patch] {
             let mut by_rule: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
-            for f in c.findings.iter().filter(|f| f.bump == bump && summed.iter().any(|s| s.id == f.cause)) {
+            for f in c.findings.iter().filter(|f| f.counted() == Some(bump) && summed.iter().any(|s| s.id == f.cause)) {
                 *by_rule.entry(f.rule).or_default() += 1;
             }
             if by_rule.is_empty() {
@@ -297,6 +331,18 @@ pub fn human(shell: &mut Shell, diffs: &[CrateDiff]) {
             let parts: Vec<String> = parts.into_iter().map(|(_, p)| p).collect();
             let style = bump_style(bump);
             shell.print_err(format!("{style}{bump}{style:#}: {} (-v lists them)\n\n", parts.join(", ")));
+        }
+        let hidden: usize = allowed.iter().map(|cause| of(cause).count()).sum();
+        if hidden > 0 {
+            let rules: std::collections::BTreeSet<&str> =
+                allowed.iter().flat_map(|cause| of(cause).map(|f| f.rule)).collect();
+            let rules: Vec<String> = rules.into_iter().map(|r| format!("`{r}`")).collect();
+            shell.note(format!(
+                "{}: {hidden} finding{} of rules set to `allow` not shown ({})",
+                d.package,
+                if hidden == 1 { "" } else { "s" },
+                rules.join(", ")
+            ));
         }
     }
     let parts: Vec<String> = diffs.iter().map(summary).collect();
@@ -327,13 +373,22 @@ pub fn summary(d: &CrateDiff) -> String {
         return format!("{}: new crate, no baseline", d.package);
     }
     let unproven = d.changes.findings.iter().filter(|f| f.probably_not_breaking()).count();
+    let allowed = d.changes.findings.iter().filter(|f| f.allowed()).count();
     let Some(bump) = d.changes.required_bump else {
+        if allowed > 0 {
+            let s = if allowed == 1 { "" } else { "s" };
+            return format!(
+                "{}: no change that needs a release ({allowed} finding{s} of rules set to `allow`)",
+                d.package
+            );
+        }
         if unproven > 0 {
             return format!("{}: no change that needs a release ({unproven} probably not breaking)", d.package);
         }
         return format!("{}: no API changes", d.package);
     };
-    let count = |b: Bump| d.changes.findings.iter().filter(|f| f.bump == b && f.counts()).count();
+    let count = |b: Bump| d.changes.findings.iter().filter(|f| f.counted() == Some(b)).count();
+    let accepted = d.changes.findings.iter().filter(|f| f.accepted.is_some() && !f.allowed()).count();
     let mut counts = Vec::new();
     for b in [Bump::Major, Bump::Minor, Bump::Patch] {
         let n = count(b);
@@ -343,6 +398,9 @@ pub fn summary(d: &CrateDiff) -> String {
     }
     if unproven > 0 {
         counts.push(format!("{unproven} probably not breaking"));
+    }
+    if accepted > 0 {
+        counts.push(format!("{accepted} accepted"));
     }
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let proofs = proof_counts(&d.changes.findings).map(|p| format!("; majors: {p}")).unwrap_or_default();

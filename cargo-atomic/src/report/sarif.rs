@@ -66,6 +66,19 @@ fn finding(package: &str, f: &Finding) -> Value {
     if let Some(l) = &f.location {
         result["locations"] = json!([location(&l.file, Some(l.line))]);
     }
+    // The maintainers' word: a result at the level it counts as, suppressed where it no longer
+    // needs the rule's bump, with their reason (code scanning shows it as dismissed, and why).
+    if let Some(a) = &f.accepted {
+        result["level"] = json!(match a.level.bump() {
+            Some(b) => level(b),
+            None => "none",
+        });
+        result["properties"]["accepted"] = json!({ "level": a.level.name(), "reason": a.reason, "source": a.source });
+        if a.level.bump() < Some(f.bump) {
+            result["suppressions"] =
+                json!([{ "kind": "external", "justification": format!("{} ({})", a.reason, a.source) }]);
+        }
+    }
     result
 }
 
