@@ -218,12 +218,16 @@ pub fn apply(ws: &Workspace, diffs: &mut [CrateDiff]) -> anyhow::Result<Applied>
             } else {
                 format!("counted as {}", l.level)
             };
+            let why = if l.reason.starts_with("the rule's level, set in") {
+                String::new()
+            } else {
+                format!(": {}", l.reason)
+            };
             applied.notes.push(format!(
-                "{}: {n} finding{} of rule `{rule}` {what} ({}: {})",
+                "{}: {n} finding{} of rule `{rule}` {what} ({}{why})",
                 d.package,
                 if n == 1 { "" } else { "s" },
-                l.source,
-                l.reason
+                l.source
             ));
         }
         let baseline = d.baseline.as_ref().and_then(|b| b.version.clone());

@@ -155,7 +155,7 @@ fn rule_levels_from_the_workspace_and_the_package() {
         check.stderr
     );
     assert!(
-        check.stderr.contains("note: core: 1 finding of rule `fn-params-changed` not counted nor shown (Cargo.toml [workspace.metadata.atomic.rules]: the rule's level, set in Cargo.toml [workspace.metadata.atomic.rules])"),
+        check.stderr.contains("note: core: 1 finding of rule `fn-params-changed` not counted nor shown (Cargo.toml [workspace.metadata.atomic.rules])"),
         "{}",
         check.stderr
     );
