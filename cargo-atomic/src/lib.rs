@@ -14,6 +14,7 @@ pub mod cli;
 pub mod diff;
 pub mod fsutil;
 pub mod git;
+pub mod init;
 pub mod manifest;
 pub mod partition;
 pub mod prove;

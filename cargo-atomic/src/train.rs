@@ -74,6 +74,9 @@ pub struct CrateTrain {
     /// Optional features its API was not documented with (so not checked).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unchecked_features: Vec<String>,
+    /// Its committed API snapshot, when it is not up to date: `missing` or `stale`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<String>,
 }
 
 /// A version group in the train: one version for its members.
@@ -425,6 +428,11 @@ pub fn plan(
     }
     let groups = group_trains(ws, &crates);
     let problems = problems(ws, &order, &crates, &groups, stale, locate);
+    for s in stale {
+        if let Some(c) = crates.get_mut(&s.package) {
+            c.snapshot = Some(if s.freshness == Freshness::Missing { "missing" } else { "stale" }.to_string());
+        }
+    }
     let order_steps: Vec<TrainStep> = order
         .iter()
         .filter_map(|n| {
@@ -655,8 +663,9 @@ fn entry(ws: &Workspace, d: &CrateDiff, causes: Vec<Cause>, floor: Option<&Floor
         causes,
         changes: d.changes.findings.len(),
         group: ws.group_of(&d.package).map(|g| g.name.clone()),
-        baseline: d.baseline.as_ref().map(|b| b.origin.to_string()),
+        baseline: d.baseline.as_ref().map(|b| crate::baseline::described(ws, &d.package, &b.origin)),
         unchecked_features: Vec::new(),
+        snapshot: None,
     }
 }
 
@@ -672,7 +681,28 @@ fn problems(
     locate: &dyn Locate,
 ) -> Vec<Problem> {
     let mut problems = Vec::new();
-    for s in stale {
+    // A repository adopting the tool has no snapshot yet: one diagnostic for all the crates, not
+    // one each with the same help (JSON's `crates` still give each crate its snapshot state).
+    let missing: Vec<&&SnapshotState> = stale.iter().filter(|s| s.freshness == Freshness::Missing).collect();
+    if missing.len() > 1 {
+        let names: Vec<String> = missing.iter().map(|s| format!("`{}`", s.package)).collect();
+        problems.push(Problem {
+            kind: ProblemKind::StaleSnapshot,
+            severity: Severity::Error,
+            package: String::new(),
+            message: format!("{} crates have no committed API snapshot: {}", missing.len(), names.join(", ")),
+            file: None,
+            line: None,
+            notes: vec![format!(
+                "a snapshot is each crate's public API, committed as `{}` beside its manifest, so that pull requests show API changes",
+                crate::api::snapshot::FILE_NAME
+            )],
+            help: "run `cargo atomic init` (snapshots, release tag pattern, version groups, a CI workflow) or \
+                   `cargo atomic snapshot`, and commit the result"
+                .to_string(),
+        });
+    }
+    for s in stale.iter().filter(|s| missing.len() <= 1 || s.freshness != Freshness::Missing) {
         let (package, path) = (&s.package, &s.file);
         problems.push(Problem {
             kind: ProblemKind::StaleSnapshot,

@@ -9,6 +9,7 @@ mod cache;
 mod cli;
 mod diff;
 mod faults;
+mod init;
 mod kills;
 mod partition;
 mod prove;

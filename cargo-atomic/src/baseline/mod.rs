@@ -19,6 +19,8 @@ mod locate;
 mod registry;
 mod tag;
 
+pub use registry::highest_published;
+
 use crate::api::{ItemKey, Location, Snapshot};
 use crate::git::Repo;
 use crate::rustdoc::DocOptions;
@@ -158,6 +160,27 @@ pub fn last_release(ws: &Workspace, m: &Member) -> anyhow::Result<Option<(String
     match Repo::discover(&ws.root) {
         Some(repo) => Ok(last_release_tag(ws, &repo.tags()?, m)),
         None => Ok(None),
+    }
+}
+
+/// Where a member's baseline came from, for a reader: the origin, and for a release tag the
+/// pattern it follows (`tag core-v1.0.0 (pattern {crate}-v{version})`).
+pub fn described(ws: &Workspace, package: &str, origin: &Origin) -> String {
+    if origin.kind != OriginKind::Tag {
+        return origin.to_string();
+    }
+    let pattern = ws.tag_formats().into_iter().find(|format| {
+        let format = format.replace("{crate}", package);
+        let (prefix, suffix) = format.split_once("{version}").unwrap_or((&format, ""));
+        origin
+            .reference
+            .strip_prefix(prefix)
+            .and_then(|r| r.strip_suffix(suffix))
+            .is_some_and(|v| semver::Version::parse(v).is_ok())
+    });
+    match pattern {
+        Some(p) => format!("{origin} (pattern `{p}`)"),
+        None => origin.to_string(),
     }
 }
 

@@ -501,6 +501,35 @@ pub(super) fn registry_versions(
     Ok(out)
 }
 
+/// The highest version of `m` its registry holds (yanked ones aside) that `req` admits; `None`
+/// when there is none.
+pub fn highest_published(ws: &Workspace, m: &Member, req: &str) -> anyhow::Result<Option<semver::Version>> {
+    let registry = match &m.publish {
+        Publish::Registries(list) => list.first().cloned(),
+        _ => None,
+    };
+    let dep =
+        crate::cargo::Dependency { package: m.name.clone(), req: req.to_string(), registry, extra: String::new() };
+    let dir = crate::cargo::scratch(&ws.atomic_dir(), &format!("registry-history-{}", m.name), &[dep])?;
+    match cargo_metadata::MetadataCommand::new().manifest_path(dir.join("Cargo.toml")).current_dir(&ws.root).exec() {
+        Ok(meta) => Ok(meta
+            .packages
+            .iter()
+            .find(|p| p.name.as_str() == m.name && p.source.is_some())
+            .map(|p| p.version.clone())),
+        Err(cargo_metadata::Error::CargoMetadata { stderr })
+            if crate::cargo::no_such_package(&stderr, &m.name)
+                || crate::cargo::no_matching_version(&stderr, &[&crate::cargo::alias(0), &m.name]) =>
+        {
+            Ok(None)
+        }
+        Err(cargo_metadata::Error::CargoMetadata { stderr }) => {
+            bail!("cannot look up the published versions of {}:\n{}", m.name, stderr.trim())
+        }
+        Err(e) => Err(e).context("cannot run `cargo metadata`"),
+    }
+}
+
 /// A requirement for the highest published version not above `v` in `v`'s compatible series.
 /// The series bound matters: with only `<=0.1.33`, a dependency elsewhere on `^0.1.30` that
 /// Cargo resolved to 0.1.36 first is satisfied alongside 0.0.0, the next version Cargo can

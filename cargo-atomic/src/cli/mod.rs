@@ -9,6 +9,7 @@ mod api;
 mod bump;
 mod check;
 mod diff;
+mod init;
 mod publish;
 mod snapshot;
 
@@ -50,6 +51,9 @@ struct AtomicCli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Set the repository up: snapshots, its release tag pattern and version groups in
+    /// `[workspace.metadata.atomic]`, a CI workflow (all or none; `--dry-run` shows the plan).
+    Init(init::InitArgs),
     /// Write the committed API snapshot of each selected crate (`--check`: fail if one is stale).
     Snapshot(snapshot::SnapshotArgs),
     /// Print a crate's public API, one item per line.
@@ -236,6 +240,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
     };
     let mut shell = Shell::new(cli.global.color, cli.global.quiet, cli.global.verbose);
     let result = match &cli.command {
+        Command::Init(args) => init::run(&cli.global, args, &mut shell),
         Command::Snapshot(args) => snapshot::run(&cli.global, args, &mut shell),
         Command::Api(args) => api::run(&cli.global, args, &mut shell),
         Command::Diff(args) => diff::run(&cli.global, args, &mut shell),

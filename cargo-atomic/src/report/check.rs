@@ -181,7 +181,15 @@ impl Report<'_> {
                 ));
             }
             for g in t.groups.iter().filter(|g| g.release_version.is_some()) {
-                let from = g.declared_version.to_string();
+                // From the group's last release (its members' baseline), else what they declare.
+                let from = t
+                    .crates
+                    .iter()
+                    .filter(|c| g.members.contains(&c.package))
+                    .filter_map(|c| c.baseline_version.clone())
+                    .max()
+                    .unwrap_or_else(|| g.declared_version.clone())
+                    .to_string();
                 let to = g.release_version.as_ref().map(|v| v.to_string()).unwrap_or_default();
                 let why = match (&g.moved_by, &g.reason) {
                     (Some(by), Some(reason)) => format!(": `{by}` needs it ({reason})"),
@@ -192,6 +200,21 @@ impl Report<'_> {
                     g.name,
                     g.members.join(", ")
                 ));
+            }
+            out.push('\n');
+            shell.print_err(out);
+        }
+        // A first run (no snapshot committed yet), or `-v`: where each crate's baseline came from.
+        if shell.verbose || t.crates.iter().any(|c| c.snapshot.as_deref() == Some("missing")) {
+            let width = t.crates.iter().map(|c| c.package.len()).max().unwrap_or(0);
+            let mut out = format!("{BOLD}Baselines{BOLD:#} (the last release of each crate, compared with):\n");
+            for c in &t.crates {
+                let line = match (&c.baseline_version, &c.baseline) {
+                    (Some(v), Some(origin)) => format!("{v} from {origin}"),
+                    (None, Some(origin)) => format!("from {origin}"),
+                    _ => "none: a new crate (no release tag, and no release in its registry)".to_string(),
+                };
+                out.push_str(&format!("  {:width$}  {line}\n", c.package));
             }
             out.push('\n');
             shell.print_err(out);

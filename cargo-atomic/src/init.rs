@@ -1,0 +1,383 @@
+//! `cargo atomic init`: what a repository adopting the tool needs, read from the repository
+//! itself — the API snapshots, the release tag pattern its tags follow, the crates it releases at
+//! one version (version groups), and a CI workflow — planned as one all-or-none change.
+//!
+//! Nothing a person wrote is overwritten: a configuration key already set stays (a detection that
+//! disagrees is said), a workflow file that differs is left as it is (said). A second run plans
+//! nothing.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+use crate::analysis::{Freshness, SnapshotState};
+use crate::git::Repo;
+use crate::workspace::Workspace;
+
+/// Tag patterns release tools use, most specific first.
+const FORMATS: [&str; 6] =
+    ["{crate}-v{version}", "{crate}-{version}", "{crate}@{version}", "{crate}/v{version}", "v{version}", "{version}"];
+
+/// The workflow `init` writes, relative to the repository root.
+pub const WORKFLOW: &str = ".github/workflows/cargo-atomic.yml";
+
+/// How many recent releases a version group must have shared.
+const RELEASES: usize = 2;
+
+/// One file of the plan.
+#[derive(Clone, Debug)]
+pub struct Write {
+    pub path: PathBuf,
+    /// Relative to the workspace root, for messages.
+    pub file: String,
+    pub contents: Vec<u8>,
+    pub created: bool,
+    pub why: String,
+}
+
+/// What `init` found and would write.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub writes: Vec<Write>,
+    /// What was detected, and from where.
+    pub detected: Vec<String>,
+    /// Each crate's last release, and where it was found.
+    pub baselines: Vec<(String, String)>,
+    /// What was left as a person wrote it.
+    pub kept: Vec<String>,
+}
+
+/// The release tag pattern the repository's tags follow: the known pattern the most tags match
+/// (at least one), with how many.
+fn tag_format(ws: &Workspace, tags: &[String]) -> Option<(String, usize)> {
+    let mut best: Option<(String, usize)> = None;
+    for format in FORMATS {
+        let n = tags.iter().filter(|t| version_in(ws, format, t).is_some()).count();
+        if n > 0 && best.as_ref().is_none_or(|(_, b)| n > *b) {
+            best = Some((format.to_string(), n));
+        }
+    }
+    best
+}
+
+/// The `(crate or None, version)` a tag names under `format`.
+fn version_in(ws: &Workspace, format: &str, tag: &str) -> Option<(Option<String>, semver::Version)> {
+    let parse = |format: &str| {
+        let (prefix, suffix) = format.split_once("{version}").unwrap_or((format, ""));
+        tag.strip_prefix(prefix).and_then(|r| r.strip_suffix(suffix)).and_then(|v| semver::Version::parse(v).ok())
+    };
+    if format.contains("{crate}") {
+        ws.members.iter().find_map(|m| parse(&format.replace("{crate}", &m.name)).map(|v| (Some(m.name.clone()), v)))
+    } else {
+        parse(format).map(|v| (None, v))
+    }
+}
+
+/// A member's version in its manifest text (`version.workspace = true` read from the root
+/// manifest's text at the same point).
+fn manifest_version(manifest: &str, root: Option<&str>) -> Option<semver::Version> {
+    let doc: toml_edit::DocumentMut = manifest.parse().ok()?;
+    let version = doc.get("package")?.get("version")?;
+    if let Some(v) = version.as_str() {
+        return semver::Version::parse(v).ok();
+    }
+    let root: toml_edit::DocumentMut = root?.parse().ok()?;
+    root.get("workspace")?.get("package")?.get("version")?.as_str().and_then(|v| semver::Version::parse(v).ok())
+}
+
+/// Each member's last releases, newest first, and where the last one was found.
+struct History {
+    versions: BTreeMap<String, Vec<semver::Version>>,
+    source: BTreeMap<String, String>,
+}
+
+fn tag_history(ws: &Workspace, repo: &Repo, tags: &[String], format: &str) -> anyhow::Result<History> {
+    let mut versions: BTreeMap<String, Vec<semver::Version>> = BTreeMap::new();
+    let mut source = BTreeMap::new();
+    if format.contains("{crate}") {
+        let mut tagged: BTreeMap<String, Vec<(semver::Version, String)>> = BTreeMap::new();
+        for t in tags {
+            if let Some((Some(name), v)) = version_in(ws, format, t) {
+                tagged.entry(name).or_default().push((v, t.clone()));
+            }
+        }
+        for (name, mut list) in tagged {
+            let Some(m) = ws.member(&name) else { continue };
+            list.retain(|(v, _)| *v <= m.version);
+            list.sort_by(|a, b| b.0.cmp(&a.0));
+            if let Some((v, t)) = list.first() {
+                source.insert(name.clone(), format!("{v} from tag {t}"));
+            }
+            versions.insert(name, list.into_iter().map(|(v, _)| v).collect());
+        }
+        return Ok(History { versions, source });
+    }
+    // One tag for the workspace: each member's version read from its manifest at the tag.
+    let mut shared: Vec<(semver::Version, String)> =
+        tags.iter().filter_map(|t| version_in(ws, format, t).map(|(_, v)| (v, t.clone()))).collect();
+    shared.sort_by(|a, b| b.0.cmp(&a.0));
+    shared.truncate(RELEASES + 1);
+    let root_manifest = repo.relative(&ws.root.join("Cargo.toml"))?;
+    for m in &ws.members {
+        let rel = repo.relative(&m.manifest_path)?;
+        let wanted: Vec<(String, String)> =
+            shared.iter().flat_map(|(_, t)| [(t.clone(), rel.clone()), (t.clone(), root_manifest.clone())]).collect();
+        let texts = repo.show_many(&wanted)?;
+        let mut list = Vec::new();
+        for (i, (_, t)) in shared.iter().enumerate() {
+            let (manifest, root) = (&texts[2 * i], &texts[2 * i + 1]);
+            if let Some(v) = manifest.as_deref().and_then(|text| manifest_version(text, root.as_deref())) {
+                if list.is_empty() {
+                    source.insert(m.name.clone(), format!("{v} from tag {t}"));
+                }
+                list.push(v);
+            }
+        }
+        versions.insert(m.name.clone(), list);
+    }
+    Ok(History { versions, source })
+}
+
+/// Each publishable member's last two releases in its registry.
+fn registry_history(ws: &Workspace) -> anyhow::Result<History> {
+    let mut versions = BTreeMap::new();
+    let mut source = BTreeMap::new();
+    for m in ws.members.iter().filter(|m| m.is_publishable()) {
+        let registry = crate::analysis::registry_of(m);
+        let mut list = Vec::new();
+        let mut req = format!("<={}", m.version);
+        while list.len() < RELEASES {
+            match crate::baseline::highest_published(ws, m, &req)? {
+                Some(v) => {
+                    req = format!("<{v}");
+                    list.push(v);
+                }
+                None => break,
+            }
+        }
+        if let Some(v) = list.first() {
+            source.insert(m.name.clone(), format!("{v} from registry {}", registry.as_deref().unwrap_or("crates-io")));
+        }
+        versions.insert(m.name.clone(), list);
+    }
+    Ok(History { versions, source })
+}
+
+/// Members that had one version at each of their last releases (at least two) and have one now,
+/// outside the groups the workspace already has: `(members, the versions they shared)`.
+fn shared_versions(ws: &Workspace, history: &History) -> Vec<(Vec<String>, Vec<semver::Version>)> {
+    let grouped: Vec<&String> = ws.groups.iter().flat_map(|g| &g.members).collect();
+    let mut classes: BTreeMap<(semver::Version, Vec<semver::Version>), Vec<String>> = BTreeMap::new();
+    for m in ws.members.iter().filter(|m| m.is_publishable() && !grouped.contains(&&m.name)) {
+        let Some(list) = history.versions.get(&m.name) else { continue };
+        if list.len() < RELEASES {
+            continue;
+        }
+        classes.entry((m.version.clone(), list[..RELEASES].to_vec())).or_default().push(m.name.clone());
+    }
+    classes.into_iter().filter(|(_, names)| names.len() > 1).map(|((_, versions), names)| (names, versions)).collect()
+}
+
+/// The workflow: the bundled action running `check` on pull requests, with tags for baselines
+/// and its cache.
+fn workflow(working_directory: &str) -> String {
+    let dir = if working_directory.is_empty() {
+        String::new()
+    } else {
+        format!("\n          working-directory: {working_directory}")
+    };
+    format!(
+        "# Written by `cargo atomic init`: every pull request's release train checked — API snapshots,
+# SemVer bumps, dependents — with annotations on the diff and a summary on the run.
+name: cargo-atomic
+on:
+  pull_request:
+jobs:
+  release-train:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0            # the release tags are the baselines
+      - uses: dtolnay/rust-toolchain@stable
+      - uses: cargo-atomic/cargo-atomic@v{version}
+        with:
+          command: check            # caches target/atomic between runs{dir}
+",
+        version = env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// Plans the change: `states` are the snapshots' freshness for the documented members.
+pub fn plan(ws: &Workspace, states: &[SnapshotState]) -> anyhow::Result<Plan> {
+    let mut plan = Plan::default();
+    let repo = Repo::discover(&ws.root);
+    let tags = repo.as_ref().map(|r| r.tags()).transpose()?.unwrap_or_default();
+
+    // The release tag pattern, and each crate's releases.
+    let format = tag_format(ws, &tags);
+    let history = match (&format, &repo) {
+        (Some((f, n)), Some(repo)) => {
+            plan.detected.push(format!("release tags follow `{f}` ({n} tag{})", if *n == 1 { "" } else { "s" }));
+            tag_history(ws, repo, &tags, f)?
+        }
+        _ => {
+            plan.detected.push("no release tag: the crates' releases are read from their registry".to_string());
+            match registry_history(ws) {
+                Ok(h) => h,
+                Err(e) => {
+                    plan.detected.push(format!("the registry could not be asked ({e:#}): no version group detected"));
+                    History { versions: BTreeMap::new(), source: BTreeMap::new() }
+                }
+            }
+        }
+    };
+    for m in ws.members.iter().filter(|m| m.is_publishable()) {
+        let from = history.source.get(&m.name).cloned().unwrap_or_else(|| "none: a new crate".to_string());
+        plan.baselines.push((m.name.clone(), from));
+    }
+    let groups = shared_versions(ws, &history);
+    for (names, versions) in &groups {
+        let at: Vec<String> = versions.iter().map(|v| v.to_string()).collect();
+        plan.detected.push(format!(
+            "{} were released at one version at each of their last {} releases ({}) and are at one now: a version group",
+            names.join(", "),
+            versions.len(),
+            at.join(", ")
+        ));
+    }
+    if groups.is_empty() && history.versions.values().all(|v| v.len() < RELEASES) && ws.members.len() > 1 {
+        plan.detected.push(format!(
+            "fewer than {RELEASES} releases per crate: too early to tell which crates are released together"
+        ));
+    }
+
+    // The snapshots.
+    for s in states.iter().filter(|s| s.freshness != Freshness::Fresh) {
+        if let Some(e) = s.corrupt() {
+            return Err(e);
+        }
+        plan.writes.push(Write {
+            path: ws.root.join(&s.file),
+            file: s.file.clone(),
+            contents: s.expected.clone().into_bytes(),
+            created: s.freshness == Freshness::Missing,
+            why: format!("the API snapshot of `{}` ({} items)", s.package, s.items),
+        });
+    }
+
+    // `[workspace.metadata.atomic]`.
+    let manifest_path = ws.root.join("Cargo.toml");
+    let text =
+        std::fs::read_to_string(&manifest_path).with_context(|| format!("cannot read {}", manifest_path.display()))?;
+    let mut doc: toml_edit::DocumentMut =
+        text.parse().with_context(|| format!("{} is not valid TOML", manifest_path.display()))?;
+    let mut keys = Vec::new();
+    {
+        let atomic = table_at(&mut doc, &["workspace", "metadata", "atomic"]);
+        if let Some((f, _)) = &format {
+            match atomic.get("tag-format") {
+                None => {
+                    atomic["tag-format"] = toml_edit::value(f.as_str());
+                    keys.push(format!("tag-format = \"{f}\""));
+                }
+                Some(existing) if existing.as_str() != Some(f.as_str()) => plan.kept.push(format!(
+                    "`tag-format` is set already ({}); the tags follow `{f}`",
+                    existing.to_string().trim()
+                )),
+                Some(_) => {}
+            }
+        }
+        if !groups.is_empty() {
+            if atomic.contains_key("version-groups") {
+                plan.kept.push("`version-groups` is set already; left as it is".to_string());
+            } else {
+                let mut table = toml_edit::Table::new();
+                for (i, (names, _)) in groups.iter().enumerate() {
+                    let name = if groups.len() == 1 { "release".to_string() } else { format!("release-{}", i + 1) };
+                    let mut list = toml_edit::Array::new();
+                    for n in names {
+                        list.push(n.as_str());
+                    }
+                    table[&name] = toml_edit::value(list);
+                    keys.push(format!("version-groups.{name} = [{}]", names.join(", ")));
+                }
+                atomic["version-groups"] = toml_edit::Item::Table(table);
+            }
+        }
+    }
+    if !keys.is_empty() {
+        plan.writes.push(Write {
+            path: manifest_path,
+            file: "Cargo.toml".to_string(),
+            contents: doc.to_string().into_bytes(),
+            created: false,
+            why: format!("[workspace.metadata.atomic]: {}", keys.join("; ")),
+        });
+    }
+
+    // The CI workflow.
+    let (repo_root, working_directory) = match &repo {
+        Some(r) => (r.root.clone(), r.relative(&ws.root).unwrap_or_default()),
+        None => (ws.root.clone(), String::new()),
+    };
+    let path = repo_root.join(WORKFLOW);
+    let wanted = workflow(&working_directory);
+    let file = ws.relative(&path);
+    match std::fs::read_to_string(&path) {
+        Ok(existing) if existing == wanted => {}
+        Ok(_) => plan.kept.push(format!(
+            "{file} exists and is not the one init writes: left as it is (delete it to have init write it)"
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => plan.writes.push(Write {
+            path,
+            file,
+            contents: wanted.into_bytes(),
+            created: true,
+            why: "the bundled action running `check` on pull requests (tags fetched, target/atomic cached)".to_string(),
+        }),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+    Ok(plan)
+}
+
+/// The table at `path` in `doc`, created (implicit where it only holds tables) when missing.
+fn table_at<'a>(doc: &'a mut toml_edit::DocumentMut, path: &[&str]) -> &'a mut toml_edit::Table {
+    let mut table = doc.as_table_mut();
+    for (i, key) in path.iter().enumerate() {
+        if !table.contains_key(key) {
+            let mut t = toml_edit::Table::new();
+            t.set_implicit(i + 1 < path.len());
+            table.insert(key, toml_edit::Item::Table(t));
+        }
+        table = table[key].as_table_mut().expect("a table");
+    }
+    table
+}
+
+/// Writes the plan, every file or none.
+pub fn apply(ws: &Workspace, plan: &Plan) -> anyhow::Result<()> {
+    let mut tx = crate::fsutil::Transaction::anchored(&ws.root);
+    for w in &plan.writes {
+        if let Some(dir) = w.path.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        tx.add(&w.path, w.contents.clone());
+    }
+    tx.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_member_s_version_is_read_from_its_manifest_or_the_workspace_s() {
+        assert_eq!(manifest_version("[package]\nversion = \"1.2.3\"\n", None), Some(semver::Version::new(1, 2, 3)));
+        let inherited = "[package]\nversion.workspace = true\n";
+        let root = "[workspace.package]\nversion = \"0.4.0\"\n";
+        assert_eq!(manifest_version(inherited, Some(root)), Some(semver::Version::new(0, 4, 0)));
+        assert_eq!(manifest_version(inherited, None), None);
+    }
+}
