@@ -669,6 +669,51 @@ fn entry(ws: &Workspace, d: &CrateDiff, causes: Vec<Cause>, floor: Option<&Floor
     }
 }
 
+/// Several crates bumped though nothing requires it are one warning, where the first was: most
+/// often they are crates released together at one version, which a version group says.
+fn merge_unneeded_bumps(mut problems: Vec<Problem>) -> Vec<Problem> {
+    let unneeded: Vec<usize> =
+        problems.iter().enumerate().filter(|(_, p)| p.kind == ProblemKind::UnneededBump).map(|(i, _)| i).collect();
+    if unneeded.len() < 2 {
+        return problems;
+    }
+    let lines: Vec<String> = unneeded
+        .iter()
+        .map(|&i| {
+            let p = &problems[i];
+            let at = p.file.as_ref().map(|f| format!(" ({f}{})", p.line.map(|l| format!(":{l}")).unwrap_or_default()));
+            format!("{}{}", p.message.trim_end_matches(" though nothing requires it"), at.unwrap_or_default())
+        })
+        .collect();
+    let merged = Problem {
+        kind: ProblemKind::UnneededBump,
+        severity: Severity::Warning,
+        package: String::new(),
+        message: format!("{} crates are bumped though nothing requires it", unneeded.len()),
+        file: None,
+        line: None,
+        notes: lines
+            .into_iter()
+            .chain(std::iter::once(
+                "crates released together at one version can say so: a version group (`version-groups` in \
+                 `[workspace.metadata.atomic]`, which `cargo atomic init` detects from the releases) makes each bump required"
+                    .to_string(),
+            ))
+            .collect(),
+        help: "keep the bumps to release them anyway, or restore the released versions".to_string(),
+    };
+    let first = unneeded[0];
+    let mut out = Vec::with_capacity(problems.len() - unneeded.len() + 1);
+    for (i, p) in problems.drain(..).enumerate() {
+        if i == first {
+            out.push(merged.clone());
+        } else if !unneeded.contains(&i) {
+            out.push(p);
+        }
+    }
+    out
+}
+
 /// What stands in the way: stale snapshots, bumps too small, dependents left out, requirements
 /// that do not admit the new versions, and bumps nothing requires. A version group is one
 /// version: its bump is one problem, named for the group, not one per member.
@@ -807,7 +852,7 @@ fn problems(
     }
     problems.extend(unpublished_dependents(ws, crates, locate));
     problems.extend(dev_dependency_cycles(ws, crates, locate));
-    problems
+    merge_unneeded_bumps(problems)
 }
 
 /// Members that are not published (apps, examples, test harnesses) but depend on a crate whose
