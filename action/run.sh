@@ -22,9 +22,13 @@
 #   with MERGE=true, `run` merges every PARTIALS_DIR/*.json (downloaded artifacts) and reports
 #     as one whole run would.
 #
+# Release notes (CHANGELOG=true): after the command, `cargo atomic changelog --message-format
+# markdown` (with CHANGELOG_ARGS) writes them to $RUNNER_TEMP/cargo-atomic-changelog.md (output
+# `changelog`, for a release step to attach) and appends them to the job summary.
+#
 # Inputs come as INPUT_* variables: VERSION, PATH, COMMAND, ARGS, WORKING_DIRECTORY, PARTITION,
 # MERGE, PARTIALS_DIR (default: $RUNNER_TEMP/cargo-atomic-partials), TRUSTED_PUBLISHING,
-# REGISTRY_URL.
+# REGISTRY_URL, CHANGELOG, CHANGELOG_ARGS.
 set -euo pipefail
 
 output() { # name value
@@ -119,6 +123,21 @@ token() {
   printf '%s\n' "$token"
 }
 
+# The release notes of the train, as Markdown: a file for a release step, and the job summary.
+changelog() {
+  local notes="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/cargo-atomic-changelog.md"
+  local -a extra=()
+  if [ -n "${INPUT_CHANGELOG_ARGS:-}" ]; then read -r -a extra <<< "$INPUT_CHANGELOG_ARGS"; fi
+  if cargo atomic changelog --message-format markdown "${extra[@]}" > "$notes"; then
+    output changelog "$notes"
+    if [ -n "${GITHUB_STEP_SUMMARY:-}" ] && [ -s "$notes" ]; then
+      { printf '## Release notes\n\n'; cat "$notes"; printf '\n'; } >> "$GITHUB_STEP_SUMMARY"
+    fi
+  else
+    echo "::warning title=cargo atomic::the release notes could not be written (cargo atomic changelog failed)"
+  fi
+}
+
 run() {
   workdir
   fetch_tags
@@ -165,6 +184,7 @@ run() {
     args+=(--from-partials "${files[@]}")
   fi
   cargo atomic "$command" "${format[@]}" "${args[@]}" || code=$?
+  if [ "${INPUT_CHANGELOG:-false}" = true ]; then changelog; fi
   output exit-code "$code"
   if [ "$code" = 0 ]; then output consistent true; else output consistent false; fi
   return "$code"

@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod api;
 pub mod baseline;
 pub mod cargo;
+pub mod changelog;
 pub mod cli;
 pub mod diff;
 pub mod fsutil;

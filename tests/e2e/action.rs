@@ -351,3 +351,35 @@ fn the_action_publishes_with_trusted_publishing_a_fresh_token_per_upload() {
     assert!(lacking.stderr.contains("give the job `permissions: id-token: write`"), "{}", lacking.stderr);
     let _ = &tp.runtime;
 }
+
+/// `changelog: true`: the release notes next to the verdict, in a file for a release step (output
+/// `changelog`) and in the job summary.
+#[test]
+fn the_action_writes_the_release_notes_to_a_file_and_the_summary() {
+    let p = example();
+    let dir = p.path("gateway");
+    let gh = Github::new();
+    let run = gh.step(
+        "run",
+        &[
+            ("COMMAND", "check"),
+            ("ARGS", "--baseline-path ../gateway-1.0.0"),
+            ("WORKING_DIRECTORY", dir.to_str().unwrap()),
+            ("CHANGELOG", "true"),
+            ("CHANGELOG_ARGS", "--baseline-path ../gateway-1.0.0 --date 2026-12-07"),
+        ],
+    );
+    run.assert_code(1);
+    let notes = gh.file("cargo-atomic-changelog.md");
+    assert!(gh.read("output").contains(&format!("changelog={}\n", notes.display())), "{}", gh.read("output"));
+    let text = std::fs::read_to_string(&notes).unwrap();
+    assert!(
+        text.starts_with(
+            "## core 2.0.0 - 2026-12-07\n\n### Breaking changes\n\n- `fn core::execute_operation` gained parameter"
+        ),
+        "{text}"
+    );
+    let summary = gh.read("summary.md");
+    assert!(summary.contains("## Release notes\n\n## core 2.0.0 - 2026-12-07"), "{summary}");
+    assert!(summary.contains("## cargo atomic check"), "the verdict's summary stays: {summary}");
+}

@@ -6,6 +6,7 @@ mod accept;
 mod action;
 mod atomic_build;
 mod cache;
+mod changelog;
 mod cli;
 mod diff;
 mod faults;

@@ -19,13 +19,31 @@ pub struct BumpArgs {
     /// Show the edits without writing them.
     #[arg(long)]
     dry_run: bool,
+    /// Write each crate's release notes into its `CHANGELOG.md` too, in the same all-or-none write.
+    #[arg(long)]
+    changelog: bool,
+    /// The release date for `--changelog` (YYYY-MM-DD; default: today, UTC).
+    #[arg(long, requires = "changelog", value_parser = crate::changelog::parse_date)]
+    date: Option<String>,
 }
 
 pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &mut Shell) -> anyhow::Result<i32> {
     let ws = super::load_workspace(global, shell)?;
     let analysis = &args.check.analysis;
     let a = super::assess(&ws, analysis, Scope::Train, false, shell)?;
-    let plan = crate::analysis::bump_plan(&ws, &a, args.level, &analysis.selection.package)?;
+    let mut plan = crate::analysis::bump_plan(&ws, &a, args.level, &analysis.selection.package)?;
+    let mut notes = Vec::new();
+    if args.changelog {
+        let date = args.date.clone().unwrap_or_else(crate::changelog::today);
+        let versions: Vec<(String, semver::Version)> =
+            plan.steps.iter().map(|s| (s.package.clone(), s.to.clone())).collect();
+        notes = crate::changelog::notes(&a.diffs, &a.train, &super::changelog::release_versions(&a, &versions));
+        let (edits, present) = super::changelog::edits(&ws, &notes, &date)?;
+        for p in &present {
+            shell.status("Skipping", p);
+        }
+        plan.edits.extend(edits);
+    }
     if args.check.message_format == super::check::CheckFormat::Json {
         if !args.dry_run && !plan.steps.is_empty() {
             plan.apply()?;
@@ -65,12 +83,21 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &mut Shell) -> anyhow::R
              asks again before the first upload"
         ));
     }
-    if plan.steps.is_empty() {
+    if plan.steps.is_empty() && plan.edits.is_empty() {
         shell.status("Finished", "every version already satisfies the train; nothing to write");
         return Ok(exit::OK);
     }
     let verb = if args.dry_run { "Would edit" } else { "Editing" };
-    for edit in &plan.edits {
+    let changelogs: Vec<&crate::manifest::FileEdit> =
+        plan.edits.iter().filter(|e| e.path.file_name().is_some_and(|n| n == "CHANGELOG.md")).collect();
+    for e in &changelogs {
+        let n = notes.iter().find(|n| ws.member(&n.package).is_some_and(|m| m.dir.join("CHANGELOG.md") == e.path));
+        shell.status(
+            verb,
+            format!("{}: {}", ws.relative(&e.path), n.map(super::changelog::summary).unwrap_or_default()),
+        );
+    }
+    for edit in plan.edits.iter().filter(|e| e.path.file_name().is_none_or(|n| n != "CHANGELOG.md")) {
         let shown = ws.relative(&edit.path);
         for (line, old, new) in edit.changed_lines() {
             shell.status(verb, format!("{shown}:{line}: `{}` → `{}`", old.trim(), new.trim()));
@@ -82,8 +109,15 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &mut Shell) -> anyhow::R
     }
     plan.apply()?;
     let lock = plan.edits.iter().any(|e| e.path.file_name().is_some_and(|n| n == "Cargo.lock"));
-    let manifests = plan.edits.len() - usize::from(lock);
+    let manifests = plan.edits.len() - usize::from(lock) - changelogs.len();
     let and_lock = if lock { " and Cargo.lock" } else { "" };
-    shell.status("Finished", format!("{manifests} manifests{and_lock} updated; run `cargo atomic check`"));
+    let and_changelogs = match changelogs.len() {
+        0 => String::new(),
+        n => format!(", {n} changelog{}", if n == 1 { "" } else { "s" }),
+    };
+    shell.status(
+        "Finished",
+        format!("{manifests} manifests{and_lock}{and_changelogs} updated; run `cargo atomic check`"),
+    );
     Ok(exit::OK)
 }

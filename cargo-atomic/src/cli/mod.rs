@@ -7,6 +7,7 @@
 mod accept;
 mod api;
 mod bump;
+mod changelog;
 mod check;
 mod diff;
 mod init;
@@ -64,6 +65,9 @@ enum Command {
     Check(check::CheckArgs),
     /// Write the versions the release train requires into every affected manifest.
     Bump(bump::BumpArgs),
+    /// Write each crate's release notes — its API changes in plain words — into its
+    /// `CHANGELOG.md` (or print them: `--message-format markdown|json`).
+    Changelog(changelog::ChangelogArgs),
     /// Verify the whole train, then publish it in dependency order; roll back on failure.
     Publish(publish::PublishArgs),
     /// Yank a published train's versions, dependents first (`--undo`: unyank them).
@@ -246,6 +250,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Diff(args) => diff::run(&cli.global, args, &mut shell),
         Command::Check(args) => check::run(&cli.global, args, &mut shell),
         Command::Bump(args) => bump::run(&cli.global, args, &mut shell),
+        Command::Changelog(args) => changelog::run(&cli.global, args, &mut shell),
         Command::Publish(args) => publish::run(&cli.global, args, &mut shell),
         Command::Rollback(args) => publish::rollback(&cli.global, args, &mut shell),
         Command::Accept(args) => accept::run(&cli.global, args, &mut shell),
