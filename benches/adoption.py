@@ -73,10 +73,12 @@ def measure(binary, ws, *args):
 
 
 def show(label, code, lines, kinds, out):
-    named = "impl" in out and ("Send" in out or "Sync" in out)
     summary = ", ".join(f"{n} {sev}[{k}]" for (sev, k), n in sorted(kinds.items())) or "none"
     print(f"  {label:34} exit {code}  {lines:4} lines  {summary}")
-    print(f"  {'':34} the auto-trait break named: {'yes' if named else 'no'}")
+    # The verdict: the train's lines that need a major release, and their first cause.
+    majors = [re.sub(r"\s+", " ", l.strip()) for l in out.splitlines() if re.match(r"^\s+\d+\. \S+ .* major ", l)]
+    for m in majors:
+        print(f"  {'':34} {m[:150]}")
 
 
 def main():

@@ -57,12 +57,15 @@ pub fn package(ws: &Workspace, packages: &[String], verify: bool) -> anyhow::Res
 }
 
 /// Whether `cargo package` failed only because this Cargo cannot package a crate before the
-/// crates of the train it depends on are in the registry: Cargo 1.89 and later package a train
+/// versions of the train's crates it depends on are in the registry: Cargo 1.89 and later package a train
 /// against itself (the packages being packaged overlaid on the registry), older ones resolve
 /// from the registry alone — and refuse to be told which one (`--registry` is unstable there).
 pub fn needs_published_dependencies(error: &str, train: &[String]) -> bool {
     error.contains("the `--registry` flag is unstable")
-        || train.iter().any(|name| crate::cargo::no_such_package(error, name))
+        || train.iter().any(|name| {
+            // A first release (the crate is not there), or a later one (its new version is not).
+            crate::cargo::no_such_package(error, name) || crate::cargo::no_matching_version(error, &[name])
+        })
 }
 
 /// Builds the crates against each other from the workspace (`cargo check`), as `cargo package`
@@ -272,6 +275,23 @@ mod tests {
 
     use super::retry_after;
     use std::time::{Duration, SystemTime};
+
+    #[test]
+    fn an_older_cargo_that_cannot_package_before_the_train_is_published_is_recognized() {
+        let train = ["base".to_string(), "left".to_string()];
+        // A first release: the crate is not in the registry at all.
+        let first =
+            "failed to prepare local package for uploading\n\nCaused by:\n  no matching package named `base` found";
+        // A later one (Cargo 1.85): the crate is there, its new version is not.
+        let later =
+            "failed to prepare local package for uploading\n\nCaused by:\n  failed to select a version for the \
+                     requirement `base = \"^1.1.0\"`\n  candidate versions found which didn't match: 1.0.0";
+        assert!(super::needs_published_dependencies(first, &train));
+        assert!(super::needs_published_dependencies(later, &train));
+        // A dependency outside the train that does not resolve is a real failure.
+        let other = later.replace("`base = ", "`serde = ");
+        assert!(!super::needs_published_dependencies(&other, &train));
+    }
 
     #[test]
     fn the_wait_a_rate_limit_names() {
