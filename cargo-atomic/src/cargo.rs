@@ -80,6 +80,12 @@ pub fn scratch(atomic_dir: &Path, name: &str, deps: &[Dependency]) -> anyhow::Re
     Ok(root)
 }
 
+/// The last non-empty line of an error and its causes: what a registry that could not be asked
+/// said, in one line.
+pub fn last_line(e: &anyhow::Error) -> String {
+    format!("{e:#}").lines().rev().find(|l| !l.trim().is_empty()).unwrap_or_default().trim().to_string()
+}
+
 /// Whether Cargo's resolution error says `package` is not in its registry at all.
 pub fn no_such_package(stderr: &str, package: &str) -> bool {
     stderr.contains(&format!("no matching package named `{package}` found"))

@@ -220,16 +220,7 @@ fn shards_on_a_matrix_then_a_merge_report_as_one_whole_run() {
 /// itself, so the baseline is the last release and a committed break does not pass silently.
 #[test]
 fn the_action_fetches_the_release_tags_of_a_shallow_checkout() {
-    let origin = crate::support::single_crate("pub fn kept() {}\npub fn gone() {}\n");
-    origin.file(".gitignore", "target/\n");
-    origin.git(&["init", "-q", "-b", "main"]);
-    origin.atomic(&["snapshot", "-q"]).assert_code(0);
-    origin.git(&["add", "-A"]);
-    origin.git(&["commit", "-q", "-m", "release 0.1.0"]);
-    origin.git(&["tag", "demo-v0.1.0"]);
-    origin.file("src/lib.rs", "pub fn kept() {}\n");
-    origin.atomic(&["snapshot", "-q"]).assert_code(0);
-    origin.git(&["commit", "-q", "-am", "remove gone"]);
+    let origin = crate::support::released_then_broken();
     let gh = Github::new();
     let clone = gh.file("clone");
     let url = format!("file://{}", origin.root().display());

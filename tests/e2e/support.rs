@@ -285,6 +285,22 @@ pub fn single_crate(lib_rs: &str) -> Project {
     p
 }
 
+/// A one-crate repository `demo`: release 0.1.0 committed and tagged `demo-v0.1.0`, then a
+/// committed break (a function removed), snapshots up to date.
+pub fn released_then_broken() -> Project {
+    let p = single_crate("pub fn kept() {}\npub fn gone() {}\n");
+    p.file(".gitignore", "target/\n");
+    p.git(&["init", "-q", "-b", "main"]);
+    p.atomic(&["snapshot", "-q"]).assert_code(0);
+    p.git(&["add", "-A"]);
+    p.git(&["commit", "-q", "-m", "release 0.1.0"]);
+    p.git(&["tag", "demo-v0.1.0"]);
+    p.file("src/lib.rs", "pub fn kept() {}\n");
+    p.atomic(&["snapshot", "-q"]).assert_code(0);
+    p.git(&["commit", "-q", "-am", "remove gone"]);
+    p
+}
+
 /// The item lines of a snapshot file: everything after the header, without the trailer.
 pub fn items(snapshot: &str) -> String {
     let body = snapshot.split_once("\n\n").map(|(_, b)| b).unwrap_or(snapshot);

@@ -950,16 +950,7 @@ fn a_versioned_dev_dependency_cycle_is_named_with_what_to_do() {
 /// warnings`.
 #[test]
 fn a_shallow_clone_without_release_tags_is_said_and_fails_in_ci() {
-    let origin = crate::support::single_crate("pub fn kept() {}\npub fn gone() {}\n");
-    origin.file(".gitignore", "target/\n");
-    origin.git(&["init", "-q", "-b", "main"]);
-    origin.atomic(&["snapshot", "-q"]).assert_code(0);
-    origin.git(&["add", "-A"]);
-    origin.git(&["commit", "-q", "-m", "release 0.1.0"]);
-    origin.git(&["tag", "demo-v0.1.0"]);
-    origin.file("src/lib.rs", "pub fn kept() {}\n");
-    origin.atomic(&["snapshot", "-q"]).assert_code(0);
-    origin.git(&["commit", "-q", "-am", "remove gone"]);
+    let origin = crate::support::released_then_broken();
     let clone = Project::new();
     let url = format!("file://{}", origin.root().display());
     clone.git(&["clone", "-q", "--depth", "1", &url, "."]);

@@ -153,13 +153,7 @@ fn past_taken(
                     }
                     Ok(_) => {}
                     Err(e) => {
-                        let why = format!("{e:#}")
-                            .lines()
-                            .rev()
-                            .find(|l| !l.trim().is_empty())
-                            .unwrap_or_default()
-                            .trim()
-                            .to_string();
+                        let why = crate::cargo::last_line(&e);
                         unasked.push((shown, why));
                         continue 'units;
                     }
