@@ -45,10 +45,10 @@ case ${1:-} in
     chroot)
         dir=${2:?usage: $0 chroot DIR NAME}
         name=${3:?usage: $0 chroot DIR NAME}
-        # The chroot sees the repository as /work.
+        # The chroot sees the repository as /repo.
         for ws in kinds gateway; do
             scripts/toolchains.sh run "$dir" "$name" sh -c \
-                "cd target/rustdoc-json-fixtures/$ws && /work/target/debug/cargo-atomic atomic snapshot --no-cache -q"
+                "cd target/rustdoc-json-fixtures/$ws && /repo/target/debug/cargo-atomic atomic snapshot --no-cache -q"
         done
         rustc_vv=$(scripts/toolchains.sh run "$dir" "$name" rustc -vV)
         ;;

@@ -3,7 +3,7 @@
 # JSON of every format a user's toolchain emits (see tests/fixtures/rustdoc-json/).
 #
 #   scripts/toolchains.sh build DIR [NAME...]   make the chroots under DIR (default: all)
-#   scripts/toolchains.sh run DIR NAME CMD...   run CMD in chroot NAME, /work bound to the cwd
+#   scripts/toolchains.sh run DIR NAME CMD...   run CMD in chroot NAME, /repo bound to the cwd
 #   scripts/toolchains.sh list                  the toolchains and the rustdoc JSON format each emits
 #
 # NAME            suite (extra suite)            rustc      rustdoc JSON format
@@ -63,14 +63,14 @@ build_one() {
 run_in() {
     local dir=$1/$2
     shift 2
-    mkdir -p "$dir/work" "$dir/proc" "$dir/dev"
-    mount --bind "$PWD" "$dir/work"
+    mkdir -p "$dir/repo" "$dir/proc" "$dir/dev"
+    mount --bind "$PWD" "$dir/repo"
     mount -t proc proc "$dir/proc"
     mount --bind /dev "$dir/dev"
     local status=0
     cp /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null || true
-    chroot "$dir" /bin/sh -c 'cd /work && exec "$@"' sh "$@" || status=$?
-    umount "$dir/dev" "$dir/proc" "$dir/work"
+    chroot "$dir" /bin/sh -c 'cd /repo && exec "$@"' sh "$@" || status=$?
+    umount "$dir/dev" "$dir/proc" "$dir/repo"
     return $status
 }
 
