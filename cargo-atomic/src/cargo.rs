@@ -38,6 +38,18 @@ pub fn messages(stderr: &str) -> String {
         .to_string()
 }
 
+/// `.cargo/config.toml` (and `config`) files Cargo reads for a build in `root`: the root and its
+/// ancestors, then `CARGO_HOME`'s.
+pub fn config_files(root: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = root.ancestors().map(|d| d.join(".cargo")).collect();
+    if let Some(home) = std::env::var_os("CARGO_HOME") {
+        dirs.push(PathBuf::from(home));
+    } else if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(PathBuf::from(home).join(".cargo"));
+    }
+    dirs.iter().flat_map(|d| [d.join("config.toml"), d.join("config")]).filter(|f| f.is_file()).collect()
+}
+
 /// A dependency of a scratch project: `package` at `req` from `registry` (crates.io when none),
 /// with `extra` inline-table entries (`, features = [...]`).
 pub struct Dependency {

@@ -47,6 +47,30 @@ impl Repo {
         Ok(self.git_ok(&["tag", "--list"])?.lines().map(str::to_string).collect())
     }
 
+    /// The tags whose commit is in the history of `rev` (`git tag --merged`).
+    pub fn tags_merged(&self, rev: &str) -> anyhow::Result<std::collections::BTreeSet<String>> {
+        let out = self.git(&["tag", "--merged", rev])?;
+        // A repository without commits has no history to hold a tag.
+        if !out.status.success() {
+            return Ok(Default::default());
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect())
+    }
+
+    /// The commits of HEAD's history whose diff of `paths` adds or removes a line matching
+    /// `regex` (`git log -G`), newest first.
+    pub fn commits_changing(&self, paths: &[String], regex: &str) -> anyhow::Result<Vec<String>> {
+        let mut args = vec!["log".to_string(), "--format=%H".to_string(), format!("-G{regex}"), "HEAD".to_string()];
+        args.push("--".to_string());
+        args.extend(paths.iter().cloned());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = self.git(&args)?;
+        if !out.status.success() {
+            return Ok(Vec::new());
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect())
+    }
+
     /// The commit a revision names; an error that says so when it names none.
     pub fn resolve(&self, rev: &str) -> anyhow::Result<String> {
         let out = self.git(&["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])?;

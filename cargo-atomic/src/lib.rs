@@ -15,6 +15,7 @@ pub mod cli;
 pub mod diff;
 pub mod fsutil;
 pub mod git;
+pub mod index;
 pub mod init;
 pub mod manifest;
 pub mod partition;

@@ -45,6 +45,38 @@ pub struct Cause {
     pub exposes: Option<String>,
     /// The full sentence: "`gateway` must be released with `core`: ...".
     pub message: String,
+    /// The change at the root of it: the crate it is in and what changed there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root: Option<Root>,
+}
+
+/// The root cause of a crate's place in the train: a change in some crate's API (or a version
+/// declared there), wherever the train carried it from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Root {
+    pub package: String,
+    /// What changed, as the diff says it (`fn core::run` gained parameter `timeout: u64`).
+    pub change: String,
+}
+
+impl Root {
+    /// `` `core`: `fn core::run` gained … `` — for a reason given in another crate's words.
+    pub fn told(&self) -> String {
+        format!("`{}`: {}", self.package, self.change)
+    }
+}
+
+impl CrateTrain {
+    /// The cause that explains the crate's place best: the largest bump, its own changes before
+    /// what a dependency or its group impose.
+    pub fn top_cause(&self) -> Option<&Cause> {
+        self.causes.iter().max_by_key(|c| (c.bump, c.kind))
+    }
+
+    /// The root of the crate's top cause.
+    pub fn root(&self) -> Option<&Root> {
+        self.top_cause().and_then(|c| c.root.as_ref())
+    }
 }
 
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
@@ -93,6 +125,9 @@ pub struct GroupTrain {
     /// The member whose needs decide the group's version, and why.
     pub moved_by: Option<String>,
     pub reason: Option<String>,
+    /// The change at the root of those needs, and the crate it is in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root: Option<Root>,
 }
 
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
@@ -116,6 +151,7 @@ pub enum ProblemKind {
     // The train (`check`).
     StaleSnapshot,
     BumpTooSmall,
+    BumpTooLarge,
     LeftOutOfTrain,
     RequirementNotAdmitting,
     UnneededBump,
@@ -125,6 +161,7 @@ pub enum ProblemKind {
     NoReleaseTags,
     AcceptanceStale,
     AcceptanceUnmatched,
+    ReleasesAhead,
     // What the registry needs (`publish` preflight).
     NothingToPublish,
     NotPublishable,
@@ -145,6 +182,7 @@ impl ProblemKind {
     pub const ALL: &'static [ProblemKind] = &[
         ProblemKind::StaleSnapshot,
         ProblemKind::BumpTooSmall,
+        ProblemKind::BumpTooLarge,
         ProblemKind::LeftOutOfTrain,
         ProblemKind::RequirementNotAdmitting,
         ProblemKind::UnneededBump,
@@ -154,6 +192,7 @@ impl ProblemKind {
         ProblemKind::NoReleaseTags,
         ProblemKind::AcceptanceStale,
         ProblemKind::AcceptanceUnmatched,
+        ProblemKind::ReleasesAhead,
         ProblemKind::NothingToPublish,
         ProblemKind::NotPublishable,
         ProblemKind::MissingMetadata,
@@ -173,6 +212,7 @@ impl ProblemKind {
         match self {
             ProblemKind::StaleSnapshot => "a committed API snapshot is missing or out of date",
             ProblemKind::BumpTooSmall => "a declared version is below what the crate's changes or dependencies require",
+            ProblemKind::BumpTooLarge => "a declared version is above what the crate's changes and dependencies need",
             ProblemKind::LeftOutOfTrain => "a dependent must be released with a breaking dependency but is not bumped",
             ProblemKind::RequirementNotAdmitting => "a requirement on a member does not admit the member's new version",
             ProblemKind::UnneededBump => "a version is bumped though nothing requires it",
@@ -191,6 +231,9 @@ impl ProblemKind {
             }
             ProblemKind::AcceptanceUnmatched => {
                 "an accepted finding matches no finding (the change went away, or the path is wrong)"
+            }
+            ProblemKind::ReleasesAhead => {
+                "the train releases a crate above a release of its series that this checkout's history does not contain"
             }
             ProblemKind::NothingToPublish => "no crate of the workspace needs a release",
             ProblemKind::NotPublishable => "a crate of the train has `publish = false`",
@@ -217,6 +260,7 @@ impl ProblemKind {
         match self {
             ProblemKind::StaleSnapshot => "stale-snapshot",
             ProblemKind::BumpTooSmall => "bump-too-small",
+            ProblemKind::BumpTooLarge => "bump-too-large",
             ProblemKind::LeftOutOfTrain => "left-out-of-train",
             ProblemKind::RequirementNotAdmitting => "requirement-not-admitting",
             ProblemKind::UnneededBump => "unneeded-bump",
@@ -226,6 +270,7 @@ impl ProblemKind {
             ProblemKind::NoReleaseTags => "no-release-tags",
             ProblemKind::AcceptanceStale => "acceptance-stale",
             ProblemKind::AcceptanceUnmatched => "acceptance-unmatched",
+            ProblemKind::ReleasesAhead => "releases-ahead",
             ProblemKind::NothingToPublish => "nothing-to-publish",
             ProblemKind::NotPublishable => "not-publishable",
             ProblemKind::MissingMetadata => "missing-metadata",
@@ -450,23 +495,32 @@ pub fn plan(
     }
 }
 
-/// The version a member's group moves to, and the member whose needs decide it.
+/// The version a member's group moves to, the member whose needs decide it, and the root cause
+/// of those needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Floor {
     version: Version,
     group: String,
     by: String,
+    root: Option<Root>,
 }
 
 /// For every member of a group with a member in the train: the highest version a member of the
 /// group needs on its own (its changes, its dependencies, its declared version — not the group),
-/// and that member (the first by name among equals, so that the floor is the same every round).
+/// and that member: among equals, one whose own changes need it (the root cause itself, not a
+/// crate it pulls in), then the first by name, so that the floor is the same every round.
 fn group_floors(ws: &Workspace, crates: &BTreeMap<String, CrateTrain>) -> BTreeMap<String, Floor> {
-    let own = |c: &CrateTrain| -> Option<Version> {
-        let bump = c.causes.iter().filter(|x| x.kind != CauseKind::Group).map(|x| x.bump).max();
-        let required = bump.and_then(|b| c.baseline_version.as_ref().map(|from| bumped(from, b)));
+    let own = |c: &CrateTrain| -> Option<(Version, bool, Option<Root>)> {
+        let top = c.causes.iter().filter(|x| x.kind != CauseKind::Group).max_by_key(|x| (x.bump, x.kind));
+        let required = top.and_then(|x| c.baseline_version.as_ref().map(|from| bumped(from, x.bump)));
         let declared = (c.declared_bump.is_some() || c.new_crate).then(|| c.declared_version.clone());
-        required.into_iter().chain(declared).max()
+        let version = required.clone().into_iter().chain(declared.clone()).max()?;
+        let by_changes = top.is_some_and(|x| x.kind == CauseKind::Changes) && required.as_ref() == Some(&version);
+        let root = match top {
+            Some(x) if required.as_ref() == Some(&version) => x.root.clone(),
+            _ => declared_root(c),
+        };
+        Some((version, by_changes, root))
     };
     let mut floors = BTreeMap::new();
     for g in &ws.groups {
@@ -475,11 +529,14 @@ fn group_floors(ws: &Workspace, crates: &BTreeMap<String, CrateTrain>) -> BTreeM
             .iter()
             .filter_map(|m| crates.get(m))
             .filter(|c| c.in_train)
-            .filter_map(|c| Some((own(c)?, c.package.clone())))
-            .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(&a.1)));
-        let Some((version, by)) = top else { continue };
+            .filter_map(|c| own(c).map(|o| (o, c.package.clone())))
+            .max_by(|a, b| a.0 .0.cmp(&b.0 .0).then(a.0 .1.cmp(&b.0 .1)).then_with(|| b.1.cmp(&a.1)));
+        let Some(((version, _, root), by)) = top else { continue };
         for m in g.members.iter().filter(|m| crates.contains_key(*m)) {
-            floors.insert(m.clone(), Floor { version: version.clone(), group: g.name.clone(), by: by.clone() });
+            floors.insert(
+                m.clone(),
+                Floor { version: version.clone(), group: g.name.clone(), by: by.clone(), root: root.clone() },
+            );
         }
     }
     floors
@@ -495,16 +552,18 @@ fn group_cause(name: &str, d: &CrateDiff, floor: &Floor) -> Option<Cause> {
         Some(from) => declared_bump(from, &floor.version)?,
         None => Bump::Patch,
     };
+    let why = match &floor.root {
+        Some(root) => format!(", for {}", root.told()),
+        None => format!(", which `{}` needs", floor.by),
+    };
     Some(Cause {
         kind: CauseKind::Group,
         bump,
         dependency: Some(floor.by.clone()),
         manifest: None,
         exposes: None,
-        message: format!(
-            "`{name}` moves with its version group `{}` to {}, which `{}` needs",
-            floor.group, floor.version, floor.by
-        ),
+        message: format!("`{name}` moves with its version group `{}` to {}{why}", floor.group, floor.version),
+        root: floor.root.clone(),
     })
 }
 
@@ -515,13 +574,27 @@ fn group_trains(ws: &Workspace, crates: &BTreeMap<String, CrateTrain>) -> Vec<Gr
         let members: Vec<&CrateTrain> = g.members.iter().filter_map(|m| crates.get(m)).collect();
         let Some(declared) = members.iter().map(|c| c.declared_version.clone()).max() else { continue };
         let release = members.iter().filter(|c| c.in_train).filter_map(|c| c.release_version.clone()).max();
-        let mover = members
+        // The member that decides the group's version is the one its group does not move.
+        let in_train: Vec<&&CrateTrain> =
+            members.iter().filter(|c| c.in_train && c.release_version == release).collect();
+        let mover = in_train
             .iter()
-            .filter(|c| c.in_train && c.release_version == release)
-            .filter(|c| c.causes.iter().any(|x| x.kind != CauseKind::Group))
-            .max_by_key(|c| c.required_bump);
-        let reason =
+            .find(|c| !c.causes.is_empty() && c.causes.iter().all(|x| x.kind != CauseKind::Group))
+            .or_else(|| {
+                in_train
+                    .iter()
+                    .filter(|c| c.causes.iter().any(|x| x.kind != CauseKind::Group))
+                    .max_by_key(|c| c.required_bump)
+            });
+        let top =
             mover.and_then(|c| c.causes.iter().filter(|x| x.kind != CauseKind::Group).max_by_key(|x| (x.bump, x.kind)));
+        // A group at a version above what its mover's changes need is there by declaration.
+        let needs = |c: &CrateTrain| top.and_then(|x| c.baseline_version.as_ref().map(|from| bumped(from, x.bump)));
+        let root = match mover {
+            Some(c) if needs(c).is_some_and(|v| Some(&v) == release.as_ref()) => top.and_then(|x| x.root.clone()),
+            Some(c) => declared_root(c).or_else(|| top.and_then(|x| x.root.clone())),
+            None => None,
+        };
         out.push(GroupTrain {
             name: g.name.clone(),
             kind: g.kind,
@@ -529,7 +602,8 @@ fn group_trains(ws: &Workspace, crates: &BTreeMap<String, CrateTrain>) -> Vec<Gr
             declared_version: declared,
             release_version: release,
             moved_by: mover.map(|c| c.package.clone()),
-            reason: reason.map(|x| x.message.clone()),
+            reason: top.map(|x| x.message.clone()),
+            root,
         });
     }
     out
@@ -557,6 +631,7 @@ fn causes(
         } else {
             String::new()
         };
+        let change = format!("{}{}", top.message(), accepted_words(top));
         causes.push(Cause {
             kind: CauseKind::Changes,
             bump,
@@ -564,6 +639,7 @@ fn causes(
             manifest: None,
             exposes: None,
             message: format!("{}{more}{}", top.message(), accepted_words(top)),
+            root: Some(Root { package: name.clone(), change }),
         });
     }
     for dep in member.deps.iter().filter(|dep| dep.kind != DepKind::Dev) {
@@ -598,6 +674,7 @@ fn causes(
                     "`{name}` must be released with `{dep_name}`: `{name}` depends on `{dep_name}` ({manifest}){how}, \
                      and `{dep_name}` breaks: {reason}"
                 ),
+                root: breaking_root(up),
             });
         } else if !dep.req.matches(&new_version) {
             causes.push(Cause {
@@ -611,6 +688,7 @@ fn causes(
                      does not admit {dep_name} {new_version}",
                     dep.req
                 ),
+                root: up.root().cloned().or_else(|| declared_root(up)),
             });
         }
     }
@@ -794,7 +872,10 @@ fn problems(
                         vec![format!("because {}", causes[0].message)],
                     )
                 };
-                notes.extend(causes[1..].iter().map(|x| format!("also: {}", x.message)));
+                let top = causes[0].root.as_ref();
+                notes.extend(
+                    other_roots(causes[1..].iter().copied(), top).into_iter().map(|r| format!("also: {}", r.told())),
+                );
                 problems.push(Problem {
                     kind,
                     severity: Severity::Error,
@@ -995,12 +1076,13 @@ fn group_problems(g: &GroupTrain, crates: &BTreeMap<String, CrateTrain>, locate:
     if let (Some(mover), false) = (mover, behind.is_empty()) {
         let from = mover.baseline_version.as_ref().map(|v| v.to_string()).unwrap_or_default();
         let bump = mover.required_bump.map(|b| b.to_string()).unwrap_or_default();
-        let mut notes = vec![format!("because `{}`: {}", mover.package, g.reason.clone().unwrap_or_default())];
-        for c in members.iter().filter(|c| c.package != mover.package) {
-            for x in c.causes.iter().filter(|x| x.kind != CauseKind::Group) {
-                notes.push(format!("also: {}", x.message));
-            }
-        }
+        let because = match &g.root {
+            Some(root) => root.told(),
+            None => format!("`{}`: {}", mover.package, g.reason.clone().unwrap_or_default()),
+        };
+        let mut notes = vec![format!("because {because}")];
+        let others = members.iter().flat_map(|c| c.causes.iter().filter(|x| x.kind != CauseKind::Group));
+        notes.extend(other_roots(others, g.root.as_ref()).into_iter().map(|r| format!("also: {}", r.told())));
         notes.push(format!(
             "moving with it: {}",
             g.members.iter().filter(|m| **m != mover.package).cloned().collect::<Vec<_>>().join(", ")
@@ -1049,10 +1131,77 @@ impl Locate for Nowhere {
     }
 }
 
-/// The versions `cargo atomic bump` writes: for every crate of the train, at least the required
-/// version, and with `level`, at least that bump over the baseline for the `chosen` crates (all
-/// crates of the train when none are chosen). Computed to a fixed point, since a bump can pull
-/// dependents into the train; requirements on bumped crates are assumed to follow.
+/// Sets `package`'s version in a hypothetical workspace, and every requirement on it that would
+/// not admit it to `^version` (as `bump` writes them).
+fn set_version(ws: &mut Workspace, package: &str, version: &Version) {
+    let req = semver::VersionReq::parse(&format!("^{version}")).expect("a version is a requirement");
+    for m in &mut ws.members {
+        if m.name == package {
+            m.version = version.clone();
+        }
+        for d in &mut m.deps {
+            if d.member.as_deref() == Some(package) && !d.req.matches(version) {
+                d.req = req.clone();
+            }
+        }
+    }
+}
+
+/// Raises versions in `hypothetical` until every crate of its train has at least its required
+/// version (a bump can pull dependents into the train, so to a fixed point).
+fn settle(hypothetical: &mut Workspace, diffs: &[CrateDiff], apis: &BTreeMap<String, CrateApi>) -> Train {
+    for _ in 0..=hypothetical.members.len() + 1 {
+        let train = plan(hypothetical, diffs, apis, &[], &Nowhere);
+        let raise: Vec<(String, Version)> = train
+            .crates
+            .iter()
+            .filter_map(|c| {
+                let required = c.required_version.as_ref()?;
+                (c.declared_version < *required).then(|| (c.package.clone(), required.clone()))
+            })
+            .collect();
+        if raise.is_empty() {
+            return train;
+        }
+        for (name, v) in raise {
+            set_version(hypothetical, &name, &v);
+        }
+    }
+    plan(hypothetical, diffs, apis, &[], &Nowhere)
+}
+
+/// What the changes need and nothing more: every crate planned from its baseline, the declared
+/// versions set aside, raised to what it requires until nothing moves. Crates nothing requires
+/// are not in it (a release no API asks for is the maintainers' to make, at the version they
+/// declare).
+pub fn needed_versions(
+    ws: &Workspace,
+    diffs: &[CrateDiff],
+    apis: &BTreeMap<String, CrateApi>,
+) -> BTreeMap<String, Needed> {
+    let mut hypothetical = ws.clone();
+    for d in diffs {
+        if let Some(from) = d.baseline.as_ref().and_then(|b| b.version.clone()) {
+            set_version(&mut hypothetical, &d.package, &from);
+        }
+    }
+    let train = settle(&mut hypothetical, diffs, apis);
+    train
+        .crates
+        .iter()
+        .filter_map(|c| {
+            let needed =
+                Needed { version: c.release_version.clone()?, bump: c.required_bump?, root: c.root().cloned() };
+            Some((c.package.clone(), needed))
+        })
+        .collect()
+}
+
+/// The versions `cargo atomic bump` writes: what the train needs ([`needed_versions`]: an
+/// unpublished version above it comes down to it), a crate nothing requires keeping its
+/// declared version, and with `level`, at least that bump over the baseline for the `chosen`
+/// crates (all crates of the train when none are chosen). Raised to a fixed point, since a bump
+/// can pull dependents into the train.
 pub fn versions_to_write(
     ws: &Workspace,
     diffs: &[CrateDiff],
@@ -1060,43 +1209,21 @@ pub fn versions_to_write(
     level: Option<Bump>,
     chosen: &[String],
 ) -> BTreeMap<String, Version> {
+    let needed = needed_versions(ws, diffs, apis);
+    let declared = plan(ws, diffs, apis, &[], &Nowhere);
     let mut hypothetical = ws.clone();
-    for _ in 0..=ws.members.len() + 1 {
-        let train = plan(&hypothetical, diffs, apis, &[], &Nowhere);
-        let mut changed = false;
-        for c in &train.crates {
-            let mut target = c.declared_version.clone();
-            if let Some(required) = &c.required_version {
-                if target < *required {
-                    target = required.clone();
-                }
-            }
-            let wanted = if chosen.is_empty() { c.in_train } else { chosen.contains(&c.package) };
-            if let (Some(level), Some(from), true) = (level, &c.baseline_version, wanted) {
-                let v = bumped(from, level);
-                if target < v {
-                    target = v;
-                }
-            }
-            if target != c.declared_version {
-                changed = true;
-                let req = semver::VersionReq::parse(&format!("^{target}")).expect("a version is a requirement");
-                for m in &mut hypothetical.members {
-                    if m.name == c.package {
-                        m.version = target.clone();
-                    }
-                    for d in &mut m.deps {
-                        if d.member.as_deref() == Some(c.package.as_str()) {
-                            d.req = req.clone();
-                        }
-                    }
-                }
-            }
+    for c in &declared.crates {
+        let mut target =
+            needed.get(&c.package).map(|n| n.version.clone()).unwrap_or_else(|| c.declared_version.clone());
+        let wanted = if chosen.is_empty() { c.in_train } else { chosen.contains(&c.package) };
+        if let (Some(level), Some(from), true) = (level, &c.baseline_version, wanted) {
+            target = target.max(bumped(from, level));
         }
-        if !changed {
-            break;
+        if target != c.declared_version {
+            set_version(&mut hypothetical, &c.package, &target);
         }
     }
+    settle(&mut hypothetical, diffs, apis);
     hypothetical
         .members
         .iter()
@@ -1107,17 +1234,211 @@ pub fn versions_to_write(
         .collect()
 }
 
-/// Why a crate in the train breaks, as a phrase: its own top change, or its own cause.
-fn upstream_reason(upstream: &CrateTrain) -> String {
-    match upstream.causes.iter().max_by_key(|c| (c.bump, c.kind)) {
-        Some(c) if c.kind == CauseKind::Changes => c.message.clone(),
-        Some(c) => match (&c.dependency, &c.exposes) {
-            (Some(dep), Some(item)) => format!("it exposes `{dep}` in `{item}`, which breaks"),
-            (Some(dep), None) => format!("it must be released with `{dep}`"),
-            _ => c.message.clone(),
-        },
-        None => format!("its version moves to {}", upstream.declared_version),
+/// What the train needs of a crate: the version, the bump it makes over the baseline, and the
+/// root cause.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Needed {
+    pub version: Version,
+    pub bump: Bump,
+    pub root: Option<Root>,
+}
+
+impl Train {
+    /// Releases newer than the checkout's own, in their series, that its history does not contain
+    /// (a maintenance branch, a clone older than the last release): said once for all the crates
+    /// they concern, with what it means for this train — a warning where the train releases above
+    /// them in their series, since their users will be moved to it.
+    pub fn releases_ahead(&mut self, diffs: &[CrateDiff]) {
+        // (checkout's release, where it is) → newer release → crates.
+        type Newer = BTreeMap<(Version, String), Vec<String>>;
+        let mut by: BTreeMap<(Version, String), Newer> = BTreeMap::new();
+        let mut above: Vec<(String, Version)> = Vec::new();
+        let mut major = false;
+        for d in diffs {
+            let Some(b) = &d.baseline else { continue };
+            let (Some(newer), Some(from)) = (&b.origin.newer, &b.version) else { continue };
+            let checkout = format!(
+                "{} {}",
+                if b.origin.kind == crate::baseline::OriginKind::Tag { "tag" } else { "registry" },
+                b.origin.reference
+            );
+            by.entry((from.clone(), checkout))
+                .or_default()
+                .entry((newer.version.clone(), newer.from.clone()))
+                .or_default()
+                .push(d.package.clone());
+            let release = self.get(&d.package).and_then(|c| c.release_version.clone());
+            if let Some(r) = release {
+                if !breaking(&newer.version, &r) && r.cmp_precedence(&newer.version) == std::cmp::Ordering::Greater {
+                    above.push((d.package.clone(), r));
+                } else if breaking(from, &r) {
+                    major = true;
+                }
+            }
+        }
+        if by.is_empty() {
+            return;
+        }
+        let mut parts = Vec::new();
+        for ((from, checkout), newer) in &by {
+            let held: Vec<String> = newer
+                .iter()
+                .map(|((v, source), names)| {
+                    let source = if source == "the registry" { String::new() } else { format!(" ({source})") };
+                    format!("{} {v}{source}", names.join(", "))
+                })
+                .collect();
+            parts.push(format!("{} (this checkout's last release is {from}, {checkout})", held.join("; ")));
+        }
+        let message = format!(
+            "releases newer than this checkout's are out: {}; this history does not contain them (a maintenance \
+             branch, or a clone older than the last release), so the baselines stay at the checkout's release",
+            parts.join("; ")
+        );
+        if above.is_empty() {
+            let meaning = if major {
+                "the train starts a new series, which their users are not moved to"
+            } else {
+                "a release from here above them must keep what they added (`cargo atomic diff --baseline-version \
+                 <version>` shows what this checkout lacks)"
+            };
+            self.notes.push(format!("{message}: {meaning}"));
+            return;
+        }
+        self.problems.push(Problem {
+            kind: ProblemKind::ReleasesAhead,
+            severity: Severity::Warning,
+            package: String::new(),
+            message: format!(
+                "the train releases {} above releases this checkout does not contain: their users will be moved to it",
+                listed_versions(&above)
+            ),
+            file: None,
+            line: None,
+            notes: vec![message],
+            help:
+                "merge those releases first, or check against them (`cargo atomic check --baseline-version <version>`)"
+                    .to_string(),
+        });
     }
+
+    /// Versions declared above what the train needs (`needed`, from [`needed_versions`]): a
+    /// warning naming the version that is enough (`free` moves a version of some crates past the
+    /// versions their registry holds), one for a version group. A crate nothing requires is not
+    /// judged here (`unneeded-bump` says it).
+    pub fn over_bumps(
+        &mut self,
+        needed: &BTreeMap<String, Needed>,
+        free: &dyn Fn(&[String], Version) -> Version,
+        locate: &dyn Locate,
+    ) {
+        let mut judged: BTreeSet<String> = BTreeSet::new();
+        let mut found = Vec::new();
+        let mut judge = |names: Vec<String>, declared: &Version, at: Option<(String, usize)>, what: String| {
+            let top = names.iter().filter_map(|n| needed.get(n).map(|x| (n, x))).max_by(|a, b| {
+                a.1.version.cmp_precedence(&b.1.version).then(a.1.bump.cmp(&b.1.bump)).then_with(|| b.0.cmp(a.0))
+            });
+            let Some((_, top)) = top else { return };
+            let enough = free(&names, top.version.clone());
+            if declared.cmp_precedence(&enough) != std::cmp::Ordering::Greater {
+                return;
+            }
+            let why = top.root.as_ref().map(|r| format!(", for {}", r.told())).unwrap_or_default();
+            found.push(Problem {
+                kind: ProblemKind::BumpTooLarge,
+                severity: Severity::Warning,
+                package: names[0].clone(),
+                message: format!("{what} declares {declared}, but {enough} is enough: a {} bump{why}", top.bump),
+                file: at.as_ref().map(|(f, _)| f.clone()),
+                line: at.map(|(_, l)| l),
+                notes: Vec::new(),
+                help: format!("run `cargo atomic bump`: it writes {enough}; keep {declared} to release it anyway"),
+            });
+        };
+        for g in self.groups.iter().filter(|g| g.release_version.is_some()) {
+            let members: Vec<String> = g.members.iter().filter(|m| self.get(m).is_some()).cloned().collect();
+            let at = match g.kind {
+                crate::workspace::GroupKind::Inherited => locate.workspace_version_line(),
+                crate::workspace::GroupKind::Configured => members.first().and_then(|m| locate.version_line(m)),
+            };
+            let what = format!("the version group `{}` ({})", g.name, g.members.join(", "));
+            judged.extend(members.iter().cloned());
+            judge(members, &g.declared_version, at, what);
+        }
+        for c in self.crates.iter().filter(|c| c.in_train && !judged.contains(&c.package)) {
+            judge(
+                vec![c.package.clone()],
+                &c.declared_version,
+                locate.version_line(&c.package),
+                format!("`{}`", c.package),
+            );
+        }
+        self.problems.extend(found);
+    }
+}
+
+/// `` `a` 1.1.0, `b` 2.0.0 ``, or `` `a`, `b` 1.1.0 `` where they share one version.
+fn listed_versions(list: &[(String, Version)]) -> String {
+    let names: Vec<String> = list.iter().map(|(n, _)| format!("`{n}`")).collect();
+    match list.first() {
+        Some((_, v)) if list.iter().all(|(_, w)| w == v) => format!("{} {v}", names.join(", ")),
+        _ => list.iter().map(|(n, v)| format!("`{n}` {v}")).collect::<Vec<_>>().join(", "),
+    }
+}
+
+/// Why a crate in the train breaks, as a phrase: its own top change, else the root cause that
+/// carries it (a dependency it exposes, its version group), named with the crate it is in.
+fn upstream_reason(upstream: &CrateTrain) -> String {
+    let Some(c) = upstream.top_cause().filter(|c| c.bump == Bump::Major) else {
+        return match declared_root(upstream) {
+            Some(root) => root.change,
+            None => format!("its version moves to {}", upstream.declared_version),
+        };
+    };
+    let root = c.root.as_ref().filter(|r| r.package != upstream.package);
+    match (c.kind, &c.dependency, &c.exposes, root) {
+        (CauseKind::Changes, ..) => c.message.clone(),
+        (CauseKind::Group, _, _, Some(root)) => format!("it moves with its version group, for {}", root.told()),
+        (_, Some(dep), Some(item), Some(root)) if *dep == root.package => {
+            format!("it exposes `{dep}` in `{item}`, which breaks: {}", root.change)
+        }
+        (_, Some(dep), Some(item), Some(root)) => {
+            format!("it exposes `{dep}` in `{item}`, which breaks for {}", root.told())
+        }
+        (_, _, _, Some(root)) => format!("it is released for {}", root.told()),
+        _ => c.message.clone(),
+    }
+}
+
+/// The distinct root causes among `causes` other than `shown`, in order: what else a reader must
+/// know (a cause whose root is already told is a consequence of it).
+fn other_roots<'a>(causes: impl Iterator<Item = &'a Cause>, shown: Option<&Root>) -> Vec<&'a Root> {
+    let mut out: Vec<&Root> = Vec::new();
+    for root in causes.filter_map(|c| c.root.as_ref()) {
+        if Some(root) != shown && !out.contains(&root) {
+            out.push(root);
+        }
+    }
+    out
+}
+
+/// Why a crate's release breaks: the root of a major it needs, else the version declared (a
+/// major release nothing required).
+fn breaking_root(c: &CrateTrain) -> Option<Root> {
+    match c.required_bump {
+        Some(Bump::Major) => c.root().cloned(),
+        _ => declared_root(c),
+    }
+}
+
+/// The root of a crate's place in the train when nothing in its API put it there: the version it
+/// declares.
+fn declared_root(c: &CrateTrain) -> Option<Root> {
+    let from = c.baseline_version.as_ref()?;
+    (c.declared_version != *from).then(|| Root {
+        package: c.package.clone(),
+        change: format!("its version is bumped to {} (from {from})", c.declared_version),
+    })
 }
 
 #[cfg(test)]

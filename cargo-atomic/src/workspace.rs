@@ -19,6 +19,9 @@ pub struct Workspace {
     /// Members sorted by name.
     pub members: Vec<Member>,
     pub config: WorkspaceConfig,
+    /// Whether `[workspace.metadata.atomic]` is there: the repository was set up for the tool
+    /// (`init` writes it), so first-run advice is not repeated.
+    pub configured: bool,
     /// Cargo's feature resolver for the workspace (`1`, `2` or `3`). Under `1`, a `cargo doc`
     /// call unifies the features the dev-dependencies of its packages ask for too.
     pub resolver: u8,
@@ -168,7 +171,7 @@ pub struct WorkspaceConfig {
 
 /// `tag-format = "..."` or `tag-format = ["...", ...]`.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "a tag format like \"{crate}-v{version}\", or a list of them")]
 pub enum TagFormats {
     One(String),
     Many(Vec<String>),
@@ -312,8 +315,12 @@ impl Workspace {
 
     fn from_metadata(metadata: cargo_metadata::Metadata) -> anyhow::Result<Workspace> {
         let root = metadata.workspace_root.clone().into_std_path_buf();
-        let config = parse_config::<WorkspaceConfig>(&metadata.workspace_metadata, "workspace.metadata.atomic")
-            .with_context(|| format!("in {}", root.join("Cargo.toml").display()))?;
+        let config = parse_config::<WorkspaceConfig>(
+            &metadata.workspace_metadata,
+            "workspace.metadata.atomic",
+            &root.join("Cargo.toml"),
+        )?;
+        let configured = !matches!(metadata.workspace_metadata.get("atomic"), None | Some(serde_json::Value::Null));
         let packages = metadata.workspace_packages();
         let dirs: BTreeMap<PathBuf, String> = packages
             .iter()
@@ -321,8 +328,8 @@ impl Workspace {
             .collect();
         let mut members = Vec::new();
         for p in &packages {
-            let config = parse_config::<PackageConfig>(&p.metadata, "package.metadata.atomic")
-                .with_context(|| format!("in {}", p.manifest_path))?;
+            let config =
+                parse_config::<PackageConfig>(&p.metadata, "package.metadata.atomic", p.manifest_path.as_std_path())?;
             let lib = p
                 .targets
                 .iter()
@@ -383,6 +390,7 @@ impl Workspace {
             target_dir: metadata.target_directory.into_std_path_buf(),
             members,
             config,
+            configured,
             resolver,
             groups,
         })
@@ -405,6 +413,15 @@ impl Workspace {
         for name in selection.packages.iter().chain(&selection.exclude) {
             if self.member(name).is_none() {
                 let names: Vec<&str> = self.members.iter().map(|m| m.name.as_str()).collect();
+                // As Cargo suggests: the closest name, when it is close.
+                let close = names
+                    .iter()
+                    .map(|n| (strsim::damerau_levenshtein(n, name), *n))
+                    .filter(|(d, _)| *d <= (name.chars().count() / 3).max(1))
+                    .min();
+                if let Some((_, n)) = close {
+                    bail!("package `{name}` is not a member of the workspace; did you mean `{n}`?");
+                }
                 bail!("package `{name}` is not a member of the workspace (members: {})", names.join(", "));
             }
         }
@@ -453,23 +470,16 @@ impl Workspace {
     }
 
     /// The release tag formats (`{crate}` and `{version}` replaced): configured, else the
-    /// common ones — `{crate}-v{version}` and `{crate}-{version}`, plus `v{version}` and
-    /// `{version}` where one version names a release of every crate (a workspace of one
-    /// package, or publishable members that all share one version). The first is the one
-    /// `publish` writes.
+    /// common ones — `{crate}-v{version}`, `{crate}-{version}`, `v{version}` and `{version}`.
+    /// The first is the one `publish` writes.
     pub fn tag_formats(&self) -> Vec<String> {
         match &self.config.tag_format {
             Some(TagFormats::One(f)) => vec![f.clone()],
             Some(TagFormats::Many(list)) if !list.is_empty() => list.clone(),
-            _ => {
-                let mut formats = vec!["{crate}-v{version}".to_string(), "{crate}-{version}".to_string()];
-                let versions: BTreeSet<&semver::Version> =
-                    self.members.iter().filter(|m| m.is_publishable()).map(|m| &m.version).collect();
-                if self.members.len() == 1 || versions.len() == 1 {
-                    formats.extend(["v{version}".to_string(), "{version}".to_string()]);
-                }
-                formats
-            }
+            // A tag without the crate's name is a release of a crate only where its manifest at
+            // the tag has the tag's version (checked where tags are read), so these patterns hold
+            // whatever versions the manifests declare now.
+            _ => ["{crate}-v{version}", "{crate}-{version}", "v{version}", "{version}"].map(str::to_string).to_vec(),
         }
     }
 
@@ -648,11 +658,36 @@ fn selection(all: bool, default: bool, mut features: Vec<String>) -> FeatureSele
     }
 }
 
-fn parse_config<T: Default + for<'de> Deserialize<'de>>(metadata: &serde_json::Value, key: &str) -> anyhow::Result<T> {
+fn parse_config<T: Default + for<'de> Deserialize<'de>>(
+    metadata: &serde_json::Value,
+    key: &str,
+    manifest: &Path,
+) -> anyhow::Result<T> {
     match metadata.get("atomic") {
         None | Some(serde_json::Value::Null) => Ok(T::default()),
-        Some(value) => serde_json::from_value(value.clone()).with_context(|| format!("invalid `[{key}]`")),
+        Some(value) => serde_path_to_error::deserialize(value.clone()).map_err(|e| {
+            let path = e.path().to_string();
+            let at = config_line(manifest, key, &path).map(|l| format!(":{l}")).unwrap_or_default();
+            let what = if path == "." { format!("`[{key}]`") } else { format!("`{path}` in `[{key}]`") };
+            anyhow::anyhow!("{}{at}: {what} is not valid: {}", manifest.display(), e.inner())
+        }),
     }
+}
+
+/// The line of `[table] path` (`tag-format`, `version-groups.release`) in a manifest, for errors.
+fn config_line(manifest: &Path, table: &str, path: &str) -> Option<usize> {
+    let text = std::fs::read_to_string(manifest).ok()?;
+    let doc = toml_edit::Document::parse(text.clone()).ok()?;
+    let mut item = doc.as_item();
+    for part in table.split('.').chain(path.split('.').filter(|p| !p.is_empty() && *p != "?")) {
+        let part = part.split('[').next().unwrap_or(part);
+        match item.get(part) {
+            Some(next) => item = next,
+            None => break,
+        }
+    }
+    let start = item.span().or_else(|| item.as_value().and_then(|v| v.span()))?.start;
+    Some(text[..start].matches('\n').count() + 1)
 }
 
 /// The nearest `Cargo.toml` at or above `dir`, as Cargo finds it.
@@ -717,6 +752,7 @@ pub(crate) mod testing {
             target_dir: PathBuf::from("/ws/target"),
             members,
             config: WorkspaceConfig::default(),
+            configured: false,
             resolver: 2,
             groups: Vec::new(),
         }
@@ -815,6 +851,9 @@ mod tests {
         let ws = chain();
         let err = ws.select(&Selection { packages: vec!["nope".into()], ..Default::default() }).unwrap_err();
         assert!(err.to_string().contains("`nope` is not a member"), "{err}");
+        let sel = Selection { packages: vec!["cor".to_string()], ..Default::default() };
+        let err = ws.select(&sel).unwrap_err();
+        assert!(err.to_string().ends_with("did you mean `core`?"), "{err}");
         let sel = Selection { workspace: true, exclude: vec!["tests".into()], ..Default::default() };
         let names: Vec<&str> = ws.select(&sel).unwrap().iter().map(|m| m.name.as_str()).collect();
         assert_eq!(names, ["core", "gateway", "interface"]);

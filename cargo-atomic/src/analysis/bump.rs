@@ -32,7 +32,7 @@ pub struct GroupStep {
     pub members: Vec<String>,
     pub from: semver::Version,
     pub to: semver::Version,
-    /// The largest bump a member requires, and the member.
+    /// The largest bump a member requires, and the crate the root cause is in.
     pub required: Option<(Bump, String)>,
 }
 
@@ -53,6 +53,7 @@ pub struct BumpPlan {
 /// The plan for `bump`: at least the required version of every crate in the train, and with
 /// `level`, at least that bump of the `chosen` crates (all crates of the train when none are).
 pub fn bump_plan(ws: &Workspace, a: &Assessment, level: Option<Bump>, chosen: &[String]) -> anyhow::Result<BumpPlan> {
+    let needed = crate::train::needed_versions(ws, &a.diffs, &a.apis.by_package);
     let mut versions = crate::train::versions_to_write(ws, &a.diffs, &a.apis.by_package, level, chosen);
     // The registry never takes a version twice, yanked or not (a rolled-back train's versions
     // stay taken): every crate of the train moves past the versions its registry holds, a version
@@ -72,7 +73,7 @@ pub fn bump_plan(ws: &Workspace, a: &Assessment, level: Option<Bump>, chosen: &[
     }
     let mut steps = Vec::new();
     for (name, to) in &versions {
-        let required = a.train.get(name).and_then(|c| c.required_bump);
+        let required = needed.get(name).map(|n| n.bump);
         let from = ws.member(name).map(|m| m.version.clone()).expect("versions are written for members");
         let warning = match (level, required) {
             (Some(level), Some(req)) if (chosen.is_empty() || chosen.contains(name)) && req > level => {
@@ -92,14 +93,12 @@ pub fn bump_plan(ws: &Workspace, a: &Assessment, level: Option<Bump>, chosen: &[
         else {
             continue;
         };
-        // The member whose own needs (not the group's) move it furthest.
+        // The largest bump a member needs, and the crate the root cause of it is in.
         let required = moving
             .iter()
-            .filter_map(|s| {
-                let own = a.train.get(&s.package)?.causes.iter().filter(|c| c.kind != crate::train::CauseKind::Group);
-                Some((own.map(|c| c.bump).max()?, s.package.clone()))
-            })
-            .max_by(|x, y| x.0.cmp(&y.0).then_with(|| y.1.cmp(&x.1)));
+            .filter_map(|s| needed.get(&s.package).map(|n| (n, &s.package)))
+            .max_by(|a, b| a.0.bump.cmp(&b.0.bump).then_with(|| b.1.cmp(a.1)))
+            .map(|(n, name)| (n.bump, n.root.as_ref().map(|r| r.package.clone()).unwrap_or_else(|| name.clone())));
         groups.push(GroupStep { name: g.name.clone(), members: g.members.clone(), from, to, required });
     }
     let mut edits = if versions.is_empty() { Vec::new() } else { crate::manifest::version_edits(ws, &versions)? };
@@ -119,7 +118,6 @@ fn past_taken(
     versions: &mut BTreeMap<String, semver::Version>,
 ) -> (BTreeMap<String, Vec<(semver::Version, bool)>>, Vec<(String, String)>) {
     let mut passed: BTreeMap<String, Vec<(semver::Version, bool)>> = BTreeMap::new();
-    let mut unasked: Vec<(String, String)> = Vec::new();
     // Units that move as one: a group's members among the versions, or a crate alone.
     let mut units: Vec<Vec<String>> = Vec::new();
     for name in versions.keys() {
@@ -131,42 +129,21 @@ fn past_taken(
             None => units.push(vec![name.clone()]),
         }
     }
-    'units: for unit in units {
-        let mut candidate = unit.iter().filter_map(|m| versions.get(m)).max().cloned().expect("units are non-empty");
-        // A bound: a registry holding a hundred versions past this one is not a rollback's leftovers.
-        for _ in 0..100 {
-            let mut moved = false;
-            for name in &unit {
-                let Some(m) = ws.member(name).filter(|m| m.is_publishable()) else { continue };
-                let registry = super::registry_of(m);
-                let shown = registry.clone().unwrap_or_else(|| "crates-io".to_string());
-                if unasked.iter().any(|(r, _)| *r == shown) {
-                    continue 'units;
-                }
-                match crate::cargo::published(ws, name, &candidate.to_string(), registry.as_deref()) {
-                    Ok(state) if state.taken() => {
-                        let yanked = state == crate::cargo::Published::Yanked;
-                        passed.entry(name.clone()).or_default().push((candidate.clone(), yanked));
-                        candidate = semver::Version::new(candidate.major, candidate.minor, candidate.patch + 1);
-                        moved = true;
-                        break;
-                    }
-                    Ok(_) => {}
-                    Err(e) => {
-                        let why = crate::cargo::last_line(&e);
-                        unasked.push((shown, why));
-                        continue 'units;
-                    }
-                }
-            }
-            if !moved {
-                break;
-            }
+    for unit in units {
+        let candidate = unit.iter().filter_map(|m| versions.get(m)).max().cloned().expect("units are non-empty");
+        let (free, over) = super::next_free(ws, &unit, candidate);
+        for (name, list) in over {
+            passed.entry(name).or_default().extend(list);
         }
         for name in &unit {
-            versions.insert(name.clone(), candidate.clone());
+            versions.insert(name.clone(), free.clone());
         }
     }
+    let steps: Vec<crate::train::TrainStep> = versions
+        .iter()
+        .map(|(p, v)| crate::train::TrainStep { package: p.clone(), from: None, to: v.clone() })
+        .collect();
+    let (_, unasked) = super::taken_versions(ws, &steps);
     (passed, unasked)
 }
 

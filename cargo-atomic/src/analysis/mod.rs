@@ -223,6 +223,9 @@ pub fn assess(ws: &Workspace, opts: &Options, progress: &mut dyn FnMut(Progress)
     if opts.scope == Scope::Train {
         let (taken, unasked) = taken_versions(ws, &train.order);
         train.registry_says(taken, unasked, &Manifests { ws });
+        let needed = crate::train::needed_versions(ws, &diffs, &apis.by_package);
+        train.over_bumps(&needed, &|names, v| next_free(ws, names, v).0, &Manifests { ws });
+        train.releases_ahead(&diffs);
         for c in &mut train.crates {
             if let Some(m) = ws.member(&c.package) {
                 c.unchecked_features = m.unchecked_features(&m.feature_selection(&opts.doc.features));
@@ -292,36 +295,63 @@ fn release_tags_problem(
     })
 }
 
-/// The registry's word on each version the train would release (the index, as `publish`
-/// reads it): the taken ones, and the registries that could not be asked (each said once; no
-/// more questions go to a registry that did not answer).
+/// The registry's word on each version the train would release (its index): the taken ones,
+/// and the registries that could not be asked (each said once).
 pub fn taken_versions(
     ws: &Workspace,
     steps: &[crate::train::TrainStep],
 ) -> (Vec<crate::train::Taken>, Vec<(String, String)>) {
+    let members: Vec<&Member> =
+        steps.iter().filter_map(|s| ws.member(&s.package)).filter(|m| m.is_publishable()).collect();
+    let listings = crate::index::for_members(ws, &members);
     let mut taken = Vec::new();
     let mut unasked: Vec<(String, String)> = Vec::new();
     for step in steps {
-        let Some(m) = ws.member(&step.package).filter(|m| m.is_publishable()) else { continue };
-        let registry = registry_of(m);
-        let shown = registry.clone().unwrap_or_else(|| "crates-io".to_string());
-        if unasked.iter().any(|(r, _)| *r == shown) {
-            continue;
-        }
-        match crate::cargo::published(ws, &step.package, &step.to.to_string(), registry.as_deref()) {
-            Ok(state) if state.taken() => taken.push(crate::train::Taken {
-                package: step.package.clone(),
-                version: step.to.clone(),
-                yanked: state == crate::cargo::Published::Yanked,
-            }),
-            Ok(_) => {}
+        let Some(m) = members.iter().find(|m| m.name == step.package) else { continue };
+        match &listings[&m.name] {
+            Ok(listing) => {
+                if let Some(e) = listing.get(&step.to) {
+                    taken.push(crate::train::Taken {
+                        package: step.package.clone(),
+                        version: step.to.clone(),
+                        yanked: e.yanked,
+                    });
+                }
+            }
             Err(e) => {
-                let why = crate::cargo::last_line(&e);
-                unasked.push((shown, why));
+                let shown = registry_of(m).unwrap_or_else(|| "crates-io".to_string());
+                if !unasked.iter().any(|(r, _)| *r == shown) {
+                    unasked.push((shown, crate::cargo::last_line(e)));
+                }
             }
         }
     }
     (taken, unasked)
+}
+
+/// The lowest version at or above `version` that none of `names` has in its registry (a
+/// version number is never taken twice, yanked or not), and the versions passed over by crate.
+/// A registry that cannot be asked passes over nothing (`publish` asks again).
+pub fn next_free(
+    ws: &Workspace,
+    names: &[String],
+    version: semver::Version,
+) -> (semver::Version, BTreeMap<String, Vec<(semver::Version, bool)>>) {
+    let members: Vec<&Member> = names.iter().filter_map(|n| ws.member(n)).filter(|m| m.is_publishable()).collect();
+    let listings = crate::index::for_members(ws, &members);
+    let mut passed: BTreeMap<String, Vec<(semver::Version, bool)>> = BTreeMap::new();
+    let mut candidate = version;
+    // A bound: a registry holding a hundred versions past this one is not a rollback's leftovers.
+    for _ in 0..100 {
+        let held = members.iter().find_map(|m| {
+            let entry = listings[&m.name].as_ref().ok()?.get(&candidate)?;
+            Some((m.name.clone(), entry.yanked))
+        });
+        let Some((name, yanked)) = held else { break };
+        passed.entry(name).or_default().push((candidate.clone(), yanked));
+        candidate = semver::Version::new(candidate.major, candidate.minor, candidate.patch + 1);
+    }
+    (candidate, passed)
 }
 
 /// The registry a member publishes to (`None`: crates.io).

@@ -20,8 +20,36 @@ pub struct Names {
 impl Names {
     /// Canonical names in `text` replaced by the item's own.
     pub fn restore(&self, text: &str) -> String {
-        rename(text, &self.back)
+        elided_as_written(&rename(text, &self.back))
     }
+}
+
+/// The lifetimes left numbered after [`Names::restore`] had no name: they were elided, and are
+/// shown so (`&'_0 T` → `&T`, `Iter<'_1>` → `Iter<'_>`).
+fn elided_as_written(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("'_") {
+        let digits = rest[at + 2..].chars().take_while(char::is_ascii_digit).count();
+        let after = &rest[at + 2 + digits..];
+        let ends = !after.chars().next().is_some_and(|c| c.is_alphanumeric() || c == '_');
+        if digits == 0 || !ends {
+            out.push_str(&rest[..at + 2]);
+            rest = &rest[at + 2..];
+            continue;
+        }
+        let before = &rest[..at];
+        if before.ends_with('&') && after.starts_with(' ') {
+            out.push_str(before);
+            rest = &after[1..];
+        } else {
+            out.push_str(before);
+            out.push_str("'_");
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The item in canonical form. `outer` are the generic parameter names the item uses but does
@@ -510,5 +538,13 @@ mod tests {
         let item = parse_item("pub fn a::f<'h>(x: &'h str) -> &'h str", &|_| false).unwrap();
         let (c, names) = canonical(&item, &[]);
         assert_eq!(names.restore(&c.render()), "pub fn a::f(x: &'h str) -> &'h str");
+    }
+
+    #[test]
+    fn elided_lifetimes_are_shown_as_written() {
+        let names = Names::default();
+        assert_eq!(names.restore("from `&'_0 a::Rule` to `a::Rule`"), "from `&a::Rule` to `a::Rule`");
+        assert_eq!(names.restore("`a::Iter<'_1>` and `&'_2 mut T`"), "`a::Iter<'_>` and `&mut T`");
+        assert_eq!(names.restore("`&'_x T` and `'_`"), "`&'_x T` and `'_`");
     }
 }

@@ -17,7 +17,10 @@ use serde::Serialize;
 mod checkout;
 mod locate;
 mod registry;
+mod release;
 mod tag;
+
+pub use release::{Ahead, LastRelease, Releases};
 
 pub use registry::highest_published;
 
@@ -27,7 +30,7 @@ use crate::rustdoc::DocOptions;
 use crate::workspace::{Member, Workspace};
 use checkout::from_path;
 use registry::from_registry_baselines;
-use tag::{document_at_rev, from_git, last_release_tag, read_at};
+use tag::{document_at_rev, from_git, read_at};
 
 /// Which baseline the user asked for.
 #[derive(Clone, Debug, Default)]
@@ -51,11 +54,15 @@ pub struct Origin {
     /// with siblings at other versions than the workspace's).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// A release newer than this one in its series, which the checkout's history does not
+    /// contain (a maintenance branch, a clone older than the last release).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub newer: Option<Ahead>,
 }
 
 impl Origin {
     pub fn new(kind: OriginKind, reference: impl Into<String>, from: Source) -> Origin {
-        Origin { kind, reference: reference.into(), from, note: None }
+        Origin { kind, reference: reference.into(), from, note: None, newer: None }
     }
 }
 
@@ -157,10 +164,8 @@ pub(crate) enum Locator {
 /// The last release of a member that has no API (binary only), from its release tags: `(tag,
 /// version)`. Only tags count: such a crate has no snapshot and no documented package.
 pub fn last_release(ws: &Workspace, m: &Member) -> anyhow::Result<Option<(String, semver::Version)>> {
-    match Repo::discover(&ws.root) {
-        Some(repo) => Ok(last_release_tag(ws, &repo.tags()?, m)),
-        None => Ok(None),
-    }
+    let releases = release::last_releases(ws, &[m], false)?;
+    Ok(releases.last.get(&m.name).cloned().flatten().and_then(|r| Some((r.tag?, r.version))))
 }
 
 /// Where a member's baseline came from, for a reader: the origin, and for a release tag the
@@ -194,9 +199,14 @@ pub struct ReleaseTags {
 
 pub fn release_tags(ws: &Workspace) -> anyhow::Result<Option<ReleaseTags>> {
     let Some(repo) = Repo::discover(&ws.root) else { return Ok(None) };
-    let tags = repo.tags()?;
-    let tagged =
-        ws.members.iter().filter(|m| last_release_tag(ws, &tags, m).is_some()).map(|m| m.name.clone()).collect();
+    let members: Vec<&Member> = ws.members.iter().collect();
+    let releases = release::last_releases(ws, &members, false)?;
+    let tagged = releases
+        .last
+        .iter()
+        .filter(|(_, r)| r.as_ref().is_some_and(|r| r.tag.is_some()))
+        .map(|(name, _)| name.clone())
+        .collect();
     Ok(Some(ReleaseTags { shallow: repo.is_shallow(), tagged, formats: ws.tag_formats() }))
 }
 
@@ -210,91 +220,55 @@ pub fn resolve(
     let mut out = BTreeMap::new();
     match spec {
         Spec::LastRelease => {
+            let releases = release::last_releases(ws, members, true)?;
             let repo = Repo::discover(&ws.root);
-            let tags = repo.as_ref().map(|r| r.tags()).transpose()?.unwrap_or_default();
-            let mut tagged: Vec<Option<(String, semver::Version)>> =
-                members.iter().map(|m| last_release_tag(ws, &tags, m)).collect();
-            // The registry is asked wherever it could hold a release newer than the last tag: a
-            // publishable crate whose manifest is ahead of its last tag, or that has none. A
-            // registry that cannot be asked leaves tagged crates with their tags, and says so.
-            let ask: Vec<&Member> = members
-                .iter()
-                .zip(&tagged)
-                .filter(|(m, t)| m.is_publishable() && t.as_ref().is_none_or(|(_, v)| *v < m.version))
-                .map(|(m, _)| *m)
-                .collect();
-            let mut notes: BTreeMap<String, String> = BTreeMap::new();
-            let published: BTreeMap<String, Option<semver::Version>> =
-                match registry::registry_versions(ws, &ask, &opts.features) {
-                    Ok(versions) => ask.iter().map(|m| m.name.clone()).zip(versions).collect(),
-                    Err(e)
-                        if ask
-                            .iter()
-                            .all(|m| members.iter().zip(&tagged).any(|(t, v)| t.name == m.name && v.is_some())) =>
-                    {
-                        let why = format!("{e:#}").lines().next().unwrap_or_default().to_string();
-                        for m in &ask {
-                            notes.insert(m.name.clone(), format!("the registry could not be asked ({why}): tags only"));
-                        }
-                        BTreeMap::new()
-                    }
-                    Err(e) => return Err(e),
-                };
-            // The highest release wins, whichever source shows it; at equal versions, the tag
-            // (its committed snapshot and tree are the repository's own).
             let mut pins: BTreeMap<String, semver::Version> = BTreeMap::new();
-            for (m, tag) in members.iter().zip(tagged.iter_mut()) {
-                let Some(Some(newest)) = published.get(&m.name) else { continue };
-                if tag.as_ref().is_none_or(|(_, v)| newest > v) {
-                    if let Some((name, _)) = tag.take() {
-                        notes.insert(
-                            m.name.clone(),
-                            format!("the registry's {newest} is newer than the last release tag, {name}"),
-                        );
+            let mut wanted: Vec<(String, &Member, semver::Version)> = Vec::new();
+            for m in members {
+                match releases.last.get(&m.name).cloned().flatten() {
+                    None => {
+                        out.insert(m.name.clone(), None);
                     }
-                    pins.insert(m.name.clone(), newest.clone());
+                    Some(release::LastRelease { version, tag: Some(tag) }) if repo.is_some() => {
+                        wanted.push((tag, m, version))
+                    }
+                    Some(release::LastRelease { version, .. }) => {
+                        pins.insert(m.name.clone(), version);
+                    }
                 }
             }
-            let mut at_tags: BTreeMap<String, Vec<(&Member, semver::Version, String)>> = BTreeMap::new();
-            let wanted: Vec<(String, &Member)> =
-                members.iter().zip(&tagged).filter_map(|(m, t)| Some((t.as_ref()?.0.clone(), *m))).collect();
-            let mut at_rev = match &repo {
-                Some(repo) => read_at(repo, &wanted)?.into_iter(),
-                None => Vec::new().into_iter(),
-            };
-            for (m, tag) in members.iter().zip(tagged) {
-                match (tag, &repo) {
-                    (Some((tag, version)), Some(repo)) => match at_rev.next().and_then(|a| a.snapshot) {
+            let mut at_tags: BTreeMap<String, Vec<(&Member, semver::Version)>> = BTreeMap::new();
+            if let Some(repo) = &repo {
+                let asked: Vec<(String, &Member)> = wanted.iter().map(|(t, m, _)| (t.clone(), *m)).collect();
+                for ((tag, m, version), at) in wanted.into_iter().zip(read_at(repo, &asked)?) {
+                    match at.snapshot {
                         Some(snapshot) => {
                             let origin = Origin::new(OriginKind::Tag, tag.clone(), Source::Snapshot);
                             out.insert(m.name.clone(), Some(from_git(repo, &tag, m, origin, Some(version), snapshot)?));
                         }
-                        None => at_tags.entry(tag.clone()).or_default().push((m, version, tag)),
-                    },
-                    _ if pins.contains_key(&m.name) => {}
-                    _ => {
-                        out.insert(m.name.clone(), None);
+                        None => at_tags.entry(tag).or_default().push((m, version)),
+                    }
+                }
+                for (tag, list) in at_tags {
+                    let names: Vec<&Member> = list.iter().map(|(m, _)| *m).collect();
+                    let documented = document_at_rev(ws, repo, &tag, &names, opts, OriginKind::Tag)?;
+                    for (m, version) in list {
+                        let b = documented.get(&m.name).cloned().flatten().map(|mut b| {
+                            b.version = Some(version.clone());
+                            b
+                        });
+                        out.insert(m.name.clone(), b);
                     }
                 }
             }
-            for (tag, list) in at_tags {
-                let repo = repo.as_ref().expect("tags come from a repository");
-                let names: Vec<&Member> = list.iter().map(|(m, _, _)| *m).collect();
-                let documented = document_at_rev(ws, repo, &tag, &names, opts, OriginKind::Tag)?;
-                for (m, version, _) in list {
-                    let b = documented.get(&m.name).cloned().flatten().map(|mut b| {
-                        b.version = Some(version.clone());
-                        b
-                    });
-                    out.insert(m.name.clone(), b);
-                }
-            }
             out.extend(registry::published_baselines(ws, &pins, opts)?);
-            for (name, note) in notes {
-                if let Some(Some(b)) = out.get_mut(&name) {
+            for (name, b) in out.iter_mut() {
+                let Some(b) = b else { continue };
+                b.origin.newer = releases.ahead.get(name).cloned();
+                if let Some(note) = releases.notes.get(name) {
                     b.origin.note = Some(match b.origin.note.take() {
                         Some(other) => format!("{note}; {other}"),
-                        None => note,
+                        None => note.clone(),
                     });
                 }
             }

@@ -272,7 +272,7 @@ fn origin(
             m.name
         )
     });
-    Origin { kind: OriginKind::Registry, reference: format!("{} {version}", registry_name(m)), from, note }
+    Origin { kind: OriginKind::Registry, reference: format!("{} {version}", registry_name(m)), from, note, newer: None }
 }
 
 /// Names in `packages` reachable from `from` through their dependencies on each other (normal

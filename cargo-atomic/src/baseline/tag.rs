@@ -9,24 +9,6 @@ use crate::git::Repo;
 use crate::rustdoc::DocOptions;
 use crate::workspace::{Member, Workspace};
 
-/// The tag (among the repository's `tags`) of the highest released version not above the
-/// manifest's version.
-pub(super) fn last_release_tag(ws: &Workspace, tags: &[String], m: &Member) -> Option<(String, semver::Version)> {
-    let mut best: Option<(semver::Version, String)> = None;
-    for format in ws.tag_formats() {
-        let format = format.replace("{crate}", &m.name);
-        let (prefix, suffix) = format.split_once("{version}").unwrap_or((&format, ""));
-        for tag in tags {
-            let Some(v) = tag.strip_prefix(prefix).and_then(|r| r.strip_suffix(suffix)) else { continue };
-            let Ok(version) = semver::Version::parse(v) else { continue };
-            if version <= m.version && best.as_ref().is_none_or(|(b, _)| version > *b) {
-                best = Some((version, tag.clone()));
-            }
-        }
-    }
-    best.map(|(v, t)| (t, v))
-}
-
 /// What git has of a member at a revision: its manifest and its committed snapshot.
 pub(super) struct AtRev {
     pub manifest: Option<String>,

@@ -58,7 +58,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs, shell: &mut Shell) -> anyhow::
             p.severity = crate::train::Severity::Error;
         }
     }
-    let report = crate::report::check::Report { train: &a.train, diffs: &a.diffs };
+    let report = crate::report::check::Report { train: &a.train, diffs: &a.diffs, configured: ws.configured };
     match args.message_format {
         CheckFormat::Human => report.human(shell),
         CheckFormat::Json => shell.print(report.json()),

@@ -4,11 +4,76 @@ use serde::Serialize;
 
 use crate::diff::{CrateDiff, Verdict};
 use crate::shell::{Shell, BOLD, CYAN, GREEN, RED, YELLOW};
-use crate::train::{Cause, CauseKind, CrateTrain, Problem, Severity, Train};
+use crate::train::{CauseKind, CrateTrain, Problem, Severity, Train};
 
 pub struct Report<'a> {
     pub train: &'a Train,
     pub diffs: &'a [CrateDiff],
+    /// Whether the repository is set up for the tool (`[workspace.metadata.atomic]`): first-run
+    /// advice is not repeated then.
+    pub configured: bool,
+}
+
+/// The problems as a person reads them: what one command fixes is one diagnostic (every
+/// requirement `bump` rewrites, every stale snapshot `snapshot` rewrites), in the place of the
+/// first. JSON and annotations keep each one.
+fn fold(problems: &[Problem]) -> Vec<Problem> {
+    use crate::train::ProblemKind;
+    let folds = |p: &Problem| match p.kind {
+        ProblemKind::RequirementNotAdmitting | ProblemKind::VersionExists => true,
+        ProblemKind::StaleSnapshot => p.file.is_some(),
+        _ => false,
+    };
+    let mut out: Vec<Problem> = Vec::new();
+    let mut folded: Vec<Problem> = Vec::new();
+    for p in problems {
+        let same: Vec<&Problem> =
+            problems.iter().filter(|q| q.kind == p.kind && q.severity == p.severity && folds(q)).collect();
+        if !folds(p) || same.len() < 2 {
+            out.push(p.clone());
+            continue;
+        }
+        if !std::ptr::eq(same[0], p) {
+            continue;
+        }
+        let at: Vec<String> = same
+            .iter()
+            .filter_map(|q| {
+                let file = q.file.as_ref()?;
+                Some(q.line.map(|l| format!("{file}:{l}")).unwrap_or_else(|| file.clone()))
+            })
+            .collect();
+        let message = match p.kind {
+            ProblemKind::RequirementNotAdmitting => {
+                format!("{} requirements on crates of the train do not admit their new versions", same.len())
+            }
+            ProblemKind::StaleSnapshot => {
+                let names: Vec<String> = same.iter().map(|q| format!("`{}`", q.package)).collect();
+                format!("the committed API snapshots of {} are out of date", names.join(", "))
+            }
+            _ => {
+                let each: Vec<&str> = same.iter().map(|q| q.message.as_str()).collect();
+                format!("{} versions of the train are taken: {}", same.len(), each.join("; "))
+            }
+        };
+        let help = match p.kind {
+            ProblemKind::RequirementNotAdmitting => "run `cargo atomic bump`: it rewrites every one".to_string(),
+            _ => p.help.clone(),
+        };
+        folded.push(Problem {
+            kind: p.kind,
+            severity: p.severity.clone(),
+            package: String::new(),
+            message,
+            file: None,
+            line: None,
+            notes: vec![format!("at {}", at.join(", "))],
+            help,
+        });
+    }
+    // What the main diagnostics' command fixes comes after them.
+    out.extend(folded);
+    out
 }
 
 /// The document `cargo atomic check --message-format json` prints.
@@ -99,25 +164,30 @@ fn proofs(diffs: &[CrateDiff]) -> Vec<CrateProofs<'_>> {
         .collect()
 }
 
-/// A crate's place in the train in a few words: its own change, or the dependency that pulls it.
+/// A crate's place in the train in a few words: its own change, or what pulls it in, with the
+/// crate the root cause is in.
 fn why(c: &CrateTrain) -> String {
-    let Some(cause) = c.causes.iter().max_by_key(|x| (x.bump, x.kind)) else {
+    let Some(cause) = c.top_cause() else {
         return if c.new_crate { "first release".to_string() } else { "version bumped".to_string() };
     };
-    if let (CauseKind::Group, Some(group), Some(by)) = (cause.kind, &c.group, &cause.dependency) {
-        return format!("moves with its version group `{group}` (for `{by}`)");
-    }
-    short(cause, c.changes)
-}
-
-fn short(cause: &Cause, changes: usize) -> String {
-    match (cause.kind, &cause.dependency, &cause.exposes) {
+    let root = cause.root.as_ref().filter(|r| r.package != c.package);
+    match (cause.kind, &cause.dependency, &cause.exposes, root) {
         (CauseKind::Changes, ..) => {
-            let s = if changes == 1 { "" } else { "s" };
-            format!("{changes} API change{s}: {}", cause.message)
+            let s = if c.changes == 1 { "" } else { "s" };
+            format!("{} API change{s}: {}", c.changes, cause.message)
         }
-        (_, Some(dep), Some(item)) => format!("depends on `{dep}` and exposes it in `{item}`"),
-        (_, Some(dep), None) => format!("depends on `{dep}`, whose new version it must require"),
+        (CauseKind::Group, _, _, Some(root)) => match &c.group {
+            Some(group) => format!("moves with its version group `{group}`, for `{}`", root.package),
+            None => cause.message.clone(),
+        },
+        (_, Some(dep), Some(item), root) => {
+            let root = root.filter(|r| r.package != *dep).map(|r| format!(", for `{}`", r.package)).unwrap_or_default();
+            format!("depends on `{dep}` and exposes it in `{item}`{root}")
+        }
+        (_, Some(dep), None, root) => {
+            let root = root.filter(|r| r.package != *dep).map(|r| format!(", for `{}`", r.package)).unwrap_or_default();
+            format!("depends on `{dep}`, whose new version it must require{root}")
+        }
         _ => cause.message.clone(),
     }
 }
@@ -191,8 +261,9 @@ impl Report<'_> {
                     .unwrap_or_else(|| g.declared_version.clone())
                     .to_string();
                 let to = g.release_version.as_ref().map(|v| v.to_string()).unwrap_or_default();
-                let why = match (&g.moved_by, &g.reason) {
-                    (Some(by), Some(reason)) => format!(": `{by}` needs it ({reason})"),
+                let why = match (&g.root, &g.moved_by, &g.reason) {
+                    (Some(root), ..) => format!(", for {}", root.told()),
+                    (None, Some(by), Some(reason)) => format!(": `{by}` needs it ({reason})"),
                     _ => String::new(),
                 };
                 out.push_str(&format!(
@@ -234,19 +305,25 @@ impl Report<'_> {
                 ));
             }
         }
-        let features: Vec<String> = t
-            .crates
-            .iter()
-            .filter(|c| !c.unchecked_features.is_empty())
-            .map(|c| super::unchecked_note(&c.package, &c.unchecked_features))
-            .collect();
+        // Optional features not checked: said until the repository is set up (`init` says it
+        // once, with what to configure), and with `-v`.
+        let features: Vec<String> = if shell.verbose || !self.configured {
+            t.crates
+                .iter()
+                .filter(|c| !c.unchecked_features.is_empty())
+                .map(|c| super::unchecked_note(&c.package, &c.unchecked_features))
+                .collect()
+        } else {
+            Vec::new()
+        };
         for note in t.notes.iter().chain(&features) {
             shell.note(note);
         }
         if !t.notes.is_empty() || !features.is_empty() {
             shell.print_err("\n");
         }
-        for p in &t.problems {
+        let shown = fold(&t.problems);
+        for p in &shown {
             let style = if p.severity == Severity::Error { RED } else { YELLOW };
             let label = if p.severity == Severity::Error { "error" } else { "warning" };
             let mut out = format!("{style}{label}[{}]{style:#}{BOLD}: {}{BOLD:#}\n", p.kind, p.message);
@@ -260,8 +337,8 @@ impl Report<'_> {
             out.push_str(&format!("   {CYAN}={CYAN:#} {BOLD}help{BOLD:#}: {}\n\n", p.help));
             shell.print_err(out);
         }
-        let errors = t.problems.iter().filter(|p| p.severity == Severity::Error).count();
-        let warnings = t.problems.len() - errors;
+        let errors = shown.iter().filter(|p| p.severity == Severity::Error).count();
+        let warnings = shown.len() - errors;
         if errors == 0 {
             let w = if warnings > 0 { format!(" ({warnings} warning{})", plural(warnings)) } else { String::new() };
             shell.status("Finished", format!("{GREEN}the release train is consistent{GREEN:#}{w}"));

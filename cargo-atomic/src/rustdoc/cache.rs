@@ -148,7 +148,7 @@ fn environment_of(root: &Path, target: Option<&str>, tool: Option<&str>) -> Stri
     parts.extend(tool.map(|t| format!("tool {t}")));
     parts.push(format!("target {target:?}"));
     parts.push(format!("toolchain {}", toolchain(root)));
-    for config in cargo_configs(root) {
+    for config in crate::cargo::config_files(root) {
         parts.push(format!("config {} {}", config.display(), file_hash(&config)));
     }
     let mut env: Vec<(String, String)> = std::env::vars_os()
@@ -302,18 +302,6 @@ fn collect_files(
 
 fn file_hash(path: &Path) -> String {
     std::fs::read(path).map(|b| sha256_hex(&b)).unwrap_or_else(|_| "none".to_string())
-}
-
-/// `.cargo/config.toml` (and `config`) files Cargo reads for a build in `root`: the root and its
-/// ancestors, then `CARGO_HOME`'s.
-fn cargo_configs(root: &Path) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = root.ancestors().map(|d| d.join(".cargo")).collect();
-    if let Some(home) = std::env::var_os("CARGO_HOME") {
-        dirs.push(PathBuf::from(home));
-    } else if let Some(home) = std::env::var_os("HOME") {
-        dirs.push(PathBuf::from(home).join(".cargo"));
-    }
-    dirs.iter().flat_map(|d| [d.join("config.toml"), d.join("config")]).filter(|f| f.is_file()).collect()
 }
 
 /// `rustc -vV` as Cargo would run it in `root` (a `rust-toolchain.toml` there applies); asked
