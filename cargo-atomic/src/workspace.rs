@@ -504,6 +504,21 @@ impl Workspace {
         self.tag_formats()[0].replace("{crate}", krate).replace("{version}", &version.to_string())
     }
 
+    /// The release tags a train of `(package, version)` makes, each with the crates it marks: one
+    /// per crate under a format with `{crate}`, else one per version (a version group, or the
+    /// whole train where all share it), in train order.
+    pub fn release_tags<'a>(&self, steps: impl IntoIterator<Item = (&'a str, &'a semver::Version)>) -> Vec<(String, Vec<String>)> {
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        for (package, version) in steps {
+            let tag = self.tag_name(package, version);
+            match out.iter_mut().find(|(t, _)| *t == tag) {
+                Some((_, names)) => names.push(package.to_string()),
+                None => out.push((tag, vec![package.to_string()])),
+            }
+        }
+        out
+    }
+
     /// `names` plus every member they depend on through normal dependencies, transitively.
     pub fn with_normal_deps(&self, names: &[String]) -> BTreeSet<String> {
         self.with_deps(names, &[DepKind::Normal])

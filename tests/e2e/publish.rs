@@ -106,6 +106,26 @@ fn tags_without_a_git_identity_are_lightweight() {
     assert_eq!(p.git(&["cat-file", "-t", "top-v1.0.0"]).trim(), "commit", "a lightweight tag");
 }
 
+/// A tag format without `{crate}` (one tag per release, as pest, clap and futures do): the train
+/// at one version makes one tag, which the plan lists, and no tag fails.
+#[test]
+fn a_tag_format_without_the_crate_makes_one_tag_per_version() {
+    let registry = Registry::start();
+    let (p, env) = train(&registry);
+    p.file("Cargo.toml", &(p.read("Cargo.toml") + "\n[workspace.metadata.atomic]\ntag-format = \"v{version}\"\n"));
+    p.git(&["commit", "-q", "-am", "one tag per release"]);
+    let dry = publish(&p, &env, &["--dry-run"]);
+    dry.assert_code(0);
+    assert!(dry.stderr.contains("note: tags to create once the train is live: v1.0.0\n"), "{}", dry.stderr);
+    let run = publish(&p, &env, &[]);
+    run.assert_code(0);
+    assert_eq!(run.stderr.matches("Tagged v1.0.0").count(), 1, "{}", run.stderr);
+    assert!(!run.stderr.contains("could not be created"), "{}", run.stderr);
+    assert_eq!(p.git(&["tag", "--list"]).trim(), "v1.0.0");
+    let message = p.git(&["tag", "-l", "--format=%(contents:subject)", "v1.0.0"]);
+    assert!(message.starts_with("base 1.0.0, left 1.0.0, right 1.0.0, top 1.0.0 (train "), "{message}");
+}
+
 #[test]
 fn success_then_rollback_and_undo() {
     let registry = Registry::start();

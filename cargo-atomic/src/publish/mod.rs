@@ -80,6 +80,10 @@ pub enum Event {
         /// How long the uploads will wait under the registries' known rate limits.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         rate: Vec<RateEstimate>,
+        /// The release tags the train will create (with `--tag`): one per crate, or one per
+        /// version where the tag format has no `{crate}`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        tags: Vec<String>,
     },
     /// The run waits for a registry's rate limit (at the start of a wait, then each minute).
     Waiting {

@@ -191,13 +191,20 @@ pub fn publish(
     if opts.tag {
         if let Some(repo) = Repo::discover(&ws.root) {
             let existing = repo.tags().unwrap_or_default();
-            for s in &journal.steps.clone() {
-                let version = semver::Version::parse(&s.version)?;
-                let tag = ws.tag_name(&s.package, &version);
+            let steps: Vec<(String, semver::Version)> = journal
+                .steps
+                .iter()
+                .map(|s| Ok((s.package.clone(), semver::Version::parse(&s.version)?)))
+                .collect::<anyhow::Result<_>>()?;
+            for (tag, names) in ws.release_tags(steps.iter().map(|(p, v)| (p.as_str(), v))) {
                 if existing.contains(&tag) {
                     continue;
                 }
-                match repo.create_tag(&tag, &format!("{} {} (train {})", s.package, s.version, journal.train)) {
+                let marks: Vec<String> = names
+                    .iter()
+                    .filter_map(|n| steps.iter().find(|(p, _)| p == n).map(|(p, v)| format!("{p} {v}")))
+                    .collect();
+                match repo.create_tag(&tag, &format!("{} (train {})", marks.join(", "), journal.train)) {
                     Ok(()) => {
                         journal.tags.push(tag.clone());
                         emit(Event::Tagged { tag });

@@ -33,11 +33,23 @@ pub fn start(ws: &Workspace, train: &Train, opts: &Options, emit: &mut dyn FnMut
         return Ok(Outcome::Refused);
     }
     let journal = super::new_journal(steps, opts.policy);
+    let tags = match opts.tag {
+        true => {
+            let versions: Vec<(String, semver::Version)> = journal
+                .steps
+                .iter()
+                .filter_map(|s| Some((s.package.clone(), semver::Version::parse(&s.version).ok()?)))
+                .collect();
+            ws.release_tags(versions.iter().map(|(p, v)| (p.as_str(), v))).into_iter().map(|(t, _)| t).collect()
+        }
+        false => Vec::new(),
+    };
     emit(Event::Plan {
         train: journal.train.clone(),
         steps: journal.steps.iter().map(|s| (s.package.clone(), s.version.clone())).collect(),
         groups: train.groups.iter().filter(|g| g.release_version.is_some()).cloned().collect(),
         rate,
+        tags,
     });
     if opts.dry_run {
         return Ok(Outcome::DryRun);

@@ -16,9 +16,12 @@ pub fn human(shell: &mut Shell, event: &Event) {
             out.push_str(&format!("   {CYAN}={CYAN:#} {BOLD}help{BOLD:#}: {}\n", p.help));
             shell.print_err(out);
         }
-        Event::Plan { train, steps, groups, rate } => {
+        Event::Plan { train, steps, groups, rate, tags } => {
             let list: Vec<String> = steps.iter().map(|(n, v)| format!("{n} {v}")).collect();
             shell.status("Planned", format!("train {train}: {}", list.join(", ")));
+            if !tags.is_empty() {
+                shell.note(format!("tags to create once the train is live: {}", tags.join(", ")));
+            }
             for r in rate {
                 shell.note(r.describe());
             }
