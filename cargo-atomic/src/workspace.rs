@@ -507,7 +507,10 @@ impl Workspace {
     /// The release tags a train of `(package, version)` makes, each with the crates it marks: one
     /// per crate under a format with `{crate}`, else one per version (a version group, or the
     /// whole train where all share it), in train order.
-    pub fn release_tags<'a>(&self, steps: impl IntoIterator<Item = (&'a str, &'a semver::Version)>) -> Vec<(String, Vec<String>)> {
+    pub fn release_tags<'a>(
+        &self,
+        steps: impl IntoIterator<Item = (&'a str, &'a semver::Version)>,
+    ) -> Vec<(String, Vec<String>)> {
         let mut out: Vec<(String, Vec<String>)> = Vec::new();
         for (package, version) in steps {
             let tag = self.tag_name(package, version);

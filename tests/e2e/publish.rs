@@ -294,18 +294,29 @@ fn preflight_refuses_missing_metadata_and_a_dirty_tree() {
     let registry = Registry::start();
     let (p, env) = train(&registry);
     p.file("right/Cargo.toml", &p.read("right/Cargo.toml").replace("license = \"MIT\"\n", ""));
-    let run = publish(&p, &env, &[]);
+    // The cheapest check first, and the run stops at the first that fails: a dirty tree is
+    // refused before any API is documented, and nothing that did not pass is said `Checked`.
+    let run = publish(&p, &env, &["--dry-run"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("error[dirty-tree]: the git tree has uncommitted changes: right/Cargo.toml"),
+        "{}",
+        run.stderr
+    );
+    for said in ["Documenting", "Checked", "missing-metadata"] {
+        assert!(!run.stderr.contains(said), "{said}:\n{}", run.stderr);
+    }
+    let run = publish(&p, &env, &["--allow-dirty"]);
     run.assert_code(1);
     assert!(
         run.stderr.contains("error[missing-metadata]: `right` has no `license` or `license-file`"),
         "{}",
         run.stderr
     );
-    assert!(
-        run.stderr.contains("error[dirty-tree]: the git tree has uncommitted changes: right/Cargo.toml"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("Checked release train"), "{}", run.stderr);
+    for said in ["Checked package metadata", "Checked versions", "packaged", "Packaging"] {
+        assert!(!run.stderr.contains(said), "{said}:\n{}", run.stderr);
+    }
     assert_eq!(registry.uploads(), 0, "nothing uploaded");
 }
 

@@ -111,6 +111,11 @@ pub fn run(global: &GlobalArgs, args: &PublishArgs, shell: &mut Shell) -> anyhow
         }
     }
     if outcome == Outcome::NotStarted {
+        // What needs no analysis first: a dirty tree is refused in a moment, not after rustdoc.
+        outcome =
+            crate::publish::gate(&ws, &opts, &mut reporter(shell, args.message_format))?.unwrap_or(Outcome::NotStarted);
+    }
+    if outcome == Outcome::NotStarted {
         let a = super::assess(&ws, &args.analysis, Scope::Train, false, shell)?;
         outcome = crate::publish::start(&ws, &a.train, &opts, &mut reporter(shell, args.message_format))?;
     }

@@ -22,7 +22,7 @@ mod start;
 pub use journal::{journal_from_tags, new_journal, unfinished, Journal, Step, StepState, TrainState};
 pub use preflight::preflight;
 pub use run::{check_resumable, publish, yank_all};
-pub use start::{resume, rollback, start};
+pub use start::{gate, resume, rollback, start};
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

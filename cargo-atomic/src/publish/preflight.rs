@@ -32,21 +32,59 @@ pub struct Preflight {
     pub rate: Vec<RateEstimate>,
 }
 
-/// Everything that can be known before the first upload.
+/// The checks a publish makes before anything else, which need no analysis of the APIs: a
+/// clean git tree. The problems found (none: the tree is clean, or `--allow-dirty`).
+pub fn before_analysis(ws: &Workspace, opts: &Options, emit: &mut dyn FnMut(Event)) -> anyhow::Result<Vec<Problem>> {
+    if opts.allow_dirty {
+        return Ok(Vec::new());
+    }
+    let mut problems = Vec::new();
+    if let Some(repo) = Repo::discover(&ws.root) {
+        let dirty = repo.dirty_files()?;
+        if !dirty.is_empty() {
+            problems.push(problem(
+                ProblemKind::DirtyTree,
+                Severity::Error,
+                "",
+                format!("the git tree has uncommitted changes: {}", dirty.join(", ")),
+                "commit them, or pass --allow-dirty",
+            ));
+        }
+    }
+    if problems.is_empty() {
+        emit(Event::Checked { what: "clean git tree".to_string() });
+    }
+    Ok(problems)
+}
+
+/// Adds what a check found; `false` when it found an error, and the train stops there.
+fn passed(found: Vec<Problem>, what: &str, problems: &mut Vec<Problem>, emit: &mut dyn FnMut(Event)) -> bool {
+    let failed = found.iter().any(|p| p.severity == Severity::Error);
+    problems.extend(found);
+    if !failed {
+        emit(Event::Checked { what: what.to_string() });
+    }
+    !failed
+}
+
+/// Everything else that can be known before the first upload, cheapest first; the first check
+/// that finds an error stops there (a check is said `Checked` only when it passed).
 pub fn preflight(
     ws: &Workspace,
     train: &Train,
     opts: &Options,
     emit: &mut dyn FnMut(Event),
 ) -> anyhow::Result<Preflight> {
+    let mut problems: Vec<Problem> = Vec::new();
+    let steps: Vec<(String, String)> = train.order.iter().map(|s| (s.package.clone(), s.to.to_string())).collect();
+    let refused = |problems: Vec<Problem>| Ok(Preflight { steps: Vec::new(), problems, rate: Vec::new() });
+
     // Taken versions are asked again below, just before the uploads: the check's answer could be
     // stale.
-    let mut problems: Vec<Problem> =
+    let mut found: Vec<Problem> =
         train.problems.iter().filter(|p| p.kind != ProblemKind::VersionExists).cloned().collect();
-    emit(Event::Checked { what: "release train (cargo atomic check)".to_string() });
-    let steps: Vec<(String, String)> = train.order.iter().map(|s| (s.package.clone(), s.to.to_string())).collect();
     if steps.is_empty() {
-        problems.push(problem(
+        found.push(problem(
             ProblemKind::NothingToPublish,
             Severity::Error,
             "",
@@ -54,10 +92,15 @@ pub fn preflight(
             "bump a version (`cargo atomic bump --level patch -p CRATE`) to release a crate",
         ));
     }
+    if !passed(found, "release train (cargo atomic check)", &mut problems, emit) {
+        return refused(problems);
+    }
+
+    let mut found = Vec::new();
     for (name, _) in &steps {
         let m = ws.member(name).expect("train crates are members");
         if m.publish == Publish::Nowhere {
-            problems.push(problem(
+            found.push(problem(
                 ProblemKind::NotPublishable,
                 Severity::Error,
                 name,
@@ -66,7 +109,7 @@ pub fn preflight(
             ));
         }
         if m.description.is_none() {
-            problems.push(problem(
+            found.push(problem(
                 ProblemKind::MissingMetadata,
                 Severity::Error,
                 name,
@@ -75,7 +118,7 @@ pub fn preflight(
             ));
         }
         if m.license.is_none() && m.license_file.is_none() {
-            problems.push(problem(
+            found.push(problem(
                 ProblemKind::MissingMetadata,
                 Severity::Error,
                 name,
@@ -89,7 +132,7 @@ pub fn preflight(
             let Some(target) = &dep.member else { continue };
             let target_registry = registry_of(ws, target);
             if target_registry.is_some() && dep.registry.is_none() {
-                problems.push(problem(
+                found.push(problem(
                     ProblemKind::DependencyRegistry,
                     Severity::Error,
                     name,
@@ -102,7 +145,7 @@ pub fn preflight(
             }
         }
         if m.repository.is_none() {
-            problems.push(problem(
+            found.push(problem(
                 ProblemKind::MissingRepository,
                 Severity::Warning,
                 name,
@@ -111,21 +154,24 @@ pub fn preflight(
             ));
         }
     }
-    emit(Event::Checked { what: "package metadata".to_string() });
+    if !passed(found, "package metadata", &mut problems, emit) {
+        return refused(problems);
+    }
 
     // Versions already taken (yanked ones too: a version number is never reused).
     let mut new_crates = Vec::new();
+    let mut found = Vec::new();
     for (name, version) in &steps {
         let registry = registry_of(ws, name);
         match registry::published(ws, name, version, registry.as_deref())? {
-            Published::Live { .. } => problems.push(problem(
+            Published::Live { .. } => found.push(problem(
                 ProblemKind::VersionExists,
                 Severity::Error,
                 name,
                 format!("{name} {version} is already published"),
                 "bump the version (`cargo atomic bump --level patch`)",
             )),
-            Published::Yanked => problems.push(problem(
+            Published::Yanked => found.push(problem(
                 ProblemKind::VersionExists,
                 Severity::Error,
                 name,
@@ -136,25 +182,12 @@ pub fn preflight(
             Published::Absent => {}
         }
     }
-    emit(Event::Checked { what: "versions not yet in the registry".to_string() });
-
-    if !opts.allow_dirty {
-        if let Some(repo) = Repo::discover(&ws.root) {
-            let dirty = repo.dirty_files()?;
-            if !dirty.is_empty() {
-                problems.push(problem(
-                    ProblemKind::DirtyTree,
-                    Severity::Error,
-                    "",
-                    format!("the git tree has uncommitted changes: {}", dirty.join(", ")),
-                    "commit them, or pass --allow-dirty",
-                ));
-            }
-        }
-        emit(Event::Checked { what: "clean git tree".to_string() });
+    if !passed(found, "versions not yet in the registry", &mut problems, emit) {
+        return refused(problems);
     }
 
     // Rate limits: the waits they impose, within --max-wait.
+    let mut found = Vec::new();
     let rate = estimate(ws, &steps, &new_crates);
     let total: u64 = rate.iter().map(|r| r.seconds).sum();
     if total > opts.max_wait.as_secs() {
@@ -170,14 +203,13 @@ pub fn preflight(
             &format!("pass --max-wait {}m (or more), or release fewer crates in this train", total.div_ceil(60) + 5),
         );
         p.notes = rate.iter().map(RateEstimate::describe).collect();
-        problems.push(p);
+        found.push(p);
     }
-    emit(Event::Checked { what: "rate limits".to_string() });
 
     // A trusted-publishing token cannot create a crate, and it expires.
     if opts.trusted_publishing {
         for name in &new_crates {
-            problems.push(problem(
+            found.push(problem(
                 ProblemKind::NewCrateTrustedPublishing,
                 Severity::Error,
                 name,
@@ -194,7 +226,7 @@ pub fn preflight(
         }
         let uploads_take = total + steps.len() as u64 * 30;
         if opts.token_command.is_none() && uploads_take > TRUSTED_TOKEN_LIFETIME {
-            problems.push(problem(
+            found.push(problem(
                 ProblemKind::TokenExpiresMidTrain,
                 Severity::Error,
                 "",
@@ -207,6 +239,9 @@ pub fn preflight(
                  `trusted-publishing: true` does), so that Cargo asks for one before each upload",
             ));
         }
+    }
+    if !passed(found, "rate limits", &mut problems, emit) {
+        return Ok(Preflight { steps: Vec::new(), problems, rate });
     }
 
     // Package and build every crate against the others, before anything is uploaded.
@@ -237,7 +272,7 @@ pub fn preflight(
                     let checksum = files.iter().find(|(n, ..)| n == name).map(|(.., c)| c.clone()).unwrap_or_default();
                     planned.push(step(name, version, checksum));
                 }
-                emit(Event::Checked { what: "every crate packaged and built against the others".to_string() });
+                passed(Vec::new(), "every crate packaged and built against the others", &mut problems, emit);
             }
             // An older Cargo packages a crate only once the crates it depends on are published:
             // the train is built against itself from the workspace now, and each crate packaged
@@ -246,16 +281,17 @@ pub fn preflight(
                 match registry::check_builds(ws, &names) {
                     Ok(()) => {
                         planned.extend(steps.iter().map(|(name, version)| step(name, version, String::new())));
-                        emit(Event::Checked {
-                            what: "every crate built against the others (this Cargo packages a crate only once the \
-                                   crates it depends on are published: each is packaged just before its upload)"
-                                .to_string(),
-                        });
+                        let what = "every crate built against the others (this Cargo packages a crate only once the \
+                                    crates it depends on are published: each is packaged just before its upload)";
+                        passed(Vec::new(), what, &mut problems, emit);
                     }
                     Err(e) => problems.push(failed(e)),
                 }
             }
             Err(e) => problems.push(failed(e)),
+        }
+        if problems.iter().any(|p| p.severity == Severity::Error) {
+            return Ok(Preflight { steps: Vec::new(), problems, rate });
         }
         // Members that are not published (apps, examples, test harnesses) must still build with
         // the train: nothing else would notice before a user does.

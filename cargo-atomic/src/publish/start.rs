@@ -8,8 +8,9 @@ use super::{Event, Journal, Options, Outcome, TrainState};
 use crate::train::{Severity, Train};
 use crate::workspace::Workspace;
 
-/// Verifies `train` and, unless `opts.dry_run`, publishes it.
-pub fn start(ws: &Workspace, train: &Train, opts: &Options, emit: &mut dyn FnMut(Event)) -> anyhow::Result<Outcome> {
+/// What a new train must pass before its APIs are analyzed: no unfinished train, a clean tree.
+/// `Some(Refused)` when it does not (the problems reported).
+pub fn gate(ws: &Workspace, opts: &Options, emit: &mut dyn FnMut(Event)) -> anyhow::Result<Option<Outcome>> {
     if let Some(last) = Journal::load(ws, None)? {
         if super::unfinished(&last) && !opts.dry_run {
             bail!(
@@ -19,18 +20,32 @@ pub fn start(ws: &Workspace, train: &Train, opts: &Options, emit: &mut dyn FnMut
             );
         }
     }
-    let super::preflight::Preflight { steps, problems, rate } = super::preflight(ws, train, opts, emit)?;
+    let problems = super::preflight::before_analysis(ws, opts, emit)?;
+    Ok(refuse(problems, emit))
+}
+
+/// Reports the problems; `Some(Refused)` when one is an error.
+fn refuse(problems: Vec<crate::train::Problem>, emit: &mut dyn FnMut(Event)) -> Option<Outcome> {
     let errors = problems.iter().any(|p| p.severity == Severity::Error);
     for p in problems {
         emit(Event::Problem { problem: p });
     }
-    if errors {
-        emit(Event::Failed {
-            package: None,
-            version: None,
-            error: "preflight refused the train; nothing was uploaded".to_string(),
-        });
-        return Ok(Outcome::Refused);
+    if !errors {
+        return None;
+    }
+    emit(Event::Failed {
+        package: None,
+        version: None,
+        error: "preflight refused the train; nothing was uploaded".to_string(),
+    });
+    Some(Outcome::Refused)
+}
+
+/// Verifies `train` and, unless `opts.dry_run`, publishes it (after [`gate`]).
+pub fn start(ws: &Workspace, train: &Train, opts: &Options, emit: &mut dyn FnMut(Event)) -> anyhow::Result<Outcome> {
+    let super::preflight::Preflight { steps, problems, rate } = super::preflight(ws, train, opts, emit)?;
+    if let Some(refused) = refuse(problems, emit) {
+        return Ok(refused);
     }
     let journal = super::new_journal(steps, opts.policy);
     let tags = match opts.tag {
