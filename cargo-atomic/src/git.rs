@@ -136,17 +136,32 @@ impl Repo {
         Ok(found)
     }
 
-    /// Writes the tree of `rev` into `dest` (which must not exist yet).
+    /// Writes the tree of `rev` into `dest` (which must not exist yet). Files whose content the
+    /// clone does not have (a partial or filtered clone leaves large files out) are left out: a
+    /// documented tree needs the crates' sources and manifests, not every file.
     pub fn export(&self, rev: &str, dest: &Path) -> anyhow::Result<()> {
+        let missing = self.missing_files(rev)?;
         std::fs::create_dir_all(dest).with_context(|| format!("cannot create {}", dest.display()))?;
+        let mut args: Vec<String> = vec!["archive".into(), "--format=tar".into(), rev.into()];
+        if !missing.is_empty() {
+            args.push("--".into());
+            args.extend(missing.iter().map(|p| format!(":(exclude,literal){p}")));
+        }
         let mut archive = Command::new("git")
-            .args(["archive", "--format=tar", rev])
+            .args(&args)
             .current_dir(&self.root)
+            .env("GIT_NO_LAZY_FETCH", "1")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .context("cannot run `git archive`")?;
         let stdout = archive.stdout.take().expect("piped");
+        let mut stderr = archive.stderr.take().expect("piped");
+        let errors = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
+            text
+        });
         let tar = Command::new("tar")
             .arg("-x")
             .arg("-C")
@@ -155,11 +170,54 @@ impl Repo {
             .output()
             .context("cannot run `tar` to unpack the baseline tree")?;
         let status = archive.wait()?;
+        let git_said = errors.join().unwrap_or_default();
         if !status.success() || !tar.status.success() {
             let _ = std::fs::remove_dir_all(dest);
-            bail!("cannot export {rev} from {}: {}", self.root.display(), String::from_utf8_lossy(&tar.stderr).trim());
+            // git's words say why; tar's only that its input stopped.
+            let why =
+                if git_said.trim().is_empty() { String::from_utf8_lossy(&tar.stderr).into_owned() } else { git_said };
+            bail!("cannot export {rev} from {}: {}", self.root.display(), why.trim());
         }
         Ok(())
+    }
+
+    /// Files of `rev` whose content is not in the clone (`git cat-file` finds no object), without
+    /// fetching them.
+    fn missing_files(&self, rev: &str) -> anyhow::Result<Vec<String>> {
+        let listing = self.git_ok(&["ls-tree", "-r", "-z", rev])?;
+        let mut blobs: Vec<(String, String)> = Vec::new();
+        for entry in listing.split('\0').filter(|e| !e.is_empty()) {
+            let Some((meta, path)) = entry.split_once('\t') else { continue };
+            let mut fields = meta.split(' ');
+            let (_, kind, id) = (fields.next(), fields.next(), fields.next());
+            if let (Some("blob"), Some(id)) = (kind, id) {
+                blobs.push((id.to_string(), path.to_string()));
+            }
+        }
+        if blobs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut child = Command::new("git")
+            .args(["cat-file", "--batch-check=%(objectname)"])
+            .current_dir(&self.root)
+            .env("GIT_NO_LAZY_FETCH", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("cannot run `git cat-file --batch-check`")?;
+        let mut stdin = child.stdin.take().expect("piped");
+        let input: String = blobs.iter().map(|(id, _)| format!("{id}\n")).collect();
+        let writer = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, input.as_bytes()));
+        let out = child.wait_with_output().context("cannot run `git cat-file --batch-check`")?;
+        let _ = writer.join();
+        let text = String::from_utf8_lossy(&out.stdout);
+        Ok(blobs
+            .into_iter()
+            .zip(text.lines())
+            .filter(|(_, line)| line.ends_with(" missing"))
+            .map(|((_, path), _)| path)
+            .collect())
     }
 
     /// `(file, line number, text)` of the lines `git grep -n` finds for a regular expression at a

@@ -224,6 +224,29 @@ fn a_published_release_newer_than_the_last_tag_is_the_baseline() {
     assert!(krate["baseline"]["note"].as_str().unwrap().starts_with("the registry could not be asked"), "{krate:#}");
 }
 
+/// A clone that lacks some files' content (a partial or filtered clone leaves large files out)
+/// still documents a release tag's tree: only the crates' sources and manifests are needed.
+#[test]
+fn a_tag_tree_with_files_the_clone_lacks_is_still_documented() {
+    let p = single_crate(V1);
+    p.file("Cargo.toml", &p.read("Cargo.toml").replace("version = \"0.1.0\"", "version = \"1.0.0\""));
+    p.file("assets/big.bin", "a large file the clone does not have\n");
+    p.file(".gitignore", "target/\n");
+    p.git(&["init", "-q", "-b", "main"]);
+    p.git(&["add", "-A"]);
+    p.git(&["commit", "-q", "-m", "release 1.0.0"]);
+    p.git(&["tag", "demo-v1.0.0"]);
+    let blob = p.git(&["rev-parse", "HEAD:assets/big.bin"]).trim().to_string();
+    std::fs::remove_file(p.path(&format!(".git/objects/{}/{}", &blob[..2], &blob[2..]))).unwrap();
+    p.file("src/lib.rs", V2);
+    let run = p.atomic(&["diff", "--message-format", "json"]);
+    let doc = json(run.assert_code(0));
+    let krate = &doc["crates"][0];
+    assert_eq!(krate["baseline"]["reference"], "demo-v1.0.0", "{krate:#}");
+    assert_eq!(krate["baseline"]["from"], "rustdoc");
+    assert!(!krate["findings"].as_array().unwrap().is_empty(), "{krate:#}");
+}
+
 #[test]
 fn the_tag_format_is_configurable() {
     let p = single_crate(V1);
