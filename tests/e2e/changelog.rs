@@ -123,11 +123,47 @@ fn a_lockstep_group_gets_its_notes_with_bump() {
     let bump = p.atomic(&args);
     bump.assert_code(0);
     assert!(p.read("new/Cargo.toml").contains("version = \"2.0.0\""), "{}", p.read("new/Cargo.toml"));
-    let all = format!(
-        "--- api/CHANGELOG.md\n{}--- extra/CHANGELOG.md\n{}--- tool/CHANGELOG.md\n{}",
-        p.read("new/api/CHANGELOG.md"),
-        p.read("new/extra/CHANGELOG.md"),
-        p.read("new/tool/CHANGELOG.md")
+    // A repository that keeps no changelog gets one for the group, not one per crate.
+    for name in ["api", "extra", "tool"] {
+        assert!(!p.path(&format!("new/{name}/CHANGELOG.md")).exists(), "{name}");
+    }
+    assert!(bump.stderr.contains("Created CHANGELOG.md: api, extra, tool 2.0.0 ("), "{}", bump.stderr);
+    assert_data_eq!(p.read("new/CHANGELOG.md"), snapbox::file!["snapshots/changelog-group.md"]);
+
+    // The release changes version (a maintainer's choice): its section is rewritten, not left.
+    p.file("new/CHANGELOG.md", &p.read("new/CHANGELOG.md").replace("- `api`", "- A line a person added.\n- `api`"));
+    let level = p.atomic(&[&args[..], &["--level", "major", "-p", "tool"]].concat());
+    level.assert_code(0);
+    let again = p.atomic(&[&args[..], &["--dry-run"]].concat());
+    again.assert_code(0);
+    let text = p.read("new/CHANGELOG.md");
+    assert_eq!(text.matches("## [").count(), 1, "{text}");
+    assert!(text.contains("- A line a person added."), "{text}");
+}
+
+/// A group's changelog already at the root (where the repository keeps it): the release goes there.
+#[test]
+fn a_group_s_notes_go_to_the_changelog_the_repository_keeps() {
+    let p = Project::new();
+    let workspace = "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n\n[workspace.package]\nversion = \"1.0.0\"\nedition = \"2021\"\n";
+    for root in ["old", "new"] {
+        p.file(&format!("{root}/Cargo.toml"), workspace);
+        for name in ["a", "b"] {
+            p.file(
+                &format!("{root}/{name}/Cargo.toml"),
+                &format!("[package]\nname = \"{name}\"\nversion.workspace = true\nedition.workspace = true\npublish = [\"local\"]\n"),
+            )
+            .file(&format!("{root}/{name}/src/lib.rs"), &format!("pub fn {name}() {{}}\n"));
+        }
+    }
+    p.file("new/a/src/lib.rs", "pub fn a() {}\npub fn a_new() {}\n");
+    p.file("new/CHANGELOG.md", "# Changes\n\n## 1.0.0\n\n- first\n");
+    let run =
+        p.atomic(&["changelog", "--date", "2026-12-07", "--manifest-path", "new/Cargo.toml", "--baseline-path", "old"]);
+    run.assert_code(0);
+    assert!(!p.path("new/a/CHANGELOG.md").exists() && !p.path("new/b/CHANGELOG.md").exists());
+    assert_data_eq!(
+        p.read("new/CHANGELOG.md"),
+        "# Changes\n\n## 1.1.0 - 2026-12-07\n\n### Added\n\n- `a`: `fn a::a_new` was added\n\n### Changed\n\n- `b`: Released with its version group `workspace`, for `a`: `fn a::a_new` was added\n- `b`: No API change of its own\n\n## 1.0.0\n\n- first\n"
     );
-    assert_data_eq!(all, snapbox::file!["snapshots/changelog-group.md"]);
 }

@@ -856,8 +856,7 @@ fn a_lockstep_version_group_moves_as_one_and_bump_writes_the_lockfile() {
     let bump = p.atomic(&["bump", "--color", "never"]);
     bump.assert_code(0);
     assert!(
-        bump.stderr
-            .contains("Bumping version group `workspace` 1.2.0 → 2.0.0 (major required by `core`): app, core, util"),
+        bump.stderr.contains("Bumping version group `workspace` 1.2.0 → 2.0.0 (major, for `core`): app, core, util"),
         "{}",
         bump.stderr
     );

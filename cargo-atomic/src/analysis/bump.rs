@@ -148,10 +148,10 @@ fn past_taken(
 }
 
 impl BumpPlan {
-    /// Writes every edit, all or none.
-    pub fn apply(&self) -> anyhow::Result<()> {
+    /// Writes every edit, and `more` (the release notes written with the versions), all or none.
+    pub fn apply(&self, more: &[FileEdit]) -> anyhow::Result<()> {
         let mut tx = crate::fsutil::Transaction::anchored(&self.root);
-        for e in &self.edits {
+        for e in self.edits.iter().chain(more) {
             tx.add(&e.path, e.after.clone().into_bytes());
         }
         tx.commit()

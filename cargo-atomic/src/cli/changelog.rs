@@ -1,5 +1,5 @@
 //! `cargo atomic changelog`: release notes from the API itself, written into each crate's
-//! `CHANGELOG.md` (all or none), or printed as Markdown or JSON.
+//! changelog (the repository's layout: see `changelog::plan`), all or none, or printed as Markdown or JSON.
 
 use std::collections::BTreeMap;
 
@@ -7,14 +7,11 @@ use clap::Args;
 
 use super::{exit, AnalysisArgs, GlobalArgs};
 use crate::analysis::{Assessment, Scope};
-use crate::changelog::CrateNotes;
-use crate::manifest::FileEdit;
 use crate::shell::Shell;
-use crate::workspace::Workspace;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum ChangelogFormat {
-    /// Write each crate's `CHANGELOG.md`, saying what was written.
+    /// Write the release notes into the changelogs the repository keeps, saying what was written.
     #[default]
     Human,
     /// Print the notes as Markdown (a release pull request's body, a GitHub release); write nothing.
@@ -53,34 +50,6 @@ pub(crate) fn release_versions(
     out
 }
 
-/// The edits writing `notes` into each crate's `CHANGELOG.md`, and the crates whose file already
-/// has their release.
-pub(crate) fn edits(ws: &Workspace, notes: &[CrateNotes], date: &str) -> anyhow::Result<(Vec<FileEdit>, Vec<String>)> {
-    let mut edits = Vec::new();
-    let mut present = Vec::new();
-    for n in notes {
-        let Some(m) = ws.member(&n.package) else { continue };
-        let path = m.dir.join("CHANGELOG.md");
-        let before = match std::fs::read_to_string(&path) {
-            Ok(t) => Some(t),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(anyhow::Error::new(e).context(format!("cannot read {}", path.display()))),
-        };
-        match crate::changelog::edit(before.as_deref(), n, date) {
-            Some(after) => edits.push(FileEdit { path, before: before.unwrap_or_default(), after }),
-            None => present.push(format!("{} already has {}", ws.relative(&path), n.version)),
-        }
-    }
-    Ok((edits, present))
-}
-
-/// `core 2.0.0 (breaking changes: 1, added: 2)`.
-pub(crate) fn summary(n: &CrateNotes) -> String {
-    let parts: Vec<String> =
-        n.sections.iter().map(|s| format!("{}: {}", s.title.to_lowercase(), s.entries.len())).collect();
-    format!("{} {} ({})", n.package, n.version, parts.join(", "))
-}
-
 pub fn run(global: &GlobalArgs, args: &ChangelogArgs, shell: &mut Shell) -> anyhow::Result<i32> {
     let ws = super::load_workspace(global, shell)?;
     let a = super::assess(&ws, &args.analysis, Scope::Train, args.prove, shell)?;
@@ -102,26 +71,14 @@ pub fn run(global: &GlobalArgs, args: &ChangelogArgs, shell: &mut Shell) -> anyh
         shell.status("Finished", "no crate needs a release; nothing to write");
         return Ok(exit::OK);
     }
-    let (edits, present) = edits(&ws, &notes, &date)?;
-    for p in &present {
-        shell.status("Skipping", p);
-    }
+    let plan = crate::changelog::plan(&ws, &notes, &date)?;
     if !args.dry_run {
         let mut tx = crate::fsutil::Transaction::anchored(&ws.root);
-        for e in &edits {
+        for e in &plan.edits {
             tx.add(&e.path, e.after.clone().into_bytes());
         }
         tx.commit()?;
     }
-    for e in &edits {
-        let n = notes.iter().find(|n| ws.member(&n.package).is_some_and(|m| m.dir.join("CHANGELOG.md") == e.path));
-        let verb = match (args.dry_run, e.before.is_empty()) {
-            (true, true) => "Would create",
-            (true, false) => "Would update",
-            (false, true) => "Created",
-            (false, false) => "Updated",
-        };
-        shell.status(verb, format!("{}: {}", ws.relative(&e.path), n.map(summary).unwrap_or_default()));
-    }
+    crate::report::changelog::human(shell, &plan, args.dry_run);
     Ok(exit::OK)
 }

@@ -766,6 +766,11 @@ fn subject(kind: ItemKind, path: &str, decl: Option<&str>) -> String {
 impl Finding {
     /// `` `fn core::execute_operation` gained parameter `timeout: std::time::Duration` ``
     pub fn message(&self) -> String {
+        // A crate-level subject names its item itself (feature `std`, symbol `f`): code spans
+        // do not nest.
+        if self.subject.contains('`') {
+            return format!("{} {}", self.subject, self.detail);
+        }
         format!("`{}` {}", self.subject, self.detail)
     }
 
