@@ -44,7 +44,9 @@ fn trial(kill: &Kill, then: Then) -> Result<String, String> {
     let registry = Registry::start();
     let (p, env) = train(&registry);
     let mut killed_env = pairs(&env);
-    let points_path = p.path("target/points.txt").to_string_lossy().into_owned();
+    let points_path = p.path("target/points.txt");
+    std::fs::create_dir_all(points_path.parent().unwrap()).unwrap();
+    let points_path = points_path.to_string_lossy().into_owned();
     let spec;
     match kill {
         Kill::At(point) => {
@@ -105,6 +107,8 @@ fn a_kill_at_any_instant_then_resume_or_rollback_ends_with_the_whole_train_live_
     let registry = Registry::start();
     let (p, env) = train(&registry);
     let log = p.path("target/points.txt");
+    // Ignored by git, and there even when the builds go to a shared CARGO_TARGET_DIR.
+    std::fs::create_dir_all(log.parent().unwrap()).unwrap();
     let mut with_log = pairs(&env);
     let log_path = log.to_string_lossy().into_owned();
     with_log.push(("CARGO_ATOMIC_TEST_POINTS", &log_path));

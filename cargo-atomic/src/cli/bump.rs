@@ -42,7 +42,8 @@ pub fn run(global: &GlobalArgs, args: &BumpArgs, shell: &mut Shell) -> anyhow::R
         }
         false => None,
     };
-    let write = !args.dry_run && !(plan.edits.is_empty() && notes.as_ref().is_none_or(|n| n.edits.is_empty()));
+    let nothing = plan.edits.is_empty() && notes.as_ref().is_none_or(|n| n.edits.is_empty());
+    let write = !args.dry_run && !nothing;
     if write {
         plan.apply(notes.as_ref().map(|n| n.edits.as_slice()).unwrap_or_default())?;
     }
