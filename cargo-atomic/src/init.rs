@@ -46,6 +46,9 @@ pub struct Plan {
     pub baselines: Vec<(String, String)>,
     /// What was left as a person wrote it.
     pub kept: Vec<String>,
+    /// What a maintainer should know once: releases newer than the checkout's, features no
+    /// check sees.
+    pub notes: Vec<String>,
 }
 
 /// The release tag pattern the repository's tags follow: the known pattern the most tags match
@@ -233,9 +236,59 @@ pub fn plan(ws: &Workspace, states: &[SnapshotState]) -> anyhow::Result<Plan> {
             }
         }
     };
-    for m in ws.members.iter().filter(|m| m.is_publishable()) {
-        let from = history.source.get(&m.name).cloned().unwrap_or_else(|| "none: a new crate".to_string());
+    // Each crate's baseline as `check` will find it (one answer from `init` to the tag), and
+    // releases newer than the checkout's, said once.
+    let publishable: Vec<&crate::workspace::Member> = ws.members.iter().filter(|m| m.is_publishable()).collect();
+    let releases = crate::baseline::last_releases(ws, &publishable, true)
+        .or_else(|_| crate::baseline::last_releases(ws, &publishable, false))?;
+    let mut ahead = Vec::new();
+    for m in &publishable {
+        let from = match releases.last.get(&m.name).cloned().flatten() {
+            Some(r) => {
+                let at = match &r.tag {
+                    Some(t) => format!("tag {t}"),
+                    None => format!("registry {}", crate::analysis::registry_of(m).as_deref().unwrap_or("crates-io")),
+                };
+                if let Some(newer) = releases.ahead.get(&m.name) {
+                    ahead.push((m.name.clone(), r.version.clone(), at.clone(), newer.clone()));
+                }
+                format!("{} from {at}", r.version)
+            }
+            None => history.source.get(&m.name).cloned().unwrap_or_else(|| "none: a new crate".to_string()),
+        };
         plan.baselines.push((m.name.clone(), from));
+    }
+    if !ahead.is_empty() {
+        plan.notes.push(format!(
+            "releases newer than this checkout's are out: {}; this history does not contain them (a maintenance \
+             branch, or a clone older than the last release): `check` compares with the checkout's releases, and \
+             a release from here above them must keep what they added (`cargo atomic diff --baseline-version \
+             <version>` shows what this checkout lacks)",
+            crate::baseline::ahead_in_words(&ahead)
+        ));
+    }
+    // Optional features no check sees: said once, here, with what the repository documents
+    // its crates with (docs.rs).
+    for m in &publishable {
+        let unchecked = m.unchecked_features(&m.feature_selection(&Default::default()));
+        if unchecked.is_empty() {
+            continue;
+        }
+        let list: Vec<String> = unchecked.iter().map(|f| format!("`{f}`")).collect();
+        let offer = match &m.docs_rs {
+            Some(d) if d.all_features => {
+                "docs.rs documents it with all features: `all-features = true` under `[package.metadata.atomic]` \
+                 checks that API"
+                    .to_string()
+            }
+            Some(d) => format!(
+                "docs.rs documents it with `features = {:?}`: the same under `[package.metadata.atomic]` checks that API",
+                d.features
+            ),
+            None => "include them with `features = [...]` or `all-features = true` under `[package.metadata.atomic]`"
+                .to_string(),
+        };
+        plan.notes.push(format!("{}: optional features {} are not checked; {offer}", m.name, list.join(", ")));
     }
     let groups = shared_versions(ws, &history);
     for (names, versions) in &groups {

@@ -409,7 +409,7 @@ pub fn breaking(from: &Version, to: &Version) -> bool {
 
 /// The bump the declared version makes over the baseline, in SemVer terms.
 pub fn declared_bump(from: &Version, to: &Version) -> Option<Bump> {
-    if to <= from {
+    if to.cmp_precedence(from).is_le() {
         return None;
     }
     Some(if breaking(from, to) {
@@ -718,7 +718,7 @@ fn entry(ws: &Workspace, d: &CrateDiff, causes: Vec<Cause>, floor: Option<&Floor
         }
     }
     let declared = baseline_version.as_ref().and_then(|from| declared_bump(from, &member.version));
-    let satisfied = required_version.as_ref().is_none_or(|req| member.version >= *req);
+    let satisfied = required_version.as_ref().is_none_or(|req| member.version.cmp_precedence(req).is_ge());
     let in_train = required_bump.is_some()
         || declared.is_some()
         || (new_crate && member.is_publishable())
@@ -853,7 +853,7 @@ fn problems(
         causes.sort_by_key(|x| std::cmp::Reverse((x.bump, x.kind)));
         let grouped = c.group.is_some();
         if let (Some(required), Some(version), false) = (c.required_bump, &c.required_version, grouped) {
-            if c.declared_version < *version {
+            if c.declared_version.cmp_precedence(version).is_lt() {
                 let from = c.baseline_version.as_ref().map(|v| v.to_string()).unwrap_or_default();
                 let left_out = c.declared_bump.is_none() && causes.iter().all(|x| x.kind == CauseKind::Dependency);
                 let (kind, message, mut notes) = if left_out {
@@ -1060,7 +1060,10 @@ fn group_problems(g: &GroupTrain, crates: &BTreeMap<String, CrateTrain>, locate:
     let versions: BTreeSet<&Version> = members.iter().map(|c| &c.declared_version).collect();
     if versions.len() > 1 {
         let each: Vec<String> = members.iter().map(|c| format!("{} {}", c.package, c.declared_version)).collect();
-        let below = members.iter().find(|c| c.declared_version < g.declared_version).map(|c| c.package.as_str());
+        let below = members
+            .iter()
+            .find(|c| c.declared_version.cmp_precedence(&g.declared_version).is_lt())
+            .map(|c| c.package.as_str());
         out.push(problem(
             ProblemKind::VersionGroupSplit,
             Severity::Error,
@@ -1072,7 +1075,8 @@ fn group_problems(g: &GroupTrain, crates: &BTreeMap<String, CrateTrain>, locate:
     }
     let Some(release) = &g.release_version else { return out };
     let mover = g.moved_by.as_deref().and_then(|m| crates.get(m));
-    let behind: Vec<&&CrateTrain> = members.iter().filter(|c| c.declared_version < *release).collect();
+    let behind: Vec<&&CrateTrain> =
+        members.iter().filter(|c| c.declared_version.cmp_precedence(release).is_lt()).collect();
     if let (Some(mover), false) = (mover, behind.is_empty()) {
         let from = mover.baseline_version.as_ref().map(|v| v.to_string()).unwrap_or_default();
         let bump = mover.required_bump.map(|b| b.to_string()).unwrap_or_default();
@@ -1157,7 +1161,11 @@ fn settle(hypothetical: &mut Workspace, diffs: &[CrateDiff], apis: &BTreeMap<Str
             .iter()
             .filter_map(|c| {
                 let required = c.required_version.as_ref()?;
-                (c.declared_version < *required).then(|| (c.package.clone(), required.clone()))
+                let mut v = required.clone();
+                if v.build.is_empty() {
+                    v.build = c.declared_version.build.clone();
+                }
+                c.declared_version.cmp_precedence(required).is_lt().then(|| (c.package.clone(), v))
             })
             .collect();
         if raise.is_empty() {
@@ -1217,7 +1225,14 @@ pub fn versions_to_write(
             needed.get(&c.package).map(|n| n.version.clone()).unwrap_or_else(|| c.declared_version.clone());
         let wanted = if chosen.is_empty() { c.in_train } else { chosen.contains(&c.package) };
         if let (Some(level), Some(from), true) = (level, &c.baseline_version, wanted) {
-            target = target.max(bumped(from, level));
+            let v = bumped(from, level);
+            if v.cmp_precedence(&target).is_gt() {
+                target = v;
+            }
+        }
+        // Build metadata the maintainers write (`+spec-1.1.0`) stays with the new version.
+        if target.build.is_empty() {
+            target.build = c.declared_version.build.clone();
         }
         if target != c.declared_version {
             set_version(&mut hypothetical, &c.package, &target);
@@ -1249,24 +1264,14 @@ impl Train {
     /// they concern, with what it means for this train — a warning where the train releases above
     /// them in their series, since their users will be moved to it.
     pub fn releases_ahead(&mut self, diffs: &[CrateDiff]) {
-        // (checkout's release, where it is) → newer release → crates.
-        type Newer = BTreeMap<(Version, String), Vec<String>>;
-        let mut by: BTreeMap<(Version, String), Newer> = BTreeMap::new();
+        let mut ahead: Vec<(String, Version, String, crate::baseline::Ahead)> = Vec::new();
         let mut above: Vec<(String, Version)> = Vec::new();
         let mut major = false;
         for d in diffs {
             let Some(b) = &d.baseline else { continue };
             let (Some(newer), Some(from)) = (&b.origin.newer, &b.version) else { continue };
-            let checkout = format!(
-                "{} {}",
-                if b.origin.kind == crate::baseline::OriginKind::Tag { "tag" } else { "registry" },
-                b.origin.reference
-            );
-            by.entry((from.clone(), checkout))
-                .or_default()
-                .entry((newer.version.clone(), newer.from.clone()))
-                .or_default()
-                .push(d.package.clone());
+            let kind = if b.origin.kind == crate::baseline::OriginKind::Tag { "tag" } else { "registry" };
+            ahead.push((d.package.clone(), from.clone(), format!("{kind} {}", b.origin.reference), newer.clone()));
             let release = self.get(&d.package).and_then(|c| c.release_version.clone());
             if let Some(r) = release {
                 if !breaking(&newer.version, &r) && r.cmp_precedence(&newer.version) == std::cmp::Ordering::Greater {
@@ -1276,24 +1281,13 @@ impl Train {
                 }
             }
         }
-        if by.is_empty() {
+        if ahead.is_empty() {
             return;
-        }
-        let mut parts = Vec::new();
-        for ((from, checkout), newer) in &by {
-            let held: Vec<String> = newer
-                .iter()
-                .map(|((v, source), names)| {
-                    let source = if source == "the registry" { String::new() } else { format!(" ({source})") };
-                    format!("{} {v}{source}", names.join(", "))
-                })
-                .collect();
-            parts.push(format!("{} (this checkout's last release is {from}, {checkout})", held.join("; ")));
         }
         let message = format!(
             "releases newer than this checkout's are out: {}; this history does not contain them (a maintenance \
              branch, or a clone older than the last release), so the baselines stay at the checkout's release",
-            parts.join("; ")
+            crate::baseline::ahead_in_words(&ahead)
         );
         if above.is_empty() {
             let meaning = if major {

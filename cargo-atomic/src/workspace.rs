@@ -70,6 +70,16 @@ pub struct Member {
     pub license: Option<String>,
     pub license_file: Option<PathBuf>,
     pub repository: Option<String>,
+    /// The features docs.rs documents the crate with (`[package.metadata.docs.rs]`): the features
+    /// the repository publishes its API with. `None`: docs.rs's defaults.
+    pub docs_rs: Option<DocsRs>,
+}
+
+/// `[package.metadata.docs.rs]`'s feature settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocsRs {
+    pub all_features: bool,
+    pub features: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -376,6 +386,7 @@ impl Workspace {
                 license: p.license.clone(),
                 license_file: p.license_file.clone().map(|f| f.into_std_path_buf()),
                 repository: p.repository.clone(),
+                docs_rs: docs_rs(&p.metadata),
             });
         }
         members.sort_by(|a, b| a.name.cmp(&b.name));
@@ -676,6 +687,18 @@ fn selection(all: bool, default: bool, mut features: Vec<String>) -> FeatureSele
     }
 }
 
+/// `[package.metadata.docs.rs]`'s `all-features` and `features`, where either is set.
+fn docs_rs(metadata: &serde_json::Value) -> Option<DocsRs> {
+    let d = metadata.get("docs")?.get("rs")?;
+    let all_features = d.get("all-features").and_then(|v| v.as_bool()).unwrap_or(false);
+    let features: Vec<String> = d
+        .get("features")
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|f| f.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    (all_features || !features.is_empty()).then_some(DocsRs { all_features, features })
+}
+
 fn parse_config<T: Default + for<'de> Deserialize<'de>>(
     metadata: &serde_json::Value,
     key: &str,
@@ -760,6 +783,7 @@ pub(crate) mod testing {
             license: None,
             license_file: None,
             repository: None,
+            docs_rs: None,
         }
     }
 

@@ -20,7 +20,7 @@ mod registry;
 mod release;
 mod tag;
 
-pub use release::{Ahead, LastRelease, Releases};
+pub use release::{ahead_in_words, last_releases, Ahead, LastRelease, Releases};
 
 pub use registry::highest_published;
 

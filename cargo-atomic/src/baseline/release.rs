@@ -51,6 +51,33 @@ pub struct Releases {
     pub listings: BTreeMap<String, Listing>,
 }
 
+/// Releases newer than the checkout's, in words, for crates `(name, the checkout's release, where
+/// it is, the newer release)`: `a, b 2.9.6 (this checkout's last release is 2.9.0, tag v2.9.0)`,
+/// crates grouped by what they share.
+pub fn ahead_in_words(list: &[(String, Version, String, Ahead)]) -> String {
+    type Newer = BTreeMap<(Version, String), Vec<String>>;
+    let mut by: BTreeMap<(Version, String), Newer> = BTreeMap::new();
+    for (name, from, at, newer) in list {
+        by.entry((from.clone(), at.clone()))
+            .or_default()
+            .entry((newer.version.clone(), newer.from.clone()))
+            .or_default()
+            .push(name.clone());
+    }
+    let mut parts = Vec::new();
+    for ((from, at), newer) in &by {
+        let held: Vec<String> = newer
+            .iter()
+            .map(|((v, source), names)| {
+                let source = if source == "the registry" { String::new() } else { format!(" ({source})") };
+                format!("{} {v}{source}", names.join(", "))
+            })
+            .collect();
+        parts.push(format!("{} (this checkout's last release is {from}, {at})", held.join("; ")));
+    }
+    parts.join("; ")
+}
+
 /// Equal by precedence.
 fn same(a: &Version, b: &Version) -> bool {
     a.cmp_precedence(b) == Ordering::Equal

@@ -38,6 +38,9 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, shell: &mut Shell) -> anyhow::R
     for k in &plan.kept {
         shell.warn(k);
     }
+    for n in &plan.notes {
+        shell.note(n);
+    }
     if plan.writes.is_empty() {
         shell.status("Nothing", "to write: the repository is set up (`cargo atomic check` is the gate)");
         return Ok(exit::OK);
