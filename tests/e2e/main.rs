@@ -17,6 +17,7 @@ mod prove;
 #[allow(dead_code)] // the publish tests use the fault injection
 mod publish;
 mod registry;
+mod release;
 mod rules;
 mod schema;
 mod snapshot;

@@ -59,8 +59,14 @@ pub fn start(ws: &Workspace, train: &Train, opts: &Options, emit: &mut dyn FnMut
         }
         false => Vec::new(),
     };
+    // A dry run starts no train: its plan is named by what it would publish alone (the same
+    // plan, the same words), not by the moment it ran.
+    let name = match opts.dry_run {
+        true => journal.train.split_once('-').map_or(journal.train.clone(), |(_, plan)| plan.to_string()),
+        false => journal.train.clone(),
+    };
     emit(Event::Plan {
-        train: journal.train.clone(),
+        train: name,
         steps: journal.steps.iter().map(|s| (s.package.clone(), s.version.clone())).collect(),
         groups: train.groups.iter().filter(|g| g.release_version.is_some()).cloned().collect(),
         rate,
