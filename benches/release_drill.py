@@ -201,7 +201,7 @@ def baselines(ws, atomic, env):
     return {c["package"]: (c.get("baseline_version"), c.get("baseline")) for c in doc.get("crates", [])}
 
 
-def drill(binary, family, mirrors, work, server_binary):
+def drill(binary, family, mirrors, work, server_binary, verbose=False):
     name, mirror, tag, change, _ = family
     ws = work / f"{name}"
     shutil.rmtree(ws, ignore_errors=True)
@@ -218,6 +218,9 @@ def drill(binary, family, mirrors, work, server_binary):
         proc, secs = sh(cmd, ws, {**env, **(extra_env or {})}, check=False)
         out = proc.stdout + proc.stderr
         steps.append((label, proc.returncode, len(out.splitlines()), secs, out))
+        if verbose:
+            print(f"  {label:18} exit {proc.returncode}  {len(out.splitlines()):4} lines  {secs:7.1f} s", flush=True)
+            print("    " + out.rstrip().replace("\n", "\n    "), flush=True)
         if commit:
             sh([*GIT, "add", "-A"], ws)
             sh([*GIT, "commit", "-q", "--allow-empty", "-m", commit], ws)
@@ -254,7 +257,7 @@ def drill(binary, family, mirrors, work, server_binary):
     second = sh([binary, "atomic", "check"], ws, env, check=False)[0]
     same_bytes = (first.stdout, first.stderr, first.returncode) == (second.stdout, second.stderr, second.returncode)
     sh([*GIT, "add", "-A"], ws)
-    sh([*GIT, "commit", "-q", "-m", "release"], ws)
+    sh([*GIT, "commit", "-q", "--allow-empty", "-m", "release"], ws)
 
     # Publishing: to the drill's registry, from a commit of its own.
     server = Server(server_binary, work / f"{name}-registry")
@@ -302,12 +305,10 @@ def main():
             work = args.dir / label
             work.mkdir(parents=True, exist_ok=True)
             print(f"== {family[0]} ({family[4]}) with {label}", flush=True)
-            r = drill(binary, family, args.mirrors.resolve(), work, args.registry_server)
+            r = drill(binary, family, args.mirrors.resolve(), work, args.registry_server, args.verbose)
             results[(label, family[0])] = r
             for (step_label, code, lines, secs, out) in r["steps"]:
                 print(f"  {step_label:18} exit {code}  {lines:4} lines  {secs:7.1f} s")
-                if args.verbose:
-                    print("    " + out.replace("\n", "\n    "))
             print(f"  baselines before bump: {baseline_words(r['before'])}")
             print(f"  baselines after bump:  {baseline_words(r['after'])}")
             print(f"  fixed point: {'yes' if r['fixed'] else 'no'} (check after bump consistent: {r['consistent']}, "

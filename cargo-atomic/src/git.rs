@@ -139,13 +139,21 @@ impl Repo {
     /// Writes the tree of `rev` into `dest` (which must not exist yet). Files whose content the
     /// clone does not have (a partial or filtered clone leaves large files out) are left out: a
     /// documented tree needs the crates' sources and manifests, not every file.
-    pub fn export(&self, rev: &str, dest: &Path) -> anyhow::Result<()> {
+    /// `only`: the paths (files or directories, relative to the root) to export, those that
+    /// exist at `rev`.
+    pub fn export(&self, rev: &str, dest: &Path, only: Option<&[String]>) -> anyhow::Result<()> {
         let missing = self.missing_files(rev)?;
         std::fs::create_dir_all(dest).with_context(|| format!("cannot create {}", dest.display()))?;
         let mut args: Vec<String> = vec!["archive".into(), "--format=tar".into(), rev.into()];
-        if !missing.is_empty() {
+        let mut pathspecs: Vec<String> = Vec::new();
+        if let Some(only) = only {
+            let present = self.existing_at(rev, only)?;
+            pathspecs.extend(present.iter().map(|p| format!(":(literal){p}")));
+        }
+        pathspecs.extend(missing.iter().map(|p| format!(":(exclude,literal){p}")));
+        if !pathspecs.is_empty() {
             args.push("--".into());
-            args.extend(missing.iter().map(|p| format!(":(exclude,literal){p}")));
+            args.extend(pathspecs);
         }
         let mut archive = Command::new("git")
             .args(&args)
@@ -179,6 +187,29 @@ impl Repo {
             bail!("cannot export {rev} from {}: {}", self.root.display(), why.trim());
         }
         Ok(())
+    }
+
+    /// The files (not directories) directly in `dir` at `rev` (`""`: the root).
+    pub fn files_at(&self, rev: &str, dir: &str) -> anyhow::Result<Vec<String>> {
+        let spec = if dir.is_empty() { rev.to_string() } else { format!("{rev}:{dir}") };
+        let out = self.git_ok(&["ls-tree", "-z", &spec])?;
+        Ok(out
+            .split('\0')
+            .filter_map(|e| {
+                let (meta, name) = e.split_once('\t')?;
+                (meta.split(' ').nth(1) == Some("blob"))
+                    .then(|| if dir.is_empty() { name.to_string() } else { format!("{dir}/{name}") })
+            })
+            .collect())
+    }
+
+    /// Those of `paths` that exist at `rev` (a pathspec naming nothing fails `git archive`).
+    fn existing_at(&self, rev: &str, paths: &[String]) -> anyhow::Result<Vec<String>> {
+        let mut args: Vec<&str> = vec!["ls-tree", "--name-only", "-z", rev, "--"];
+        args.extend(paths.iter().map(String::as_str));
+        let out = self.git_ok(&args)?;
+        let found: std::collections::BTreeSet<&str> = out.split('\0').filter(|p| !p.is_empty()).collect();
+        Ok(paths.iter().filter(|p| found.contains(p.trim_end_matches('/'))).cloned().collect())
     }
 
     /// Files of `rev` whose content is not in the clone (`git cat-file` finds no object), without

@@ -145,7 +145,7 @@ pub fn last_releases(ws: &Workspace, members: &[&Member], ask_registry: bool) ->
         candidates.insert(m.name.clone(), list);
     }
     if let Some(repo) = &repo {
-        verify_tags(ws, repo, members, &mut candidates)?;
+        verify_tags(ws, repo, &merged, members, &mut candidates)?;
     }
     for m in members {
         let mut hist: Vec<Version> = history.get(&m.name).cloned().unwrap_or_default().into_iter().collect();
@@ -236,6 +236,7 @@ pub fn last_releases(ws: &Workspace, members: &[&Member], ask_registry: bool) ->
 fn verify_tags(
     ws: &Workspace,
     repo: &Repo,
+    merged: &BTreeSet<String>,
     members: &[&Member],
     candidates: &mut BTreeMap<String, Vec<(Version, String, bool)>>,
 ) -> anyhow::Result<()> {
@@ -243,10 +244,13 @@ fn verify_tags(
     let root_manifest = repo.relative(&ws.root.join("Cargo.toml"))?;
     let mut wanted: Vec<(String, String)> = Vec::new();
     let mut asked: Vec<(String, String)> = Vec::new();
+    // The newest few of each kind (naming the crate or not; on this history or not): a tag of
+    // this history is never crowded out by later ones elsewhere.
+    let class = |c: &(Version, String, bool)| (c.2, merged.contains(&c.1));
     for m in members {
         let rel = repo.relative(&m.manifest_path)?;
-        for shared in [false, true] {
-            for (_, tag, _) in candidates[&m.name].iter().filter(|c| c.2 == shared).take(NEWEST) {
+        for kind in [(false, true), (false, false), (true, true), (true, false)] {
+            for (_, tag, _) in candidates[&m.name].iter().filter(|c| class(c) == kind).take(NEWEST) {
                 wanted.push((tag.clone(), rel.clone()));
                 wanted.push((tag.clone(), root_manifest.clone()));
                 asked.push((m.name.clone(), tag.clone()));
@@ -267,14 +271,13 @@ fn verify_tags(
         verdicts.insert((name.clone(), tag.clone()), verdict);
     }
     for (name, list) in candidates.iter_mut() {
-        let mut seen = [0usize; 2];
         list.retain(|(_, tag, shared)| {
-            seen[usize::from(*shared)] += 1;
-            if seen[usize::from(*shared)] > NEWEST {
+            let Some(verdict) = verdicts.get(&(name.clone(), tag.clone())) else {
+                // Older than the few read: a tag naming the crate stays, a workspace tag does not.
                 return !shared;
-            }
-            match verdicts.get(&(name.clone(), tag.clone())).copied().flatten() {
-                Some(agrees) => agrees,
+            };
+            match verdict {
+                Some(agrees) => *agrees,
                 None => !shared,
             }
         });

@@ -62,16 +62,85 @@ pub(super) fn from_git(
     })
 }
 
-/// The tree of `commit`, exported under the target dir once (it never changes).
+/// The tree of `commit`, exported under the target dir once (it never changes), as far as a
+/// documented release needs it: the workspace's files at its root (manifest, lockfile, Cargo
+/// configuration, toolchain file) and the directories of its publishable members and of every
+/// member they depend on — not its fuzz targets, benchmarks or test harnesses, whose
+/// dependencies (a git repository, a large file the clone lacks) a release never needs. The
+/// workspace's member list is trimmed to the directories there. Where that tree is not a
+/// workspace Cargo can read, the whole commit is exported instead.
 pub(super) fn exported_tree(ws: &Workspace, repo: &Repo, commit: &str) -> anyhow::Result<std::path::PathBuf> {
-    let tree = ws.atomic_dir().join("trees").join(commit);
+    let dirs = needed_dirs(ws, repo)?;
+    let key = crate::fsutil::sha256_hex(format!("{dirs:?}").as_bytes());
+    let tree = ws.atomic_dir().join("trees").join(format!("{commit}-{}", &key[..8]));
     let done = tree.join(".atomic-complete");
-    if !done.exists() {
-        let _ = std::fs::remove_dir_all(&tree);
-        repo.export(commit, &tree)?;
-        std::fs::write(&done, b"")?;
+    if done.exists() {
+        return Ok(tree);
     }
+    let _ = std::fs::remove_dir_all(&tree);
+    let rel_root = repo.relative(&ws.root)?;
+    // A package at the workspace's root has its sources there: the whole tree, then.
+    let trimmed = !dirs.iter().any(|d| *d == rel_root) && {
+        let mut paths: Vec<String> = repo.files_at(commit, &rel_root)?;
+        paths.extend(dirs.iter().cloned());
+        paths.push(if rel_root.is_empty() { ".cargo".to_string() } else { format!("{rel_root}/.cargo") });
+        repo.export(commit, &tree, Some(&paths))?;
+        let root = if rel_root.is_empty() { tree.clone() } else { tree.join(&rel_root) };
+        trim_members(&root, &dirs, &rel_root).is_ok() && readable(&root)
+    };
+    if !trimmed {
+        let _ = std::fs::remove_dir_all(&tree);
+        repo.export(commit, &tree, None)?;
+    }
+    std::fs::write(&done, b"")?;
     Ok(tree)
+}
+
+/// The directories (relative to the repository) of the publishable members and of every member
+/// they depend on, through any kind of dependency.
+fn needed_dirs(ws: &Workspace, repo: &Repo) -> anyhow::Result<Vec<String>> {
+    let publishable: Vec<String> = ws.members.iter().filter(|m| m.is_publishable()).map(|m| m.name.clone()).collect();
+    let kinds = [crate::workspace::DepKind::Normal, crate::workspace::DepKind::Build, crate::workspace::DepKind::Dev];
+    let closure = ws.with_deps(&publishable, &kinds);
+    let mut dirs = Vec::new();
+    for m in ws.members.iter().filter(|m| closure.contains(&m.name)) {
+        dirs.push(repo.relative(&m.dir)?);
+    }
+    dirs.sort();
+    dirs.dedup();
+    Ok(dirs)
+}
+
+/// The exported workspace's `members` and `default-members` without the directories that were
+/// not exported (globs stay: Cargo expands them to what is there).
+fn trim_members(root: &std::path::Path, dirs: &[String], rel_root: &str) -> anyhow::Result<()> {
+    let path = root.join("Cargo.toml");
+    let text = std::fs::read_to_string(&path)?;
+    let mut doc: toml_edit::DocumentMut = text.parse()?;
+    let Some(workspace) = doc.get_mut("workspace").and_then(|w| w.as_table_like_mut()) else { return Ok(()) };
+    let exported = |entry: &str| {
+        let entry = entry.trim_end_matches('/');
+        let rel = if rel_root.is_empty() { entry.to_string() } else { format!("{rel_root}/{entry}") };
+        entry.contains(['*', '?', '[']) || entry == "." || dirs.iter().any(|d| *d == rel || d.starts_with(&format!("{rel}/")))
+    };
+    for key in ["members", "default-members"] {
+        if let Some(list) = workspace.get_mut(key).and_then(|m| m.as_array_mut()) {
+            list.retain(|v| v.as_str().is_none_or(exported));
+        }
+    }
+    crate::fsutil::replace_cache_file(&path, doc.to_string().as_bytes())?;
+    Ok(())
+}
+
+/// Whether Cargo reads the workspace at `root` (every member's manifest there).
+fn readable(root: &std::path::Path) -> bool {
+    std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["metadata", "--no-deps", "--format-version", "1", "--offline", "--manifest-path"])
+        .arg(root.join("Cargo.toml"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// Documents `members` as they were at `rev` (the tree exported under the target dir).
