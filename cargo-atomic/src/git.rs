@@ -197,8 +197,13 @@ impl Repo {
             .split('\0')
             .filter_map(|e| {
                 let (meta, name) = e.split_once('\t')?;
-                (meta.split(' ').nth(1) == Some("blob"))
-                    .then(|| if dir.is_empty() { name.to_string() } else { format!("{dir}/{name}") })
+                (meta.split(' ').nth(1) == Some("blob")).then(|| {
+                    if dir.is_empty() {
+                        name.to_string()
+                    } else {
+                        format!("{dir}/{name}")
+                    }
+                })
             })
             .collect())
     }

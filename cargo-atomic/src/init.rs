@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 
 use crate::analysis::{Freshness, SnapshotState};
+use crate::baseline::manifest_version;
 use crate::git::Repo;
 use crate::workspace::Workspace;
 
@@ -64,6 +65,59 @@ fn tag_format(ws: &Workspace, tags: &[String]) -> Option<(String, usize)> {
     best
 }
 
+/// Formats besides `primary` that some publishable crate's releases are tagged with (toml-rs
+/// tags `toml-v0.9.12` and `v0.24.1` for `toml_edit`): for a crate with no tag under the formats
+/// so far, the first known format with a tag of its release (a tag without the crate's name
+/// counts where the crate's manifest there has its version).
+fn more_formats(ws: &Workspace, repo: &Repo, tags: &[String], primary: &str) -> anyhow::Result<Vec<String>> {
+    let mut formats = vec![primary.to_string()];
+    let root = repo.relative(&ws.root.join("Cargo.toml"))?;
+    for m in ws.members.iter().filter(|m| m.is_publishable()) {
+        let rel = repo.relative(&m.manifest_path)?;
+        let has = |format: &str| -> anyhow::Result<bool> {
+            let mut named: Vec<(semver::Version, &String)> = tags
+                .iter()
+                .filter_map(|t| match version_in(ws, format, t)? {
+                    (Some(c), v) if c == m.name => Some((v, t)),
+                    (None, v) => Some((v, t)),
+                    _ => None,
+                })
+                .collect();
+            if format.contains("{crate}") || named.is_empty() {
+                return Ok(!named.is_empty());
+            }
+            named.sort_by(|a, b| b.0.cmp_precedence(&a.0));
+            let newest: Vec<(String, String)> = named
+                .iter()
+                .take(3)
+                .flat_map(|(_, t)| [((*t).clone(), rel.clone()), ((*t).clone(), root.clone())])
+                .collect();
+            let texts = repo.show_many(&newest)?;
+            Ok(named.iter().take(3).enumerate().any(|(i, (v, _))| {
+                let found = texts[2 * i].as_deref().and_then(|t| manifest_version(t, texts[2 * i + 1].as_deref()));
+                found.is_some_and(|f| f.cmp_precedence(v).is_eq())
+            }))
+        };
+        let mut covered = false;
+        for f in &formats {
+            if has(f)? {
+                covered = true;
+                break;
+            }
+        }
+        if covered {
+            continue;
+        }
+        for f in FORMATS.iter().filter(|f| !formats.iter().any(|g| g == *f)) {
+            if has(f)? {
+                formats.push(f.to_string());
+                break;
+            }
+        }
+    }
+    Ok(formats[1..].to_vec())
+}
+
 /// The `(crate or None, version)` a tag names under `format`.
 fn version_in(ws: &Workspace, format: &str, tag: &str) -> Option<(Option<String>, semver::Version)> {
     let parse = |format: &str| {
@@ -75,18 +129,6 @@ fn version_in(ws: &Workspace, format: &str, tag: &str) -> Option<(Option<String>
     } else {
         parse(format).map(|v| (None, v))
     }
-}
-
-/// A member's version in its manifest text (`version.workspace = true` read from the root
-/// manifest's text at the same point).
-fn manifest_version(manifest: &str, root: Option<&str>) -> Option<semver::Version> {
-    let doc: toml_edit::DocumentMut = manifest.parse().ok()?;
-    let version = doc.get("package")?.get("version")?;
-    if let Some(v) = version.as_str() {
-        return semver::Version::parse(v).ok();
-    }
-    let root: toml_edit::DocumentMut = root?.parse().ok()?;
-    root.get("workspace")?.get("package")?.get("version")?.as_str().and_then(|v| semver::Version::parse(v).ok())
 }
 
 /// Each member's last releases, newest first, and where the last one was found.
@@ -218,11 +260,19 @@ pub fn plan(ws: &Workspace, states: &[SnapshotState]) -> anyhow::Result<Plan> {
     let repo = Repo::discover(&ws.root);
     let tags = repo.as_ref().map(|r| r.tags()).transpose()?.unwrap_or_default();
 
-    // The release tag pattern, and each crate's releases.
+    // The release tag pattern (and any other the crates' releases are tagged with), and each
+    // crate's releases.
     let format = tag_format(ws, &tags);
+    let more = match (&format, &repo) {
+        (Some((f, _)), Some(repo)) => more_formats(ws, repo, &tags, f)?,
+        _ => Vec::new(),
+    };
     let history = match (&format, &repo) {
         (Some((f, n)), Some(repo)) => {
             plan.detected.push(format!("release tags follow `{f}` ({n} tag{})", if *n == 1 { "" } else { "s" }));
+            for g in &more {
+                plan.detected.push(format!("some crates' releases are tagged `{g}` too"));
+            }
             tag_history(ws, repo, &tags, f)?
         }
         _ => {
@@ -331,9 +381,18 @@ pub fn plan(ws: &Workspace, states: &[SnapshotState]) -> anyhow::Result<Plan> {
         let atomic = table_at(&mut doc, &["workspace", "metadata", "atomic"]);
         if let Some((f, _)) = &format {
             match atomic.get("tag-format") {
-                None => {
+                None if more.is_empty() => {
                     atomic["tag-format"] = toml_edit::value(f.as_str());
                     keys.push(format!("tag-format = \"{f}\""));
+                }
+                None => {
+                    let mut list = toml_edit::Array::new();
+                    for g in std::iter::once(f).chain(&more) {
+                        list.push(g.as_str());
+                    }
+                    let shown = list.to_string();
+                    atomic["tag-format"] = toml_edit::value(list);
+                    keys.push(format!("tag-format = {}", shown.trim()));
                 }
                 Some(existing) if existing.as_str() != Some(f.as_str()) => plan.kept.push(format!(
                     "`tag-format` is set already ({}); the tags follow `{f}`",
@@ -419,18 +478,4 @@ pub fn apply(ws: &Workspace, plan: &Plan) -> anyhow::Result<()> {
         tx.add(&w.path, w.contents.clone());
     }
     tx.commit()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_member_s_version_is_read_from_its_manifest_or_the_workspace_s() {
-        assert_eq!(manifest_version("[package]\nversion = \"1.2.3\"\n", None), Some(semver::Version::new(1, 2, 3)));
-        let inherited = "[package]\nversion.workspace = true\n";
-        let root = "[workspace.package]\nversion = \"0.4.0\"\n";
-        assert_eq!(manifest_version(inherited, Some(root)), Some(semver::Version::new(0, 4, 0)));
-        assert_eq!(manifest_version(inherited, None), None);
-    }
 }

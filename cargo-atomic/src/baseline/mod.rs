@@ -20,6 +20,7 @@ mod registry;
 mod release;
 mod tag;
 
+pub(crate) use release::manifest_version;
 pub use release::{ahead_in_words, last_releases, Ahead, LastRelease, Releases};
 
 pub use registry::highest_published;

@@ -364,4 +364,13 @@ mod tests {
         assert!(!in_series(&v("2.9.0"), &v("3.0.0")));
         assert!(!in_series(&v("0.8.0"), &v("0.9.0")));
     }
+
+    #[test]
+    fn a_member_s_version_is_read_from_its_manifest_or_the_workspace_s() {
+        assert_eq!(manifest_version("[package]\nversion = \"1.2.3\"\n", None), Some(Version::new(1, 2, 3)));
+        let inherited = "[package]\nversion.workspace = true\n";
+        let root = "[workspace.package]\nversion = \"0.4.0\"\n";
+        assert_eq!(manifest_version(inherited, Some(root)), Some(Version::new(0, 4, 0)));
+        assert_eq!(manifest_version(inherited, None), None);
+    }
 }

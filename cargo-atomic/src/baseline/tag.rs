@@ -121,7 +121,9 @@ fn trim_members(root: &std::path::Path, dirs: &[String], rel_root: &str) -> anyh
     let exported = |entry: &str| {
         let entry = entry.trim_end_matches('/');
         let rel = if rel_root.is_empty() { entry.to_string() } else { format!("{rel_root}/{entry}") };
-        entry.contains(['*', '?', '[']) || entry == "." || dirs.iter().any(|d| *d == rel || d.starts_with(&format!("{rel}/")))
+        entry.contains(['*', '?', '['])
+            || entry == "."
+            || dirs.iter().any(|d| *d == rel || d.starts_with(&format!("{rel}/")))
     };
     for key in ["members", "default-members"] {
         if let Some(list) = workspace.get_mut(key).and_then(|m| m.as_array_mut()) {
