@@ -67,14 +67,9 @@ def toml(ws):
 
 
 def futures(ws):
-    """A method removed from `futures-channel` (re-exported by `futures`) and a function added to
-    `futures-util` (edition 2018: Cargo's first feature resolver)."""
-    path = ws / "futures-channel/src/mpsc/mod.rs"
-    text = path.read_text()
-    at = text.index("pub fn into_send_error(")
-    start = text.rindex("\n\n", 0, at) + 1
-    end = text.index("\n    }\n", at) + len("\n    }\n")
-    path.write_text(text[:start] + text[end:])
+    """A method made private in `futures-channel` (re-exported by `futures`) and a function
+    added to `futures-util` (edition 2018: Cargo's first feature resolver)."""
+    edit(ws / "futures-channel/src/mpsc/mod.rs", "    pub fn into_send_error(", "    pub(crate) fn into_send_error(")
     edit(ws / "futures-util/src/lib.rs", "\npub mod future;",
          "\n/// Whether the drill ran.\npub fn drill_added() -> bool {\n    true\n}\n\npub mod future;")
 
@@ -185,6 +180,21 @@ def to_local(ws, publishable):
         manifest.write_text(text)
 
 
+def seed(ws, tag, publishable, server, env):
+    """The drill's registry holds what the real one held at the checkout's releases: every
+    publishable member as the tag has it (the siblings a train does not release must resolve)."""
+    release = ws.parent / (ws.name + "-seed")
+    shutil.rmtree(release, ignore_errors=True)
+    sh(["git", "clone", "-q", str(ws), str(release)], ws.parent)
+    sh([*GIT, "checkout", "-q", tag], release)
+    members = [m for m in metadata(release) if m["name"] in {p["name"] for p in publishable}]
+    to_local(release, members)
+    proc, _ = sh(["cargo", "publish", "--workspace", "--registry", "local", "--no-verify", "--allow-dirty"],
+                 release, {**env, **server.env()}, check=False)
+    if proc.returncode != 0:
+        print(f"  (seeding the drill's registry: {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else ''})")
+
+
 def metadata(ws):
     proc, _ = sh(["cargo", "metadata", "--no-deps", "--format-version", "1"], ws)
     meta = json.loads(proc.stdout)
@@ -263,6 +273,7 @@ def drill(binary, family, mirrors, work, server_binary, verbose=False):
     server = Server(server_binary, work / f"{name}-registry")
     try:
         publishable = [m for m in metadata(ws) if m.get("publish") is None or m.get("publish")]
+        seed(ws, tag, publishable, server, env)
         to_local(ws, publishable)
         sh(["cargo", "generate-lockfile", "--offline"], ws, {**env, **server.env()}, check=False)
         sh([*GIT, "add", "-A"], ws)
