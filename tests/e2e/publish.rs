@@ -622,6 +622,11 @@ fn after_a_rollback_check_reports_the_taken_version_and_bump_moves_past_it() {
     assert!(p.read("base/Cargo.toml").contains("version = \"1.0.1\""));
     assert!(p.read("left/Cargo.toml").contains("base = { path = \"../base\", version = \"1.0.1\""));
     p.atomic_env(&["check"], &pairs(&env)).assert_code(0);
+    // Past the taken version is where the train needs to be: a second bump writes nothing.
+    let again = p.atomic_env(&["bump", "--color", "never"], &pairs(&env));
+    again.assert_code(0);
+    assert!(again.stderr.contains("nothing to write"), "{}", again.stderr);
+    assert!(p.read("base/Cargo.toml").contains("version = \"1.0.1\""));
     p.git(&["commit", "-q", "-am", "past the rolled-back versions"]);
     publish(&p, &env, &[]).assert_code(0);
     // `bump` wrote the lockfile the release builds with: publishing left the tree clean.

@@ -222,3 +222,41 @@ fn build_metadata_does_not_make_the_registry_newer_than_the_tag() {
     p.atomic_env(&["snapshot", "-q"], &env).assert_code(0);
     p.atomic_env(&["check"], &env).assert_code(0);
 }
+
+/// The version the train needs is taken (published from elsewhere, as on another branch): bump
+/// moves past it, and a second bump keeps that version — it does not come down to the taken one.
+#[test]
+fn a_version_moved_past_the_taken_ones_stays() {
+    let registry = Registry::start();
+    let env = registry.env();
+    let env = pairs(&env);
+    let p = Project::new();
+    let manifest = |v: &str| {
+        format!(
+            "[package]\nname = \"solo\"\nversion = \"{v}\"\nedition = \"2021\"\ndescription = \"d\"\nlicense = \"MIT\"\n\
+             publish = [\"local\"]\n\n[workspace]\n"
+        )
+    };
+    p.file("Cargo.toml", &manifest("1.0.0")).file("src/lib.rs", "pub fn one() {}\n").file(".gitignore", "target/\n");
+    p.atomic_env(&["snapshot", "-q"], &env).assert_code(0);
+    p.git(&["init", "-q", "-b", "main"]);
+    p.git(&["add", "-A"]);
+    p.git(&["commit", "-q", "-m", "release 1.0.0"]);
+    p.git(&["tag", "solo-v1.0.0"]);
+    p.cargo(&["publish", "--registry", "local", "--no-verify", "-q"], &env).assert_code(0);
+    // 1.1.0, from elsewhere.
+    p.file("Cargo.toml", &manifest("1.1.0"));
+    p.cargo(&["publish", "--registry", "local", "--no-verify", "--allow-dirty", "-q"], &env).assert_code(0);
+    p.git(&["checkout", "-q", "--", "."]);
+    p.file("src/lib.rs", "pub fn one() {}\npub fn two() {}\n");
+    p.atomic_env(&["snapshot", "-q"], &env).assert_code(0);
+    let bump = p.atomic_env(&["bump", "--color", "never"], &env);
+    bump.assert_code(0);
+    assert!(bump.stderr.contains("`solo` goes to 1.1.1: the registry already holds 1.1.0"), "{}", bump.stderr);
+    assert!(p.read("Cargo.toml").contains("version = \"1.1.1\""));
+    p.atomic_env(&["check"], &env).assert_code(0);
+    let again = p.atomic_env(&["bump", "--color", "never"], &env);
+    again.assert_code(0);
+    assert!(again.stderr.contains("nothing to write"), "{}", again.stderr);
+    assert!(p.read("Cargo.toml").contains("version = \"1.1.1\""), "{}", p.read("Cargo.toml"));
+}

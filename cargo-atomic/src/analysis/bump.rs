@@ -66,9 +66,12 @@ pub fn bump_plan(ws: &Workspace, a: &Assessment, level: Option<Bump>, chosen: &[
         .collect();
     intended.extend(versions.clone());
     let (passed, unasked) = past_taken(ws, &mut intended);
+    // Moved past the taken versions onto what the manifest declares already: nothing to write.
     for (name, v) in intended {
         if ws.member(&name).is_some_and(|m| m.version != v) {
             versions.insert(name, v);
+        } else {
+            versions.remove(&name);
         }
     }
     let mut steps = Vec::new();
