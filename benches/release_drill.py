@@ -95,15 +95,16 @@ def serde(ws):
          "pub enum Unexpected<'a> {\n    /// The drill's variant.\n    Drill,\n")
     edit(ws / "serde_core/src/de/mod.rs", "            Other(other) => formatter.write_str(other),",
          "            Other(other) => formatter.write_str(other),\n            Drill => formatter.write_str(\"drill\"),")
-    edit(ws / "serde/src/lib.rs", "\n#[macro_use]\nmod macros;",
-         "\n/// Whether the drill ran.\npub fn drill_added() -> bool {\n    true\n}\n\n#[macro_use]\nmod macros;")
+    edit(ws / "serde/src/lib.rs", "\n#[cfg(docsrs)]\n#[macro_use]\n#[path = \"core/crate_root.rs\"]",
+         "\n/// Whether the drill ran.\npub fn drill_added() -> bool {\n    true\n}\n\n#[cfg(docsrs)]\n#[macro_use]\n"
+         "#[path = \"core/crate_root.rs\"]")
 
 
 def thiserror(ws):
     """An addition only (a minor release of a derive crate and its proc-macro; one `{version}` tag
     per release)."""
-    edit(ws / "src/lib.rs", "\n#[doc(hidden)]\npub mod __private",
-         "\n/// Whether the drill ran.\npub fn drill_added() -> bool {\n    true\n}\n\n#[doc(hidden)]\npub mod __private")
+    edit(ws / "src/lib.rs", "\n// Not public API.\n#[doc(hidden)]\npub mod __private",
+         "\n/// Whether the drill ran.\npub fn drill_added() -> bool {\n    true\n}\n\n// Not public API.\n#[doc(hidden)]\npub mod __private")
 
 
 # name, mirror, tag checked out, change, what it shows
