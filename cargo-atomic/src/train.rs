@@ -515,7 +515,10 @@ fn group_floors(ws: &Workspace, crates: &BTreeMap<String, CrateTrain>) -> BTreeM
         let required = top.and_then(|x| c.baseline_version.as_ref().map(|from| bumped(from, x.bump)));
         let declared = (c.declared_bump.is_some() || c.new_crate).then(|| c.declared_version.clone());
         let version = required.clone().into_iter().chain(declared.clone()).max()?;
-        let by_changes = top.is_some_and(|x| x.kind == CauseKind::Changes) && required.as_ref() == Some(&version);
+        // Its own change, not a sibling's it re-exports.
+        let by_changes = top
+            .is_some_and(|x| x.kind == CauseKind::Changes && x.root.as_ref().is_none_or(|r| r.package == c.package))
+            && required.as_ref() == Some(&version);
         let root = match top {
             Some(x) if required.as_ref() == Some(&version) => x.root.clone(),
             _ => declared_root(c),
@@ -632,6 +635,14 @@ fn causes(
             String::new()
         };
         let change = format!("{}{}", top.message(), accepted_words(top));
+        // A sibling's change re-exported here has its root there: the sibling's own words, where
+        // the train planned it already (it is a dependency).
+        let root = match sibling_package(ws, counting[0].sibling.as_deref()) {
+            Some(sibling) => {
+                upstream.get(&sibling).and_then(|u| u.root().cloned()).unwrap_or(Root { package: sibling, change })
+            }
+            None => Root { package: name.clone(), change },
+        };
         causes.push(Cause {
             kind: CauseKind::Changes,
             bump,
@@ -639,7 +650,7 @@ fn causes(
             manifest: None,
             exposes: None,
             message: format!("{}{more}{}", top.message(), accepted_words(top)),
-            root: Some(Root { package: name.clone(), change }),
+            root: Some(root),
         });
     }
     for dep in member.deps.iter().filter(|dep| dep.kind != DepKind::Dev) {
@@ -693,6 +704,12 @@ fn causes(
         }
     }
     causes
+}
+
+/// The package of the member whose library is `lib`.
+fn sibling_package(ws: &Workspace, lib: Option<&str>) -> Option<String> {
+    let lib = lib?;
+    ws.members.iter().find(|m| m.lib.as_ref().is_some_and(|l| l.name == lib) || m.name == lib).map(|m| m.name.clone())
 }
 
 /// ` (accepted as minor: soundness fix)` for a finding the maintainers accepted at another level.
@@ -985,7 +1002,7 @@ fn unpublished_dependents(ws: &Workspace, crates: &BTreeMap<String, CrateTrain>,
                 .filter_map(|c| c.causes.iter().max_by_key(|x| (x.bump, x.kind)).map(|x| format!("`{}`: {}", c.package, x.message)))
                 .collect(),
             help: format!(
-                "build it against the train (`cargo check -p {} --all-targets`); `cargo atomic publish` builds the whole \
+                "build it against the train (`cargo check -p {} --lib --bins --tests --examples`); `cargo atomic publish` builds the whole \
                  workspace before the first upload",
                 m.name
             ),

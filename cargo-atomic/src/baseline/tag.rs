@@ -80,7 +80,7 @@ pub(super) fn exported_tree(ws: &Workspace, repo: &Repo, commit: &str) -> anyhow
     let _ = std::fs::remove_dir_all(&tree);
     let rel_root = repo.relative(&ws.root)?;
     // A package at the workspace's root has its sources there: the whole tree, then.
-    let trimmed = !dirs.iter().any(|d| *d == rel_root) && {
+    let trimmed = !dirs.contains(&rel_root) && {
         let mut paths: Vec<String> = repo.files_at(commit, &rel_root)?;
         paths.extend(dirs.iter().cloned());
         paths.push(if rel_root.is_empty() { ".cargo".to_string() } else { format!("{rel_root}/.cargo") });

@@ -301,7 +301,7 @@ pub fn preflight(
                 ProblemKind::WorkspaceDoesNotBuild,
                 Severity::Error,
                 "",
-                format!("the workspace does not build with the train (`cargo check --workspace --all-targets --locked`):\n{e:#}"),
+                format!("the workspace does not build with the train (`cargo check --workspace --lib --bins --tests --examples --locked`):\n{e:#}"),
                 "fix the members the train breaks (published or not), and commit the lockfile `cargo atomic bump` wrote",
             )),
         }

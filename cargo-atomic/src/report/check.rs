@@ -20,7 +20,7 @@ pub struct Report<'a> {
 fn fold(problems: &[Problem]) -> Vec<Problem> {
     use crate::train::ProblemKind;
     let folds = |p: &Problem| match p.kind {
-        ProblemKind::RequirementNotAdmitting | ProblemKind::VersionExists => true,
+        ProblemKind::RequirementNotAdmitting | ProblemKind::VersionExists | ProblemKind::UnpublishedDependent => true,
         ProblemKind::StaleSnapshot => p.file.is_some(),
         _ => false,
     };
@@ -51,6 +51,15 @@ fn fold(problems: &[Problem]) -> Vec<Problem> {
                 let names: Vec<String> = same.iter().map(|q| format!("`{}`", q.package)).collect();
                 format!("the committed API snapshots of {} are out of date", names.join(", "))
             }
+            ProblemKind::UnpublishedDependent => {
+                let names: Vec<String> = same.iter().map(|q| format!("`{}`", q.package)).collect();
+                format!(
+                    "{} members that are not published depend on crates whose release breaks: {}; they must still build \
+                     with the train",
+                    same.len(),
+                    names.join(", ")
+                )
+            }
             _ => {
                 let each: Vec<&str> = same.iter().map(|q| q.message.as_str()).collect();
                 format!("{} versions of the train are taken: {}", same.len(), each.join("; "))
@@ -58,6 +67,9 @@ fn fold(problems: &[Problem]) -> Vec<Problem> {
         };
         let help = match p.kind {
             ProblemKind::RequirementNotAdmitting => "run `cargo atomic bump`: it rewrites every one".to_string(),
+            ProblemKind::UnpublishedDependent => "build them against the train (`cargo check --workspace --lib --bins \
+                --tests --examples`); `cargo atomic publish` builds the whole workspace before the first upload"
+                .to_string(),
             _ => p.help.clone(),
         };
         folded.push(Problem {

@@ -280,6 +280,14 @@ pub fn human(shell: &mut Shell, diffs: &[CrateDiff]) {
         if let Some(note) = &b.origin.note {
             shell.note(format!("{}: baseline {note}", d.package));
         }
+        if let Some(newer) = &b.origin.newer {
+            let from = if newer.from == "the registry" { String::new() } else { format!(" ({})", newer.from) };
+            shell.note(format!(
+                "{}: {} is out{from}, newer than this checkout's release and not in its history; the baseline stays \
+                 at the checkout's (`--baseline-version {}` compares with it)",
+                d.package, newer.version, newer.version
+            ));
+        }
         for note in &d.changes.notes {
             shell.note(format!("{}: {note}", d.package));
         }
