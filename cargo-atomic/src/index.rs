@@ -181,9 +181,14 @@ impl Direct {
                 request = request.header("If-Modified-Since", modified);
             }
         }
-        // A request that does not reach the index (a network Cargo reaches otherwise) is Cargo's
-        // to answer.
-        let Ok(mut response) = request.call() else { return Ok(None) };
+        // A request that does not reach the index (a network Cargo reaches otherwise: a proxy
+        // of its own, certificates of its own) is Cargo's to answer; an address that answered
+        // "no" answers Cargo alike, so it is said here rather than after Cargo's retries.
+        let mut response = match request.call() {
+            Ok(response) => response,
+            Err(e) if refused(&e) => bail!("GET {url}: the connection was refused"),
+            Err(_) => return Ok(None),
+        };
         let status = response.status().as_u16();
         let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
         match status {
@@ -206,6 +211,11 @@ impl Direct {
             _ => bail!("GET {url}: HTTP {status}"),
         }
     }
+}
+
+/// Whether the index's address answered and refused the connection.
+fn refused(e: &ureq::Error) -> bool {
+    matches!(e, ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused)
 }
 
 /// Whether Cargo reads `registry` through a replacement source (a mirror, vendored sources).
