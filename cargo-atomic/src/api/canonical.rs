@@ -274,7 +274,7 @@ fn elide(f: &mut Function) {
 
 /// Lifetimes and bare identifiers of a self type's generic arguments (`<'a, T>`), which the impl
 /// declares.
-fn param_like(args: &str) -> Vec<String> {
+pub(crate) fn param_like(args: &str) -> Vec<String> {
     let inner = args.strip_prefix('<').and_then(|a| a.strip_suffix('>')).unwrap_or("");
     let mut out = lifetimes_in(inner);
     for part in super::split_top_level(inner, ", ") {
@@ -350,7 +350,7 @@ fn lifetimes_in(text: &str) -> Vec<String> {
 }
 
 /// Replaces whole tokens (identifiers not inside a path, lifetimes) by `map`.
-fn rename(text: &str, map: &HashMap<String, String>) -> String {
+pub(crate) fn rename(text: &str, map: &HashMap<String, String>) -> String {
     if map.is_empty() {
         return text.to_string();
     }

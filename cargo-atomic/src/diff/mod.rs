@@ -11,6 +11,7 @@
 
 mod causes;
 mod equivalent;
+mod instantiate;
 mod rule;
 pub mod rules;
 
@@ -427,6 +428,9 @@ pub fn compare(old: &Snapshot, new: &Snapshot) -> Changes {
 /// Items are compared in canonical form ([`canonical`]): renaming a generic parameter or writing
 /// out an elided lifetime is not a change.
 pub fn findings(old: &Snapshot, new: &Snapshot) -> Vec<Finding> {
+    // The new side at the old side's instantiations, where generic impls cover concrete ones.
+    let instantiated = instantiate::covering(old, new);
+    let new = instantiated.as_ref().unwrap_or(new);
     let ctx = Ctx { old: Indexed::new(old), new: Indexed::new(new) };
     let aliases = type_aliases(old, new);
     let foreign = foreign_aliases(old, new);

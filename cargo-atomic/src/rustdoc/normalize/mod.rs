@@ -610,9 +610,20 @@ impl<'a> Normalizer<'a> {
                 .collect();
             assoc_types.sort();
             let auto = AUTO_TRAITS.contains(&trait_name.as_str());
+            // `Self` in an impl's header is its self type: `V: Into<Self>` and `V: Into<Value>`
+            // are one bound.
+            let mut generics = r.generics(&imp.generics, &[]);
+            for pred in &mut generics.predicates {
+                pred.subject = replace_self(&pred.subject, &self_ty);
+                pred.bounds = pred.bounds.iter().map(|b| replace_self(b, &self_ty)).collect();
+            }
+            let trait_ = replace_self(&trait_, &self_ty);
+            for (_, ty) in &mut assoc_types {
+                *ty = replace_self(ty, &self_ty);
+            }
             let decl = Impl {
                 is_unsafe: imp.is_unsafe && !auto,
-                generics: r.generics(&imp.generics, &[]),
+                generics,
                 trait_: trait_.clone(),
                 self_ty: self_ty.clone(),
                 assoc_types,
