@@ -513,6 +513,15 @@ cases! {
         manifest: "[dependencies]\next = { path = \"../../ext-0.1.0\", version = \"0.1.0\" }\n" => "[dependencies]\next = { path = \"../../ext-0.2.0\", version = \"0.2.0\" }\n",
         expect [];
     // ---- equivalent rewrites: no finding --------------------------------------------------
+    // A generic impl that covers the old concrete one: every old use compiles at the old
+    // instantiation (the generic impls are additions).
+    generic_impl_covering_the_concrete_one: "#[derive(Clone)]\npub struct Value(pub i64);\npub struct Map<K, V>(Vec<(K, V)>);\nimpl Map<String, Value> {\n    pub fn new() -> Self { Map(Vec::new()) }\n    pub fn get(&self, key: &str) -> Option<&Value> { let _ = key; self.0.first().map(|e| &e.1) }\n    pub fn insert(&mut self, k: String, v: Value) -> Option<Value> { self.0.push((k, v)); None }\n}\nimpl Clone for Map<String, Value> { fn clone(&self) -> Self { Map(self.0.clone()) } }\n" => "#[derive(Clone)]\npub struct Value(pub i64);\npub struct Map<K, V>(Vec<(K, V)>);\nimpl<K, V> Map<K, V> {\n    pub fn new() -> Self { Map(Vec::new()) }\n    pub fn get(&self, key: &str) -> Option<&V> { let _ = key; self.0.first().map(|e| &e.1) }\n    pub fn insert(&mut self, k: K, v: V) -> Option<V> { self.0.push((k, v)); None }\n}\nimpl<K: Clone, V: Clone> Clone for Map<K, V> { fn clone(&self) -> Self { Map(self.0.clone()) } }\n",
+        expect [("trait-impl-added", "minor", "Map")];
+    // Counter: the old type does not meet the generic impl's bound (`Opaque` is not `Clone`).
+    generic_impl_not_covering_the_concrete_one: "pub struct Opaque;\npub struct Map<K, V>(Vec<(K, V)>);\nimpl Clone for Map<String, Opaque> { fn clone(&self) -> Self { Map(Vec::new()) } }\n" => "pub struct Opaque;\npub struct Map<K, V>(Vec<(K, V)>);\nimpl<K: Clone, V: Clone> Clone for Map<K, V> { fn clone(&self) -> Self { Map(self.0.clone()) } }\n",
+        expect [("trait-impl-removed", "major", "Map"), ("trait-impl-added", "minor", "Map")];
+    self_in_an_impl_s_bounds: "pub struct Value(pub usize);\nimpl<V: Into<Value>> From<Vec<V>> for Value { fn from(v: Vec<V>) -> Self { Value(v.len()) } }\n" => "pub struct Value(pub usize);\nimpl<V: Into<Self>> From<Vec<V>> for Value { fn from(v: Vec<V>) -> Self { Value(v.len()) } }\n",
+        expect [];
     same_items_reordered: "pub fn a() {}\npub struct B { pub x: u8 }\npub fn c() {}\n" => "pub fn c() {}\npub fn a() {}\npub struct B { pub x: u8 }\n",
         expect [];
     params_renamed: "pub fn f(interface: &str, operation: &str) {}\npub trait T { fn g(&self, a: u8); }\n" => "pub fn f(name: &str, op: &str) {}\npub trait T { fn g(&self, b: u8); }\n",
