@@ -111,7 +111,13 @@ fn outcome() -> &'static Findings {
                 &format!("{side}/helper/Cargo.toml"),
                 "[package]\nname = \"helper\"\nversion = \"1.0.0\"\nedition = \"2021\"\npublish = false\n",
             );
-            root.file_if_changed(&format!("{side}/helper/src/lib.rs"), "pub fn help() {}\n");
+            // A trait of another crate implied by another of its traits only through a supertrait
+            // and a blanket impl (as `DeserializeOwned` is `for<'de> Deserialize<'de>`).
+            root.file_if_changed(
+                &format!("{side}/helper/src/lib.rs"),
+                "pub fn help() {}\npub trait Read<'de> {}\npub trait Owned: for<'de> Read<'de> {}\n\
+                 impl<T: for<'de> Read<'de>> Owned for T {}\n",
+            );
             // A dependency from outside the workspace, in two incompatible series.
             let ext = if pick == 0 { "0.1.0" } else { "0.2.0" };
             root.file_if_changed(
@@ -512,6 +518,17 @@ cases! {
     private_dependency_series_changed: "pub fn take() { let _ = ext::Thing; }\n" => "pub fn take() { let _ = ext::Thing; }\n",
         manifest: "[dependencies]\next = { path = \"../../ext-0.1.0\", version = \"0.1.0\" }\n" => "[dependencies]\next = { path = \"../../ext-0.2.0\", version = \"0.2.0\" }\n",
         expect [];
+    // Whether `helper::Owned` implies `helper::Read<'de>` is the other crate's to say: probably
+    // not breaking (it does, here).
+    bound_replaced_by_another_crate_s_trait: "pub fn from_str<T: helper::Owned>(s: &str) -> Option<T> { let _ = s; None }\n" => "pub fn from_str<'de, T: helper::Read<'de>>(s: &'de str) -> Option<T> { let _ = s; None }\n",
+        manifest: "[dependencies]\nhelper = { path = \"../helper\" }\n" => "[dependencies]\nhelper = { path = \"../helper\" }\n",
+        expect [("generic-bounds-replaced", "minor", "from_str")];
+    // A bound the old ones imply through a supertrait asks nothing new.
+    bound_implied_by_a_supertrait: "pub fn f<T: Copy>(t: T) -> T { t }\npub fn g<T: Ord>(t: T) -> T { t }\n" => "pub fn f<T: Copy + Clone>(t: T) -> T { t }\npub fn g<T: Ord + PartialEq>(t: T) -> T { t }\n",
+        expect [];
+    // Counter: a standard trait the old bound does not imply.
+    bound_replaced_by_a_stronger_standard_one: "pub fn f<T: Clone>(t: T) -> T { t }\n" => "pub fn f<T: Copy>(t: T) -> T { t }\n",
+        expect [("generic-bounds-tightened", "major", "f")];
     // ---- equivalent rewrites: no finding --------------------------------------------------
     // A generic impl that covers the old concrete one: every old use compiles at the old
     // instantiation (the generic impls are additions).

@@ -907,14 +907,46 @@ pub static RULES: &[Rule] = &[
         "generic-bounds-tighten",
         for GENERIC,
         "generic bounds were tightened: some uses that compiled no longer do",
-        Check::Changed(|_, o, n| {
+        Check::Changed(|ctx, o, n| {
             if matches!(o.decl, Decl::TraitFunction { .. }) {
                 return vec![];
             }
             match (o.decl.generics(), n.decl.generics()) {
-                (Some(a), Some(b)) => {
-                    bound_changes(a, b).into_iter().filter(|c| !c.added.is_empty()).map(|c| tightened(&c)).collect()
-                }
+                (Some(a), Some(b)) => bound_changes(a, b)
+                    .into_iter()
+                    .filter(|c| !c.added.is_empty() && !c.undecided(&ctx.new.snapshot.lib))
+                    .map(|c| tightened(&c))
+                    .collect(),
+                _ => vec![],
+            }
+        })
+    ),
+    rule!(
+        "generic-bounds-replaced",
+        Minor,
+        "generic-bounds-tighten",
+        for GENERIC,
+        "a bound was replaced by one of another crate's traits: breaking only where the old bound does not imply \
+         the new one, which a supertrait or blanket impl this tool cannot see may make it (`--prove` checks)",
+        Check::Changed(|ctx, o, n| {
+            if matches!(o.decl, Decl::TraitFunction { .. }) {
+                return vec![];
+            }
+            match (o.decl.generics(), n.decl.generics()) {
+                (Some(a), Some(b)) => bound_changes(a, b)
+                    .into_iter()
+                    .filter(|c| !c.added.is_empty() && c.undecided(&ctx.new.snapshot.lib))
+                    .map(|c| {
+                        format!(
+                            "requires `{}: {}` instead of `{}: {}` (probably not breaking: the old bound may imply \
+                             the new one)",
+                            c.subject,
+                            c.added.join(" + "),
+                            c.subject,
+                            c.removed.join(" + ")
+                        )
+                    })
+                    .collect(),
                 _ => vec![],
             }
         })
@@ -1673,6 +1705,47 @@ pub(crate) struct BoundChange {
     pub removed: Vec<String>,
 }
 
+impl BoundChange {
+    /// Whether the change replaces bounds with a trait of another crate (not the standard
+    /// library's, not `lib`'s own): whether the old bounds imply the new ones then depends on
+    /// supertraits and blanket impls this cannot see (`T: DeserializeOwned` → `T: Deserialize<'de>`).
+    pub fn undecided(&self, lib: &str) -> bool {
+        let plain = |b: &&String| !b.starts_with('?') && !b.starts_with('\'');
+        let foreign = |b: &String| {
+            let path = b.trim_start_matches("for<").split(['<', '(', ' ']).next().unwrap_or(b);
+            match path.split_once("::") {
+                Some((krate, _)) => !["std", "core", "alloc", "crate", lib].contains(&krate),
+                None => false,
+            }
+        };
+        self.removed.iter().any(|b| plain(&b)) && self.added.iter().filter(plain).any(foreign)
+    }
+}
+
+/// Supertraits of the standard library's traits, as written in bounds.
+const STD_SUPERTRAITS: &[(&str, &[&str])] = &[
+    ("Copy", &["Clone"]),
+    ("Eq", &["PartialEq"]),
+    ("Ord", &["Eq", "PartialOrd", "PartialEq"]),
+    ("PartialOrd", &["PartialEq"]),
+    ("DoubleEndedIterator", &["Iterator"]),
+    ("ExactSizeIterator", &["Iterator"]),
+    ("FusedIterator", &["Iterator"]),
+    ("Error", &["Debug", "Display"]),
+    ("Fn", &["FnMut", "FnOnce"]),
+    ("FnMut", &["FnOnce"]),
+];
+
+/// Whether bound `old` implies bound `new` through the standard library's supertraits.
+fn implies(old: &str, new: &str) -> bool {
+    let last = |b: &str| b.rsplit("::").next().unwrap_or(b).to_string();
+    let std_path = |b: &str| !b.contains("::") || ["std::", "core::", "alloc::"].iter().any(|p| b.starts_with(p));
+    if old.contains('<') || new.contains('<') || !std_path(old) || !std_path(new) {
+        return false;
+    }
+    STD_SUPERTRAITS.iter().any(|(sub, supers)| *sub == last(old) && supers.contains(&last(new).as_str()))
+}
+
 /// Per subject, the bounds `b` adds to and removes from `a`. Subjects that mention a generic
 /// parameter only one side has are left out: bounds on a new parameter constrain no existing use
 /// (the rules about added and removed parameters speak for those).
@@ -1706,6 +1779,8 @@ pub(crate) fn bound_changes(a: &Generics, b: &Generics) -> Vec<BoundChange> {
                     removed.push(x.clone())
                 }
             }
+            // A bound the old ones imply (`Clone` beside `Copy`) asks nothing new.
+            added.retain(|x| !old.iter().any(|o| implies(o, x)));
             (!added.is_empty() || !removed.is_empty()).then(|| BoundChange { subject: s.to_string(), added, removed })
         })
         .collect()
