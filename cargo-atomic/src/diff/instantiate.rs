@@ -43,7 +43,7 @@ pub(super) fn covering(old: &Snapshot, new: &Snapshot) -> Option<Snapshot> {
             }
             let mut sigma = unify(&ni.self_ty, &oi.self_ty, &vars, BTreeMap::new())?;
             sigma = unify(&ni.trait_, &oi.trait_, &vars, sigma)?;
-            (sigma.len() == vars.len() && facts.hold(&ni.generics, &sigma, &oi.generics)).then(|| (ni, sigma))
+            (sigma.len() == vars.len() && facts.hold(&ni.generics, &sigma, &oi.generics)).then_some((ni, sigma))
         });
         if let Some((ni, sigma)) = covering {
             let map = as_map(&sigma);
