@@ -341,6 +341,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_index_that_refuses_the_connection_is_an_error_at_once() {
+        // A port nothing listens on any more.
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let direct = Direct { url: format!("http://127.0.0.1:{port}/"), timeout: Duration::from_secs(30), proxy: None };
+        let dir = tempfile::tempdir().unwrap();
+        // An error, not `None` (which hands the question to Cargo and its retries).
+        let err = direct.fetch(dir.path(), "anything").expect_err("refused");
+        assert!(err.to_string().contains("refused"), "{err:#}");
+    }
+
+    #[test]
     fn index_paths_follow_the_registry_layout() {
         assert_eq!(index_path("a"), "1/a");
         assert_eq!(index_path("ab"), "2/ab");
