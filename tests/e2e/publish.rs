@@ -698,3 +698,44 @@ fn an_unpublished_member_broken_by_the_train_is_named_and_stops_publish() {
     assert!(run.stderr.contains("cannot find function `gone` in crate `core`"), "{}", run.stderr);
     assert_eq!(registry.versions("core").len(), 1, "nothing was uploaded");
 }
+
+/// Tests that do not build without features of their own (futures' refuse to compile without all
+/// its features) are a warning, not a refusal: the libraries, binaries and examples build, and
+/// the train is published.
+#[test]
+fn tests_that_need_features_of_their_own_warn_and_do_not_stop_publish() {
+    let registry = Registry::start();
+    let env: Vec<(&'static str, String)> = registry.env();
+    let p = Project::new();
+    p.file("Cargo.toml", "[workspace]\nmembers = [\"core\"]\nresolver = \"2\"\n")
+        .file(".gitignore", "target/\n")
+        .file(
+            "core/Cargo.toml",
+            "[package]\nname = \"core\"\nversion = \"1.0.0\"\nedition = \"2021\"\ndescription = \"core\"\nlicense = \"MIT\"\n\
+             repository = \"https://example.invalid/core\"\npublish = [\"local\"]\n\n[features]\nall = []\n",
+        )
+        .file("core/src/lib.rs", "#![no_std]\npub fn kept() {}\n")
+        .file(
+            "core/tests/require_features.rs",
+            "#[cfg(not(feature = \"all\"))]\ncompile_error!(\"run the tests with `--features all`\");\n",
+        );
+    p.atomic_env(&["snapshot", "-q"], &pairs(&env)).assert_code(0);
+    p.git(&["init", "-q", "-b", "main"]);
+    p.git(&["add", "-A"]);
+    p.git(&["commit", "-q", "-m", "core 1.0.0"]);
+    let run = publish(&p, &env, &["--dry-run"]);
+    run.assert_code(0);
+    assert!(
+        run.stderr.contains("warning[workspace-does-not-build]: the workspace's tests do not build with the train"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("run the tests with `--features all`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Checked the whole workspace builds with the train (its tests aside)"),
+        "{}",
+        run.stderr
+    );
+    publish(&p, &env, &[]).assert_code(0);
+    assert_eq!(registry.versions("core").len(), 1, "published");
+}

@@ -217,7 +217,8 @@ fn tokens(text: &str) -> Vec<&str> {
         }
         let len = if word(c) || c == '\'' {
             // A path: words joined by `::` (a turbofish `::<` ends it).
-            let mut end = c.len_utf8() + rest[c.len_utf8()..].find(|d: char| !word(d)).unwrap_or(rest.len() - c.len_utf8());
+            let mut end =
+                c.len_utf8() + rest[c.len_utf8()..].find(|d: char| !word(d)).unwrap_or(rest.len() - c.len_utf8());
             while rest[end..].starts_with("::") && rest[end + 2..].starts_with(word) {
                 end += 2;
                 end += rest[end..].find(|d: char| !word(d)).unwrap_or(rest.len() - end);
@@ -296,12 +297,41 @@ struct Facts<'a> {
 
 /// Standard types and the traits every one of them implements (`Copy` aside: not `String`).
 const STD_TYPES: &[&str] = &[
-    "String", "alloc::string::String", "std::string::String", "bool", "char", "u8", "u16", "u32", "u64", "u128",
-    "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+    "String",
+    "alloc::string::String",
+    "std::string::String",
+    "bool",
+    "char",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "u128",
+    "usize",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "i128",
+    "isize",
 ];
 const STD_TRAITS: &[&str] = &[
-    "Clone", "Debug", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash", "Default", "Display", "ToString", "Send",
-    "Sync", "Sized", "Unpin", "UnwindSafe", "RefUnwindSafe",
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "Hash",
+    "Default",
+    "Display",
+    "ToString",
+    "Send",
+    "Sync",
+    "Sized",
+    "Unpin",
+    "UnwindSafe",
+    "RefUnwindSafe",
 ];
 
 impl<'a> Facts<'a> {
@@ -331,12 +361,12 @@ impl<'a> Facts<'a> {
             .filter(|p| sigma.keys().any(|v| mentions(&p.subject, v)))
             .filter(|p| !unbound(&p.subject) && !p.bounds.iter().any(|b| unbound(b)))
             .all(|p| {
-            let subject = rename(&p.subject, &map);
-            p.bounds.iter().all(|b| {
-                let bound = rename(b, &map);
-                old.bounds_of(&subject).contains(&bound) || self.implements(&subject, &bound)
+                let subject = rename(&p.subject, &map);
+                p.bounds.iter().all(|b| {
+                    let bound = rename(b, &map);
+                    old.bounds_of(&subject).contains(&bound) || self.implements(&subject, &bound)
+                })
             })
-        })
     }
 
     fn implements(&self, ty: &str, bound: &str) -> bool {

@@ -296,12 +296,28 @@ pub fn preflight(
         // Members that are not published (apps, examples, test harnesses) must still build with
         // the train: nothing else would notice before a user does.
         match registry::check_workspace(ws) {
-            Ok(()) => emit(Event::Checked { what: "the whole workspace builds with the train".to_string() }),
+            Ok(None) => emit(Event::Checked { what: "the whole workspace builds with the train".to_string() }),
+            Ok(Some(tests)) => {
+                emit(Event::Checked {
+                    what: "the whole workspace builds with the train (its tests aside)".to_string(),
+                });
+                problems.push(problem(
+                    ProblemKind::WorkspaceDoesNotBuild,
+                    Severity::Warning,
+                    "",
+                    format!(
+                        "the workspace's tests do not build with the train (`cargo check --workspace --lib --bins \
+                         --examples --tests --locked`; its libraries, binaries and examples do):\n{tests}"
+                    ),
+                    "if the tests need features or a toolchain of their own, build them so; otherwise fix what the \
+                     train breaks in them",
+                ))
+            }
             Err(e) => problems.push(problem(
                 ProblemKind::WorkspaceDoesNotBuild,
                 Severity::Error,
                 "",
-                format!("the workspace does not build with the train (`cargo check --workspace --lib --bins --tests --examples --locked`):\n{e:#}"),
+                format!("the workspace does not build with the train (`cargo check --workspace --lib --bins --examples --locked`):\n{e:#}"),
                 "fix the members the train breaks (published or not), and commit the lockfile `cargo atomic bump` wrote",
             )),
         }
