@@ -243,13 +243,16 @@ def drill(binary, family, mirrors, work, server_binary, verbose=False):
     step("snapshot", "snapshot", commit="a break and an addition")
     step("check", "check")
     diff = step("diff", "diff", "--message-format", "json")
+    # The break itself, at its root: a major cause that is not a sibling's change re-exported.
     major = None
     try:
         for c in json.loads(diff.stdout)["crates"]:
-            for f in c.get("findings", []):
-                if f.get("bump") == "major" and major is None:
+            findings = c.get("findings", [])
+            for cause in c.get("causes", []):
+                f = findings[cause["finding"]]
+                if cause.get("bump") == "major" and not cause.get("sibling") and major is None:
                     major = (c["package"], f["rule"], f["path"])
-    except (json.JSONDecodeError, KeyError):
+    except (json.JSONDecodeError, KeyError, IndexError):
         pass
     if major:
         step("accept", "accept", major[1], major[2], "--as", "minor", "--reason",
