@@ -88,6 +88,10 @@ pub(super) fn covering(old: &Snapshot, new: &Snapshot) -> Option<Snapshot> {
         }
     }
     // Inherent methods: a generic one replaced by the old instantiations it covers.
+    let mut old_methods: HashMap<&str, Vec<&Item>> = HashMap::new();
+    for o in old.items.iter().filter(|o| matches!(o.decl, Decl::Method { .. })) {
+        old_methods.entry(o.path.as_str()).or_default().push(o);
+    }
     for (index, n) in new.items.iter().enumerate() {
         let Decl::Method { impl_args: new_args, function: nf } = &n.decl else { continue };
         // The impl's parameters: its self type's bare arguments (the method's own are its
@@ -106,7 +110,7 @@ pub(super) fn covering(old: &Snapshot, new: &Snapshot) -> Option<Snapshot> {
             None => new_args.clone(),
         };
         let mut instances = Vec::new();
-        for o in old.items.iter().filter(|o| o.path == n.path) {
+        for o in old_methods.get(n.path.as_str()).into_iter().flatten() {
             let Decl::Method { impl_args: old_args, function: of } = &o.decl else { continue };
             if old_args == new_args || of.params.len() != nf.params.len() {
                 continue;
