@@ -939,7 +939,7 @@ pub static RULES: &[Rule] = &[
                     .map(|c| {
                         format!(
                             "requires `{}: {}` instead of `{}: {}` (probably not breaking: the old bound may imply \
-                             the new one)",
+                             the new one; `--prove` decides)",
                             c.subject,
                             c.added.join(" + "),
                             c.subject,

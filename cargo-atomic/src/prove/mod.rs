@@ -66,7 +66,8 @@ pub fn prove(
         let Some(api) = apis.by_package.get(&d.package) else { continue };
         let (old, new) = (Indexed::new(&b.snapshot), Indexed::new(&api.snapshot));
         let (old_items, new_items) = (crate::diff::items_by_key(&old), crate::diff::items_by_key(&new));
-        for (i, f) in d.changes.findings.iter_mut().enumerate().filter(|(_, f)| f.bump == Bump::Major) {
+        let decided = |f: &crate::diff::Finding| f.bump == Bump::Major || f.rule == "generic-bounds-replaced";
+        for (i, f) in d.changes.findings.iter_mut().enumerate().filter(|(_, f)| decided(f)) {
             let (o, n) = (old_items.get(&f.key).copied(), new_items.get(&f.key).copied());
             match witness::witness(f, o, n, &old) {
                 Some(w) => {
@@ -135,6 +136,11 @@ pub fn prove(
             (Some(None), Some(None)) => (Verdict::Unproven, None),
             (None, _) | (_, None) => (Verdict::None, Some("the witness crate could not be built".to_string())),
         };
+        // A replaced bound the old one does not imply (the witness fails only against the
+        // current source) is a break.
+        if verdict == Verdict::Proven && f.rule == "generic-bounds-replaced" {
+            f.bump = Bump::Major;
+        }
         f.proof = Some(Proof { verdict, witness: Some(job.witness.code), error });
     }
     Ok(())

@@ -52,6 +52,7 @@ pub const PROVABLE: &[&str] = &[
     "auto-trait-impl-removed",
     "trait-impl-assoc-type-changed",
     "generic-bounds-tightened",
+    "generic-bounds-replaced",
     "type-generic-param-added",
     "type-lifetime-params-changed",
     "generic-params-removed-or-reordered",
@@ -82,7 +83,8 @@ pub struct Witness {
 /// The witness of one finding, from its item in the baseline (`o`) and in the current API (`n`)
 /// and the baseline (`old`).
 pub fn witness(f: &Finding, o: Option<&Item>, n: Option<&Item>, old: &Indexed) -> Option<Witness> {
-    if f.bump != crate::diff::Bump::Major || !PROVABLE.contains(&f.rule) {
+    // A replaced bound is minor until its witness decides.
+    if (f.bump != crate::diff::Bump::Major && f.rule != "generic-bounds-replaced") || !PROVABLE.contains(&f.rule) {
         return None;
     }
     let code = generate(f.rule, o, n, old)?;
@@ -208,6 +210,7 @@ fn generate(rule: &str, o: Option<&Item>, n: Option<&Item>, old: &Indexed) -> Op
             (!out.is_empty()).then_some(out)
         }
         "generic-bounds-tightened"
+        | "generic-bounds-replaced"
         | "type-generic-param-added"
         | "type-lifetime-params-changed"
         | "generic-params-removed-or-reordered" => generics_use(rule, o, n, old),
