@@ -173,10 +173,10 @@ def to_local(ws, publishable):
             text = re.sub(r"^\[package\]\n", "[package]\npublish = [\"local\"]\n", text, count=1, flags=re.M)
         # Inline requirements with a path and a version: `x = { path = "..", version = ".." }`.
         text = re.sub(r"^([A-Za-z0-9_-]+\s*=\s*\{[^}\n]*\bpath\s*=[^}\n]*\bversion\s*=[^}\n]*?)\s*\}",
-                      lambda m: m.group(0) if "registry" in m.group(1) else m.group(1) + ', registry = "local" }',
+                      lambda m: m.group(0) if re.search(r"\bregistry\s*=", m.group(1)) else m.group(1) + ', registry = "local" }',
                       text, flags=re.M)
         text = re.sub(r"^([A-Za-z0-9_-]+\s*=\s*\{[^}\n]*\bversion\s*=[^}\n]*\bpath\s*=[^}\n]*?)\s*\}",
-                      lambda m: m.group(0) if "registry" in m.group(1) else m.group(1) + ', registry = "local" }',
+                      lambda m: m.group(0) if re.search(r"\bregistry\s*=", m.group(1)) else m.group(1) + ', registry = "local" }',
                       text, flags=re.M)
         manifest.write_text(text)
 
