@@ -286,9 +286,16 @@ pub fn edit_manifests(
         }
         let (_, doc) = docs.get_mut(&m.manifest_path).expect("loaded");
         for (key, version) in &updates {
-            for table in dependency_tables(doc.as_table_mut()) {
+            for (dev, table) in dependency_tables(doc.as_table_mut()) {
                 if let Some(entry) = table.get_mut(key) {
-                    set_requirement(entry, version);
+                    // A dev-dependency that admits the new version stays: raising it gives no
+                    // user anything, and a published package keeps it, where it must resolve
+                    // from the registry (`serde_core` dev-depends on `serde = "1"`: `^1.1.0`
+                    // would need serde 1.1.0 published before serde_core 1.1.0, which serde
+                    // needs first).
+                    if !(dev && admits(entry, version)) {
+                        set_requirement(entry, version);
+                    }
                 }
             }
         }
@@ -327,12 +334,14 @@ fn is_workspace_inherited(item: &Item) -> bool {
 }
 
 /// Every dependency table of a manifest, target-specific ones included.
-fn dependency_tables(doc: &mut Table) -> Vec<&mut dyn toml_edit::TableLike> {
-    let mut out: Vec<&mut dyn toml_edit::TableLike> = Vec::new();
+/// With whether each is a dev-dependency table.
+fn dependency_tables(doc: &mut Table) -> Vec<(bool, &mut dyn toml_edit::TableLike)> {
+    let mut out: Vec<(bool, &mut dyn toml_edit::TableLike)> = Vec::new();
     for (key, item) in doc.iter_mut() {
         if DEP_TABLES.contains(&key.get()) {
+            let dev = key.get() == "dev-dependencies";
             if let Some(t) = item.as_table_like_mut() {
-                out.push(t);
+                out.push((dev, t));
             }
         } else if key.get() == "target" {
             if let Some(targets) = item.as_table_like_mut() {
@@ -340,8 +349,9 @@ fn dependency_tables(doc: &mut Table) -> Vec<&mut dyn toml_edit::TableLike> {
                     if let Some(target) = target.as_table_like_mut() {
                         for (k, t) in target.iter_mut() {
                             if DEP_TABLES.contains(&k.get()) {
+                                let dev = k.get() == "dev-dependencies";
                                 if let Some(t) = t.as_table_like_mut() {
-                                    out.push(t);
+                                    out.push((dev, t));
                                 }
                             }
                         }
@@ -351,6 +361,15 @@ fn dependency_tables(doc: &mut Table) -> Vec<&mut dyn toml_edit::TableLike> {
         }
     }
     out
+}
+
+/// Whether a dependency entry's `version` requirement admits `v`.
+fn admits(entry: &Item, v: &Version) -> bool {
+    let req = match entry.as_str() {
+        Some(s) => Some(s),
+        None => entry.as_table_like().and_then(|t| t.get("version")).and_then(|v| v.as_str()),
+    };
+    req.and_then(|r| semver::VersionReq::parse(r).ok()).is_some_and(|r| r.matches(v))
 }
 
 /// Points a dependency entry's `version` at `v`, keeping its operator style; entries that
@@ -462,6 +481,38 @@ mod tests {
                 "core = { path = \"../core\", version = \"=2.0.0\" }".to_string()
             )]
         );
+    }
+
+    #[test]
+    fn a_dev_dependency_that_admits_the_new_version_stays() {
+        // serde_core dev-depends on serde (which depends on serde_core): `^1.1.0` there would need
+        // serde 1.1.0 in the registry before serde_core 1.1.0, and serde needs serde_core first.
+        let ws = workspace(vec![
+            member("serde", "1.0.0", &[("serde_core", "=1.0.0", DepKind::Normal)]),
+            member("serde_core", "1.0.0", &[("serde", "1", DepKind::Dev)]),
+        ]);
+        let files = texts(&[
+            ("/ws/Cargo.toml", "[workspace]\nmembers = [\"serde\", \"serde_core\"]\n"),
+            (
+                "/ws/serde/Cargo.toml",
+                "[package]\nname = \"serde\"\nversion = \"1.0.0\"\n\n[dependencies]\nserde_core = { path = \"../serde_core\", version = \"=1.0.0\" }\n",
+            ),
+            (
+                "/ws/serde_core/Cargo.toml",
+                "[package]\nname = \"serde_core\"\nversion = \"1.0.0\"\n\n[dev-dependencies]\nserde = { path = \"../serde\", version = \"1\" }\n",
+            ),
+        ]);
+        let minor = versions(&[("serde", "1.1.0"), ("serde_core", "1.1.0")]);
+        let edits = edit_manifests(&ws, &files, &minor).unwrap();
+        let core = edits.iter().find(|e| e.path == Path::new("/ws/serde_core/Cargo.toml")).unwrap();
+        assert!(core.after.contains("serde = { path = \"../serde\", version = \"1\" }"), "{}", core.after);
+        let serde = edits.iter().find(|e| e.path == Path::new("/ws/serde/Cargo.toml")).unwrap();
+        assert!(serde.after.contains("version = \"=1.1.0\" }"), "a normal requirement moves: {}", serde.after);
+        // One that does not admit it must move (Cargo requires the path's version to match).
+        let major = versions(&[("serde", "2.0.0"), ("serde_core", "2.0.0")]);
+        let edits = edit_manifests(&ws, &files, &major).unwrap();
+        let core = edits.iter().find(|e| e.path == Path::new("/ws/serde_core/Cargo.toml")).unwrap();
+        assert!(core.after.contains("serde = { path = \"../serde\", version = \"2.0.0\" }"), "{}", core.after);
     }
 
     #[test]

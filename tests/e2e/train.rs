@@ -922,18 +922,28 @@ fn a_versioned_dev_dependency_cycle_is_named_with_what_to_do() {
     };
     let old = crates("pub fn one() -> u8 { 1 }\n");
     let new = crates("pub fn one() -> u8 { 1 }\npub fn two() -> u8 { 2 }\n");
+    // A requirement testkit's release (1.0.0, in the registry) meets resolves as it is: no cycle.
     let doc = check(&old, &new, 1);
+    assert!(!kinds(&doc).iter().any(|k| k.starts_with("dev-dependency-cycle")), "{doc:#}");
+    // One only the train's testkit meets waits for an upload that waits for it.
+    new.file(
+        "testkit/Cargo.toml",
+        &new.read("testkit/Cargo.toml").replacen("version = \"1.0.0\"", "version = \"1.1.0\"", 1),
+    );
+    new.file("core/Cargo.toml", &new.read("core/Cargo.toml").replace("version = \"1.0.0\" }", "version = \"1.1.0\" }"));
+    let run = new.atomic(&["check", "--baseline-path", old.root().to_str().unwrap(), "--message-format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stderr));
     let cycle = doc["problems"].as_array().unwrap().iter().find(|p| p["kind"] == "dev-dependency-cycle").cloned();
     let cycle = cycle.unwrap_or_else(|| panic!("{doc:#}"));
     assert_eq!(
         cycle["message"],
-        "`core` dev-depends on `testkit` with a version (`testkit = \"^1.0.0\"`), and `testkit` depends on `core`: \
+        "`core` dev-depends on `testkit` with a version (`testkit = \"^1.1.0\"`), and `testkit` depends on `core`: \
          neither can be published before the other"
     );
     assert!(cycle["help"].as_str().unwrap().starts_with("make the dev-dependency path-only"), "{cycle:#}");
     assert_eq!(cycle["file"], "core/Cargo.toml");
     // Path-only, as the help says: no cycle.
-    new.file("core/Cargo.toml", &new.read("core/Cargo.toml").replace(", version = \"1.0.0\"", ""));
+    new.file("core/Cargo.toml", &new.read("core/Cargo.toml").replace(", version = \"1.1.0\"", ""));
     let run = new.atomic(&["check", "--baseline-path", old.root().to_str().unwrap(), "--message-format", "json"]);
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert!(!kinds(&doc).iter().any(|k| k.starts_with("dev-dependency-cycle")), "{doc:#}");
