@@ -908,17 +908,11 @@ pub static RULES: &[Rule] = &[
         for GENERIC,
         "generic bounds were tightened: some uses that compiled no longer do",
         Check::Changed(|ctx, o, n| {
-            if matches!(o.decl, Decl::TraitFunction { .. }) {
-                return vec![];
-            }
-            match (o.decl.generics(), n.decl.generics()) {
-                (Some(a), Some(b)) => bound_changes(a, b)
-                    .into_iter()
-                    .filter(|c| !c.added.is_empty() && !c.undecided(&ctx.new.snapshot.lib))
-                    .map(|c| tightened(&c))
-                    .collect(),
-                _ => vec![],
-            }
+            item_bound_changes(o, n)
+                .into_iter()
+                .filter(|c| !c.added.is_empty() && !c.undecided(&ctx.new.snapshot.lib))
+                .map(|c| tightened(&c))
+                .collect()
         })
     ),
     rule!(
@@ -929,26 +923,20 @@ pub static RULES: &[Rule] = &[
         "a bound was replaced by one of another crate's traits: breaking only where the old bound does not imply \
          the new one, which a supertrait or blanket impl this tool cannot see may make it (`--prove` checks)",
         Check::Changed(|ctx, o, n| {
-            if matches!(o.decl, Decl::TraitFunction { .. }) {
-                return vec![];
-            }
-            match (o.decl.generics(), n.decl.generics()) {
-                (Some(a), Some(b)) => bound_changes(a, b)
-                    .into_iter()
-                    .filter(|c| !c.added.is_empty() && c.undecided(&ctx.new.snapshot.lib))
-                    .map(|c| {
-                        format!(
-                            "requires `{}: {}` instead of `{}: {}` (probably not breaking: the old bound may imply \
-                             the new one; `--prove` decides)",
-                            c.subject,
-                            c.added.join(" + "),
-                            c.subject,
-                            c.removed.join(" + ")
-                        )
-                    })
-                    .collect(),
-                _ => vec![],
-            }
+            item_bound_changes(o, n)
+                .into_iter()
+                .filter(|c| !c.added.is_empty() && c.undecided(&ctx.new.snapshot.lib))
+                .map(|c| {
+                    format!(
+                        "requires `{}: {}` instead of `{}: {}` (probably not breaking: the old bound may imply the new \
+                         one; `--prove` decides)",
+                        c.subject,
+                        c.added.join(" + "),
+                        c.subject,
+                        c.removed.join(" + ")
+                    )
+                })
+                .collect()
         })
     ),
     rule!(
@@ -958,17 +946,11 @@ pub static RULES: &[Rule] = &[
         for GENERIC,
         "generic bounds were loosened",
         Check::Changed(|_, o, n| {
-            if matches!(o.decl, Decl::TraitFunction { .. }) {
-                return vec![];
-            }
-            match (o.decl.generics(), n.decl.generics()) {
-                (Some(a), Some(b)) => bound_changes(a, b)
-                    .into_iter()
-                    .filter(|c| c.added.is_empty() && !c.removed.is_empty())
-                    .map(|c| loosened(&c))
-                    .collect(),
-                _ => vec![],
-            }
+            item_bound_changes(o, n)
+                .into_iter()
+                .filter(|c| c.added.is_empty() && !c.removed.is_empty())
+                .map(|c| loosened(&c))
+                .collect()
         })
     ),
     rule!(
@@ -1744,6 +1726,18 @@ fn implies(old: &str, new: &str) -> bool {
         return false;
     }
     STD_SUPERTRAITS.iter().any(|(sub, supers)| *sub == last(old) && supers.contains(&last(new).as_str()))
+}
+
+/// [`bound_changes`] between two versions of an item (none for trait methods, whose bounds
+/// the trait's own rules judge).
+fn item_bound_changes(o: &Item, n: &Item) -> Vec<BoundChange> {
+    if matches!(o.decl, Decl::TraitFunction { .. }) {
+        return Vec::new();
+    }
+    match (o.decl.generics(), n.decl.generics()) {
+        (Some(a), Some(b)) => bound_changes(a, b),
+        _ => Vec::new(),
+    }
 }
 
 /// Per subject, the bounds `b` adds to and removes from `a`. Subjects that mention a generic
